@@ -1,0 +1,41 @@
+"""Users and their roles.
+
+A user has exactly one role. What each role may do is in ``core.permissions``; object access
+(a lead's own partnerships) is a queryset filter next to the model it protects.
+"""
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+
+from core.validators import reject_nhs_number
+
+
+class Role(models.TextChoices):
+    ADMINISTRATOR = "administrator", "Administrator"
+    COORDINATOR = "coordinator", "Partnerships coordinator"
+    LEAD = "lead", "Partnership lead"
+    EXECUTIVE = "executive", "Executive"
+    BOARD_MEMBER = "board_member", "Board member"
+    AUDITOR = "auditor", "Auditor"
+
+
+class User(AbstractUser):
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.LEAD)
+    job_title = models.CharField(
+        max_length=150,
+        blank=True,
+        validators=[reject_nhs_number],
+        help_text="For example, Director of Corporate Affairs.",
+    )
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["first_name", "last_name", "username"]
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+    @property
+    def display_name(self):
+        return str(self)

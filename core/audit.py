@@ -1,0 +1,228 @@
+"""The append-only audit trail: every create, update and delete of every registered model.
+
+Writes are captured by model signals, so pages, importers, commands and the shell are all
+covered; bulk paths (the register import) call :func:`record_bulk` explicitly. Who made the
+change comes from the :func:`audit_context` the caller opened (the middleware opens one per
+request). Each model registers once, naming its parent so that a partner role or a headline
+change shows in its partnership's history.
+"""
+
+import contextlib
+import contextvars
+import datetime
+import uuid
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
+
+from core.nhs_number import contains_nhs_number
+from core.validators import NHS_NUMBER_MESSAGE
+
+REDACTED = "(changed, not shown)"
+
+
+@dataclass(frozen=True)
+class AuditContext:
+    user: object = None
+    source: str = "system"
+    request_id: uuid.UUID = field(default_factory=uuid.uuid4)
+
+
+_context = contextvars.ContextVar("accord_audit_context", default=None)
+
+
+@contextlib.contextmanager
+def audit_context(user=None, source="system"):
+    """Attribute every change made inside the block to ``user`` and one request id."""
+    token = _context.set(AuditContext(user=user, source=source))
+    try:
+        yield _context.get()
+    finally:
+        _context.reset(token)
+
+
+def current_context():
+    """The open context, or a fresh "system" one (its own request id) outside any block."""
+    return _context.get() or AuditContext()
+
+
+@dataclass
+class Registration:
+    model: type
+    parent: str | None
+    exclude: frozenset
+    sensitive: frozenset
+    m2m: tuple
+
+
+_registry: dict[type, Registration] = {}
+
+
+def register(model, parent=None, exclude=(), sensitive=()):
+    """Audit ``model``. ``parent`` names the foreign key whose history should show its changes."""
+    m2m = tuple(f.name for f in model._meta.many_to_many if f.name not in exclude)
+    _registry[model] = Registration(model, parent, frozenset(exclude), frozenset(sensitive), m2m)
+    uid = f"audit-{model._meta.label}"
+    pre_save.connect(_before_save, sender=model, dispatch_uid=f"{uid}-pre")
+    post_save.connect(_after_save, sender=model, dispatch_uid=f"{uid}-post")
+    pre_delete.connect(_before_delete, sender=model, dispatch_uid=f"{uid}-predel")
+    post_delete.connect(_after_delete, sender=model, dispatch_uid=f"{uid}-del")
+    for name in m2m:
+        through = model._meta.get_field(name).remote_field.through
+        m2m_changed.connect(_m2m_changed, sender=through, dispatch_uid=f"{uid}-{name}-m2m")
+
+
+def registered_models():
+    return set(_registry)
+
+
+def is_audited(model):
+    return model in _registry
+
+
+def _display(value):
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value == value.to_integral() else str(value)
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def snapshot(instance):
+    """A JSON-ready picture of ``instance``: labels for links, readable names for choices."""
+    reg = _registry[type(instance)]
+    data = {}
+    for f in instance._meta.concrete_fields:
+        if f.primary_key or f.name in reg.exclude or getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            continue
+        if f.name in reg.sensitive:
+            data[f.name] = REDACTED if f.value_from_object(instance) else ""
+            continue
+        if f.is_relation:
+            related = getattr(instance, f.name)
+            data[f.name] = str(related) if related is not None else None
+        elif f.choices:
+            raw = f.value_from_object(instance)
+            data[f.name] = dict(f.flatchoices).get(raw, raw) if raw not in (None, "") else raw
+        else:
+            data[f.name] = _display(f.value_from_object(instance))
+    return data
+
+
+def _m2m_labels(instance, name):
+    if instance.pk is None:
+        return []
+    return sorted(str(o) for o in getattr(instance, name).all())
+
+
+def guard_free_text(instance):
+    """Refuse to save any text field holding a valid NHS number (defence below the forms)."""
+    reg = _registry[type(instance)]
+    for f in instance._meta.concrete_fields:
+        if not isinstance(f, (models.CharField, models.TextField)) or f.name in reg.sensitive:
+            continue
+        if contains_nhs_number(f.value_from_object(instance)):
+            raise ValidationError({f.name: NHS_NUMBER_MESSAGE}, code="nhs_number")
+
+
+def _parent_of(instance):
+    reg = _registry[type(instance)]
+    if not reg.parent:
+        return None
+    return getattr(instance, reg.parent, None)
+
+
+def _entry(instance, action, before, after, changed, label=None):
+    from core.models import AuditEntry
+
+    ctx = current_context()
+    user = ctx.user if getattr(ctx.user, "pk", None) else None
+    parent = _parent_of(instance)
+    return AuditEntry(
+        user=user,
+        user_name=str(user) if user else "system",
+        request_id=ctx.request_id,
+        source=ctx.source,
+        action=action,
+        object_type=ContentType.objects.get_for_model(type(instance)),
+        object_id=instance.pk,
+        object_label=(label or str(instance))[:300],
+        parent_type=ContentType.objects.get_for_model(type(parent)) if parent is not None else None,
+        parent_id=parent.pk if parent is not None else None,
+        parent_label=str(parent)[:300] if parent is not None else "",
+        changed_fields=changed,
+        before=before,
+        after=after,
+    )
+
+
+def _before_save(sender, instance, raw=False, **kwargs):
+    guard_free_text(instance)
+    instance._audit_before = None
+    if raw or instance._state.adding or instance.pk is None:
+        return
+    fks = [f.name for f in sender._meta.concrete_fields if f.is_relation]
+    old = sender._base_manager.select_related(*fks).filter(pk=instance.pk).first()
+    instance._audit_before = snapshot(old) if old is not None else None
+
+
+def _after_save(sender, instance, created, raw=False, **kwargs):
+    if raw:
+        return
+    after = snapshot(instance)
+    before = getattr(instance, "_audit_before", None)
+    if created or before is None:
+        _entry(instance, "create", None, after, sorted(k for k, v in after.items() if v not in (None, "", []))).save()
+        return
+    changed = [k for k in after if before.get(k) != after.get(k)]
+    if changed:
+        _entry(instance, "update", before, after, changed).save()
+
+
+def _before_delete(sender, instance, **kwargs):
+    before = snapshot(instance)
+    for name in _registry[sender].m2m:
+        before[name] = _m2m_labels(instance, name)
+    instance._audit_delete = (before, str(instance))
+
+
+def _after_delete(sender, instance, **kwargs):
+    before, label = getattr(instance, "_audit_delete", (snapshot(instance), str(instance)))
+    _entry(instance, "delete", before, None, sorted(before), label=label).save()
+
+
+def _m2m_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
+    if reverse or type(instance) not in _registry:
+        return
+    name = next(f.name for f in type(instance)._meta.many_to_many if f.remote_field.through is sender)
+    if action.startswith("pre_"):
+        instance.__dict__.setdefault("_audit_m2m", {})[name] = _m2m_labels(instance, name)
+        return
+    before = instance.__dict__.get("_audit_m2m", {}).pop(name, None)
+    after = _m2m_labels(instance, name)
+    if before is not None and before != after:
+        _entry(instance, "update", {name: before}, {name: after}, [name]).save()
+
+
+def record_bulk(instances, action="create"):
+    """Audit objects written with ``bulk_create`` (signals do not fire for those)."""
+    from core.models import AuditEntry
+
+    entries = []
+    for obj in instances:
+        after = snapshot(obj)
+        entries.append(_entry(obj, action, None, after, sorted(k for k, v in after.items() if v not in (None, "", []))))
+    AuditEntry.objects.bulk_create(entries, batch_size=1000)
+
+
+def record_change(instance, before, after):
+    """Audit an update made without ``save()`` (e.g. a bulk update); no-op when nothing changed."""
+    changed = [k for k in after if before.get(k) != after.get(k)]
+    if changed:
+        _entry(instance, "update", {k: before.get(k) for k in changed}, {k: after[k] for k in changed}, changed).save()

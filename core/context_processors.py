@@ -1,0 +1,25 @@
+from django.urls import reverse
+
+from core.permissions import permitted
+
+
+def navigation(request):
+    """The header's menu: only the places the signed-in user may go."""
+    user = getattr(request, "user", None)
+    if not getattr(user, "is_authenticated", False):
+        return {"nav_items": []}
+    from core.models import AuditEntry
+    from organisations.models import Organisation
+    from partnerships.models import Partnership
+
+    items = [
+        ("Register", reverse("partnerships:list"), permitted(user, "view", Partnership)),
+        ("Organisations", reverse("organisations:list"), permitted(user, "view", Organisation)),
+        ("Audit log", reverse("core:audit_log"), permitted(user, "view", AuditEntry)),
+    ]
+    path = request.path
+    return {
+        "nav_items": [
+            {"label": label, "url": url, "current": path.startswith(url)} for label, url, allowed in items if allowed
+        ]
+    }

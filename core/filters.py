@@ -1,0 +1,42 @@
+import django_filters
+from django import forms
+from django.contrib.contenttypes.models import ContentType
+
+from core import audit
+from core.forms import AccordFormMixin
+from core.models import AuditEntry
+
+
+class AuditFilterForm(AccordFormMixin, forms.Form):
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", "The end of the period must be the same as or after its start.")
+        return data
+
+
+def audited_types(request=None):
+    ids = [ContentType.objects.get_for_model(m).pk for m in audit.registered_models()]
+    return ContentType.objects.filter(pk__in=ids).order_by("model")
+
+
+class AuditFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="Record",
+        field_name="object_label",
+        lookup_expr="icontains",
+        help_text="Part of the record's name, for example a reference.",
+    )
+    user_name = django_filters.CharFilter(label="Changed by", lookup_expr="icontains")
+    object_type = django_filters.ModelChoiceFilter(
+        label="Kind of record", queryset=audited_types, empty_label="Any kind"
+    )
+    action = django_filters.ChoiceFilter(choices=AuditEntry.Action.choices, empty_label="Any change")
+    date_from = django_filters.DateFilter(label="From", field_name="timestamp", lookup_expr="date__gte")
+    date_to = django_filters.DateFilter(label="To", field_name="timestamp", lookup_expr="date__lte")
+
+    class Meta:
+        model = AuditEntry
+        fields = []
+        form = AuditFilterForm

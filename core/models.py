@@ -1,0 +1,189 @@
+"""Cross-cutting records: the audit trail and the trust's reference lists."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import models
+from django.utils import timezone
+
+from core.validators import reject_nhs_number
+
+
+class AppendOnlyError(Exception):
+    """Raised when code tries to change or remove an audit entry."""
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("Audit entries are append-only and cannot be updated.")
+
+    def delete(self):
+        raise AppendOnlyError("Audit entries are append-only and cannot be deleted.")
+
+    def for_object(self, obj):
+        """Entries about ``obj`` itself and about its children (partners, headlines, ...)."""
+        ct = ContentType.objects.get_for_model(obj.__class__)
+        return self.filter(models.Q(object_type=ct, object_id=obj.pk) | models.Q(parent_type=ct, parent_id=obj.pk))
+
+
+class AuditEntry(models.Model):
+    """One create, update or delete of one record: who, when, what, before and after.
+
+    The user's name and the object's label are copied in so the entry still reads correctly
+    after either is deleted; the foreign keys deliberately have no database constraint and are
+    never cascaded. Updates and deletes are refused here and by database triggers.
+    """
+
+    class Action(models.TextChoices):
+        CREATE = "create", "Created"
+        UPDATE = "update", "Updated"
+        DELETE = "delete", "Deleted"
+
+    timestamp = models.DateTimeField(default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    user_name = models.CharField(max_length=150, blank=True)
+    request_id = models.UUIDField(null=True, blank=True, db_index=True)
+    source = models.CharField(max_length=20, default="system")
+    action = models.CharField(max_length=10, choices=Action.choices)
+    object_type = models.ForeignKey(ContentType, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    object_id = models.BigIntegerField()
+    object_label = models.CharField(max_length=300)
+    parent_type = models.ForeignKey(
+        ContentType,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    parent_id = models.BigIntegerField(null=True, blank=True)
+    parent_label = models.CharField(max_length=300, blank=True)
+    changed_fields = models.JSONField(default=list)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-timestamp", "-id"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(fields=["parent_type", "parent_id"]),
+        ]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.object_label} by {self.user_name or 'system'}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("Audit entries are append-only and cannot be updated.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Audit entries are append-only and cannot be deleted.")
+
+    def changes(self):
+        """(field label, before, after) triples for display, in the model's own words."""
+        before, after = self.before or {}, self.after or {}
+        model = self.object_type.model_class()
+        return [(_field_label(model, f), before.get(f), after.get(f)) for f in self.changed_fields]
+
+
+def _field_label(model, name):
+    try:
+        return str(model._meta.get_field(name).verbose_name).capitalize()
+    except (AttributeError, FieldDoesNotExist):
+        return name
+
+
+class ReferenceItem(models.Model):
+    """An entry of a list the administrator keeps (objectives, BAF themes, service areas)."""
+
+    name = models.CharField(max_length=200, validators=[reject_nhs_number])
+    is_active = models.BooleanField(
+        default=True, help_text="Inactive entries stay on existing records but cannot be chosen."
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        self.name = " ".join((self.name or "").split())
+        clash = type(self).objects.filter(name__iexact=self.name).exclude(pk=self.pk)
+        if clash.exists():
+            raise ValidationError({"name": f"“{self.name}” is already on this list."})
+
+
+class StrategicObjective(ReferenceItem):
+    number = models.PositiveSmallIntegerField(unique=True, help_text="As numbered in board papers.")
+    description = models.CharField(max_length=300, blank=True, validators=[reject_nhs_number])
+
+    class Meta(ReferenceItem.Meta):
+        ordering = ["number"]
+
+    def __str__(self):
+        return f"{self.number}) {self.name}"
+
+
+class BafRiskTheme(ReferenceItem):
+    """A strategic risk theme of the Board Assurance Framework."""
+
+    strategic_objective = models.ForeignKey(
+        StrategicObjective, null=True, blank=True, on_delete=models.PROTECT, related_name="baf_themes"
+    )
+
+    class Meta(ReferenceItem.Meta):
+        verbose_name = "BAF risk theme"
+
+
+class ServiceArea(ReferenceItem):
+    class Meta(ReferenceItem.Meta):
+        pass
+
+
+class TierThresholds(models.Model):
+    """The annual values that set a partnership's tier. One row, edited by an administrator."""
+
+    tier1_min_value = models.DecimalField(
+        "Tier 1 from (£ a year)", max_digits=14, decimal_places=2, default=Decimal("1000000")
+    )
+    tier2_min_value = models.DecimalField(
+        "Tier 2 from (£ a year)", max_digits=14, decimal_places=2, default=Decimal("100000")
+    )
+
+    class Meta:
+        verbose_name = "tier thresholds"
+        verbose_name_plural = "tier thresholds"
+
+    def __str__(self):
+        return f"Tier 1 from £{self.tier1_min_value:,.0f}, Tier 2 from £{self.tier2_min_value:,.0f}"
+
+    def clean(self):
+        if self.tier2_min_value is not None and self.tier2_min_value < 0:
+            raise ValidationError({"tier2_min_value": "Enter an amount of £0 or more."})
+        if (
+            self.tier1_min_value is not None
+            and self.tier2_min_value is not None
+            and self.tier1_min_value <= self.tier2_min_value
+        ):
+            raise ValidationError({"tier1_min_value": "The Tier 1 threshold must be higher than the Tier 2 threshold."})
+
+    @classmethod
+    def current(cls):
+        """The thresholds in force (created with the defaults on first use)."""
+        obj, _ = cls.objects.get_or_create(pk=1)
+        return obj

@@ -1,0 +1,101 @@
+"""Partner organisations: NHS bodies, councils, charities, GP federations, universities."""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+
+from core.validators import reject_nhs_number
+
+ODS_CODE = re.compile(r"^(?:[A-Z0-9]{3}|[A-Z0-9]{3}[A-Z0-9]{2}|[A-Z]\d{5})$")
+
+
+def normalise_name(name):
+    """The form two names are compared in: case and runs of spaces ignored."""
+    return " ".join((name or "").split()).casefold()
+
+
+def validate_ods_code(value):
+    if value and not ODS_CODE.match(value):
+        raise ValidationError(
+            "Enter an ODS code in the NHS format: 3 letters or digits for a trust or ICB "
+            "(for example RNU), 5 for a trust site, or a letter and 5 digits for a GP practice "
+            "(for example C81010).",
+            code="ods_format",
+        )
+
+
+class OrganisationKind(models.TextChoices):
+    NHS_TRUST = "nhs_trust", "NHS trust"
+    FOUNDATION_TRUST = "foundation_trust", "NHS foundation trust"
+    ICB = "icb", "Integrated care board"
+    LOCAL_AUTHORITY = "local_authority", "Local authority"
+    VCSE = "vcse", "Voluntary, community or social enterprise"
+    PRIMARY_CARE = "primary_care", "Primary care (practice, PCN, federation)"
+    INDEPENDENT = "independent", "Independent sector"
+    ACADEMIC = "academic", "Academic"
+    INDUSTRY = "industry", "Industry"
+    OTHER = "other", "Other"
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def by_name(self, name):
+        return self.filter(name_key=normalise_name(name))
+
+
+class Organisation(models.Model):
+    name = models.CharField(max_length=200, validators=[reject_nhs_number])
+    name_key = models.CharField(max_length=200, unique=True, editable=False)
+    kind = models.CharField(max_length=30, choices=OrganisationKind.choices, default=OrganisationKind.OTHER)
+    ods_code = models.CharField(
+        "ODS code",
+        max_length=6,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[validate_ods_code],
+        help_text="NHS Organisation Data Service code, for example RNU.",
+    )
+    charity_number = models.CharField(max_length=20, blank=True, validators=[reject_nhs_number])
+    company_number = models.CharField(max_length=20, blank=True, validators=[reject_nhs_number])
+    website = models.URLField(blank=True)
+    is_home_trust = models.BooleanField(
+        default=False, help_text="The trust that keeps this register. Only one organisation can be it."
+    )
+    notes = models.TextField(blank=True, validators=[reject_nhs_number])
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_home_trust"], condition=models.Q(is_home_trust=True), name="one_home_trust"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        self.name = " ".join((self.name or "").split())
+        self.ods_code = (self.ods_code or "").strip().upper() or None
+        errors = {}
+        if Organisation.objects.by_name(self.name).exclude(pk=self.pk).exists():
+            errors["name"] = f"An organisation called “{self.name}” is already on the register."
+        if self.ods_code and Organisation.objects.filter(ods_code=self.ods_code).exclude(pk=self.pk).exists():
+            errors["ods_code"] = f"Another organisation already has the ODS code {self.ods_code}."
+        if self.is_home_trust and Organisation.objects.filter(is_home_trust=True).exclude(pk=self.pk).exists():
+            errors["is_home_trust"] = "Another organisation is already marked as the home trust."
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        self.name = " ".join((self.name or "").split())
+        self.name_key = normalise_name(self.name)
+        self.ods_code = (self.ods_code or "").strip().upper() or None
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("organisations:detail", args=[self.pk])

@@ -1,0 +1,111 @@
+"""The register's filters: every one of them a SQL condition, so a page never loads extra rows."""
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+
+from accounts.models import User
+from core.forms import AccordFormMixin
+from core.models import ServiceArea, StrategicObjective
+from organisations.models import OrganisationKind
+from partnerships.models import ArrangementType, PartnerRole, Partnership, Status
+from partnerships.tiering import TIER_CHOICES
+
+
+class RegisterFilterForm(AccordFormMixin, forms.Form):
+    def clean(self):
+        data = super().clean()
+        low, high = data.get("value_min"), data.get("value_max")
+        if low is not None and high is not None and low > high:
+            self.add_error("value_max", "The highest annual value must be the same as or more than the lowest.")
+        return data
+
+
+class RegisterFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="Search",
+        method="search",
+        help_text="Reference, title, purpose or partner name.",
+    )
+    arrangement_type = django_filters.ChoiceFilter(
+        label="Type of arrangement", choices=ArrangementType.choices, empty_label="Any type"
+    )
+    status = django_filters.ChoiceFilter(choices=Status.choices, empty_label="Any status")
+    tier = django_filters.ChoiceFilter(choices=TIER_CHOICES, empty_label="Any tier")
+    partner = django_filters.CharFilter(
+        label="Partner organisation",
+        method="filter_partner",
+        help_text="Name or ODS code.",
+    )
+    partner_kind = django_filters.ChoiceFilter(
+        label="Kind of partner",
+        choices=OrganisationKind.choices,
+        method="filter_partner_kind",
+        empty_label="Any kind",
+    )
+    lead = django_filters.ModelChoiceFilter(
+        label="Internal lead",
+        queryset=User.objects.filter(Exists(Partnership.objects.filter(lead=OuterRef("pk")))),
+        empty_label="Any lead",
+    )
+    service_area = django_filters.ModelChoiceFilter(queryset=ServiceArea.objects.all(), empty_label="Any service area")
+    strategic_objective = django_filters.ModelChoiceFilter(
+        label="Strategic objective",
+        queryset=StrategicObjective.objects.all(),
+        method="filter_objective",
+        empty_label="Any objective",
+    )
+    value_min = django_filters.NumberFilter(
+        label="Annual value from (£)", field_name="annual_value", lookup_expr="gte", min_value=0
+    )
+    value_max = django_filters.NumberFilter(
+        label="Annual value up to (£)", field_name="annual_value", lookup_expr="lte", min_value=0
+    )
+    review_overdue = django_filters.BooleanFilter(
+        label="Review overdue", method="filter_review_overdue", widget=forms.CheckboxInput
+    )
+
+    class Meta:
+        model = Partnership
+        fields = []
+        form = RegisterFilterForm
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.form.fields["value_min"].error_messages["invalid"] = (
+            "Enter the lowest annual value as a number of pounds, for example 100000."
+        )
+        self.form.fields["value_max"].error_messages["invalid"] = (
+            "Enter the highest annual value as a number of pounds, for example 1000000."
+        )
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        partner = PartnerRole.objects.filter(partnership=OuterRef("pk"), organisation__name__icontains=value)
+        return queryset.filter(
+            Q(reference__icontains=value) | Q(title__icontains=value) | Q(purpose__icontains=value) | Exists(partner)
+        )
+
+    def filter_partner(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        partner = PartnerRole.objects.filter(partnership=OuterRef("pk")).filter(
+            Q(organisation__name__icontains=value) | Q(organisation__ods_code__iexact=value)
+        )
+        return queryset.filter(Exists(partner))
+
+    def filter_partner_kind(self, queryset, name, value):
+        partner = PartnerRole.objects.filter(partnership=OuterRef("pk"), organisation__kind=value)
+        return queryset.filter(Exists(partner))
+
+    def filter_objective(self, queryset, name, value):
+        link = Partnership.strategic_objectives.through.objects.filter(
+            partnership=OuterRef("pk"), strategicobjective=value
+        )
+        return queryset.filter(Exists(link))
+
+    def filter_review_overdue(self, queryset, name, value):
+        return queryset.review_overdue() if value else queryset

@@ -1,0 +1,157 @@
+"""The register's pages: thin subclasses of the generic views in ``core.views``."""
+
+from django.db.models import Prefetch
+from django.urls import reverse
+
+from core import views as generic
+from core.exports import export_response
+from core.models import TierThresholds
+from partnerships import forms
+from partnerships.filters import RegisterFilter
+from partnerships.models import Headline, PartnerRole, Partnership
+from partnerships.spreadsheet import REGISTER_HEADERS, register_rows
+
+
+def _money(obj):
+    if obj.annual_value is None:
+        return "Not known"
+    prefix = {"approximate": "c. ", "up_to": "up to "}.get(obj.value_qualifier, "")
+    return f"{prefix}£{obj.annual_value:,.0f}"
+
+
+def register_queryset():
+    return (
+        Partnership.objects.with_tier()
+        .select_related("lead", "service_area")
+        .prefetch_related(Prefetch("partner_roles", queryset=PartnerRole.objects.select_related("organisation")))
+    )
+
+
+class PartnershipListView(generic.ObjectListView):
+    model = Partnership
+    filterset_class = RegisterFilter
+    template_name = "partnerships/partnership_list.html"
+    add_url_name = "partnerships:add"
+    default_sort = "reference"
+    columns = (
+        generic.Column("reference", "Reference", sort="reference"),
+        generic.Column("title", "Title", sort="title", template="partnerships/includes/title_cell.html"),
+        generic.Column(
+            "partners", "Partners", value=lambda p: "; ".join(r.organisation.name for r in p.partner_roles.all())
+        ),
+        generic.Column("arrangement_type", "Type of arrangement", sort="arrangement_type"),
+        generic.Column("status", "Status", sort="status", template="partnerships/includes/status_cell.html"),
+        generic.Column("tier", "Tier", sort=["tier", "-annual_value"], template="partnerships/includes/tier_cell.html"),
+        generic.Column(
+            "annual_value",
+            "Annual value",
+            sort="annual_value",
+            value=_money,
+            template="partnerships/includes/value_cell.html",
+        ),
+        generic.Column("lead", "Lead", sort=["lead__first_name", "lead__last_name"]),
+        generic.Column(
+            "next_review_date",
+            "Next review",
+            sort="next_review_date",
+            template="partnerships/includes/review_cell.html",
+        ),
+    )
+
+    def get_queryset(self):
+        return register_queryset()
+
+    def export_headers_and_rows(self, queryset):
+        """Exports use the register layout, so a downloaded file imports back unchanged."""
+        return REGISTER_HEADERS, register_rows(queryset)
+
+    def export(self, fmt, queryset):
+        if fmt not in self.export_formats:
+            return super().export(fmt, queryset)
+        headers, rows = self.export_headers_and_rows(queryset)
+        return export_response(fmt, "partnership-register", headers, rows)
+
+
+class PartnershipDetailView(generic.ObjectDetailView):
+    model = Partnership
+
+    def get_queryset(self):
+        return (
+            Partnership.objects.with_tier()
+            .select_related("lead", "executive_sponsor", "service_area", "status_changed_by")
+            .prefetch_related(
+                Prefetch("partner_roles", queryset=PartnerRole.objects.select_related("organisation")),
+                "strategic_objectives",
+                "baf_themes",
+                "delegates",
+                Prefetch("headlines", queryset=Headline.objects.select_related("author")),
+            )
+        )
+
+    def get_context_data(self):
+        context = super().get_context_data()
+        user = self.request.user
+        context.update(
+            thresholds=TierThresholds.current(),
+            can_close=generic.permitted(user, "close", self.object) and self.object.status != "closed",
+            can_edit_children=generic.permitted(user, "change", self.object),
+        )
+        return context
+
+
+class PartnershipEditView(generic.ObjectEditView):
+    model = Partnership
+    form_class = forms.PartnershipForm
+    template_name = "partnerships/partnership_form.html"
+
+
+class PartnershipCloseView(generic.ObjectEditView):
+    model = Partnership
+    form_class = forms.ClosePartnershipForm
+    action = "close"
+    template_name = "partnerships/partnership_close.html"
+
+    def check(self):
+        generic.require(self.request.user, "close", self.object)
+
+    def success_message(self, obj):
+        return f"Partnership closed: {obj}"
+
+
+class PartnershipDeleteView(generic.ObjectDeleteView):
+    model = Partnership
+
+    def after_delete_url(self):
+        return reverse("partnerships:list")
+
+
+class PartnershipHistoryView(generic.ObjectHistoryView):
+    model = Partnership
+
+
+class PartnerRoleEditView(generic.ObjectEditView):
+    model = PartnerRole
+    form_class = forms.PartnerRoleForm
+    parent_model = Partnership
+    parent_field = "partnership"
+
+
+class PartnerRoleDeleteView(generic.ObjectDeleteView):
+    model = PartnerRole
+
+    def after_delete_url(self):
+        return self.object.partnership.get_absolute_url()
+
+
+class HeadlineEditView(PartnerRoleEditView):
+    model = Headline
+    form_class = forms.HeadlineForm
+
+    def save(self, form):
+        if self.is_create:
+            form.instance.author = self.request.user
+        return form.save()
+
+
+class HeadlineDeleteView(PartnerRoleDeleteView):
+    model = Headline
