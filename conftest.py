@@ -31,6 +31,11 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["tests.hashers.FastArgon2PasswordHasher"]
+
+
 @pytest.fixture
 def make_user(db, django_user_model):
     """Create an active user of a role; the password is ``TEST_PASSWORD``."""

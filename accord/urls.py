@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("partnerships/", include("partnerships.urls")),
     path("organisations/", include("organisations.urls")),
+    path("administration/users/", include("accounts.urls")),
     path("", include("core.urls")),
 ]
 

@@ -6,6 +6,8 @@ A user has exactly one role. What each role may do is in ``core.permissions``; o
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
 
 from core.validators import reject_nhs_number
 
@@ -32,9 +34,25 @@ class User(AbstractUser):
 
     class Meta:
         ordering = ["first_name", "last_name", "username"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("username"),
+                name="username_unique_whatever_case",
+                violation_error_message="That username is already taken (whatever its capitals).",
+            ),
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=~models.Q(email=""),
+                name="email_unique_when_given",
+                violation_error_message="Another user already has that e-mail address.",
+            ),
+        ]
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+    def get_absolute_url(self):
+        return reverse("accounts:detail", args=[self.pk])
 
     @property
     def display_name(self):

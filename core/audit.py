@@ -23,6 +23,7 @@ from core.nhs_number import contains_nhs_number
 from core.validators import NHS_NUMBER_MESSAGE
 
 REDACTED = "(changed, not shown)"
+HIDDEN = "(not shown)"
 
 
 @dataclass(frozen=True)
@@ -162,14 +163,20 @@ def _entry(instance, action, before, after, changed, label=None):
     )
 
 
-def _before_save(sender, instance, raw=False, **kwargs):
+def _before_save(sender, instance, raw=False, update_fields=None, **kwargs):
     guard_free_text(instance)
     instance._audit_before = None
+    instance._audit_sensitive_changed = set()
     if raw or instance._state.adding or instance.pk is None:
         return
     fks = [f.name for f in sender._meta.concrete_fields if f.is_relation]
     old = sender._base_manager.select_related(*fks).filter(pk=instance.pk).first()
     instance._audit_before = snapshot(old) if old is not None else None
+    # Snapshots redact sensitive fields, so a change to one (a new password hash) is detected
+    # here, on the raw values, which are kept in memory only and never written to the entry.
+    if old is not None:
+        saved = _registry[sender].sensitive if update_fields is None else _registry[sender].sensitive & update_fields
+        instance._audit_sensitive_changed = {name for name in saved if getattr(old, name) != getattr(instance, name)}
 
 
 def _after_save(sender, instance, created, raw=False, **kwargs):
@@ -180,7 +187,10 @@ def _after_save(sender, instance, created, raw=False, **kwargs):
     if created or before is None:
         _entry(instance, "create", None, after, sorted(k for k, v in after.items() if v not in (None, "", []))).save()
         return
-    changed = [k for k in after if before.get(k) != after.get(k)]
+    sensitive_changed = getattr(instance, "_audit_sensitive_changed", set())
+    for name in sensitive_changed:
+        before[name] = HIDDEN
+    changed = [k for k in after if before.get(k) != after.get(k) or k in sensitive_changed]
     if changed:
         _entry(instance, "update", before, after, changed).save()
 
@@ -198,7 +208,10 @@ def _after_delete(sender, instance, **kwargs):
 
 
 def _m2m_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
-    if reverse or type(instance) not in _registry:
+    if reverse:
+        _m2m_changed_from_other_side(sender, instance, action, model, pk_set)
+        return
+    if type(instance) not in _registry:
         return
     name = next(f.name for f in type(instance)._meta.many_to_many if f.remote_field.through is sender)
     if action.startswith("pre_"):
@@ -208,6 +221,22 @@ def _m2m_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
     after = _m2m_labels(instance, name)
     if before is not None and before != after:
         _entry(instance, "update", {name: before}, {name: after}, [name]).save()
+
+
+def _m2m_changed_from_other_side(sender, instance, action, model, pk_set):
+    """``user.delegated_partnerships.add(p)`` changes p's delegates: audit it on each record changed."""
+    if model not in _registry:
+        return
+    name = next(f.name for f in model._meta.many_to_many if f.remote_field.through is sender)
+    key = f"_audit_m2m_other_side_{name}"
+    if action.startswith("pre_"):
+        records = model._base_manager.filter(**{name: instance} if pk_set is None else {"pk__in": pk_set})
+        instance.__dict__[key] = [(record, _m2m_labels(record, name)) for record in records]
+        return
+    for record, before in instance.__dict__.pop(key, []):
+        after = _m2m_labels(record, name)
+        if before != after:
+            _entry(record, "update", {name: before}, {name: after}, [name]).save()
 
 
 def record_bulk(instances, action="create"):

@@ -8,6 +8,7 @@ def navigation(request):
     user = getattr(request, "user", None)
     if not getattr(user, "is_authenticated", False):
         return {"nav_items": []}
+    from accounts.models import User
     from core.models import AuditEntry
     from organisations.models import Organisation
     from partnerships.models import Partnership
@@ -15,7 +16,9 @@ def navigation(request):
     items = [
         ("Register", reverse("partnerships:list"), permitted(user, "view", Partnership)),
         ("Organisations", reverse("organisations:list"), permitted(user, "view", Organisation)),
+        ("Import", reverse("partnerships:import"), permitted(user, "import", Partnership)),
         ("Audit log", reverse("core:audit_log"), permitted(user, "view", AuditEntry)),
+        ("Administration", reverse("core:administration"), permitted(user, "view", User)),
     ]
     path = request.path
     return {

@@ -12,6 +12,7 @@ import io
 from decimal import Decimal
 
 from django.http import HttpResponse
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
@@ -64,9 +65,14 @@ def _xlsx_cell(ws, value):
         value = "Yes" if value else "No"
     if isinstance(value, Decimal):
         value = int(value) if value == value.to_integral() else float(value)
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        # Excel has no time zones: write the trust's local time (an audit entry's timestamp).
+        value = timezone.make_naive(value)
     cell = WriteOnlyCell(ws, value=value)
     if isinstance(value, str):
         cell.data_type = "s"
+    elif isinstance(value, datetime.datetime):
+        cell.number_format = "yyyy-mm-dd hh:mm:ss"
     elif isinstance(value, datetime.date):
         cell.number_format = "yyyy-mm-dd"
     return cell

@@ -1,13 +1,12 @@
 import django_filters
-from django import forms
 from django.contrib.contenttypes.models import ContentType
 
 from core import audit
-from core.forms import AccordFormMixin
+from core.forms import FilterForm
 from core.models import AuditEntry
 
 
-class AuditFilterForm(AccordFormMixin, forms.Form):
+class AuditFilterForm(FilterForm):
     def clean(self):
         data = super().clean()
         start, end = data.get("date_from"), data.get("date_to")

@@ -1,6 +1,9 @@
 """NHS.UK form rendering and the base form every Accord form uses."""
 
+import re
+
 from django import forms
+from django.db import models
 from django.forms.renderers import TemplatesSetting
 
 WIDGET_CLASSES = {
@@ -22,6 +25,9 @@ WIDGET_CLASSES = {
 }
 
 
+MULTIPLE_WIDGETS = {"checkboxselectmultiple", "radioselect"}
+
+
 class NhsukFormRenderer(TemplatesSetting):
     """Render every form and field with the NHS.UK design system's markup."""
 
@@ -32,16 +38,26 @@ class NhsukFormRenderer(TemplatesSetting):
 def style_widgets(form):
     """Give each widget the NHS.UK class for its type, and the error class when it has errors.
 
-    Reads ``_errors`` rather than ``errors`` so that calling this from ``__init__`` never
-    validates a form whose fields are still being set up.
+    Runs when the form is built, validated and rendered. It never creates bound fields (they
+    freeze a field's label and hint, which a form's own ``__init__`` may still change) and reads
+    ``_errors`` so that it never triggers validation itself.
     """
     for name, field in form.fields.items():
-        widget_type = form[name].widget_type
-        css = WIDGET_CLASSES.get(widget_type, "")
+        widget_type = re.sub(r"widget$|input$", "", field.widget.__class__.__name__.lower())
+        auto_id = form.auto_id % form.add_prefix(name) if "%s" in str(form.auto_id) else form.add_prefix(name)
+        css = WIDGET_CLASSES.get(widget_type, "").split()
         if form._errors and name in form._errors and css:
-            css += f" {css.split()[0]}--error"
+            css.append(f"{css[0]}--error")
+        widths = [c for c in field.widget.attrs.get("class", "").split() if "width" in c and c not in css]
         if css:
-            field.widget.attrs["class"] = css
+            field.widget.attrs["class"] = " ".join(css + widths)
+        if widget_type not in MULTIPLE_WIDGETS:
+            described_by = [f"{auto_id}_helptext"] if field.help_text else []
+            if form._errors and name in form._errors:
+                described_by.append(f"{auto_id}-error")
+            field.widget.attrs.pop("aria-describedby", None)
+            if described_by:
+                field.widget.attrs["aria-describedby"] = " ".join(described_by)
 
 
 class DateInput(forms.DateInput):
@@ -55,6 +71,7 @@ class AccordFormMixin:
     """Every Accord form: NHS.UK widgets, dates typed day first, the signed-in user at hand."""
 
     date_hint = "For example, 30/03/2022"
+    mark_optional = True
 
     def __init__(self, *args, user=None, **kwargs):
         self.user = user
@@ -65,18 +82,37 @@ class AccordFormMixin:
                 field.input_formats = ["%d/%m/%Y", "%d.%m.%Y", "%Y-%m-%d", "%d/%m/%y"]
                 field.help_text = field.help_text or self.date_hint
                 field.error_messages["invalid"] = "Enter a real date, day first, for example 30/03/2022."
-            if isinstance(field, forms.DecimalField):
-                field.widget.attrs.setdefault("inputmode", "decimal")
+            if isinstance(field, (forms.DecimalField, forms.IntegerField)):
+                # A text box, not type="number": NHS.UK guidance, and no silent rounding by the browser.
+                field.widget = forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"})
+
         style_widgets(self)
 
     def full_clean(self):
         super().full_clean()
         style_widgets(self)
 
+    def get_context(self):
+        style_widgets(self)
+        return super().get_context()
+
 
 class AccordModelForm(AccordFormMixin, forms.ModelForm):
     pass
 
 
+def https_url_formfield(model_field, **kwargs):
+    """Form fields for a ModelForm's Meta: web addresses typed without a scheme mean https."""
+    if isinstance(model_field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return model_field.formfield(**kwargs)
+
+
 class AccordForm(AccordFormMixin, forms.Form):
     pass
+
+
+class FilterForm(AccordFormMixin, forms.Form):
+    """The form behind a list's filters: every field is optional, so none is marked as such."""
+
+    mark_optional = False

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 
 from core.validators import reject_nhs_number
@@ -75,6 +76,8 @@ class AuditEntry(models.Model):
 
     class Meta:
         ordering = ["-timestamp", "-id"]
+        # Django's internal manager would otherwise bypass the append-only queryset.
+        base_manager_name = "objects"
         indexes = [
             models.Index(fields=["object_type", "object_id"]),
             models.Index(fields=["parent_type", "parent_id"]),
@@ -120,6 +123,10 @@ class ReferenceItem(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        """An entry's page is its edit page on the administration's reference lists."""
+        return reverse(f"core:{self._meta.model_name}_edit", args=[self.pk])
 
     def clean(self):
         self.name = " ".join((self.name or "").split())
@@ -171,6 +178,9 @@ class TierThresholds(models.Model):
 
     def __str__(self):
         return f"Tier 1 from £{self.tier1_min_value:,.0f}, Tier 2 from £{self.tier2_min_value:,.0f}"
+
+    def get_absolute_url(self):
+        return reverse("core:tierthresholds_edit")
 
     def clean(self):
         if self.tier2_min_value is not None and self.tier2_min_value < 0:

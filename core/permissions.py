@@ -50,6 +50,8 @@ RIGHTS = {
     ("accounts.user", "view"): ADMIN_ONLY,
     ("accounts.user", "add"): ADMIN_ONLY,
     ("accounts.user", "change"): ADMIN_ONLY,
+    ("accounts.user", "set_password"): ADMIN_ONLY,
+    ("accounts.user", "unlock"): ADMIN_ONLY,
     ("core.auditentry", "view"): {A: ALL, U: ALL},
 }
 for _label in ("core.strategicobjective", "core.bafrisktheme", "core.servicearea", "core.tierthresholds"):

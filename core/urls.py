@@ -1,9 +1,21 @@
 from django.urls import path
 
-from core import views_audit
+from core import views_audit, views_reference
 
 app_name = "core"
 
 urlpatterns = [
     path("audit/", views_audit.AuditLogView.as_view(), name="audit_log"),
+    path("administration/", views_reference.AdministrationView.as_view(), name="administration"),
+    path(
+        "administration/tier-thresholds/",
+        views_reference.TierThresholdsEditView.as_view(),
+        name="tierthresholds_edit",
+    ),
+    path(
+        "administration/tier-thresholds/history/",
+        views_reference.TierThresholdsHistoryView.as_view(),
+        name="tierthresholds_history",
+    ),
+    *views_reference.reference_urls(),
 ]

@@ -143,6 +143,10 @@ class ObjectMixin:
 
     @cached_property
     def object(self):
+        if grant(self.request.user, "view", self.model) is None:
+            # The role may see no record of this kind at all (users, reference lists for
+            # anyone but an administrator): refuse outright, there is no existence to hide.
+            raise PermissionDenied
         return get_visible_or_404(self.request.user, self.get_queryset(), pk=self.kwargs["pk"])
 
     def check(self):
@@ -162,6 +166,7 @@ class ObjectDetailView(ObjectMixin, View):
 
     def get_context_data(self):
         return {
+            "view": self,
             "object": self.object,
             "verbose_name": self.model._meta.verbose_name,
             "can_change": permitted(self.request.user, "change", self.object),
@@ -237,6 +242,7 @@ class ObjectEditView(ObjectMixin, View):
 
     def render(self, form, status=200):
         context = {
+            "view": self,
             "form": form,
             "object": None if self.is_create else self.object,
             "parent": self.parent,
@@ -258,14 +264,30 @@ class ObjectDeleteView(ObjectMixin, View):
     action = "delete"
     template_name = "generic/object_confirm_delete.html"
 
+    def refusal(self):
+        """Why this object must not be deleted (shown instead of the button), or ``None``.
+
+        For rules the database cannot enforce, such as a reference item still linked to
+        records through a many-to-many relation, which a delete would silently unlink.
+        """
+        return None
+
     def get(self, request, **kwargs):
         self.check()
-        return render(
-            request, self.template_name, {"object": self.object, "verbose_name": self.model._meta.verbose_name}
-        )
+        context = {
+            "view": self,
+            "object": self.object,
+            "verbose_name": self.model._meta.verbose_name,
+            "refusal": self.refusal(),
+        }
+        return render(request, self.template_name, context)
 
     def post(self, request, **kwargs):
         self.check()
+        refusal = self.refusal()
+        if refusal:
+            messages.error(request, refusal)
+            return redirect(self.object.get_absolute_url())
         label = str(self.object)
         parent_url = self.after_delete_url()
         try:
@@ -290,7 +312,7 @@ class ObjectHistoryView(ObjectMixin, View):
         self.check()
         entries = AuditEntry.objects.for_object(self.object).select_related("object_type")
         page = Paginator(entries, 50).get_page(request.GET.get("page"))
-        return render(request, self.template_name, {"object": self.object, "page": page})
+        return render(request, self.template_name, {"view": self, "object": self.object, "page": page})
 
 
 def require_child(user, action, child_model, parent):

@@ -1,12 +1,11 @@
 import django_filters
-from django import forms
 from django.db.models import Q
 
-from core.forms import AccordFormMixin
+from core.forms import FilterForm
 from organisations.models import Organisation, OrganisationKind
 
 
-class OrganisationFilterForm(AccordFormMixin, forms.Form):
+class OrganisationFilterForm(FilterForm):
     pass
 
 

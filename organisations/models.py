@@ -43,6 +43,9 @@ class OrganisationQuerySet(models.QuerySet):
     def by_name(self, name):
         return self.filter(name_key=normalise_name(name))
 
+    def open(self):
+        return self.filter(closed_on__isnull=True)
+
 
 class Organisation(models.Model):
     name = models.CharField(max_length=200, validators=[reject_nhs_number])
@@ -62,6 +65,9 @@ class Organisation(models.Model):
     website = models.URLField(blank=True)
     is_home_trust = models.BooleanField(
         default=False, help_text="The trust that keeps this register. Only one organisation can be it."
+    )
+    closed_on = models.DateField(
+        null=True, blank=True, help_text="When the organisation closed or merged, for example a CCG in June 2022."
     )
     notes = models.TextField(blank=True, validators=[reject_nhs_number])
 

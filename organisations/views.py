@@ -18,6 +18,7 @@ class OrganisationListView(generic.ObjectListView):
         generic.Column("kind", "Kind", sort="kind"),
         generic.Column("ods_code", "ODS code", sort="ods_code"),
         generic.Column("partnership_count", "Partnerships", sort="partnership_count"),
+        generic.Column("closed_on", "Closed on", sort="closed_on"),
     )
 
     def get_queryset(self):

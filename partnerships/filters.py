@@ -5,14 +5,14 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 
 from accounts.models import User
-from core.forms import AccordFormMixin
+from core.forms import FilterForm
 from core.models import ServiceArea, StrategicObjective
 from organisations.models import OrganisationKind
 from partnerships.models import ArrangementType, PartnerRole, Partnership, Status
 from partnerships.tiering import TIER_CHOICES
 
 
-class RegisterFilterForm(AccordFormMixin, forms.Form):
+class RegisterFilterForm(FilterForm):
     def clean(self):
         data = super().clean()
         low, high = data.get("value_min"), data.get("value_max")
@@ -31,7 +31,7 @@ class RegisterFilter(django_filters.FilterSet):
         label="Type of arrangement", choices=ArrangementType.choices, empty_label="Any type"
     )
     status = django_filters.ChoiceFilter(choices=Status.choices, empty_label="Any status")
-    tier = django_filters.ChoiceFilter(choices=TIER_CHOICES, empty_label="Any tier")
+    tier = django_filters.ChoiceFilter(label="Tier", choices=TIER_CHOICES, empty_label="Any tier")
     partner = django_filters.CharFilter(
         label="Partner organisation",
         method="filter_partner",

@@ -35,6 +35,9 @@ REGISTER_COLUMNS = [
     ("notes", "Notes"),
 ]
 REGISTER_HEADERS = [label for _, label in REGISTER_COLUMNS]
+# The fields an import can fill, in register order, with the export's header as their name.
+# Tier is not among them: it is always derived.
+IMPORT_FIELDS = [(key, label) for key, label in REGISTER_COLUMNS if key != "tier"]
 
 
 def _join(items):
@@ -70,6 +73,8 @@ def _register_values(p):
 
 def export_queryset(queryset):
     """Everything the layout needs, fetched in a fixed number of queries per chunk."""
+    if "tier" not in queryset.query.annotations:
+        queryset = queryset.with_tier()
     return (
         queryset.select_related("lead", "executive_sponsor", "service_area")
         .prefetch_related(None)

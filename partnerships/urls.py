@@ -1,11 +1,13 @@
 from django.urls import path
 
-from partnerships import views
+from partnerships import views, views_import
 
 app_name = "partnerships"
 
 urlpatterns = [
     path("", views.PartnershipListView.as_view(), name="list"),
+    path("import/", views_import.ImportUploadView.as_view(), name="import"),
+    path("import/<str:token>/", views_import.ImportPreviewView.as_view(), name="import_preview"),
     path("add/", views.PartnershipEditView.as_view(), name="add"),
     path("<int:pk>/", views.PartnershipDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", views.PartnershipEditView.as_view(), name="edit"),

@@ -5,11 +5,13 @@ from django.urls import reverse
 
 from core import views as generic
 from core.exports import export_response
-from core.models import TierThresholds
+from core.models import AuditEntry, TierThresholds
 from partnerships import forms
 from partnerships.filters import RegisterFilter
 from partnerships.models import Headline, PartnerRole, Partnership
 from partnerships.spreadsheet import REGISTER_HEADERS, register_rows
+
+RECENT_CHANGES = 10
 
 
 def _money(obj):
@@ -92,6 +94,7 @@ class PartnershipDetailView(generic.ObjectDetailView):
         context = super().get_context_data()
         user = self.request.user
         context.update(
+            recent_changes=AuditEntry.objects.for_object(self.object).select_related("object_type")[:RECENT_CHANGES],
             thresholds=TierThresholds.current(),
             can_close=generic.permitted(user, "close", self.object) and self.object.status != "closed",
             can_edit_children=generic.permitted(user, "change", self.object),

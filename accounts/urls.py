@@ -1,0 +1,15 @@
+from django.urls import path
+
+from accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("", views.UserListView.as_view(), name="list"),
+    path("add/", views.UserCreateView.as_view(), name="add"),
+    path("<int:pk>/", views.UserDetailView.as_view(), name="detail"),
+    path("<int:pk>/edit/", views.UserEditView.as_view(), name="edit"),
+    path("<int:pk>/password/", views.UserSetPasswordView.as_view(), name="password"),
+    path("<int:pk>/unlock/", views.UserUnlockView.as_view(), name="unlock"),
+    path("<int:pk>/history/", views.UserHistoryView.as_view(), name="history"),
+]

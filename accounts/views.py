@@ -1,0 +1,120 @@
+"""User management for administrators: thin subclasses of the generic views in ``core.views``.
+
+Users are deactivated, never deleted: their names stay on the records they lead and in the
+audit trail. Every change (passwords included, as "changed" without any hash) is audited by the
+model signals ``accounts.apps`` registers.
+"""
+
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+
+from accounts import lockout
+from accounts.filters import UserFilter
+from accounts.forms import SetPasswordForm, UserChangeForm, UserCreateForm
+from accounts.models import User
+from core import views as generic
+from core.permissions import permitted, require
+
+
+def _last_login(user):
+    if user.last_login is None:
+        return "Never"
+    return timezone.localtime(user.last_login).strftime("%d/%m/%Y %H:%M")
+
+
+class UserListView(generic.ObjectListView):
+    model = User
+    filterset_class = UserFilter
+    template_name = "accounts/user_list.html"
+    add_url_name = "accounts:add"
+    default_sort = "name"
+    columns = (
+        generic.Column("name", "Name", sort=["first_name", "last_name", "username"], value=str),
+        generic.Column("username", "Username", sort="username"),
+        generic.Column("email", "E-mail address", sort="email"),
+        generic.Column("job_title", "Job title", sort="job_title"),
+        generic.Column("role", "Role", sort="role"),
+        generic.Column(
+            "is_active",
+            "Status",
+            sort="is_active",
+            value=lambda u: "Active" if u.is_active else "Inactive",
+            template="core/reference/includes/active_cell.html",
+        ),
+        generic.Column("last_login", "Last logged in", sort="last_login", value=_last_login),
+    )
+
+
+class UserDetailView(generic.ObjectDetailView):
+    model = User
+
+    def get_context_data(self):
+        context = super().get_context_data()
+        user = self.request.user
+        context.update(
+            can_set_password=permitted(user, "set_password", self.object),
+            can_unlock=permitted(user, "unlock", self.object),
+            locked_until=lockout.locked_until(self.object),
+            leads=self.object.led_partnerships.count(),
+        )
+        return context
+
+
+class UserCreateView(generic.ObjectEditView):
+    model = User
+    form_class = UserCreateForm
+
+    def cancel_url(self):
+        return reverse("accounts:list")
+
+
+class UserEditView(generic.ObjectEditView):
+    model = User
+    form_class = UserChangeForm
+
+
+class UserSetPasswordView(generic.ObjectEditView):
+    """A new password for a user; it also lifts a lock-out, so they can log in with it at once."""
+
+    model = User
+    form_class = SetPasswordForm
+    template_name = "accounts/user_password.html"
+
+    def check(self):
+        require(self.request.user, "set_password", self.object)
+
+    def save(self, form):
+        user = form.save()
+        lockout.unlock(user)
+        if user.pk == self.request.user.pk:
+            update_session_auth_hash(self.request, user)  # keep the administrator logged in
+        return user
+
+    def success_message(self, obj):
+        return f"New password set for {obj}. Give it to them in person or by phone, never by e-mail."
+
+
+class UserUnlockView(generic.ObjectMixin, View):
+    """Lift a lock-out after repeated failed logins (GET asks to confirm, POST unlocks)."""
+
+    model = User
+    action = "unlock"
+
+    def get(self, request, pk):
+        self.check()
+        context = {"object": self.object, "locked_until": lockout.locked_until(self.object)}
+        return render(request, "accounts/user_unlock.html", context)
+
+    def post(self, request, pk):
+        self.check()
+        lockout.unlock(self.object)
+        messages.success(request, f"Account unlocked: {self.object} can log in again.")
+        return redirect(self.object.get_absolute_url())
+
+
+class UserHistoryView(generic.ObjectHistoryView):
+    model = User

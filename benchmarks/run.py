@@ -1,0 +1,374 @@
+"""Benchmark Accord on a large synthetic register and compare it with two baselines.
+
+    scripts/bench [--partnerships 50000] [--runs 5] [--keep]
+
+1. Prepares the benchmark database: ``var/bench.sqlite3`` (recreated on every run unless
+   ``--keep``), or the database of ``BENCH_DATABASE_URL`` / ``DATABASE_URL`` (PostgreSQL, for
+   example), which must hold no partnerships unless ``--keep`` is given; migrates it and seeds
+   it with ``manage.py seed_bench``.
+2. Measures, with Django's test client logged in as a coordinator, the median wall time of a
+   few runs (after one warm-up) and the number of SQL queries of: the register page filtered
+   and sorted (50 rows), a text search, a partnership page, the export of about 5,000 rows to
+   ``.xlsx`` and ``.csv``, and the import (dry run and commit) of a 10,000-row ``.xlsx`` file
+   in the export's layout. The commit is rolled back after each run, so every run creates the
+   same 10,000 partnerships in the same register.
+3. Times the baselines in the same run and prints the ratios: the Django admin changelist
+   over the same rows with the same filter and sort (``benchmarks/admin.py``), and openpyxl's
+   bare read-only read of the same 10,000-row file (the floor for any import).
+
+Numbers are wall-clock times on this machine in milliseconds; query counts are exact.
+"""
+
+import argparse
+import io
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "benchmarks.settings"
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    bench = Bench(args)
+    bench.prepare_database()
+    bench.measure_all()
+    bench.report()
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(prog="scripts/bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--partnerships", type=int, default=50_000, help="size of the register (default 50,000)")
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per page, after a warm-up (default 5)")
+    parser.add_argument("--import-runs", type=int, default=3, help="timed runs of each import step (default 3)")
+    parser.add_argument("--import-rows", type=int, default=10_000, help="rows of the import file (default 10,000)")
+    parser.add_argument("--export-rows", type=int, default=5_000, help="rows the export filter aims at (5,000)")
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="measure the register already in the benchmark database instead of recreating and seeding it",
+    )
+    return parser.parse_args(argv)
+
+
+class Result:
+    def __init__(self, name, rows, ms, queries, baseline=None):
+        self.name, self.rows, self.ms, self.queries, self.baseline = name, rows, ms, queries, baseline
+
+
+class Bench:
+    def __init__(self, args):
+        self.args = args
+        self.results = []
+        self.seed_seconds = None
+
+    # -- database ------------------------------------------------------------------------
+
+    def prepare_database(self):
+        from django.conf import settings
+        from django.core.management import call_command
+        from django.db import connection
+
+        from partnerships.models import Partnership
+
+        db = settings.DATABASES["default"]
+        default_file = db["ENGINE"].endswith("sqlite3") and Path(db["NAME"]) == settings.BENCH_SQLITE_PATH
+        self.where = f"{connection.vendor} {db['NAME'] if connection.vendor == 'sqlite' else db.get('NAME', '')}"
+        if default_file and not self.args.keep:
+            for suffix in ("", "-journal", "-wal", "-shm"):
+                Path(f"{db['NAME']}{suffix}").unlink(missing_ok=True)
+            Path(db["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+        # Refuse a database that holds a register before touching it (not even to migrate it).
+        has_register = Partnership._meta.db_table in connection.introspection.table_names()
+        if has_register and Partnership.objects.exists() and not self.args.keep:
+            self.refuse(Partnership.objects.count())
+        call_command("migrate", verbosity=0, interactive=False)
+        existing = Partnership.objects.count()
+        if existing and self.args.keep:
+            print(f"Measuring the {existing:,} partnerships already in {self.where} (--keep).", flush=True)
+            return
+        if existing:
+            self.refuse(existing)
+        print(f"Seeding {self.args.partnerships:,} partnerships into {self.where}…", flush=True)
+        started = time.perf_counter()
+        call_command("seed_bench", partnerships=self.args.partnerships, verbosity=0)
+        self.seed_seconds = time.perf_counter() - started
+
+    def refuse(self, existing):
+        sys.exit(
+            f"{self.where} already holds {existing:,} partnerships. Point BENCH_DATABASE_URL at an empty "
+            "database, or add --keep to measure the register that is there."
+        )
+
+    # -- helpers -------------------------------------------------------------------------
+
+    def timed(self, action, runs):
+        """(median ms, queries, last result) of ``action`` over ``runs`` timed runs after a warm-up."""
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        action()
+        times = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            action()
+            times.append((time.perf_counter() - started) * 1000)
+        with CaptureQueriesContext(connection) as captured:
+            result = action()
+        return statistics.median(times), len(captured), result
+
+    def get(self, client, url, runs=None):
+        def fetch():
+            response = client.get(url)
+            if response.status_code != 200:
+                raise SystemExit(f"GET {url} answered {response.status_code}, not 200.")
+            return response
+
+        return self.timed(fetch, runs or self.args.runs)
+
+    @staticmethod
+    def matching(query):
+        """How many partnerships the register filter ``query`` selects."""
+        from django.http import QueryDict
+
+        from partnerships.filters import RegisterFilter
+        from partnerships.models import Partnership
+
+        filterset = RegisterFilter(QueryDict(query), Partnership.objects.with_tier())
+        assert filterset.is_valid(), filterset.errors
+        return filterset.qs.count()
+
+    def page_rows(self, query):
+        from django.conf import settings
+
+        total = self.matching(query)
+        return f"{min(total, settings.REGISTER_PAGE_SIZE)} of {total:,}"
+
+    # -- measurements --------------------------------------------------------------------
+
+    def measure_all(self):
+        from django.test import Client
+
+        from accounts.models import User
+        from partnerships.synthetic import ADMIN, COORDINATOR
+
+        coordinator = Client()
+        coordinator.force_login(User.objects.get(username=COORDINATOR))
+        admin = Client()
+        admin.force_login(User.objects.get(username=ADMIN))
+        self.coordinator_user = User.objects.get(username=COORDINATOR)
+        print("Measuring…", flush=True)
+        self.measure_register(coordinator, admin)
+        self.measure_detail(coordinator)
+        self.measure_exports(coordinator)
+        self.measure_import()
+
+    def admin_value_column(self):
+        """The admin's ``o=`` index of the annual value column (the checkbox column comes first)."""
+        from django.contrib import admin as django_admin
+        from django.test import RequestFactory
+
+        import benchmarks.admin  # noqa: F401 - registers the partnership admin (the URLconf does it too)
+        from accounts.models import User
+        from partnerships.models import Partnership
+        from partnerships.synthetic import ADMIN
+
+        model_admin = django_admin.site._registry[Partnership]
+        request = RequestFactory().get("/admin/")
+        request.user = User.objects.get(username=ADMIN)
+        offset = 1 if model_admin.get_actions(request) else 0
+        return list(model_admin.get_list_display(request)).index("annual_value") + offset
+
+    def measure_register(self, client, admin_client):
+        from django.conf import settings
+
+        from partnerships.models import Partnership
+
+        value_column = self.admin_value_column()
+        size = settings.REGISTER_PAGE_SIZE
+        page = max(1, min(100, Partnership.objects.count() // size))  # page 100, or the last full page
+        admin_url = "/admin/partnerships/partnership/"
+        cases = [
+            (
+                "Register: active, by value (desc)",
+                "status=active&sort=-annual_value",
+                f"{admin_url}?status__exact=active&o=-{value_column}",
+            ),
+            ("Register: active, Tier 1, by value (desc)", "status=active&tier=1&sort=-annual_value", None),
+            ("Register: search “dementia”", "q=dementia", f"{admin_url}?q=dementia"),
+            (f"Register: no filter, page {page}", f"page={page}", f"{admin_url}?p={page}"),
+        ]
+        for name, query, admin_path in cases:
+            ms, queries, _ = self.get(client, f"/partnerships/?{query}")
+            baseline = None
+            if admin_path:
+                b_ms, b_queries, _ = self.get(admin_client, admin_path)
+                baseline = ("Django admin changelist", b_ms, b_queries)
+            if query.startswith("page="):
+                rows = f"{size} (rows {(page - 1) * size + 1:,}–{page * size:,})"
+            else:
+                rows = self.page_rows(query)
+            self.results.append(Result(name, rows, ms, queries, baseline))
+
+    def measure_detail(self, client):
+        from django.db.models import Count
+
+        from partnerships.models import Partnership
+
+        busiest = (
+            Partnership.objects.annotate(
+                partners=Count("partner_roles", distinct=True), news=Count("headlines", distinct=True)
+            )
+            .filter(news__gt=0)
+            .order_by("-partners", "-news", "pk")
+            .first()
+        )
+        ms, queries, _ = self.get(client, f"/partnerships/{busiest.pk}/")
+        rows = f"1 ({busiest.partners} partners, {busiest.news} headlines)"
+        self.results.append(Result("Partnership page", rows, ms, queries))
+
+    def export_query(self):
+        """An active-status value band holding about ``--export-rows`` partnerships."""
+        from partnerships.models import Partnership
+
+        values = (
+            Partnership.objects.filter(status="active", annual_value__gt=0)
+            .order_by("annual_value")
+            .values_list("annual_value", flat=True)
+        )
+        total = values.count()
+        wanted = min(self.args.export_rows, total)
+        low_index = max(0, (total - wanted) // 2)
+        low, high = values[low_index], values[low_index + wanted - 1]
+        return f"status=active&value_min={int(low)}&value_max={int(high)}"
+
+    def measure_exports(self, client):
+        query = self.export_query()
+        rows = self.matching(query)
+        for fmt in ("xlsx", "csv"):
+            ms, queries, response = self.get(
+                client, f"/partnerships/?{query}&export={fmt}", runs=max(1, self.args.runs // 2 + 1)
+            )
+            if fmt == "csv":
+                written = response.content.decode("utf-8-sig").count("\n") - 1
+                assert written == rows, f"the CSV export has {written} rows, the filter selects {rows}"
+            self.results.append(Result(f"Export .{fmt} (filtered)", f"{rows:,}", ms, queries))
+
+    def import_file(self):
+        """``--import-rows`` rows in the export layout: existing partnerships under new references."""
+        from core.exports import write_xlsx
+        from partnerships.models import Partnership
+        from partnerships.spreadsheet import REGISTER_COLUMNS, REGISTER_HEADERS, register_rows
+
+        wanted = self.args.import_rows
+        last_pk = Partnership.objects.order_by("pk").values_list("pk", flat=True)[wanted - 1]
+        position = [key for key, _ in REGISTER_COLUMNS].index("reference")
+        rows = []
+        for n, row in enumerate(register_rows(Partnership.objects.filter(pk__lte=last_pk).order_by("pk")), start=1):
+            row[position] = f"IMP-{n:05d}"
+            rows.append(row)
+        path = ROOT / "var" / f"bench-import-{wanted}.xlsx"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "wb") as handle:
+            write_xlsx(handle, REGISTER_HEADERS, rows, sheet_title="Partnership register")
+        return path, len(rows)
+
+    def measure_import(self):
+        from django.db import transaction
+        from openpyxl import load_workbook
+
+        from partnerships.importer import import_register
+
+        path, rows = self.import_file()
+        size = f"{rows:,}"
+
+        def bare_read():
+            workbook = load_workbook(path, read_only=True)
+            cells = sum(len(row) for row in workbook.worksheets[0].iter_rows(values_only=True))
+            workbook.close()
+            return cells
+
+        def run_import(dry_run):
+            def action():
+                with transaction.atomic():
+                    plan = import_register(path, dry_run=dry_run, user=self.coordinator_user)
+                    transaction.set_rollback(True)
+                assert plan.created == rows, plan.summary()
+                return plan
+
+            return action
+
+        runs = self.args.import_runs
+        floor_ms, floor_queries, _ = self.timed(bare_read, runs)
+        floor = ("openpyxl bare read", floor_ms, floor_queries)
+        ms, queries, _ = self.timed(run_import(dry_run=True), runs)
+        self.results.append(Result("Import .xlsx: preview (dry run)", size, ms, queries, floor))
+        ms, queries, _ = self.timed(run_import(dry_run=False), runs)
+        self.results.append(Result("Import .xlsx: commit (rolled back)", size, ms, queries, floor))
+
+    # -- report --------------------------------------------------------------------------
+
+    def report(self):
+        import django
+        from django.db import connection
+
+        from partnerships.models import Partnership
+
+        out = io.StringIO()
+        total = Partnership.objects.count()
+        database = connection.vendor
+        if database == "sqlite":
+            database += f" {connection.Database.sqlite_version}"
+        out.write(
+            f"\nAccord benchmark: {total:,} partnerships on {database} · Python {platform.python_version()} · "
+            f"Django {django.get_version()} · {os.cpu_count()} CPUs\n"
+        )
+        if self.seed_seconds is not None:
+            out.write(f"seed_bench took {self.seed_seconds:.1f} s. ")
+        out.write(
+            f"Wall times in ms, median of the timed runs after one warm-up: {self.args.runs} per page, "
+            f"{max(1, self.args.runs // 2 + 1)} per export, {self.args.import_runs} per import step. "
+            "Query counts from one more run.\n\n"
+        )
+        header = [
+            "Measurement",
+            "Rows",
+            "Accord ms",
+            "Queries",
+            "Baseline",
+            "Baseline ms",
+            "Queries",
+            "Accord/baseline",
+        ]
+        table = [header]
+        for r in self.results:
+            line = [r.name, r.rows, f"{r.ms:,.0f}", str(r.queries)]
+            if r.baseline:
+                b_name, b_ms, b_queries = r.baseline
+                line += [b_name, f"{b_ms:,.0f}", str(b_queries), f"{r.ms / b_ms:.2f}×"]
+            else:
+                line += ["", "", "", ""]
+            table.append(line)
+        widths = [max(len(row[i]) for row in table) for i in range(len(header))]
+        right = {2, 3, 5, 6, 7}
+        for n, row in enumerate(table):
+            cells = [
+                cell.rjust(w) if i in right else cell.ljust(w)
+                for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+            ]
+            out.write("  ".join(cells).rstrip() + "\n")
+            if n == 0:
+                out.write("  ".join("-" * w for w in widths) + "\n")
+        print(out.getvalue(), flush=True)
+
+
+if __name__ == "__main__":
+    main()

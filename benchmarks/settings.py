@@ -1,0 +1,23 @@
+"""Settings for the benchmark: Accord's own, plus the Django admin as a baseline to compare with.
+
+The database is ``BENCH_DATABASE_URL``, else ``DATABASE_URL``, else ``var/bench.sqlite3``: never
+Accord's working database by default. The admin is mounted here only; Accord itself does not
+use ``django.contrib.admin``.
+"""
+
+import os
+
+import dj_database_url
+
+from accord.settings import *  # noqa: F403
+from accord.settings import BASE_DIR, INSTALLED_APPS
+
+BENCH_SQLITE_PATH = BASE_DIR / "var" / "bench.sqlite3"
+BENCH_DATABASE_URL = (
+    os.environ.get("BENCH_DATABASE_URL") or os.environ.get("DATABASE_URL") or f"sqlite:///{BENCH_SQLITE_PATH}"
+)
+
+DEBUG = False
+INSTALLED_APPS = [*INSTALLED_APPS, "django.contrib.admin"]
+ROOT_URLCONF = "benchmarks.urls"
+DATABASES = {"default": dj_database_url.parse(BENCH_DATABASE_URL)}

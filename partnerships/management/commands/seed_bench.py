@@ -1,0 +1,44 @@
+"""``manage.py seed_bench --partnerships N``: a large synthetic register for benchmarks.
+
+See ``partnerships.synthetic`` for the distributions. Every record is audited in bulk (source
+"bench"). It refuses to touch a database that already holds partnerships unless ``--force`` is
+given; with ``--force`` it *adds* N more partnerships (references continuing after the highest
+P- number), reusing the synthetic organisations and users already there. It never deletes.
+"""
+
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from partnerships.synthetic import ADMIN, BENCH_PASSWORD, COORDINATOR, RegisterNotEmpty, seed_bench
+
+
+class Command(BaseCommand):
+    help = "Seed a synthetic register of N partnerships for benchmarks (refuses a non-empty register without --force)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--partnerships", type=int, default=50_000, help="How many partnerships (default 50,000).")
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Add the partnerships even though the register already holds some (nothing is deleted).",
+        )
+        parser.add_argument("--seed", type=int, default=2019, help="Random seed (the same seed gives the same data).")
+
+    def handle(self, *args, partnerships, force, seed, **options):
+        if partnerships < 1:
+            raise CommandError("Give a number of partnerships of 1 or more.")
+        started = time.perf_counter()
+        try:
+            made = seed_bench(
+                partnerships, force=force, seed=seed, stdout=self.stdout if options["verbosity"] > 1 else None
+            )
+        except RegisterNotEmpty as error:
+            raise CommandError(
+                f"This database already holds {error.existing:,} partnerships. seed_bench is for an empty, "
+                "throw-away benchmark database; run it with --force to add synthetic partnerships anyway."
+            ) from error
+        self.stdout.write(
+            self.style.SUCCESS(f"Seeded {made:,} synthetic partnerships in {time.perf_counter() - started:.1f} s.")
+        )
+        self.stdout.write(f"Logins: {COORDINATOR} (coordinator) and {ADMIN} (superuser), password {BENCH_PASSWORD}")

@@ -1,0 +1,261 @@
+"""The import page: upload a register spreadsheet, check the preview, then import all rows or none.
+
+The uploaded file waits in ``settings.IMPORT_STAGING_DIR`` under a random token that only the
+uploader's session knows (anyone else's token is a 404). The preview is a dry run; pressing
+"Import" reads the staged file again and re-checks every row on the server before writing, so
+nothing the browser sends can slip past the checks.
+"""
+
+import os
+import re
+import secrets
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views import View
+
+from core.permissions import require
+from partnerships import importer
+from partnerships.forms import ImportMappingForm, ImportUploadForm
+from partnerships.models import Partnership
+
+SESSION_KEY = "register_imports"
+TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+PREVIEW_ROWS = 200
+MAX_LISTED = 50  # NHS-number cells listed on the upload page
+KEEP_UPLOADS = 5  # per session
+STALE_SECONDS = 24 * 60 * 60
+
+
+def staging_dir():
+    path = Path(settings.IMPORT_STAGING_DIR)
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
+
+
+def staged_path(token, entry):
+    return staging_dir() / f"{token}{entry['extension']}"
+
+
+def purge_stale_uploads():
+    """Remove staged files nobody came back for within a day (whoever uploaded them)."""
+    cutoff = time.time() - STALE_SECONDS
+    for path in staging_dir().iterdir():
+        try:
+            if path.is_file() and path.stat().st_mtime < cutoff:
+                path.unlink()
+        except OSError:
+            continue
+
+
+class ImportMixin:
+    def dispatch(self, request, *args, **kwargs):
+        require(request.user, "import", Partnership)
+        return super().dispatch(request, *args, **kwargs)
+
+    def uploads(self):
+        return self.request.session.get(SESSION_KEY, {})
+
+    def save_uploads(self, uploads):
+        self.request.session[SESSION_KEY] = uploads
+        self.request.session.modified = True
+
+    def forget(self, token):
+        uploads = self.uploads()
+        entry = uploads.pop(token, None)
+        if entry is not None:
+            staged_path(token, entry).unlink(missing_ok=True)
+        self.save_uploads(uploads)
+
+
+class ImportUploadView(ImportMixin, View):
+    template_name = "partnerships/import/upload.html"
+
+    def get(self, request):
+        return self.render(ImportUploadForm(user=request.user))
+
+    def post(self, request):
+        form = ImportUploadForm(request.POST, request.FILES, user=request.user)
+        if form.is_valid():
+            upload, sheet = form.cleaned_data["file"], form.cleaned_data["sheet"].strip()
+            try:
+                rows = importer.load_rows(upload, upload.name, sheet=sheet or None)
+            except importer.SheetNotFound as error:
+                form.add_error("sheet", error.message)
+            except importer.ImportFileError as error:
+                form.add_error("file", error.message)
+            else:
+                refused = importer.nhs_number_problems(rows)
+                if not refused:
+                    token = self.stage(upload, sheet)
+                    return redirect("partnerships:import_preview", token=token)
+                # A file with patient identifiers is not kept, not even for a preview.
+                for problem in refused[:MAX_LISTED]:
+                    form.add_error("file", str(problem))
+                if len(refused) > MAX_LISTED:
+                    form.add_error("file", f"And {len(refused) - MAX_LISTED} more cells like these.")
+        return self.render(form, status=400)
+
+    def stage(self, upload, sheet):
+        purge_stale_uploads()
+        token = secrets.token_urlsafe(24)
+        entry = {
+            "name": Path(upload.name).name[:120],
+            "extension": Path(upload.name).suffix.lower(),
+            "sheet": sheet,
+            "header_row": None,
+            "mapping": None,
+        }
+        # Readable by Accord only, from the first byte written.
+        descriptor = os.open(staged_path(token, entry), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as handle:
+            for chunk in upload.chunks():
+                handle.write(chunk)
+        uploads = self.uploads()
+        for old in list(uploads)[: max(0, len(uploads) - KEEP_UPLOADS + 1)]:
+            staged_path(old, uploads.pop(old)).unlink(missing_ok=True)
+        uploads[token] = entry
+        self.save_uploads(uploads)
+        return token
+
+    def render(self, form, status=200):
+        context = {"form": form}
+        return render(self.request, self.template_name, context, status=status)
+
+
+class ImportPreviewView(ImportMixin, View):
+    template_name = "partnerships/import/preview.html"
+
+    def entry(self, token):
+        if not TOKEN_PATTERN.match(token):
+            raise Http404
+        entry = self.uploads().get(token)
+        if entry is None:
+            raise Http404  # not this user's upload (or long gone): say nothing about it
+        return entry
+
+    def read(self, token, entry):
+        """The staged file's rows, or None (with a message) when it can no longer be read."""
+        path = staged_path(token, entry)
+        try:
+            return importer.load_rows(path, entry["name"], sheet=entry["sheet"] or None)
+        except importer.ImportFileError:
+            self.forget(token)
+            messages.error(self.request, "That upload is no longer available. Upload the spreadsheet again.")
+            return None
+
+    def settings_for(self, entry, rows):
+        header_index = (entry["header_row"] or 0) - 1
+        if not 0 <= header_index < len(rows):
+            header_index = importer.detect_header(rows)
+        width = self.width(rows)
+        mapping = entry["mapping"]
+        if mapping is None or len(mapping) != width:
+            mapping = (importer.suggest_mapping(rows[header_index]) + [None] * width)[:width]
+        return header_index, mapping
+
+    @staticmethod
+    def width(rows):
+        return max((len(r) for r in rows), default=0)
+
+    def form_for(self, rows, header_index, mapping, data=None):
+        headers = [importer.header_text(rows[header_index], i) for i in range(self.width(rows))]
+        initial = {"header_row": header_index + 1}
+        initial.update({f"column_{i}": key or "" for i, key in enumerate(mapping)})
+        return ImportMappingForm(data, initial=initial, headers=headers, row_count=len(rows), user=self.request.user)
+
+    def get(self, request, token):
+        entry = self.entry(token)
+        rows = self.read(token, entry)
+        if rows is None:
+            return redirect("partnerships:import")
+        header_index, mapping = self.settings_for(entry, rows)
+        form = self.form_for(rows, header_index, mapping)
+        plan = importer.build_plan(rows, header_index, mapping, user=request.user)
+        changed = request.GET.get("changed") == "1"
+        return self.render(token, entry, form, plan, changed=changed)
+
+    def post(self, request, token):
+        entry = self.entry(token)
+        rows = self.read(token, entry)
+        if rows is None:
+            return redirect("partnerships:import")
+        header_index, mapping = self.settings_for(entry, rows)
+        form = self.form_for(rows, header_index, mapping, data=request.POST)
+        if not form.is_valid():
+            return self.render(token, entry, form, None, status=400)
+        new_header = form.cleaned_data["header_row"] - 1
+        if new_header != header_index:
+            # Other headings mean other columns: start again from the suggestions for that row.
+            entry.update(header_row=new_header + 1, mapping=None)
+            self.save(token, entry)
+            return redirect("partnerships:import_preview", token=token)
+        new_mapping = form.mapping()
+        changed = new_mapping != mapping
+        entry.update(header_row=header_index + 1, mapping=new_mapping)
+        self.save(token, entry)
+        if request.POST.get("action") != "commit":
+            return redirect("partnerships:import_preview", token=token)
+        if changed:
+            return redirect(reverse("partnerships:import_preview", args=[token]) + "?changed=1")
+        return self.commit(token, entry, rows, header_index, new_mapping, form)
+
+    def commit(self, token, entry, rows, header_index, mapping, form):
+        """Check every row again, here and now, then write all of them or none."""
+        request = self.request
+        plan = importer.build_plan(rows, header_index, mapping, user=request.user)
+        if plan.problems:
+            return self.render(token, entry, form, plan, status=400)
+        if request.POST.get("expected") != self.signature(plan):
+            return self.render(token, entry, form, plan, register_changed=True, status=409)
+        try:
+            importer.commit_plan(plan, user=request.user)
+        except importer.RegisterImportError as error:
+            return self.render(token, entry, form, plan, commit_error=error.message, status=409)
+        self.forget(token)
+        messages.success(request, self.success_message(plan, entry["name"]))
+        return redirect("partnerships:list")
+
+    @staticmethod
+    def signature(plan):
+        return f"{plan.created}:{plan.updated}:{plan.unchanged}:{len(plan.new_organisations)}"
+
+    @staticmethod
+    def success_message(plan, name):
+        def count(n, word):
+            return f"{n} {word}{'s' if n != 1 else ''}"
+
+        parts = [f"{count(plan.created, 'partnership')} added", f"{plan.updated} updated"]
+        if plan.new_organisations:
+            parts.append(f"{count(len(plan.new_organisations), 'new organisation')}")
+        return f"Imported {name}: " + ", ".join(parts) + "."
+
+    def save(self, token, entry):
+        uploads = self.uploads()
+        uploads[token] = entry
+        self.save_uploads(uploads)
+
+    def render(self, token, entry, form, plan, status=200, **extra):
+        if plan is not None and importer.has_nhs_number_problem(plan.problems):
+            self.forget(token)  # never keep patient identifiers, even in the staging area
+            extra["discarded"] = True
+        shown = plan.rows[:PREVIEW_ROWS] if plan else []
+        shown_rows = {r.row for r in shown}
+        context = {
+            "token": token,
+            "entry": entry,
+            "form": form,
+            "plan": plan,
+            "shown": shown,
+            "shown_rows": shown_rows,
+            "preview_rows": PREVIEW_ROWS,
+            "signature": self.signature(plan) if plan else "",
+            "new_organisations": plan.new_organisations[:PREVIEW_ROWS] if plan else [],
+            **extra,
+        }
+        return render(self.request, self.template_name, context, status=status)

@@ -1,0 +1,750 @@
+"""Every URL of Accord × every role → what the server answers, from ONE table.
+
+The table below (``PAGES``) has a row per URL name. The tests enumerate every URL pattern the
+resolver knows and fail when a pattern has no row (or a row no pattern), so a new page cannot be
+added without deciding who may use it. Each row says, for GET and for POST, what each role gets:
+
+- ``OK`` (200), ``REDIRECT`` (302 somewhere other than the login page), ``LOGIN`` (302 to the
+  login page, for anonymous visitors), ``FORBIDDEN`` (403), ``NOT_FOUND`` (404),
+  ``NOT_ALLOWED`` (405), and for a POST that writes, ``SAVED`` (302 and the change made).
+
+A POST that is not ``SAVED`` must leave every row of every Accord table, the audit trail
+included, exactly as it was. The roles are the six of the trust, the anonymous visitor, and for
+partnership leads three people: the lead of the partnership, a colleague delegated on it, and a
+lead of another partnership.
+
+Register exports (``?export=csv`` / ``?export=xlsx``) follow the list page's answer: a role that
+may see the list gets a file holding exactly the rows it may see (and only the filtered ones);
+anyone else gets the same refusal as for the page, never data.
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from html.parser import HTMLParser
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from django.contrib.staticfiles import views as staticfiles_views
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.views import static as static_views
+
+from accounts.models import User
+from core.models import AuditEntry, BafRiskTheme, ServiceArea, StrategicObjective, TierThresholds
+from core.views import ObjectListView
+from organisations.models import Organisation
+from partnerships.models import Headline, PartnerRole, Partnership, Status
+from tests.spreadsheets import is_download, read_records
+from tests.world import ROLE_USERS, build_world, database_state, organisation_form_data, partnership_form_data
+
+OK, REDIRECT, LOGIN, FORBIDDEN, NOT_FOUND, NOT_ALLOWED, SAVED = (
+    "200",
+    "redirect",
+    "302 to login",
+    "403",
+    "404",
+    "405",
+    "saved",
+)
+DENIED = {LOGIN, FORBIDDEN, NOT_FOUND, NOT_ALLOWED}
+
+SIGNED_IN = tuple(ROLE_USERS)
+ROLES = ("anonymous", *SIGNED_IN)
+KEEPERS = ("administrator", "coordinator")
+ADMIN = ("administrator",)
+OWNERS = ("owner", "delegate")  # the partnership's lead, and a lead delegated on it
+
+
+def only(outcome, roles, otherwise=FORBIDDEN, anonymous=LOGIN):
+    """``outcome`` for ``roles``, ``otherwise`` for every other signed-in role."""
+    table = dict.fromkeys(SIGNED_IN, otherwise)
+    table.update(dict.fromkeys(roles, outcome))
+    table["anonymous"] = anonymous
+    return table
+
+
+def everyone(outcome, anonymous=LOGIN):
+    return only(outcome, SIGNED_IN, anonymous=anonymous)
+
+
+@dataclass(frozen=True)
+class Page:
+    get: dict
+    post: dict
+    args: Callable = lambda w: ()
+    data: Callable = lambda w: {}
+    effect: Callable | None = None  # what an allowed (SAVED) POST must have done; True when done
+    prepare: Callable | None = None  # (client, world, role): set up what the URL needs (an upload)
+
+
+def _partnership(w):
+    return Partnership.objects.get(pk=w.partnership.pk)
+
+
+IMPORT_CSV = "Reference,Partnership name,Type of arrangement,Status\r\nP-0500,Banbury Carers Hub,Alliance,Active\r\n"
+
+
+def register_upload():
+    return {"file": SimpleUploadedFile("register.csv", IMPORT_CSV.encode(), content_type="text/csv")}
+
+
+class FormValues(HTMLParser):
+    """The values a browser would submit from the form with ``form_id``."""
+
+    def __init__(self, form_id):
+        super().__init__()
+        self.form_id, self.inside, self.select, self.values = form_id, False, None, {}
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.inside = attrs.get("id") == self.form_id
+        elif self.inside and tag == "input" and attrs.get("name"):
+            if attrs.get("type") not in ("checkbox", "radio") or "checked" in attrs:
+                self.values[attrs["name"]] = attrs.get("value", "")
+        elif self.inside and tag == "select":
+            self.select = attrs.get("name")
+        elif self.select and tag == "option" and ("selected" in attrs or self.select not in self.values):
+            self.values[self.select] = attrs.get("value", "")
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "select":
+            self.select = None
+
+
+def form_values(body, form_id):
+    parser = FormValues(form_id)
+    parser.feed(body)
+    return parser.values
+
+
+def stage_import(client, w, role):
+    """The coordinator uploads a register; the URL of its preview is what every role then tries.
+
+    When the role under test is the coordinator, the upload is theirs (same session); for anyone
+    else it is someone else's upload, which even another register keeper must not reach.
+    """
+    uploader = client
+    if role != "coordinator":
+        uploader = Client()
+        uploader.force_login(w.user("coordinator"))
+    response = uploader.post(reverse("partnerships:import"), register_upload())
+    assert response.status_code == 302, response.status_code
+    w.import_token = response.url.rstrip("/").rsplit("/", 1)[-1]
+    preview = uploader.get(reverse("partnerships:import_preview", args=[w.import_token]))
+    w.import_form = form_values(preview.content.decode(), "import-form")
+    assert w.import_form, "the preview has the import form"
+
+
+def reference_list_pages(name, model, new, item, changed, unused):
+    """The five pages of one of the administrator's reference lists."""
+
+    def saved_with(values, pk=None):
+        def check(w):
+            found = model.objects.filter(pk=pk(w)) if pk else model.objects.all()
+            return found.filter(name=values["name"]).exists()
+
+        return check
+
+    return {
+        f"core:{name}_list": Page(get=only(OK, ADMIN), post=everyone(NOT_ALLOWED)),
+        f"core:{name}_add": Page(
+            get=only(OK, ADMIN), post=only(SAVED, ADMIN), data=lambda w: new, effect=saved_with(new)
+        ),
+        f"core:{name}_edit": Page(
+            args=lambda w: [item(w).pk],
+            get=only(OK, ADMIN),
+            post=only(SAVED, ADMIN),
+            data=lambda w: changed,
+            effect=saved_with(changed, pk=lambda w: item(w).pk),
+        ),
+        f"core:{name}_delete": Page(
+            args=lambda w: [unused(w).pk],
+            get=only(OK, ADMIN),
+            post=only(SAVED, ADMIN),
+            effect=lambda w: not model.objects.filter(pk=unused(w).pk).exists(),
+        ),
+        f"core:{name}_history": Page(args=lambda w: [item(w).pk], get=only(OK, ADMIN), post=everyone(NOT_ALLOWED)),
+    }
+
+
+NEW_TITLE = "Thames Valley and Wessex Forensic Network"
+NEW_PASSWORD = "violet-harbour-lantern-42"  # noqa: S105 (a test user's password)
+
+PAGES = {
+    # Django's sign-in pages and the home page's redirect to the register.
+    "home": Page(get=everyone(REDIRECT), post=everyone(REDIRECT)),
+    "login": Page(get=everyone(REDIRECT, anonymous=OK), post=everyone(REDIRECT, anonymous=OK)),
+    "logout": Page(get=everyone(NOT_ALLOWED), post=everyone(REDIRECT)),
+    # The register.
+    "partnerships:list": Page(get=everyone(OK), post=everyone(NOT_ALLOWED)),
+    "partnerships:add": Page(
+        get=only(OK, KEEPERS),
+        post=only(SAVED, KEEPERS),
+        data=lambda w: {
+            "title": "Oxfordshire Carer Alliance",
+            "arrangement_type": "alliance",
+            "status": "developing",
+            "value_qualifier": "exact",
+            "lead": w.user("owner").pk,
+        },
+        effect=lambda w: Partnership.objects.filter(title="Oxfordshire Carer Alliance", lead=w.user("owner")).exists(),
+    ),
+    "partnerships:import": Page(get=only(OK, KEEPERS), post=only(REDIRECT, KEEPERS), data=lambda w: register_upload()),
+    "partnerships:import_preview": Page(
+        prepare=stage_import,
+        args=lambda w: [w.import_token],
+        get=only(OK, ["coordinator"], otherwise=FORBIDDEN) | {"administrator": NOT_FOUND},
+        post=only(SAVED, ["coordinator"], otherwise=FORBIDDEN) | {"administrator": NOT_FOUND},
+        data=lambda w: {**w.import_form, "action": "commit"},
+        effect=lambda w: Partnership.objects.filter(reference="P-0500", title="Banbury Carers Hub").exists(),
+    ),
+    "partnerships:detail": Page(args=lambda w: [w.partnership.pk], get=everyone(OK), post=everyone(NOT_ALLOWED)),
+    "partnerships:edit": Page(
+        args=lambda w: [w.partnership.pk],
+        get=only(OK, KEEPERS + OWNERS),
+        post=only(SAVED, KEEPERS + OWNERS),
+        data=lambda w: partnership_form_data(w.partnership, title=NEW_TITLE),
+        effect=lambda w: _partnership(w).title == NEW_TITLE and _partnership(w).lead == w.user("owner"),
+    ),
+    "partnerships:close": Page(
+        args=lambda w: [w.partnership.pk],
+        get=only(OK, KEEPERS),
+        post=only(SAVED, KEEPERS),
+        data=lambda w: {"end_date": "31/03/2025"},
+        effect=lambda w: (
+            (_partnership(w).status, _partnership(w).end_date) == (Status.CLOSED, datetime.date(2025, 3, 31))
+        ),
+    ),
+    "partnerships:delete": Page(
+        args=lambda w: [w.partnership.pk],
+        get=only(OK, ADMIN),
+        post=only(SAVED, ADMIN),
+        effect=lambda w: not Partnership.objects.filter(pk=w.partnership.pk).exists(),
+    ),
+    "partnerships:history": Page(args=lambda w: [w.partnership.pk], get=everyone(OK), post=everyone(NOT_ALLOWED)),
+    "partnerships:partner_add": Page(
+        args=lambda w: [w.partnership.pk],
+        get=only(OK, KEEPERS + OWNERS),
+        post=only(SAVED, KEEPERS + OWNERS),
+        data=lambda w: {"organisation": w.spare_org.pk, "role": "funder"},
+        effect=lambda w: PartnerRole.objects.filter(
+            partnership=w.partnership, organisation=w.spare_org, role="funder"
+        ).exists(),
+    ),
+    "partnerships:partner_edit": Page(
+        args=lambda w: [w.partner_role.pk],
+        get=only(OK, KEEPERS + OWNERS),
+        post=only(SAVED, KEEPERS + OWNERS),
+        data=lambda w: {"organisation": w.partner_org.pk, "role": "commissioner"},
+        effect=lambda w: PartnerRole.objects.get(pk=w.partner_role.pk).role == "commissioner",
+    ),
+    "partnerships:partner_delete": Page(
+        args=lambda w: [w.partner_role.pk],
+        get=only(OK, KEEPERS + OWNERS),
+        post=only(SAVED, KEEPERS + OWNERS),
+        effect=lambda w: not PartnerRole.objects.filter(pk=w.partner_role.pk).exists(),
+    ),
+    "partnerships:headline_add": Page(
+        args=lambda w: [w.partnership.pk],
+        get=only(OK, KEEPERS + OWNERS),
+        post=only(SAVED, KEEPERS + OWNERS),
+        data=lambda w: {"date": "02/04/2024", "text": "Contract extended to March 2027."},
+        effect=lambda w: Headline.objects.filter(
+            partnership=w.partnership, text="Contract extended to March 2027."
+        ).exists(),
+    ),
+    "partnerships:headline_edit": Page(
+        args=lambda w: [w.headline.pk],
+        get=only(OK, KEEPERS + OWNERS),
+        post=only(SAVED, KEEPERS + OWNERS),
+        data=lambda w: {"date": "01/03/2024", "text": "Bed occupancy at 92%.", "for_board_report": "on"},
+        effect=lambda w: Headline.objects.filter(
+            pk=w.headline.pk, text="Bed occupancy at 92%.", for_board_report=True
+        ).exists(),
+    ),
+    "partnerships:headline_delete": Page(
+        args=lambda w: [w.headline.pk],
+        get=only(OK, KEEPERS + OWNERS),
+        post=only(SAVED, KEEPERS + OWNERS),
+        effect=lambda w: not Headline.objects.filter(pk=w.headline.pk).exists(),
+    ),
+    # Partner organisations.
+    "organisations:list": Page(get=everyone(OK), post=everyone(NOT_ALLOWED)),
+    "organisations:add": Page(
+        get=only(OK, KEEPERS),
+        post=only(SAVED, KEEPERS),
+        data=lambda w: {"name": "Oxford Brookes University", "kind": "academic"},
+        effect=lambda w: Organisation.objects.filter(name="Oxford Brookes University").exists(),
+    ),
+    "organisations:detail": Page(args=lambda w: [w.partner_org.pk], get=everyone(OK), post=everyone(NOT_ALLOWED)),
+    "organisations:edit": Page(
+        args=lambda w: [w.partner_org.pk],
+        get=only(OK, KEEPERS),
+        post=only(SAVED, KEEPERS),
+        data=lambda w: organisation_form_data(w.partner_org, notes="Acute partner for the forensic network."),
+        effect=lambda w: (
+            Organisation.objects.get(pk=w.partner_org.pk).notes == "Acute partner for the forensic network."
+        ),
+    ),
+    "organisations:delete": Page(
+        args=lambda w: [w.spare_org.pk],
+        get=only(OK, ADMIN),
+        post=only(SAVED, ADMIN),
+        effect=lambda w: not Organisation.objects.filter(pk=w.spare_org.pk).exists(),
+    ),
+    "organisations:history": Page(args=lambda w: [w.partner_org.pk], get=everyone(OK), post=everyone(NOT_ALLOWED)),
+    # The audit trail: read by auditors and administrators, written by nobody.
+    "core:audit_log": Page(get=only(OK, ("administrator", "auditor")), post=everyone(NOT_ALLOWED)),
+    # The administration: users, reference lists and tier thresholds, for administrators only.
+    "core:administration": Page(get=only(OK, ADMIN), post=everyone(NOT_ALLOWED)),
+    "core:tierthresholds_edit": Page(
+        get=only(OK, ADMIN),
+        post=only(SAVED, ADMIN),
+        data=lambda w: {"tier1_min_value": "2,000,000", "tier2_min_value": "200,000"},
+        effect=lambda w: (
+            (TierThresholds.current().tier1_min_value, TierThresholds.current().tier2_min_value)
+            == (Decimal("2000000"), Decimal("200000"))
+        ),
+    ),
+    "core:tierthresholds_history": Page(get=only(OK, ADMIN), post=everyone(NOT_ALLOWED)),
+    **reference_list_pages(
+        "strategicobjective",
+        StrategicObjective,
+        new={"number": "3", "name": "Improve population health", "is_active": "on"},
+        item=lambda w: w.objective,
+        changed={"number": "1", "name": "Deliver outstanding care", "description": "Safe care", "is_active": "on"},
+        unused=lambda w: w.objective2,
+    ),
+    **reference_list_pages(
+        "bafrisktheme",
+        BafRiskTheme,
+        new={"name": "Cyber security", "is_active": "on"},
+        item=lambda w: w.baf_theme,
+        changed={"name": "System working and partnerships", "is_active": "on"},
+        unused=lambda w: w.spare_theme,
+    ),
+    **reference_list_pages(
+        "servicearea",
+        ServiceArea,
+        new={"name": "Children's services", "is_active": "on"},
+        item=lambda w: w.service_area,
+        changed={"name": "Forensic mental health services", "is_active": "on"},
+        unused=lambda w: w.spare_area,
+    ),
+    "accounts:list": Page(get=only(OK, ADMIN), post=everyone(NOT_ALLOWED)),
+    "accounts:add": Page(
+        get=only(OK, ADMIN),
+        post=only(SAVED, ADMIN),
+        data=lambda w: {
+            "username": "new.person",
+            "first_name": "Nia",
+            "last_name": "Person",
+            "email": "nia.person@nhs.net",
+            "role": "lead",
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+        },
+        effect=lambda w: User.objects.get(username="new.person").check_password(NEW_PASSWORD),
+    ),
+    "accounts:detail": Page(args=lambda w: [w.user("executive").pk], get=only(OK, ADMIN), post=everyone(NOT_ALLOWED)),
+    "accounts:edit": Page(
+        args=lambda w: [w.user("executive").pk],
+        get=only(OK, ADMIN),
+        post=only(SAVED, ADMIN),
+        data=lambda w: {
+            "first_name": "Martyn",
+            "last_name": "Ward",
+            "job_title": "Chief Executive",
+            "role": "executive",
+            "is_active": "on",
+        },
+        effect=lambda w: User.objects.get(pk=w.user("executive").pk).job_title == "Chief Executive",
+    ),
+    "accounts:password": Page(
+        args=lambda w: [w.user("executive").pk],
+        get=only(OK, ADMIN),
+        post=only(SAVED, ADMIN),
+        data=lambda w: {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+        effect=lambda w: User.objects.get(pk=w.user("executive").pk).check_password(NEW_PASSWORD),
+    ),
+    # Unlocking clears the login-failure counter (kept outside Accord's tables): nothing to save.
+    "accounts:unlock": Page(args=lambda w: [w.user("executive").pk], get=only(OK, ADMIN), post=only(REDIRECT, ADMIN)),
+    "accounts:history": Page(args=lambda w: [w.user("executive").pk], get=only(OK, ADMIN), post=everyone(NOT_ALLOWED)),
+}
+
+
+@dataclass(frozen=True)
+class Export:
+    """What a list's download holds: the column naming each row, and the rows each role may see."""
+
+    key: str
+    rows: Callable  # (world, role) -> sorted list of key values
+    filter: dict  # query parameters that narrow the list
+    filtered_rows: Callable  # (world, role) -> the rows left by the filter
+
+
+def _audit_labels(**lookup):
+    return sorted(AuditEntry.objects.filter(**lookup).values_list("object_label", flat=True))
+
+
+ADMIN_ROWS = {
+    "core:strategicobjective_list": ("Objective", ["1) Deliver outstanding care", "2) Be a great place to work"]),
+    "core:bafrisktheme_list": ("BAF risk theme", ["Financial sustainability", "System working"]),
+    "core:servicearea_list": ("Service area", ["Forensic services", "Learning disability services"]),
+}
+
+EXPORTS = {
+    "partnerships:list": Export(
+        key="Reference",
+        rows=lambda w, role: ["P-0001", "P-0002"],
+        filter={"partner": "Southern Health"},
+        filtered_rows=lambda w, role: ["P-0002"],
+    ),
+    "organisations:list": Export(
+        key="Name",
+        rows=lambda w, role: sorted(
+            [
+                "Oxford Health NHS Foundation Trust",
+                "Oxford University Hospitals NHS Foundation Trust",
+                "Oxfordshire Carers Forum",
+                "Southern Health NHS Foundation Trust",
+            ]
+        ),
+        filter={"kind": "vcse"},
+        filtered_rows=lambda w, role: ["Oxfordshire Carers Forum"],
+    ),
+    "core:audit_log": Export(
+        key="Record",
+        rows=lambda w, role: _audit_labels(),
+        filter={"q": "P-0002"},
+        filtered_rows=lambda w, role: _audit_labels(object_label__contains="P-0002"),
+    ),
+    "accounts:list": Export(
+        key="Username",
+        rows=lambda w, role: sorted(w.users),
+        filter={"role": "lead"},
+        filtered_rows=lambda w, role: ["delegate", "other_lead", "owner"],
+    ),
+    **{
+        name: Export(
+            key=key, rows=lambda w, role, rows=rows: rows, filter={}, filtered_rows=lambda w, role, rows=rows: rows
+        )
+        for name, (key, rows) in ADMIN_ROWS.items()
+    },
+}
+
+
+# --- enumerating the URL patterns ------------------------------------------------------------
+
+DJANGO_FILE_SERVERS = {static_views.serve, staticfiles_views.serve}
+
+
+def url_patterns(resolver=None, namespace=""):
+    """(name, pattern) for every URL pattern of the project, walking included URLconfs."""
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from url_patterns(entry, inner)
+        elif isinstance(entry, URLPattern):
+            if getattr(entry.callback, "__wrapped__", entry.callback) in DJANGO_FILE_SERVERS:
+                continue
+            yield f"{namespace}{entry.name or entry.pattern}", entry
+
+
+def url_names():
+    return sorted({name for name, _ in url_patterns()})
+
+
+def view_class(pattern):
+    return getattr(pattern.callback, "view_class", None)
+
+
+def row(name):
+    assert name in PAGES, f"The URL {name!r} has no row in PAGES: add one saying what each role gets for GET and POST."
+    assert name in url_names(), f"PAGES has a row for {name!r}, which is no longer a URL of the app."
+    return PAGES[name]
+
+
+# --- the checks ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
+
+
+@pytest.fixture(autouse=True)
+def staging(settings, tmp_path):
+    """Uploaded registers wait in a folder of the test's own."""
+    settings.IMPORT_STAGING_DIR = tmp_path / "imports"
+
+
+def sign_in(client, world, role):
+    if role != "anonymous":
+        client.force_login(world.user(role))
+    return client
+
+
+def assert_outcome(response, expected):
+    location = response.get("Location", "")
+    target = urlparse(location)
+    to_login = target.path == reverse("login") and "next" in parse_qs(target.query)
+    if expected == OK:
+        assert response.status_code == 200, response.status_code
+    elif expected == LOGIN:
+        assert response.status_code == 302 and to_login, (response.status_code, location)
+    elif expected in (REDIRECT, SAVED):
+        assert response.status_code == 302 and not to_login, (response.status_code, location)
+    else:
+        assert response.status_code == int(expected), response.status_code
+
+
+def private_text(world):
+    """Things only someone allowed to see the register should ever read in a response."""
+    return [
+        world.partnership.title,
+        world.partnership.purpose,
+        world.headline.text,
+        world.other_partnership.title,
+        world.partner_org.name,
+    ]
+
+
+def assert_no_data(response, world):
+    body = response.content.decode() if not response.streaming else ""
+    assert not is_download(response)
+    for text in private_text(world):
+        assert text not in body
+
+
+CASES = [
+    (name, role, method)
+    for name in url_names() + sorted(set(PAGES) - set(url_names()))
+    for role in ROLES
+    for method in ("get", "post")
+]
+
+
+@pytest.mark.parametrize(("name", "role", "method"), CASES)
+def test_permission_matrix(client, world, name, role, method):
+    page = row(name)
+    expected = getattr(page, method)[role]
+    sign_in(client, world, role)
+    if page.prepare:
+        page.prepare(client, world, role)
+    url = reverse(name, args=page.args(world))
+    before = database_state()
+    audit_count = AuditEntry.objects.count()
+
+    response = client.get(url) if method == "get" else client.post(url, page.data(world))
+
+    assert_outcome(response, expected)
+    if expected == SAVED:
+        assert AuditEntry.objects.count() > audit_count, "an allowed change must be written to the audit trail"
+        assert page.effect(world), f"{role} was allowed to POST to {name} but the change was not made"
+    else:
+        assert database_state() == before, f"{method.upper()} {url} as {role} changed the database"
+    if expected in DENIED:
+        assert_no_data(response, world)
+
+
+def test_every_url_pattern_has_a_row_and_every_row_a_pattern():
+    names = set(url_names())
+    assert names - set(PAGES) == set(), "URLs with no row in PAGES"
+    assert set(PAGES) - names == set(), "rows of PAGES that are no longer URLs"
+
+
+def test_the_table_is_complete_and_writes_say_what_they_do():
+    for name, page in PAGES.items():
+        for method in ("get", "post"):
+            assert set(getattr(page, method)) == set(ROLES), (name, method)
+        assert SAVED not in page.get.values(), f"{name}: a GET must never write"
+        if SAVED in page.post.values():
+            assert page.effect is not None, f"{name}: say what an allowed POST does"
+        assert page.get["anonymous"] in (LOGIN, OK), f"{name}: anonymous visitors are sent to the login page"
+    # Anonymous visitors reach nothing but the login page.
+    assert [n for n, p in PAGES.items() if p.get["anonymous"] == OK] == ["login"]
+
+
+@pytest.mark.parametrize("name", [n for n, p in url_patterns() if p.pattern.converters])
+def test_a_url_typed_by_hand_for_a_missing_record_is_404_or_403(client, world, name):
+    """A made-up id never gives a page, an error, or a write: 404 (or 403 for a role with no right)."""
+    pattern = dict(url_patterns())[name]
+    url = reverse(name, kwargs=dict.fromkeys(pattern.pattern.converters, 999999))
+    before = database_state()
+    for role in SIGNED_IN:
+        sign_in(client, world, role)
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            allowed = getattr(row(name), method)[role]
+            if allowed == NOT_ALLOWED:
+                assert response.status_code == 405, (role, method, response.status_code)
+            elif allowed in (OK, SAVED, REDIRECT):
+                assert response.status_code == 404, (role, method, response.status_code)
+            else:
+                assert response.status_code in (403, 404), (role, method, response.status_code)
+    assert database_state() == before
+
+
+# --- exports ---------------------------------------------------------------------------------
+
+
+def exportable_lists():
+    return sorted(
+        name
+        for name, pattern in url_patterns()
+        if view_class(pattern)
+        and issubclass(view_class(pattern), ObjectListView)
+        and view_class(pattern).export_formats
+    )
+
+
+def test_every_list_with_downloads_has_an_export_row():
+    assert exportable_lists() == sorted(EXPORTS)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(EXPORTS))
+def test_exports_hold_only_what_the_role_may_see(client, world, name, role, fmt):
+    spec = EXPORTS[name]
+    page = row(name)
+    sign_in(client, world, role)
+    url = reverse(name)
+
+    for query, expected_rows in (({}, spec.rows), (spec.filter, spec.filtered_rows)):
+        response = client.get(url, {**query, "export": fmt})
+        if page.get[role] == OK:
+            assert is_download(response), response.status_code
+            keys = sorted(str(r[spec.key]) for r in read_records(response))
+            assert keys == expected_rows(world, role)
+        else:
+            assert_outcome(response, page.get[role])
+            assert_no_data(response, world)
+
+
+def test_an_unknown_export_format_is_refused(client, world):
+    sign_in(client, world, "coordinator")
+    response = client.get(reverse("partnerships:list"), {"export": "pdf"})
+    assert response.status_code == 404
+    assert not is_download(response)
+
+
+# --- object access in words: leads and delegates -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "data"),
+    [
+        (
+            "partnerships:edit",
+            lambda w: [w.other_partnership.pk],
+            lambda w: partnership_form_data(w.other_partnership, title="Hijacked"),
+        ),
+        (
+            "partnerships:partner_add",
+            lambda w: [w.other_partnership.pk],
+            lambda w: {"organisation": w.spare_org.pk, "role": "member"},
+        ),
+        (
+            "partnerships:partner_edit",
+            lambda w: [w.other_partner_role.pk],
+            lambda w: {"organisation": w.other_org.pk, "role": "funder"},
+        ),
+        ("partnerships:partner_delete", lambda w: [w.other_partner_role.pk], lambda w: {}),
+        (
+            "partnerships:headline_add",
+            lambda w: [w.other_partnership.pk],
+            lambda w: {"date": "01/01/2024", "text": "Hijacked"},
+        ),
+        (
+            "partnerships:headline_edit",
+            lambda w: [w.other_headline.pk],
+            lambda w: {"date": "01/01/2024", "text": "Hijacked"},
+        ),
+        ("partnerships:headline_delete", lambda w: [w.other_headline.pk], lambda w: {}),
+    ],
+)
+def test_a_lead_cannot_change_another_leads_partnership(client, world, name, args, data):
+    """The owner of P-0001 (and their delegate) typing the URLs of P-0002's records get 403."""
+    for role in OWNERS:
+        sign_in(client, world, role)
+        before = database_state()
+        url = reverse(name, args=args(world))
+        assert client.get(url).status_code == 403
+        response = client.post(url, data(world))
+        assert response.status_code == 403
+        assert database_state() == before
+
+
+def test_a_delegate_edits_the_partnership_and_the_change_is_theirs(client, world):
+    sign_in(client, world, "delegate")
+    response = client.post(
+        reverse("partnerships:edit", args=[world.partnership.pk]),
+        partnership_form_data(world.partnership, title=NEW_TITLE),
+    )
+    assert response.status_code == 302
+    partnership = _partnership(world)
+    assert partnership.title == NEW_TITLE
+    entry = AuditEntry.objects.for_object(partnership).filter(action="update").first()
+    assert entry.user_name == "Dee Legate"
+    assert entry.changed_fields == ["title"]
+
+
+def test_a_lead_who_is_no_longer_delegated_loses_access(client, world):
+    world.partnership.delegates.remove(world.user("delegate"))
+    sign_in(client, world, "delegate")
+    url = reverse("partnerships:edit", args=[world.partnership.pk])
+    assert client.get(url).status_code == 403
+    assert client.post(url, partnership_form_data(world.partnership, title=NEW_TITLE)).status_code == 403
+    assert _partnership(world).title == world.partnership.title
+
+
+def test_a_lead_cannot_close_their_own_partnership_through_the_edit_form(client, world):
+    """Closing is the coordinator's: a lead's edit form refuses the status and changes nothing."""
+    sign_in(client, world, "owner")
+    before = database_state()
+    response = client.post(
+        reverse("partnerships:edit", args=[world.partnership.pk]),
+        partnership_form_data(world.partnership, status=Status.CLOSED, end_date="31/03/2025"),
+    )
+    assert response.status_code == 400
+    assert "Only the partnerships coordinator can close a partnership." in response.content.decode()
+    assert database_state() == before
+
+
+def test_a_lead_cannot_hand_the_partnership_to_someone_else(client, world):
+    """The lead field is not on a lead's form; a crafted POST naming another lead is ignored."""
+    sign_in(client, world, "owner")
+    response = client.post(
+        reverse("partnerships:edit", args=[world.partnership.pk]),
+        partnership_form_data(world.partnership, title=NEW_TITLE, lead=world.user("other_lead").pk),
+    )
+    assert response.status_code == 302
+    assert _partnership(world).lead == world.user("owner")
+
+
+def test_pages_offer_only_the_actions_the_role_may_take(client, world):
+    """The detail page shows edit links to the owner and hides them from another lead."""
+    url = reverse("partnerships:detail", args=[world.partnership.pk])
+    edit = reverse("partnerships:edit", args=[world.partnership.pk])
+    add_headline = reverse("partnerships:headline_add", args=[world.partnership.pk])
+    close = reverse("partnerships:close", args=[world.partnership.pk])
+    expectations = {
+        "owner": {edit: True, add_headline: True, close: False},
+        "delegate": {edit: True, add_headline: True, close: False},
+        "other_lead": {edit: False, add_headline: False, close: False},
+        "coordinator": {edit: True, add_headline: True, close: True},
+        "board_member": {edit: False, add_headline: False, close: False},
+    }
+    for role, links in expectations.items():
+        sign_in(client, world, role)
+        body = client.get(url).content.decode()
+        assert {link: f'href="{link}"' in body for link in links} == links, role

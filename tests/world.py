@@ -1,0 +1,225 @@
+"""A small, realistic register for tests that need one of everything.
+
+``build_world()`` creates a user of every role (plus a second lead and a lead's delegate), the
+reference lists, a few organisations and two partnerships, each with a partner and a headline:
+enough to build every URL of the app with real objects and to check who may reach which.
+Users get no usable password (tests log in with ``force_login``), which keeps the world cheap
+to build for hundreds of tests.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.apps import apps
+
+from accounts.models import Role, User
+from core.audit import audit_context
+from core.models import BafRiskTheme, ServiceArea, StrategicObjective
+from organisations.models import Organisation, OrganisationKind
+from partnerships.models import (
+    ArrangementType,
+    Headline,
+    PartnerRole,
+    PartnerRoleKind,
+    Partnership,
+    Status,
+    TrustRole,
+    ValueQualifier,
+)
+
+ACCORD_APPS = ("accounts", "core", "organisations", "partnerships")
+
+# 943 476 5919 passes the NHS number modulus-11 check (REFERENCE.md §8).
+NHS_NUMBER = "943 476 5919"
+NHS_NUMBER_DIGITS = "9434765919"
+
+# Who is who in the permission tests: the role a user has, and how they stand to the partnership.
+ROLE_USERS = {
+    "administrator": (Role.ADMINISTRATOR, "Ada", "Admin"),
+    "coordinator": (Role.COORDINATOR, "Ben", "Cahill"),
+    "owner": (Role.LEAD, "Anne", "Clarke"),
+    "other_lead": (Role.LEAD, "Olu", "Other"),
+    "delegate": (Role.LEAD, "Dee", "Legate"),
+    "executive": (Role.EXECUTIVE, "Martyn", "Ward"),
+    "board_member": (Role.BOARD_MEMBER, "Bea", "Board"),
+    "auditor": (Role.AUDITOR, "Aud", "Itor"),
+}
+
+
+def make_user(username, role=Role.LEAD, first_name="", last_name="", **extra):
+    """A user who can only be logged in with ``force_login`` (no password hashing: fast)."""
+    user = User(username=username, role=role, first_name=first_name, last_name=last_name, **extra)
+    user.set_unusable_password()
+    user.save()
+    return user
+
+
+@dataclass
+class World:
+    users: dict = field(default_factory=dict)
+    objective: StrategicObjective = None
+    objective2: StrategicObjective = None
+    baf_theme: BafRiskTheme = None
+    spare_theme: BafRiskTheme = None  # on no partnership: can be deleted
+    service_area: ServiceArea = None
+    spare_area: ServiceArea = None  # on no partnership: can be deleted
+    home_trust: Organisation = None
+    partner_org: Organisation = None
+    other_org: Organisation = None
+    spare_org: Organisation = None
+    partnership: Partnership = None
+    partner_role: PartnerRole = None
+    headline: Headline = None
+    other_partnership: Partnership = None
+    other_partner_role: PartnerRole = None
+    other_headline: Headline = None
+
+    def user(self, key):
+        return self.users[key]
+
+
+def build_world():
+    """Everything a page might need, created as the administrator (so it is audited like real data)."""
+    w = World()
+    for key, (role, first, last) in ROLE_USERS.items():
+        w.users[key] = make_user(key, role=role, first_name=first, last_name=last)
+    with audit_context(user=w.users["administrator"], source="test"):
+        w.objective = StrategicObjective.objects.create(number=1, name="Deliver outstanding care")
+        w.objective2 = StrategicObjective.objects.create(number=2, name="Be a great place to work")
+        w.baf_theme = BafRiskTheme.objects.create(name="System working", strategic_objective=w.objective)
+        w.spare_theme = BafRiskTheme.objects.create(name="Financial sustainability")
+        w.service_area = ServiceArea.objects.create(name="Forensic services")
+        w.spare_area = ServiceArea.objects.create(name="Learning disability services")
+        w.home_trust = Organisation.objects.create(
+            name="Oxford Health NHS Foundation Trust",
+            kind=OrganisationKind.FOUNDATION_TRUST,
+            ods_code="RNU",
+            is_home_trust=True,
+        )
+        w.partner_org = Organisation.objects.create(
+            name="Oxford University Hospitals NHS Foundation Trust",
+            kind=OrganisationKind.FOUNDATION_TRUST,
+            ods_code="RTH",
+        )
+        w.other_org = Organisation.objects.create(
+            name="Southern Health NHS Foundation Trust", kind=OrganisationKind.FOUNDATION_TRUST, ods_code="RW1"
+        )
+        w.spare_org = Organisation.objects.create(name="Oxfordshire Carers Forum", kind=OrganisationKind.VCSE)
+        w.partnership = Partnership.objects.create(
+            reference="P-0001",
+            title="Thames Valley Forensic Network",
+            purpose="Secure care close to home.",
+            arrangement_type=ArrangementType.PROVIDER_COLLABORATIVE,
+            trust_role=TrustRole.LEAD,
+            status=Status.ACTIVE,
+            lead=w.users["owner"],
+            executive_sponsor=w.users["executive"],
+            service_area=w.service_area,
+            annual_value=Decimal("65000000"),
+            value_qualifier=ValueQualifier.APPROXIMATE,
+            start_date=datetime.date(2020, 4, 1),
+            next_review_date=datetime.date(2030, 4, 1),
+        )
+        w.partnership.strategic_objectives.add(w.objective)
+        w.partnership.baf_themes.add(w.baf_theme)
+        w.partnership.delegates.add(w.users["delegate"])
+        w.partner_role = PartnerRole.objects.create(
+            partnership=w.partnership, organisation=w.partner_org, role=PartnerRoleKind.MEMBER
+        )
+        w.headline = Headline.objects.create(
+            partnership=w.partnership,
+            date=datetime.date(2024, 3, 1),
+            text="Bed occupancy back under target.",
+            author=w.users["owner"],
+        )
+        w.other_partnership = Partnership.objects.create(
+            reference="P-0002",
+            title="Talking Space Plus",
+            arrangement_type=ArrangementType.LEAD_PROVIDER_SUBCONTRACT,
+            status=Status.ACTIVE,
+            lead=w.users["other_lead"],
+            annual_value=Decimal("5800000"),
+            start_date=datetime.date(2019, 4, 1),
+        )
+        w.other_partner_role = PartnerRole.objects.create(
+            partnership=w.other_partnership, organisation=w.other_org, role=PartnerRoleKind.PROVIDER
+        )
+        w.other_headline = Headline.objects.create(
+            partnership=w.other_partnership, date=datetime.date(2024, 2, 1), text="Waiting times down."
+        )
+    return w
+
+
+def accord_models(include_auto_created=True):
+    """Every model of Accord's own apps (m2m link tables included unless asked otherwise)."""
+    return [
+        model
+        for label in ACCORD_APPS
+        for model in apps.get_app_config(label).get_models(include_auto_created=include_auto_created)
+    ]
+
+
+def database_state():
+    """Every row of every Accord table, so a test can show that a request changed nothing at all."""
+    state = {}
+    for model in accord_models():
+        rows = model._base_manager.order_by("pk").values()
+        state[model._meta.label] = [
+            {k: v for k, v in row.items() if k != "last_login"} if model is User else row for row in rows
+        ]
+    return state
+
+
+def partnership_form_data(partnership, **changes):
+    """The POST body of the partnership form, as a browser would send it for ``partnership``."""
+
+    def day(value):
+        return value.strftime("%d/%m/%Y") if value else ""
+
+    p = partnership
+    data = {
+        "reference": "",
+        "title": p.title,
+        "purpose": p.purpose,
+        "arrangement_type": p.arrangement_type,
+        "trust_role": p.trust_role,
+        "status": p.status,
+        "lead": p.lead_id or "",
+        "delegates": [u.pk for u in p.delegates.all()] if p.pk else [],
+        "executive_sponsor": p.executive_sponsor_id or "",
+        "service_area": p.service_area_id or "",
+        "annual_value": "" if p.annual_value is None else str(p.annual_value),
+        "value_qualifier": p.value_qualifier,
+        "start_date": day(p.start_date),
+        "end_date": day(p.end_date),
+        "next_review_date": day(p.next_review_date),
+        "strategic_objectives": [o.pk for o in p.strategic_objectives.all()] if p.pk else [],
+        "baf_themes": [t.pk for t in p.baf_themes.all()] if p.pk else [],
+        "data_sharing": p.data_sharing,
+        "standard_signed_on": day(p.standard_signed_on),
+        "notes": p.notes,
+    }
+    if p.material_contribution:
+        data["material_contribution"] = "on"
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def organisation_form_data(org, **changes):
+    data = {
+        "name": org.name,
+        "kind": org.kind,
+        "ods_code": org.ods_code or "",
+        "charity_number": org.charity_number,
+        "company_number": org.company_number,
+        "website": org.website,
+        "notes": org.notes,
+    }
+    if org.is_home_trust:
+        data["is_home_trust"] = "on"
+    closed_on = getattr(org, "closed_on", None)
+    if closed_on:
+        data["closed_on"] = closed_on.strftime("%d/%m/%Y")
+    data.update(changes)
+    return data
