@@ -20,9 +20,7 @@ def navigation(request):
         ("Audit log", reverse("core:audit_log"), permitted(user, "view", AuditEntry)),
         ("Administration", reverse("core:administration"), permitted(user, "view", User)),
     ]
-    path = request.path
-    return {
-        "nav_items": [
-            {"label": label, "url": url, "current": path.startswith(url)} for label, url, allowed in items if allowed
-        ]
-    }
+    allowed_items = [(label, url) for label, url, allowed in items if allowed]
+    matches = [url for _, url in allowed_items if request.path.startswith(url)]
+    current = max(matches, key=len, default=None)
+    return {"nav_items": [{"label": label, "url": url, "current": url == current} for label, url in allowed_items]}

@@ -194,6 +194,8 @@ class TierThresholds(models.Model):
 
     @classmethod
     def current(cls):
-        """The thresholds in force (created with the defaults on first use)."""
-        obj, _ = cls.objects.get_or_create(pk=1)
-        return obj
+        """The thresholds in force: the saved row, or the defaults until one is saved.
+
+        Reading never writes, so a page that shows a tier cannot change the database.
+        """
+        return cls.objects.filter(pk=1).first() or cls(pk=1)

@@ -199,7 +199,7 @@ class Generator:
     def organisation_specs(self):
         """An endless, repeatable stream of (name, kind, ODS code or None), names unique."""
         rng = random.Random(1)
-        seen = set()
+        seen = {normalise_name(org.name) for org in demo.ORGANISATIONS}  # the home trust is never a partner
         codes = {org.ods_code for org in demo.ORGANISATIONS if org.ods_code}  # leave the real ones free
         for n in itertools.count():
             kind = pick(rng, ORG_KINDS)

@@ -90,9 +90,9 @@ CHANGES = {
         "Community health services",
         "Community health services",
     ),
-    # One row, created with the defaults on first use: remove it so the app creates it again.
+    # One row, holding the defaults until an administrator saves it: remove it to save it anew.
     "core.TierThresholds": Change(
-        lambda w: TierThresholds.current(),
+        lambda w: TierThresholds.objects.create(pk=1),
         "tier2_min_value",
         "100000",
         Decimal("150000.00"),

@@ -13,12 +13,6 @@ from partnerships.spreadsheet import REGISTER_HEADERS
 from partnerships.tests.importing import build_world, database_counts, varied_register, write_csv, write_xlsx
 
 
-@pytest.fixture(autouse=True)
-def quick_password_hashing(settings):
-    """Hash the test users' passwords quickly: these tests are about importing, not logging in."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def world(users, make_user):
     return build_world(users, make_user)

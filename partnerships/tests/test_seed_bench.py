@@ -44,6 +44,7 @@ def test_the_synthetic_register_looks_like_a_real_one():
     assert 90 <= Organisation.objects.count() <= 120
     busiest = Organisation.objects.annotate(n=Count("partner_roles")).order_by("-n").first()
     assert busiest.n > 50
+    assert not Organisation.objects.get(is_home_trust=True).partner_roles.exists()  # never its own partner
 
 
 def test_it_refuses_a_register_that_already_has_partnerships_unless_forced():

@@ -91,6 +91,8 @@ def test_lead_cannot_edit_another_leads_partnership(users, make_user, login, liv
     page.get_by_role("link", name="Edit partnership").click()
     page.get_by_label("Purpose").fill("Psychological therapies for adults in Oxfordshire.")
     page.get_by_role("button", name="Save changes").click()
-    expect(page.get_by_text("Psychological therapies for adults in Oxfordshire.")).to_be_visible()
+    purpose = "Psychological therapies for adults in Oxfordshire."
+    expect(page.get_by_role("definition").filter(has_text=purpose)).to_be_visible()
+    expect(page.locator("#history ~ .nhsuk-card").first).to_contain_text(purpose)
     theirs.refresh_from_db()
     assert theirs.purpose == ""

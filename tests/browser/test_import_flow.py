@@ -1,0 +1,100 @@
+"""The coordinator imports the trust's spreadsheet through the page: preview, then commit."""
+
+import pytest
+from openpyxl import Workbook
+from playwright.sync_api import expect
+
+from core.models import AuditEntry
+from organisations.models import Organisation
+from partnerships.models import Partnership
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def register_file(tmp_path, users):
+    """A register as trusts keep it: a title row above the headings, values written by hand."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Oxford Health NHS FT – partnerships register (April 2019)"])
+    ws.append([])
+    ws.append(
+        [
+            "Partnership name",
+            "Partner organisation(s)",
+            "Annual value (£)",
+            "Lead",
+            "Start date",
+            "Status",
+            "Type of arrangement",
+        ]
+    )
+    ws.append(
+        [
+            "Thames Valley and Wessex Forensic Network",
+            "Southern Health NHS FT; Berkshire Healthcare NHS FT",
+            "£65m",
+            "Anne Clarke",
+            "01/04/2017",
+            "Live",
+            "Provider collaborative",
+        ]
+    )
+    ws.append(["Talking Space Plus", "Oxfordshire Mind", "5,800,000", "", "April 2015", "Live", "Alliance"])
+    ws.append(["Oxfordshire Carer Alliance", "PML", "TBC", "", "", "In development", "Informal"])
+    path = tmp_path / "register.xlsx"
+    wb.save(path)
+    return path
+
+
+def test_coordinator_previews_and_commits_an_import(users, login, live_server, register_file, axe_violations):
+    Organisation.objects.create(name="Oxfordshire Mind", kind="vcse")
+    page = login(users["coordinator"])
+    page.get_by_role("link", name="Import", exact=True).click()
+    page.get_by_label("Register spreadsheet").set_input_files(str(register_file))
+    page.get_by_role("button", name="Upload and preview").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check the import")
+    expect(page.locator("#rows")).to_be_visible()
+    expect(page.get_by_text("Thames Valley and Wessex Forensic Network").first).to_be_visible()
+    expect(page.locator("#new-organisations")).to_be_visible()
+    assert Partnership.objects.count() == 0, "the preview must not write anything"
+    assert not AuditEntry.objects.filter(object_type__model="partnership").exists()
+    assert axe_violations() == []
+
+    page.get_by_role("button", name="Import 3 partnerships").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Partnership register")
+    expect(page.locator("#results")).to_contain_text("of 3 partnerships")
+
+    network = Partnership.objects.get(title="Thames Valley and Wessex Forensic Network")
+    assert network.annual_value == 65_000_000
+    assert network.lead == users["lead"]
+    assert network.derived_tier() == 1
+    assert sorted(network.partner_roles.values_list("organisation__name", flat=True)) == [
+        "Berkshire Healthcare NHS FT",
+        "Southern Health NHS FT",
+    ]
+    carers = Partnership.objects.get(title="Oxfordshire Carer Alliance")
+    assert carers.annual_value is None, "TBC is unknown, never zero"
+    assert Organisation.objects.filter(name="Oxfordshire Mind").count() == 1
+    assert AuditEntry.objects.filter(object_type__model="partnership", action="create").count() == 3
+
+
+def test_a_file_with_a_problem_changes_nothing(users, login, live_server, tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Partnership name", "Annual value (£)", "Status", "Type of arrangement"])
+    ws.append(["CAMHS partnership", "£8.6m", "Live", "Contract"])
+    ws.append(["Community diabetes service", "twelve", "Live", "Informal"])
+    path = tmp_path / "bad.xlsx"
+    wb.save(path)
+
+    page = login(users["coordinator"])
+    page.goto(f"{live_server.url}/partnerships/import/")
+    page.get_by_label("Register spreadsheet").set_input_files(str(path))
+    page.get_by_role("button", name="Upload and preview").click()
+    summary = page.locator(".nhsuk-error-summary")
+    expect(summary).to_contain_text("Row 3")
+    expect(summary).to_contain_text("twelve")
+    expect(page.get_by_role("button", name="Import 2 partnerships")).to_have_count(0)
+    assert Partnership.objects.count() == 0
