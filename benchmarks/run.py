@@ -285,7 +285,7 @@ class Bench:
         from django.db import transaction
         from openpyxl import load_workbook
 
-        from partnerships.importer import import_register
+        from partnerships.importing import import_register
 
         path, rows = self.import_file()
         size = f"{rows:,}"

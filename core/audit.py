@@ -239,13 +239,19 @@ def _m2m_changed_from_other_side(sender, instance, action, model, pk_set):
             _entry(record, "update", {name: before}, {name: after}, [name]).save()
 
 
-def record_bulk(instances, action="create"):
-    """Audit objects written with ``bulk_create`` (signals do not fire for those)."""
+def record_bulk(instances, action="create", extra=None):
+    """Audit objects written with ``bulk_create`` (signals do not fire for those).
+
+    ``extra(obj)``, when given, returns values to add to that object's "after" snapshot: what
+    ``bulk_create`` cannot write itself, such as the labels of a new record's many-to-many links.
+    """
     from core.models import AuditEntry
 
     entries = []
     for obj in instances:
         after = snapshot(obj)
+        if extra is not None:
+            after.update(extra(obj))
         entries.append(_entry(obj, action, None, after, sorted(k for k, v in after.items() if v not in (None, "", []))))
     AuditEntry.objects.bulk_create(entries, batch_size=1000)
 

@@ -15,6 +15,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES
 
 DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CSV_ESCAPE = "'"
@@ -61,21 +62,20 @@ def write_xlsx(stream, headers, rows, sheet_title="Export"):
 
 
 def _xlsx_cell(ws, value):
+    """A value openpyxl writes as it is, or, for text it would turn into a formula or an error
+    value (``=…``, ``#N/A``), a cell typed as a string so that it is shown literally."""
     if isinstance(value, bool):
-        value = "Yes" if value else "No"
+        return "Yes" if value else "No"
     if isinstance(value, Decimal):
-        value = int(value) if value == value.to_integral() else float(value)
+        return int(value) if value == value.to_integral() else float(value)
     if isinstance(value, datetime.datetime) and timezone.is_aware(value):
         # Excel has no time zones: write the trust's local time (an audit entry's timestamp).
-        value = timezone.make_naive(value)
-    cell = WriteOnlyCell(ws, value=value)
-    if isinstance(value, str):
+        return timezone.make_naive(value)
+    if isinstance(value, str) and (value.startswith("=") or value in ERROR_CODES):
+        cell = WriteOnlyCell(ws, value=value)
         cell.data_type = "s"
-    elif isinstance(value, datetime.datetime):
-        cell.number_format = "yyyy-mm-dd hh:mm:ss"
-    elif isinstance(value, datetime.date):
-        cell.number_format = "yyyy-mm-dd"
-    return cell
+        return cell
+    return value
 
 
 CONTENT_TYPES = {

@@ -39,7 +39,10 @@ class PartnershipListView(generic.ObjectListView):
         generic.Column("reference", "Reference", sort="reference"),
         generic.Column("title", "Title", sort="title", template="partnerships/includes/title_cell.html"),
         generic.Column(
-            "partners", "Partners", value=lambda p: "; ".join(r.organisation.name for r in p.partner_roles.all())
+            "partners",
+            "Partners",
+            value=lambda p: "; ".join(r.organisation.name for r in p.partner_roles.all()),
+            template="partnerships/includes/partners_cell.html",
         ),
         generic.Column("arrangement_type", "Type of arrangement", sort="arrangement_type"),
         generic.Column("status", "Status", sort="status", template="partnerships/includes/status_cell.html"),

@@ -20,8 +20,20 @@ from django.urls import reverse
 from django.views import View
 
 from core.permissions import require
-from partnerships import importer
 from partnerships.forms import ImportMappingForm, ImportUploadForm
+from partnerships.importing import (
+    ImportFileError,
+    RegisterImportError,
+    SheetNotFound,
+    build_plan,
+    commit_plan,
+    detect_header,
+    has_nhs_number_problem,
+    header_text,
+    load_rows,
+    nhs_number_problems,
+    suggest_mapping,
+)
 from partnerships.models import Partnership
 
 SESSION_KEY = "register_imports"
@@ -84,13 +96,13 @@ class ImportUploadView(ImportMixin, View):
         if form.is_valid():
             upload, sheet = form.cleaned_data["file"], form.cleaned_data["sheet"].strip()
             try:
-                rows = importer.load_rows(upload, upload.name, sheet=sheet or None)
-            except importer.SheetNotFound as error:
+                rows = load_rows(upload, upload.name, sheet=sheet or None)
+            except SheetNotFound as error:
                 form.add_error("sheet", error.message)
-            except importer.ImportFileError as error:
+            except ImportFileError as error:
                 form.add_error("file", error.message)
             else:
-                refused = importer.nhs_number_problems(rows)
+                refused = nhs_number_problems(rows)
                 if not refused:
                     token = self.stage(upload, sheet)
                     return redirect("partnerships:import_preview", token=token)
@@ -143,8 +155,8 @@ class ImportPreviewView(ImportMixin, View):
         """The staged file's rows, or None (with a message) when it can no longer be read."""
         path = staged_path(token, entry)
         try:
-            return importer.load_rows(path, entry["name"], sheet=entry["sheet"] or None)
-        except importer.ImportFileError:
+            return load_rows(path, entry["name"], sheet=entry["sheet"] or None)
+        except ImportFileError:
             self.forget(token)
             messages.error(self.request, "That upload is no longer available. Upload the spreadsheet again.")
             return None
@@ -152,11 +164,11 @@ class ImportPreviewView(ImportMixin, View):
     def settings_for(self, entry, rows):
         header_index = (entry["header_row"] or 0) - 1
         if not 0 <= header_index < len(rows):
-            header_index = importer.detect_header(rows)
+            header_index = detect_header(rows)
         width = self.width(rows)
         mapping = entry["mapping"]
         if mapping is None or len(mapping) != width:
-            mapping = (importer.suggest_mapping(rows[header_index]) + [None] * width)[:width]
+            mapping = (suggest_mapping(rows[header_index]) + [None] * width)[:width]
         return header_index, mapping
 
     @staticmethod
@@ -164,7 +176,7 @@ class ImportPreviewView(ImportMixin, View):
         return max((len(r) for r in rows), default=0)
 
     def form_for(self, rows, header_index, mapping, data=None):
-        headers = [importer.header_text(rows[header_index], i) for i in range(self.width(rows))]
+        headers = [header_text(rows[header_index], i) for i in range(self.width(rows))]
         initial = {"header_row": header_index + 1}
         initial.update({f"column_{i}": key or "" for i, key in enumerate(mapping)})
         return ImportMappingForm(data, initial=initial, headers=headers, row_count=len(rows), user=self.request.user)
@@ -176,7 +188,7 @@ class ImportPreviewView(ImportMixin, View):
             return redirect("partnerships:import")
         header_index, mapping = self.settings_for(entry, rows)
         form = self.form_for(rows, header_index, mapping)
-        plan = importer.build_plan(rows, header_index, mapping, user=request.user)
+        plan = build_plan(rows, header_index, mapping, user=request.user)
         changed = request.GET.get("changed") == "1"
         return self.render(token, entry, form, plan, changed=changed)
 
@@ -208,14 +220,14 @@ class ImportPreviewView(ImportMixin, View):
     def commit(self, token, entry, rows, header_index, mapping, form):
         """Check every row again, here and now, then write all of them or none."""
         request = self.request
-        plan = importer.build_plan(rows, header_index, mapping, user=request.user)
+        plan = build_plan(rows, header_index, mapping, user=request.user)
         if plan.problems:
             return self.render(token, entry, form, plan, status=400)
         if request.POST.get("expected") != self.signature(plan):
             return self.render(token, entry, form, plan, register_changed=True, status=409)
         try:
-            importer.commit_plan(plan, user=request.user)
-        except importer.RegisterImportError as error:
+            commit_plan(plan, user=request.user)
+        except RegisterImportError as error:
             return self.render(token, entry, form, plan, commit_error=error.message, status=409)
         self.forget(token)
         messages.success(request, self.success_message(plan, entry["name"]))
@@ -241,7 +253,7 @@ class ImportPreviewView(ImportMixin, View):
         self.save_uploads(uploads)
 
     def render(self, token, entry, form, plan, status=200, **extra):
-        if plan is not None and importer.has_nhs_number_problem(plan.problems):
+        if plan is not None and has_nhs_number_problem(plan.problems):
             self.forget(token)  # never keep patient identifiers, even in the staging area
             extra["discarded"] = True
         shown = plan.rows[:PREVIEW_ROWS] if plan else []

@@ -16,8 +16,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from partnerships import importer
-from partnerships.importer import ImportRefused, RegisterImportError
+from partnerships.importing import ImportRefused, RegisterImportError, import_register
 from partnerships.models import Partnership
 from partnerships.spreadsheet import REGISTER_HEADERS
 from partnerships.tests.importing import NHS_NUMBER, build_world, database_counts
@@ -103,7 +102,7 @@ def attempt(tmp_path, name, content):
     path.write_bytes(content)
     before = database_counts()
     try:
-        plan = importer.import_register(path)
+        plan = import_register(path)
     except RegisterImportError as error:
         assert error.message.strip()
         assert database_counts() == before, "a refused import must write nothing"
@@ -167,7 +166,7 @@ def test_one_bad_row_anywhere_means_nothing_is_written(tmp_path, world, names, b
     path.write_bytes(content)
     before = database_counts()
     with pytest.raises(ImportRefused) as refused:
-        importer.import_register(path)
+        import_register(path)
     assert refused.value.problems
     assert database_counts() == before
     assert not Partnership.objects.filter(title__startswith="Partnership ").exists()

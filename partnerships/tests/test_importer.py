@@ -8,8 +8,16 @@ from django.core.management import call_command
 
 from core.models import AuditEntry
 from organisations.models import Organisation
-from partnerships import importer
-from partnerships.importer import ImportFileError, ImportRefused
+from partnerships.importing import (
+    ImportFileError,
+    ImportRefused,
+    build_plan,
+    commit_plan,
+    detect_header,
+    import_register,
+    load_rows,
+    suggest_mapping,
+)
 from partnerships.models import PartnerRole, Partnership, Status, ValueQualifier
 from partnerships.spreadsheet import REGISTER_COLUMNS, REGISTER_HEADERS
 from partnerships.tests.importing import (
@@ -55,9 +63,9 @@ def legacy_rows(*data):
 
 
 def plan_for(path, sheet=None):
-    rows = importer.load_rows(path, path.name, sheet=sheet)
-    header = importer.detect_header(rows)
-    return importer.build_plan(rows, header, importer.suggest_mapping(rows[header]))
+    rows = load_rows(path, path.name, sheet=sheet)
+    header = detect_header(rows)
+    return build_plan(rows, header, suggest_mapping(rows[header]))
 
 
 def messages(plan):
@@ -69,8 +77,8 @@ def messages(plan):
 
 def test_header_is_found_below_title_rows(tmp_path, world):
     path = write_xlsx(tmp_path / "register.xlsx", legacy_rows(["", "Carers alliance", "", "Informal", "Live"]))
-    rows = importer.load_rows(path, path.name)
-    assert importer.detect_header(rows) == 3  # the fourth row
+    rows = load_rows(path, path.name)
+    assert detect_header(rows) == 3  # the fourth row
     plan = plan_for(path)
     assert plan.header_row == 4
     assert [r.row for r in plan.rows] == [5]
@@ -110,17 +118,17 @@ def test_header_is_found_below_title_rows(tmp_path, world):
     ],
 )
 def test_headers_are_matched_by_meaning(header, field):
-    assert importer.suggest_mapping([header]) == [field]
+    assert suggest_mapping([header]) == [field]
 
 
 def test_every_export_header_maps_to_its_own_field():
-    mapping = importer.suggest_mapping(REGISTER_HEADERS)
+    mapping = suggest_mapping(REGISTER_HEADERS)
     expected = [None if key == "tier" else key for key, _ in REGISTER_COLUMNS]
     assert mapping == expected
 
 
 def test_a_field_goes_to_the_first_column_that_means_it():
-    assert importer.suggest_mapping(["Name", "Title", "Value"]) == ["title", None, "annual_value"]
+    assert suggest_mapping(["Name", "Title", "Value"]) == ["title", None, "annual_value"]
 
 
 @pytest.mark.parametrize("delimiter", [",", ";", "\t"])
@@ -158,7 +166,7 @@ def test_unreadable_files_get_a_clear_message(tmp_path, name, content, says):
     path = tmp_path / name
     path.write_bytes(content)
     with pytest.raises(ImportFileError) as error:
-        importer.load_rows(path, name)
+        load_rows(path, name)
     assert says in error.value.message
 
 
@@ -173,9 +181,9 @@ def test_a_named_worksheet_is_read_and_a_missing_one_explained(tmp_path, world):
     register.append(["Carers alliance", "Live"])
     path = tmp_path / "book.xlsx"
     workbook.save(path)
-    assert importer.load_rows(path, path.name, sheet="register 2022")[1] == ["Carers alliance", "Live"]
+    assert load_rows(path, path.name, sheet="register 2022")[1] == ["Carers alliance", "Live"]
     with pytest.raises(ImportFileError) as error:
-        importer.load_rows(path, path.name, sheet="Register 2023")
+        load_rows(path, path.name, sheet="Register 2023")
     assert "no worksheet called “Register 2023”" in error.value.message
     assert "“Notes”, “Register 2022”" in error.value.message
 
@@ -396,7 +404,7 @@ def test_commit_writes_rows_partners_and_audit_entries(tmp_path, world):
         ),
     )
     audit_before = AuditEntry.objects.count()
-    plan = importer.import_register(path, user=world["people"]["coordinator"])
+    plan = import_register(path, user=world["people"]["coordinator"])
     assert plan.summary() == {"created": 2, "updated": 0, "unchanged": 0, "new_organisations": 1, "problems": 0}
     carers = Partnership.objects.get(title="Carers alliance")
     assert carers.reference == "P-0101"
@@ -416,10 +424,34 @@ def test_commit_writes_rows_partners_and_audit_entries(tmp_path, world):
     assert AuditEntry.objects.for_object(carers).count() == 3  # itself and its two partner links
 
 
+def test_an_imported_partnership_is_audited_with_its_objectives_and_baf_themes(tmp_path, world):
+    path = write_csv(
+        tmp_path / "r.csv",
+        [
+            ["Partnership name", "Strategic objectives", "BAF risk themes"],
+            ["Carers alliance", "People; 1", "Workforce; Partnership governance"],
+            ["Crisis café", "", ""],
+        ],
+    )
+    import_register(path, user=world["people"]["coordinator"])
+
+    def creation(title):
+        partnership = Partnership.objects.get(title=title)
+        return AuditEntry.objects.get(object_id=partnership.pk, object_type__model="partnership", action="create")
+
+    carers = creation("Carers alliance")
+    assert carers.after["strategic_objectives"] == ["1) Quality", "2) People"]
+    assert carers.after["baf_themes"] == ["Partnership governance", "Workforce"]
+    assert {"strategic_objectives", "baf_themes"} <= set(carers.changed_fields)
+    cafe = creation("Crisis café")
+    assert (cafe.after["strategic_objectives"], cafe.after["baf_themes"]) == ([], [])
+    assert not {"strategic_objectives", "baf_themes"} & set(cafe.changed_fields)
+
+
 def test_dry_run_writes_nothing(tmp_path, world):
     path = write_xlsx(tmp_path / "r.xlsx", legacy_rows(["", "Carers alliance", "Restore", "Informal", "Live", "£750k"]))
     before = database_counts()
-    plan = importer.import_register(path, dry_run=True)
+    plan = import_register(path, dry_run=True)
     assert plan.created == 1 and len(plan.new_organisations) == 1
     assert database_counts() == before
 
@@ -430,7 +462,7 @@ def test_any_problem_writes_nothing(tmp_path, world):
     path = write_xlsx(tmp_path / "r.xlsx", legacy_rows(*rows))
     before = database_counts()
     with pytest.raises(ImportRefused) as refused:
-        importer.import_register(path)
+        import_register(path)
     assert [str(p) for p in refused.value.problems] == [
         "Row 45, Annual value (£): “lots” is not an amount of money. Write it like £750k, 5,800,000 or £1.2m, "
         "or leave it blank if not known."
@@ -438,7 +470,7 @@ def test_any_problem_writes_nothing(tmp_path, world):
     assert database_counts() == before
     plan = plan_for(path)
     with pytest.raises(ImportRefused):
-        importer.commit_plan(plan)
+        commit_plan(plan)
     assert database_counts() == before
 
 
@@ -450,7 +482,7 @@ def test_reimporting_the_same_file_changes_nothing(tmp_path, world):
             ["", "NIHR", "RTH, University of Oxford", "Research", "Proposed", "up to £2m"],
         ),
     )
-    importer.import_register(path)
+    import_register(path)
     before = database_counts()
     # The first import gave the rows references; this file still has them blank, so its rows
     # would be new again. A re-import uses the references, as the export writes them.
@@ -479,7 +511,7 @@ def test_reimporting_the_same_file_changes_nothing(tmp_path, world):
             ["P-0002", "NIHR", "RTH, University of Oxford", "Research", "Proposed", "up to £2m"],
         ),
     )
-    plan = importer.import_register(path2)
+    plan = import_register(path2)
     assert (plan.created, plan.updated, plan.unchanged) == (0, 0, 2)
     assert database_counts() == before
 
@@ -489,9 +521,9 @@ def test_reimport_without_reference_column_matches_on_title(tmp_path, world):
         tmp_path / "r.csv",
         [["Name", "Partners", "Value", "Status"], ["Carers alliance", "Restore", "£750k", "Live"]],
     )
-    importer.import_register(path)
+    import_register(path)
     before = database_counts()
-    plan = importer.import_register(path)
+    plan = import_register(path)
     assert (plan.created, plan.updated, plan.unchanged) == (0, 0, 1)
     assert database_counts() == before
 
@@ -508,7 +540,7 @@ def test_an_update_changes_only_what_differs_and_never_removes_partners(tmp_path
         ],
     )
     audit_before = AuditEntry.objects.count()
-    plan = importer.import_register(path)
+    plan = import_register(path)
     assert plan.updated == 1
     assert [(c.label, c.before, c.after) for c in plan.rows[0].changes] == [
         ("Annual value (£)", "£34,000,000", "£35,000,000"),
@@ -536,7 +568,7 @@ def test_export_then_import_is_a_no_op(tmp_path, world, extension):
     call_command("export_register", str(path))
     before = database_counts()
     titles_before = list(Partnership.objects.values_list("reference", "title", "notes", "purpose"))
-    plan = importer.import_register(path)
+    plan = import_register(path)
     assert plan.problems == []
     assert [r.action for r in plan.rows] == ["unchanged"] * 5, [r.changes for r in plan.rows]
     assert database_counts() == before
@@ -552,14 +584,14 @@ def test_export_imports_into_an_empty_register_unchanged(tmp_path, world, extens
     exported = path.read_bytes()
     PartnerRole.objects.all().delete()
     Partnership.objects.all().delete()
-    plan = importer.import_register(path)
+    plan = import_register(path)
     assert plan.created == 5
     again = tmp_path / f"again.{extension}"
     call_command("export_register", str(again))
     if extension == "csv":
         assert again.read_bytes() == exported
     else:
-        assert importer.load_rows(again, again.name) == importer.load_rows(path, path.name)
+        assert load_rows(again, again.name) == load_rows(path, path.name)
     assert Partnership.objects.get(reference="P-0003").title.startswith("=HYPERLINK(")
 
 
@@ -577,7 +609,7 @@ def test_a_row_with_an_nhs_number_is_refused_without_repeating_it(tmp_path, worl
     path = (write_csv if extension == "csv" else write_xlsx)(tmp_path / f"r.{extension}", rows)
     before = database_counts()
     with pytest.raises(ImportRefused) as refused:
-        importer.import_register(path)
+        import_register(path)
     problems = [str(p) for p in refused.value.problems]
     assert [(p.row, p.column) for p in refused.value.problems] == [
         (3, "Name"),
@@ -667,7 +699,7 @@ def test_an_update_writes_only_the_fields_the_file_changes(tmp_path, world):
     plan = plan_for(path)
     # Meanwhile a lead adds a note on the partnership page.
     Partnership.objects.filter(pk=partnership.pk).update(notes="Added while the preview was open")
-    importer.commit_plan(plan, user=world["people"]["coordinator"])
+    commit_plan(plan, user=world["people"]["coordinator"])
     partnership.refresh_from_db()
     assert partnership.status == Status.CLOSED and partnership.end_date == datetime.date(2024, 3, 31)
     assert partnership.status_changed_by == world["people"]["coordinator"]

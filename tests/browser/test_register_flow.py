@@ -93,6 +93,10 @@ def test_lead_cannot_edit_another_leads_partnership(users, make_user, login, liv
     page.get_by_role("button", name="Save changes").click()
     purpose = "Psychological therapies for adults in Oxfordshire."
     expect(page.get_by_role("definition").filter(has_text=purpose)).to_be_visible()
-    expect(page.locator("#history ~ .nhsuk-card").first).to_contain_text(purpose)
+    latest = page.locator("#history ~ table tbody tr").first
+    expect(latest).to_contain_text("Anne Clarke")
+    expect(latest).to_contain_text("Purpose")
+    page.get_by_role("link", name="See the full change history").click()
+    expect(page.locator(".nhsuk-card").first).to_contain_text(purpose)
     theirs.refresh_from_db()
     assert theirs.purpose == ""

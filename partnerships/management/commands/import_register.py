@@ -9,7 +9,7 @@ printed. ``--dry-run`` checks and summarises without writing.
 from django.core.management.base import BaseCommand, CommandError
 
 from core.audit import audit_context
-from partnerships.importer import ImportFileError, ImportRefused, import_register
+from partnerships.importing import ImportFileError, ImportRefused, import_register
 
 
 class Command(BaseCommand):
