@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "accounts",
     "organisations",
     "partnerships",
+    "agreements",
 ]
 
 MIDDLEWARE = [
@@ -151,6 +152,11 @@ STORAGES = {
 IMPORT_STAGING_DIR = Path(os.environ.get("IMPORT_STAGING_DIR", BASE_DIR / "var" / "imports"))
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Agreement documents: stored outside the web root and served only through a permission check.
+DOCUMENT_STORAGE_DIR = Path(os.environ.get("DOCUMENT_STORAGE_DIR", BASE_DIR / "var" / "documents"))
+DOCUMENT_MAX_BYTES = int(os.environ.get("DOCUMENT_MAX_BYTES", str(25 * 1024 * 1024)))
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 REGISTER_PAGE_SIZE = 50
 FORM_RENDERER = "core.forms.NhsukFormRenderer"

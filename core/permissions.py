@@ -53,7 +53,20 @@ RIGHTS = {
     ("accounts.user", "set_password"): ADMIN_ONLY,
     ("accounts.user", "unlock"): ADMIN_ONLY,
     ("core.auditentry", "view"): {A: ALL, U: ALL},
+    ("agreements.agreement", "view"): EVERYONE,
+    ("agreements.agreement", "add"): {A: ALL, C: ALL, L: OWN},
+    ("agreements.agreement", "change"): {A: ALL, C: ALL, L: OWN},
+    # Lifecycle steps (send for comment, approve, sign, bring into force, vary, supersede, end):
+    # who may ask; agreements.lifecycle decides whether the step is allowed at all.
+    ("agreements.agreement", "transition"): {A: ALL, C: ALL, L: OWN},
+    # Agreement documents may be commercially sensitive: leads see those of their own partnerships.
+    ("agreements.agreementdocument", "view"): {A: ALL, C: ALL, L: OWN, E: ALL, B: ALL, U: ALL},
+    ("agreements.agreementdocument", "add"): {A: ALL, C: ALL, L: OWN},
 }
+for _label in ("agreementparty", "consultation", "scopeitem", "milestone", "indicator"):
+    RIGHTS[(f"agreements.{_label}", "view")] = EVERYONE
+    for _action in ("add", "change", "delete"):
+        RIGHTS[(f"agreements.{_label}", _action)] = {A: ALL, C: ALL, L: OWN}
 for _label in ("core.strategicobjective", "core.bafrisktheme", "core.servicearea", "core.tierthresholds"):
     for _action in ("view", "add", "change", "delete"):
         RIGHTS[(_label, _action)] = ADMIN_ONLY
