@@ -7,6 +7,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("partnerships/", include("partnerships.urls")),
+    path("agreements/", include("agreements.urls")),
     path("organisations/", include("organisations.urls")),
     path("administration/users/", include("accounts.urls")),
     path("", include("core.urls")),

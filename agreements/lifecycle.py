@@ -12,15 +12,22 @@ other status change (see ``Agreement.save``), so no page, import or shell sessio
 Every change is saved through the model, so the audit trail records who and when.
 """
 
+import datetime
+
 from django.db import transaction
 from django.utils import timezone
 
-from agreements.models import Agreement, StatusChangeRefused, check_status_change
+from agreements.models import Agreement, AgreementParty, StatusChangeRefused, check_status_change, signing_problem
 from agreements.models import AgreementStatus as S
 
 
 class TransitionRefused(StatusChangeRefused):
     """A lifecycle step the rules do not allow, with the reason in plain words."""
+
+
+def day_before(date):
+    """``ended_on`` is always the last day an agreement was in force: its successor starts the next day."""
+    return date - datetime.timedelta(days=1) if date else None
 
 
 def _move(agreement, new_status, ended_on=None):
@@ -63,15 +70,21 @@ def commencement_date(agreement):
     return max(dates)
 
 
+@transaction.atomic
 def record_signature(party, signatory_name, signatory_position, signed_on, signed_copy=None, user=None):
-    """Record one party's signature (only once the agreement is approved, and only once)."""
-    agreement = party.agreement
+    """Record one party's signature (only once the agreement is approved, and only once).
+
+    The checks read the party and its agreement afresh, under a lock: two people recording the
+    same signature from pages opened at the same time cannot both succeed.
+    """
+    current = AgreementParty.objects.select_for_update().select_related("agreement").get(pk=party.pk)
+    agreement = current.agreement
     if agreement.status != S.APPROVED:
         raise TransitionRefused(
             f"Signatures are recorded once the agreement is approved; it is “{agreement.get_status_display()}”."
         )
-    if party.has_signed:
-        raise TransitionRefused(f"{party.organisation} has already signed, on {party.signed_on:%d %B %Y}.")
+    if current.has_signed:
+        raise TransitionRefused(f"{party.organisation} has already signed, on {current.signed_on:%d %B %Y}.")
     if signed_on > timezone.localdate():
         raise TransitionRefused("The date of signature cannot be in the future.")
     if signed_copy is not None and signed_copy.agreement_id != agreement.pk:
@@ -89,20 +102,14 @@ def record_signature(party, signatory_name, signatory_position, signed_on, signe
 @transaction.atomic
 def bring_into_force(agreement):
     """In force once every party has signed; a variation ends the version it replaces."""
-    missing = unsigned_parties(agreement)
-    if not agreement.parties.exists():
-        raise TransitionRefused("An agreement needs its parties before it can come into force.")
-    if missing:
-        names = ", ".join(str(p.organisation) for p in missing)
-        raise TransitionRefused(
-            f"The agreement cannot come into force until every party has signed. Not yet signed: {names}."
-        )
+    if problem := signing_problem(agreement):
+        raise TransitionRefused(problem)
     if agreement.commencement == "stated_date" and agreement.stated_commencement_date is None:
         raise TransitionRefused("Enter the stated commencement date before the agreement comes into force.")
     _move(agreement, S.IN_FORCE)
     if agreement.varies_id:
         earlier = Agreement.objects.select_for_update().get(pk=agreement.varies_id)
-        _move(earlier, S.VARIED, ended_on=commencement_date(agreement))
+        _move(earlier, S.VARIED, ended_on=day_before(commencement_date(agreement)))
     return agreement
 
 
@@ -123,6 +130,7 @@ def terminate(agreement, ended_on):
 
 
 # What a variation starts from: the terms of the version in force (then edited and signed again).
+# Not the stated commencement date: the variation starts on a date of its own.
 VARIATION_COPIES = (
     "partnership",
     "kind",
@@ -131,7 +139,6 @@ VARIATION_COPIES = (
     "legally_binding",
     "binding_exceptions",
     "commencement",
-    "stated_commencement_date",
     "term_end_date",
     "notice_period",
     "governance",
@@ -171,4 +178,4 @@ def supersede(older, newer, ended_on=None):
     if newer.status in (S.SUPERSEDED, S.VARIED, S.EXPIRED, S.TERMINATED):
         raise TransitionRefused("The replacing agreement has itself ended; choose one that is current.")
     older.superseded_by = newer
-    return _move(older, S.SUPERSEDED, ended_on=ended_on or commencement_date(newer) or timezone.localdate())
+    return _move(older, S.SUPERSEDED, ended_on=ended_on or day_before(commencement_date(newer)) or timezone.localdate())

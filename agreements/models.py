@@ -9,10 +9,11 @@ derived dates and warnings (commencement, expiry, overdue milestones) in ``agree
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from agreements.documents import document_storage
 from core.validators import reject_nhs_number
 from organisations.models import Organisation
 from partnerships.models import Partnership, PartnershipChildQuerySet
@@ -77,6 +78,18 @@ def check_status_change(old, new):
         raise StatusChangeRefused(f"An agreement that is “{_S(old).label}” cannot become “{_S(new).label}”.")
 
 
+def signing_problem(agreement):
+    """Why ``agreement`` cannot be in force yet (no parties, or parties not yet signed), or None."""
+    parties = list(agreement.parties.select_related("organisation"))
+    if not parties:
+        return "An agreement needs its parties before it can come into force."
+    missing = [p for p in parties if not p.has_signed]
+    if missing:
+        names = ", ".join(str(p.organisation) for p in missing)
+        return f"The agreement cannot come into force until every party has signed. Not yet signed: {names}."
+    return None
+
+
 class Agreement(models.Model):
     partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="agreements")
     kind = models.CharField(max_length=30, choices=AgreementKind.choices)
@@ -125,7 +138,13 @@ class Agreement(models.Model):
     superseded_by = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="supersedes", editable=False
     )
-    ended_on = models.DateField(null=True, blank=True, editable=False)
+    ended_on = models.DateField(
+        "last day in force",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The term end when it expires, the day before its successor starts when varied or superseded.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = PartnershipChildQuerySet.as_manager()
@@ -137,23 +156,37 @@ class Agreement(models.Model):
     def __str__(self):
         return f"{self.title} (version {self.version})" if self.version > 1 else self.title
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
-        instance._loaded_status = instance.__dict__.get("status")
-        return instance
-
     def save(self, *args, **kwargs):
-        """Refuse any status change the lifecycle does not allow, from any path (the ORM too)."""
-        old = getattr(self, "_loaded_status", None)
-        check_status_change(old, self.status)
-        if old != self.status:
-            self.status_changed_at = timezone.now()
-        super().save(*args, **kwargs)
-        self._loaded_status = self.status
+        """Refuse any status change the lifecycle does not allow, from any path (the ORM too).
+
+        The status changed *from* is the one in the database, read under a lock, not the one this
+        copy was loaded with: a copy loaded earlier, or refreshed since, cannot skip or undo a step.
+        Nothing comes into force until every party has signed, whoever saves it.
+        """
+        with transaction.atomic(using=kwargs.get("using")):
+            old = None
+            if self.pk is not None:
+                old = (
+                    type(self)._base_manager.select_for_update().filter(pk=self.pk).values_list("status", flat=True)
+                ).first()
+            check_status_change(old, self.status)
+            if self.status == _S.IN_FORCE and old != _S.IN_FORCE and (problem := signing_problem(self)):
+                raise StatusChangeRefused(problem)
+            if old != self.status:
+                self.status_changed_at = timezone.now()
+            super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("agreements:detail", args=[self.pk])
+
+
+class ShownOnTheAgreementPage:
+    """A record of an agreement has no page of its own: its address is its section of the agreement's."""
+
+    section = None  # the id of that section on the agreement page
+
+    def get_absolute_url(self):
+        return f"{self.agreement.get_absolute_url()}#{self.section}"
 
 
 class AgreementChildQuerySet(models.QuerySet):
@@ -163,7 +196,7 @@ class AgreementChildQuerySet(models.QuerySet):
         return self.filter(agreement__partnership__in=Partnership.objects.owned_by(user))
 
 
-class AgreementParty(models.Model):
+class AgreementParty(ShownOnTheAgreementPage, models.Model):
     """An organisation party to the agreement, and its signature once given."""
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="parties")
@@ -180,6 +213,7 @@ class AgreementParty(models.Model):
     )
 
     objects = AgreementChildQuerySet.as_manager()
+    section = "parties"
 
     class Meta:
         ordering = ["organisation__name"]
@@ -194,7 +228,7 @@ class AgreementParty(models.Model):
         return self.signed_on is not None
 
 
-class Consultation(models.Model):
+class Consultation(ShownOnTheAgreementPage, models.Model):
     """A round of comment on a draft: a board or committee and when it gave its feedback."""
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="consultations")
@@ -207,6 +241,7 @@ class Consultation(models.Model):
     feedback = models.TextField(blank=True, validators=[reject_nhs_number])
 
     objects = AgreementChildQuerySet.as_manager()
+    section = "comment"
 
     class Meta:
         ordering = ["date", "id"]
@@ -234,7 +269,7 @@ class AgreementDocument(models.Model):
     kind = models.CharField(max_length=20, choices=DocumentKind.choices, default=DocumentKind.DRAFT)
     title = models.CharField(max_length=200, validators=[reject_nhs_number])
     version = models.PositiveSmallIntegerField(editable=False)
-    file = models.FileField(upload_to=document_path, max_length=200, editable=False)
+    file = models.FileField(upload_to=document_path, storage=document_storage, max_length=200, editable=False)
     original_name = models.CharField(max_length=200, editable=False)
     content_type = models.CharField(max_length=100, editable=False)
     size = models.PositiveBigIntegerField(editable=False)
@@ -257,7 +292,7 @@ class AgreementDocument(models.Model):
         return reverse("agreements:document", args=[self.pk])
 
 
-class ScopeItem(models.Model):
+class ScopeItem(ShownOnTheAgreementPage, models.Model):
     """A work stream or area of opportunity the agreement covers."""
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="scope_items")
@@ -266,6 +301,7 @@ class ScopeItem(models.Model):
     lead = models.CharField(max_length=150, blank=True, validators=[reject_nhs_number])
 
     objects = AgreementChildQuerySet.as_manager()
+    section = "scope"
 
     class Meta:
         ordering = ["id"]
@@ -287,7 +323,7 @@ class MilestoneQuerySet(AgreementChildQuerySet):
         return self.exclude(status=MilestoneStatus.COMPLETE).filter(due_date__lt=today)
 
 
-class Milestone(models.Model):
+class Milestone(ShownOnTheAgreementPage, models.Model):
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="milestones")
     title = models.CharField(max_length=300, validators=[reject_nhs_number])
     due_date = models.DateField()
@@ -295,6 +331,7 @@ class Milestone(models.Model):
     status = models.CharField(max_length=20, choices=MilestoneStatus.choices, default=MilestoneStatus.NOT_STARTED)
 
     objects = MilestoneQuerySet.as_manager()
+    section = "milestones"
 
     class Meta:
         ordering = ["due_date", "id"]
@@ -307,7 +344,7 @@ class Milestone(models.Model):
         return self.status != MilestoneStatus.COMPLETE and self.due_date < today
 
 
-class Indicator(models.Model):
+class Indicator(ShownOnTheAgreementPage, models.Model):
     """An indicator of success: what will be measured, how often, and the target."""
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="indicators")
@@ -318,6 +355,7 @@ class Indicator(models.Model):
     target = models.CharField(max_length=200, blank=True, validators=[reject_nhs_number])
 
     objects = AgreementChildQuerySet.as_manager()
+    section = "indicators"
 
     class Meta:
         ordering = ["id"]

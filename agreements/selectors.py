@@ -9,10 +9,11 @@ a later issue adds.
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Count, DateField, Exists, F, IntegerField, Max, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from agreements.models import ENDED_STATUSES, Agreement, AgreementParty, AgreementStatus, Milestone
+from agreements.models import ENDED_STATUSES, Agreement, AgreementParty, AgreementStatus, Commencement, Milestone
 from core.permissions import scope
 
 EXPIRY_WARNINGS = (90, 30, 0)  # days before the term ends at which an agreement needs attention
@@ -25,6 +26,32 @@ def local_today(now=None):
 def expiring_within(queryset, days, today):
     """Agreements in force whose term ends within ``days`` days of ``today`` (or has ended)."""
     return queryset.filter(status=AgreementStatus.IN_FORCE, term_end_date__lte=today + datetime.timedelta(days=days))
+
+
+def with_commencement(queryset):
+    """Annotate ``party_count``, ``signed_count``, ``last_signed_on`` and ``commencement_on`` in SQL.
+
+    ``commencement_on`` is the stated date, or the date the last party signed once every party
+    has (the rule of ``agreements.lifecycle.commencement_date``), so a list of agreements needs no
+    query per row.
+    """
+    parties = AgreementParty.objects.filter(agreement=OuterRef("pk")).order_by().values("agreement")
+
+    def count(rows):
+        return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")), Value(0), output_field=IntegerField())
+
+    return queryset.annotate(
+        party_count=count(parties),
+        signed_count=count(parties.filter(signed_on__isnull=False)),
+        last_signed_on=Subquery(parties.annotate(d=Max("signed_on")).values("d"), output_field=DateField()),
+    ).annotate(
+        commencement_on=Case(
+            When(commencement=Commencement.STATED_DATE, then=F("stated_commencement_date")),
+            When(party_count__gt=0, signed_count=F("party_count"), then=F("last_signed_on")),
+            default=Value(None),
+            output_field=DateField(),
+        )
+    )
 
 
 def with_signature_state(queryset):
@@ -46,18 +73,34 @@ class Attention:
     @property
     def message(self):
         if self.kind == "milestone":
-            return f"Milestone “{self.milestone.title}” was due on {self.due:%d %B %Y} ({-self.days} days ago)."
+            return f"Milestone “{self.milestone.title}” was due on {self.due:%d %B %Y} ({_days(-self.days)} ago)."
         if self.days < 0:
-            return f"The term ended on {self.due:%d %B %Y}, {-self.days} days ago, and the agreement is still in force."
+            return (
+                f"The term ended on {self.due:%d %B %Y}, {_days(-self.days)} ago, and the agreement is still in force."
+            )
         if self.days == 0:
             return "The term ends today."
-        return f"The term ends on {self.due:%d %B %Y}, in {self.days} days."
+        return f"The term ends on {self.due:%d %B %Y}, in {_days(self.days)}."
+
+
+def _days(n):
+    return "1 day" if n == 1 else f"{n} days"
 
 
 def expiry_level(days):
     if days <= 0:
         return "expired" if days < 0 else "ends today"
     return "30 days" if days <= 30 else "90 days"
+
+
+def counted_milestones(today):
+    """Overdue milestones that someone must act on.
+
+    Milestones of an agreement that has ended are history, and those of a variation still being
+    prepared are copies of the version in force, which already counts them.
+    """
+    in_preparation = Q(agreement__varies__isnull=False) & ~Q(agreement__status=AgreementStatus.IN_FORCE)
+    return Milestone.objects.overdue(today).exclude(agreement__status__in=ENDED_STATUSES).exclude(in_preparation)
 
 
 def needs_attention(user, now=None):
@@ -73,8 +116,8 @@ def needs_attention(user, now=None):
         days = (agreement.term_end_date - today).days
         items.append(Attention("expiry", expiry_level(days), agreement, agreement.term_end_date, days))
     late = (
-        Milestone.objects.overdue(today)
-        .filter(agreement__in=agreements.exclude(status__in=ENDED_STATUSES))
+        counted_milestones(today)
+        .filter(agreement__in=agreements)
         .select_related("agreement__partnership")
         .order_by("due_date", "pk")
     )
@@ -91,13 +134,13 @@ def partnership_agreement_filters(today):
         "no_signed_agreement": ~Exists(agreements.filter(status=AgreementStatus.IN_FORCE)),
         "expiring_90_days": Exists(expiring_within(agreements, 90, today)),
         "unsigned_by_a_party": Exists(
-            agreements.filter(status=AgreementStatus.APPROVED, parties__signed_on__isnull=True)
+            AgreementParty.objects.filter(
+                agreement__partnership=OuterRef("pk"),
+                agreement__status=AgreementStatus.APPROVED,
+                signed_on__isnull=True,
+            )
         ),
-        "milestone_overdue": Exists(
-            Milestone.objects.overdue(today)
-            .filter(agreement__partnership=OuterRef("pk"))
-            .exclude(agreement__status__in=ENDED_STATUSES)
-        ),
+        "milestone_overdue": Exists(counted_milestones(today).filter(agreement__partnership=OuterRef("pk"))),
     }
 
 
@@ -110,6 +153,5 @@ def agreement_filters(today):
             status=AgreementStatus.APPROVED,
             pk__in=AgreementParty.objects.filter(signed_on__isnull=True).values("agreement"),
         ),
-        "milestone_overdue": Q(pk__in=Milestone.objects.overdue(today).values("agreement"))
-        & ~Q(status__in=ENDED_STATUSES),
+        "milestone_overdue": Q(pk__in=counted_milestones(today).values("agreement")),
     }

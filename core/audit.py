@@ -58,15 +58,21 @@ class Registration:
     exclude: frozenset
     sensitive: frozenset
     m2m: tuple
+    codes: frozenset = frozenset()
 
 
 _registry: dict[type, Registration] = {}
 
 
-def register(model, parent=None, exclude=(), sensitive=()):
-    """Audit ``model``. ``parent`` names the foreign key whose history should show its changes."""
+def register(model, parent=None, exclude=(), sensitive=(), codes=()):
+    """Audit ``model``. ``parent`` names the foreign key whose history should show its changes.
+
+    ``codes`` names text fields that hold machine-made codes, not anyone's words (a checksum):
+    they are audited like any other but not searched for NHS numbers, which a long run of hex
+    digits can resemble by chance.
+    """
     m2m = tuple(f.name for f in model._meta.many_to_many if f.name not in exclude)
-    _registry[model] = Registration(model, parent, frozenset(exclude), frozenset(sensitive), m2m)
+    _registry[model] = Registration(model, parent, frozenset(exclude), frozenset(sensitive), m2m, frozenset(codes))
     uid = f"audit-{model._meta.label}"
     pre_save.connect(_before_save, sender=model, dispatch_uid=f"{uid}-pre")
     post_save.connect(_after_save, sender=model, dispatch_uid=f"{uid}-post")
@@ -126,7 +132,7 @@ def guard_free_text(instance):
     """Refuse to save any text field holding a valid NHS number (defence below the forms)."""
     reg = _registry[type(instance)]
     for f in instance._meta.concrete_fields:
-        if not isinstance(f, (models.CharField, models.TextField)) or f.name in reg.sensitive:
+        if not isinstance(f, (models.CharField, models.TextField)) or f.name in reg.sensitive | reg.codes:
             continue
         if contains_nhs_number(f.value_from_object(instance)):
             raise ValidationError({f.name: NHS_NUMBER_MESSAGE}, code="nhs_number")

@@ -9,12 +9,14 @@ def navigation(request):
     if not getattr(user, "is_authenticated", False):
         return {"nav_items": []}
     from accounts.models import User
+    from agreements.models import Agreement
     from core.models import AuditEntry
     from organisations.models import Organisation
     from partnerships.models import Partnership
 
     items = [
         ("Register", reverse("partnerships:list"), permitted(user, "view", Partnership)),
+        ("Agreements", reverse("agreements:list"), permitted(user, "view", Agreement)),
         ("Organisations", reverse("organisations:list"), permitted(user, "view", Organisation)),
         ("Import", reverse("partnerships:import"), permitted(user, "import", Partnership)),
         ("Audit log", reverse("core:audit_log"), permitted(user, "view", AuditEntry)),

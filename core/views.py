@@ -93,7 +93,14 @@ class ObjectListView(View):
             "export_formats": self.export_formats,
         }
         template = self.results_template_name if getattr(request, "htmx", False) else self.template_name
+        if template == self.template_name:
+            context.update(self.get_extra_context())
         return render(request, template, context)
+
+    def get_extra_context(self):
+        """More for the full page around the results (a panel above the list); not for exports
+        or the results alone. Keep it to a fixed number of queries, whatever the list's length."""
+        return {}
 
     def rows(self, objects):
         return [(obj, [(col, col.value(obj)) for col in self.columns]) for obj in objects]
@@ -212,12 +219,26 @@ class ObjectEditView(ObjectMixin, View):
             instance = self.model(**{self.parent_field: self.parent})
         return self.form_class(data=data, files=files, instance=instance, user=self.request.user)
 
+    def refusal(self):
+        """Why this form must not be used now (shown instead of the form), or ``None``.
+
+        For rules about the record's state rather than the user's rights, such as an agreement
+        whose terms are fixed once approved. A refused POST answers 400 and writes nothing.
+        """
+        return None
+
     def get(self, request, **kwargs):
         self.check()
+        refusal = self.refusal()
+        if refusal:
+            return self.render(None, refusal=refusal)
         return self.render(self.get_form())
 
     def post(self, request, **kwargs):
         self.check()
+        refusal = self.refusal()
+        if refusal:
+            return self.render(None, status=400, refusal=refusal)
         form = self.get_form(request.POST, request.FILES)
         if form.is_valid():
             try:
@@ -240,10 +261,11 @@ class ObjectEditView(ObjectMixin, View):
     def success_url(self, obj):
         return (self.parent or obj).get_absolute_url()
 
-    def render(self, form, status=200):
+    def render(self, form, status=200, refusal=None):
         context = {
             "view": self,
             "form": form,
+            "refusal": refusal,
             "object": None if self.is_create else self.object,
             "parent": self.parent,
             "is_create": self.is_create,
@@ -315,12 +337,17 @@ class ObjectHistoryView(ObjectMixin, View):
         return render(request, self.template_name, {"view": self, "object": self.object, "page": page})
 
 
-def require_child(user, action, child_model, parent):
-    """A child (a partner role, a headline) may be added when the parent is in the user's reach."""
+def permitted_child(user, action, child_model, parent):
+    """May ``user`` ``action`` a child (a partner role, a headline) of ``parent``: the parent is in reach?"""
     extent = grant(user, action, child_model)
     if extent is None:
-        raise PermissionDenied
-    if extent != "all" and not type(parent)._default_manager.owned_by(user).filter(pk=parent.pk).exists():
+        return False
+    return extent == "all" or type(parent)._default_manager.owned_by(user).filter(pk=parent.pk).exists()
+
+
+def require_child(user, action, child_model, parent):
+    """A child (a partner role, a headline) may be added when the parent is in the user's reach."""
+    if not permitted_child(user, action, child_model, parent):
         raise PermissionDenied
 
 

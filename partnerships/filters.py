@@ -5,6 +5,8 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 
 from accounts.models import User
+from agreements.filters import PARTNERSHIP_CONDITIONS
+from agreements.selectors import local_today, partnership_agreement_filters
 from core.forms import FilterForm
 from core.models import ServiceArea, StrategicObjective
 from organisations.models import OrganisationKind
@@ -64,6 +66,12 @@ class RegisterFilter(django_filters.FilterSet):
     review_overdue = django_filters.BooleanFilter(
         label="Review overdue", method="filter_review_overdue", widget=forms.CheckboxInput
     )
+    agreements = django_filters.ChoiceFilter(
+        label="Agreements",
+        choices=PARTNERSHIP_CONDITIONS,
+        method="filter_agreements",
+        empty_label="Any",
+    )
 
     class Meta:
         model = Partnership
@@ -109,3 +117,6 @@ class RegisterFilter(django_filters.FilterSet):
 
     def filter_review_overdue(self, queryset, name, value):
         return queryset.review_overdue() if value else queryset
+
+    def filter_agreements(self, queryset, name, value):
+        return queryset.filter(partnership_agreement_filters(local_today())[value])

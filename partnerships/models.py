@@ -237,6 +237,9 @@ class PartnerRole(models.Model):
     def __str__(self):
         return f"{self.organisation} ({self.get_role_display().lower()})"
 
+    def get_absolute_url(self):
+        return f"{self.partnership.get_absolute_url()}#partners"
+
 
 class Headline(models.Model):
     """A dated operational headline; flagged ones feed the board report."""
@@ -253,6 +256,9 @@ class Headline(models.Model):
 
     class Meta:
         ordering = ["-date", "-id"]
+
+    def get_absolute_url(self):
+        return f"{self.partnership.get_absolute_url()}#headlines"
 
     def __str__(self):
         text = " ".join(self.text.split())

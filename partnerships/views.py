@@ -3,6 +3,8 @@
 from django.db.models import Prefetch
 from django.urls import reverse
 
+from agreements.models import Agreement
+from agreements.selectors import needs_attention, with_commencement
 from core import views as generic
 from core.exports import export_response
 from core.models import AuditEntry, TierThresholds
@@ -12,6 +14,7 @@ from partnerships.models import Headline, PartnerRole, Partnership
 from partnerships.spreadsheet import REGISTER_HEADERS, register_rows
 
 RECENT_CHANGES = 10
+ATTENTION_SHOWN = 10  # items on the register's "needs attention" panel; the agreements list has the rest
 
 
 def _money(obj):
@@ -66,6 +69,11 @@ class PartnershipListView(generic.ObjectListView):
     def get_queryset(self):
         return register_queryset()
 
+    def get_extra_context(self):
+        """The "needs attention" panel: expiring agreements and overdue milestones (two queries)."""
+        attention = needs_attention(self.request.user)
+        return {"attention": attention[:ATTENTION_SHOWN], "attention_more": max(0, len(attention) - ATTENTION_SHOWN)}
+
     def export_headers_and_rows(self, queryset):
         """Exports use the register layout, so a downloaded file imports back unchanged."""
         return REGISTER_HEADERS, register_rows(queryset)
@@ -90,6 +98,7 @@ class PartnershipDetailView(generic.ObjectDetailView):
                 "baf_themes",
                 "delegates",
                 Prefetch("headlines", queryset=Headline.objects.select_related("author")),
+                Prefetch("agreements", queryset=with_commencement(Agreement.objects.order_by("title", "version"))),
             )
         )
 
@@ -101,6 +110,7 @@ class PartnershipDetailView(generic.ObjectDetailView):
             thresholds=TierThresholds.current(),
             can_close=generic.permitted(user, "close", self.object) and self.object.status != "closed",
             can_edit_children=generic.permitted(user, "change", self.object),
+            can_add_agreement=generic.permitted_child(user, "add", Agreement, self.object),
         )
         return context
 

@@ -2,10 +2,14 @@
 
 The list of models is taken from Django's app registry, so a model added to an Accord app
 without registering it with ``core.audit`` (and without a row in ``CHANGES`` below saying how to
-create, change and delete one) fails here.
+create, change and delete one) fails here. Agreement documents are only ever added (a new
+version), never changed or deleted by the app: their row says so, and a test below shows that
+nothing in the app can remove one.
 """
 
 import datetime
+import hashlib
+import itertools
 import json
 import re
 from collections.abc import Callable
@@ -14,24 +18,39 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DatabaseError, connection, transaction
+from django.db.models import ProtectedError
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role, User
+from agreements import lifecycle
+from agreements.models import (
+    Agreement,
+    AgreementDocument,
+    AgreementParty,
+    Consultation,
+    Indicator,
+    Milestone,
+    ScopeItem,
+)
+from agreements.selectors import local_today
 from core import audit
 from core.audit import audit_context
 from core.models import AppendOnlyError, AuditEntry, BafRiskTheme, ServiceArea, StrategicObjective, TierThresholds
+from core.nhs_number import contains_nhs_number
 from organisations.models import Organisation
 from partnerships.models import Headline, PartnerRole, Partnership
 from tests.spreadsheets import is_download, read_records
 from tests.test_permission_matrix import url_patterns, view_class
-from tests.world import accord_models, build_world, make_user
+from tests.world import PDF, accord_models, build_world, make_user, pdf_upload, upload_document
 
 
 @pytest.fixture
-def world(db):
-    return build_world()
+def world(db, settings, tmp_path):
+    settings.DOCUMENT_STORAGE_DIR = tmp_path / "documents"
+    return build_world(agreements=True)
 
 
 def entries_about(obj, after_id=0):
@@ -57,6 +76,7 @@ class Change:
     shown_after: object
     parent: Callable | None = None  # the record whose history shows this one's changes
     prepare: Callable | None = None  # run first, outside the audited block
+    actions: tuple = ("create", "update", "delete")  # what the app does to such a record
 
 
 CHANGES = {
@@ -131,6 +151,75 @@ CHANGES = {
         "Go-live moved to June",
         parent=lambda w: w.partnership,
     ),
+    # No page deletes an agreement; a draft removed in the shell is audited all the same.
+    "agreements.Agreement": Change(
+        lambda w: Agreement.objects.create(
+            partnership=w.partnership, kind="mou", title="Doncaster integrated commissioning MoU"
+        ),
+        "term_end_date",
+        None,
+        datetime.date(2018, 3, 31),
+        "2018-03-31",
+        parent=lambda w: w.partnership,
+    ),
+    "agreements.AgreementParty": Change(
+        lambda w: AgreementParty.objects.create(
+            agreement=w.draft_agreement, organisation=w.home_trust, address="Warneford Hospital"
+        ),
+        "address",
+        "Warneford Hospital",
+        "Warneford Hospital, Warneford Lane, Headington",
+        "Warneford Hospital, Warneford Lane, Headington",
+        parent=lambda w: w.draft_agreement,
+    ),
+    "agreements.Consultation": Change(
+        lambda w: Consultation.objects.create(
+            agreement=w.commented_agreement, body="Council Cabinet", date=datetime.date(2017, 3, 15)
+        ),
+        "feedback",
+        "",
+        "Approved, with a review after a year.",
+        "Approved, with a review after a year.",
+        parent=lambda w: w.commented_agreement,
+    ),
+    # Uploaded, never changed or deleted by the app: a new version is a new document.
+    "agreements.AgreementDocument": Change(
+        lambda w: upload_document(w.draft_agreement, "Signed memorandum", w.user("coordinator"), kind="signed_copy"),
+        "kind",
+        "Signed copy",
+        None,
+        None,
+        parent=lambda w: w.draft_agreement,
+        actions=("create",),
+    ),
+    "agreements.ScopeItem": Change(
+        lambda w: ScopeItem.objects.create(agreement=w.draft_agreement, title="Complex lives", lead="Public health"),
+        "lead",
+        "Public health",
+        "Director of Public Health",
+        "Director of Public Health",
+        parent=lambda w: w.draft_agreement,
+    ),
+    "agreements.Milestone": Change(
+        lambda w: Milestone.objects.create(
+            agreement=w.draft_agreement, title="JCCC terms of reference agreed", due_date=datetime.date(2017, 6, 30)
+        ),
+        "status",
+        "Not started",
+        "at_risk",
+        "At risk",
+        parent=lambda w: w.draft_agreement,
+    ),
+    "agreements.Indicator": Change(
+        lambda w: Indicator.objects.create(
+            agreement=w.draft_agreement, measure="Delayed transfers of care", frequency="Monthly", target="Fewer"
+        ),
+        "target",
+        "Fewer",
+        "Below 3.5% of occupied beds",
+        "Below 3.5% of occupied beds",
+        parent=lambda w: w.draft_agreement,
+    ),
 }
 
 
@@ -142,7 +231,12 @@ def own_models():
 
 def test_every_model_of_accords_apps_is_audited():
     models = own_models()
-    assert {m._meta.label for m in models} >= {"accounts.User", "partnerships.Partnership"}
+    assert {m._meta.label for m in models} >= {
+        "accounts.User",
+        "partnerships.Partnership",
+        "agreements.Agreement",
+        "agreements.AgreementDocument",
+    }
     assert [m._meta.label for m in models if not audit.is_audited(m)] == []
     assert audit.registered_models() == set(models)
 
@@ -161,39 +255,46 @@ def test_create_update_and_delete_are_recorded(world, label):
     start = last_entry_id()
     with audit_context(user=actor, source="test"):
         obj = change.create(world)
-        created_label = str(obj)
-        setattr(obj, change.field, change.new_value)
-        obj.save()
-        updated_label = str(obj)
+        created_label = updated_label = str(obj)
         obj_id = obj.pk
-        obj.delete()
+        if "update" in change.actions:
+            setattr(obj, change.field, change.new_value)
+            obj.save()
+            updated_label = str(obj)
+        if "delete" in change.actions:
+            obj.delete()
     obj.pk = obj_id
 
-    create, update, delete = entries_about(obj, after_id=start)
-    assert [e.action for e in (create, update, delete)] == ["create", "update", "delete"]
-    for entry in (create, update, delete):
+    entries = entries_about(obj, after_id=start)
+    assert [e.action for e in entries] == list(change.actions)
+    for entry in entries:
         assert entry.user == actor
         assert entry.user_name == "Ben Cahill"
         assert entry.source == "test"
+    create = entries[0]
     assert create.object_label == created_label
     assert create.before is None
     assert create.after[change.field] == change.shown_before
     assert change.field in create.changed_fields or change.shown_before in (None, "")
 
-    assert update.object_label == updated_label
-    assert update.changed_fields == [change.field]
-    assert update.before[change.field] == change.shown_before
-    assert update.after[change.field] == change.shown_after
+    if "update" in change.actions:
+        update = entries[1]
+        assert update.object_label == updated_label
+        assert update.changed_fields == [change.field]
+        assert update.before[change.field] == change.shown_before
+        assert update.after[change.field] == change.shown_after
 
-    assert delete.object_label == updated_label
-    assert delete.after is None
-    assert delete.before[change.field] == change.shown_after
+    if "delete" in change.actions:
+        delete = entries[-1]
+        assert delete.object_label == updated_label
+        assert delete.after is None
+        assert delete.before[change.field] == change.shown_after
 
     if change.parent:
         parent = change.parent(world)
-        for entry in (create, update, delete):
+        for entry in entries:
             assert (entry.parent_type.model_class(), entry.parent_id, entry.parent_label) == (
-                Partnership,
+                type(parent),
                 parent.pk,
                 str(parent),
             )
@@ -216,7 +317,191 @@ def test_a_childs_changes_show_in_its_partnerships_history(client, world, label)
     assert shown not in other
 
 
-def test_a_partnerships_history_lists_its_childrens_changes_even_after_they_are_deleted(client, world):
+AGREEMENT_CHILDREN = sorted(
+    label for label in CHANGES if label.startswith("agreements.") and label != "agreements.Agreement"
+)
+
+
+@pytest.mark.parametrize("label", AGREEMENT_CHILDREN)
+def test_a_childs_changes_show_in_its_agreements_history(client, world, label):
+    """Parties, comments, documents, scope, milestones and indicators: in their agreement's history."""
+    change = CHANGES[label]
+    agreement = change.parent(world)
+    with audit_context(user=world.user("owner"), source="web"):
+        obj = change.create(world)
+        if "update" in change.actions:
+            setattr(obj, change.field, change.new_value)
+            obj.save()
+        shown = str(obj)
+    client.force_login(world.user("auditor"))
+    history = client.get(reverse("agreements:history", args=[agreement.pk])).content.decode()
+    page = client.get(agreement.get_absolute_url()).content.decode()
+    other = client.get(reverse("agreements:history", args=[world.other_agreement.pk])).content.decode()
+    name = type(obj)._meta.verbose_name
+    assert f"{name}: {shown}" in history
+    assert str(change.shown_after if "update" in change.actions else change.shown_before) in history
+    assert "Anne Clarke" in history
+    assert f"{name}: {shown}"[:60] in page, "the agreement page lists its latest changes too"
+    assert shown not in other
+
+
+def test_an_agreements_history_lists_its_childrens_changes_even_after_they_are_deleted(client, world):
+    label = str(world.milestone)
+    client.force_login(world.user("delegate"))
+    response = client.post(reverse("agreements:milestone_delete", args=[world.milestone.pk]))
+    assert response.status_code == 302
+    client.force_login(world.user("board_member"))
+    history = client.get(reverse("agreements:history", args=[world.draft_agreement.pk])).content.decode()
+    text = " ".join(history.split())
+    assert f"Deleted milestone: {label}" in text
+    assert "by Dee Legate" in text
+
+
+# Each lifecycle step through its page, from the world's agreement in the state it starts from.
+STATUS_CHANGES = {
+    "send for comment": ("agreements:send_for_comment", "draft_agreement", {}, "Draft", "Out for comment"),
+    "return to draft": ("agreements:return_to_draft", "commented_agreement", {}, "Out for comment", "Draft"),
+    "approve": ("agreements:approve", "commented_agreement", {}, "Out for comment", "Approved, awaiting signatures"),
+    "bring into force": (
+        "agreements:bring_into_force",
+        "signed_agreement",
+        {},
+        "Approved, awaiting signatures",
+        "In force",
+    ),
+    "expire": ("agreements:expire", "lapsed_agreement", {}, "In force", "Expired"),
+    "terminate": ("agreements:terminate", "agreement_in_force", {"ended_on": "today"}, "In force", "Terminated"),
+    "supersede": ("agreements:supersede", "agreement_in_force", {"replacement": "draft"}, "In force", "Superseded"),
+}
+
+
+@pytest.mark.parametrize("step", sorted(STATUS_CHANGES))
+def test_an_agreements_status_change_is_audited_with_who_when_and_before_and_after(client, world, step):
+    name, key, data, before, after = STATUS_CHANGES[step]
+    agreement = getattr(world, key)
+    data = {
+        field: {"today": local_today().strftime("%d/%m/%Y"), "draft": world.draft_agreement.pk}.get(value, value)
+        for field, value in data.items()
+    }
+    client.force_login(world.user("delegate"))
+    start = last_entry_id()
+    earliest = timezone.now()
+
+    response = client.post(reverse(name, args=[agreement.pk]), data)
+
+    assert response.status_code == 302
+    (entry,) = [e for e in entries_about(agreement, after_id=start) if "status" in e.changed_fields]
+    assert (entry.action, entry.user, entry.user_name, entry.source) == (
+        "update",
+        world.user("delegate"),
+        "Dee Legate",
+        "web",
+    )
+    assert earliest <= entry.timestamp <= timezone.now()
+    assert (entry.before["status"], entry.after["status"]) == (before, after)
+    assert "status_changed_at" in entry.changed_fields
+    assert (entry.parent_type.model_class(), entry.parent_id) == (Partnership, world.partnership.pk)
+    client.force_login(world.user("auditor"))
+    history = " ".join(client.get(reverse("agreements:history", args=[agreement.pk])).content.decode().split())
+    assert f"Updated agreement: {Agreement.objects.get(pk=agreement.pk)}" in history
+    assert "by Dee Legate" in history
+    assert f'<td class="nhsuk-table__cell accord-audit-value">{after}</td>' in history
+
+
+def test_a_variation_coming_into_force_audits_both_versions(client, world):
+    """The new version comes into force and the earlier one becomes "varied": both recorded."""
+    client.force_login(world.user("owner"))
+    earlier = world.agreement_in_force
+    client.post(reverse("agreements:start_variation", args=[earlier.pk]))
+    variation = Agreement.objects.get(varies=earlier)
+    with audit_context(user=world.user("owner"), source="web"):
+        lifecycle.send_for_comment(variation)
+        lifecycle.approve(variation)
+        for party in variation.parties.select_related("organisation", "agreement"):
+            lifecycle.record_signature(party, "A Signatory", "Chief Executive", local_today())
+    start = last_entry_id()
+    response = client.post(reverse("agreements:bring_into_force", args=[variation.pk]))
+    assert response.status_code == 302
+    changes = {
+        e.object_id: (e.before["status"], e.after["status"], e.user_name)
+        for e in AuditEntry.objects.filter(id__gt=start, object_type__model="agreement")
+        if "status" in e.changed_fields
+    }
+    assert changes == {
+        variation.pk: ("Approved, awaiting signatures", "In force", "Anne Clarke"),
+        earlier.pk: ("In force", "Varied (replaced by a later version)", "Anne Clarke"),
+    }
+
+
+# --- agreement documents: only ever added ---------------------------------------------------------
+
+
+def test_an_upload_is_audited_with_who_its_checksum_and_its_agreement(client, world):
+    client.force_login(world.user("owner"))
+    start = last_entry_id()
+    response = client.post(
+        reverse("agreements:document_add", args=[world.draft_agreement.pk]),
+        {"title": "MoU as approved by the Board", "kind": "final", "file": pdf_upload("Approved MoU.pdf", "% v2")},
+    )
+    assert response.status_code == 302
+    document = AgreementDocument.objects.get(agreement=world.draft_agreement, version=2)
+    (entry,) = entries_about(document, after_id=start)
+    assert (entry.action, entry.user_name, entry.source) == ("create", "Anne Clarke", "web")
+    assert entry.after["sha256"] == document.sha256
+    assert entry.after["original_name"] == "Approved MoU.pdf"
+    assert entry.after["version"] == 2
+    assert entry.after["uploaded_by"] == "Anne Clarke"
+    assert (entry.parent_type.model_class(), entry.parent_id) == (Agreement, world.draft_agreement.pk)
+    assert [e for e in AuditEntry.objects.filter(id__gt=start) if e.pk != entry.pk] == [], "nothing else changed"
+
+
+def pdf_whose_checksum_looks_like_an_nhs_number():
+    """A PDF whose SHA-256, in hex, holds ten digits in a row that pass the NHS number check."""
+    for n in itertools.count():
+        content = PDF + f"% {n}\n".encode()
+        if contains_nhs_number(hashlib.sha256(content).hexdigest()):
+            return content
+    raise AssertionError  # unreachable: about one checksum in two hundred is such a one
+
+
+def test_an_upload_whose_checksum_looks_like_an_nhs_number_is_stored_and_audited(client, world):
+    """The NHS number guard reads what people write, not the checksum Accord computes."""
+    content = pdf_whose_checksum_looks_like_an_nhs_number()
+    sha256 = hashlib.sha256(content).hexdigest()
+    client.force_login(world.user("owner"))
+    response = client.post(
+        reverse("agreements:document_add", args=[world.draft_agreement.pk]),
+        {"title": "Board paper", "kind": "other", "file": SimpleUploadedFile("Board paper.pdf", content)},
+    )
+    assert response.status_code == 302, response.content.decode()
+    document = AgreementDocument.objects.get(sha256=sha256)
+    (entry,) = entries_about(document)
+    assert entry.after["sha256"] == sha256, "the checksum is in the audit trail as it is"
+    with document.file.open("rb") as handle:
+        assert handle.read() == content
+
+
+def test_nothing_in_the_app_changes_or_deletes_an_agreement_document(world):
+    """No page edits or deletes documents, and the agreement they belong to cannot take them with it."""
+    document_pages = {
+        name: view_class(pattern)
+        for name, pattern in url_patterns()
+        if view_class(pattern) is not None
+        and (getattr(view_class(pattern), "model", None) is AgreementDocument or name.startswith("agreements:document"))
+    }
+    assert sorted(document_pages) == ["agreements:document", "agreements:document_add"]
+    assert not {"put", "patch", "delete"} & {m for cls in document_pages.values() for m in dir(cls)}
+    assert not hasattr(document_pages["agreements:document"], "post"), "the download page only reads"
+
+    before = (AgreementDocument.objects.count(), AuditEntry.objects.count())
+    with pytest.raises(ProtectedError), transaction.atomic(), audit_context(user=world.user("administrator")):
+        world.draft_agreement.delete()
+    assert (AgreementDocument.objects.count(), AuditEntry.objects.count()) == before
+    with world.document.file.open("rb") as handle:
+        assert handle.read().startswith(b"%PDF-")
+
+
+def test_a_partnership_history_lists_its_childrens_changes_even_after_they_are_deleted(client, world):
     label = str(world.headline)
     with audit_context(user=world.user("owner"), source="web"):
         world.headline.delete()

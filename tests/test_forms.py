@@ -1,22 +1,38 @@
-"""Bad input on every form of the register: a 400 page with the NHS.UK error summary, nothing written.
+"""Bad input on every form of the register and its agreements: a 400 page with the NHS.UK error
+summary, nothing written.
 
 For each case the page must answer 400, title itself "Error: …", list every problem in the error
 summary with a link to the field that has it (an element that exists on the page), show the same
 message next to the field, and leave every Accord table, audit trail included, untouched.
 """
 
+import datetime
 import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from agreements.selectors import local_today
+from agreements.views import TransitionView
+from agreements.views_documents import DocumentAddView
 from core.views import ObjectEditView
 from partnerships.models import PartnerRole
 from tests.test_permission_matrix import url_patterns, view_class
-from tests.world import build_world, database_state, organisation_form_data, partnership_form_data
+from tests.world import (
+    NHS_NUMBER,
+    agreement_form_data,
+    build_world,
+    database_state,
+    day,
+    organisation_form_data,
+    partnership_form_data,
+    pdf_upload,
+)
 
 REQUIRED = "This field is required."
 
@@ -56,6 +72,45 @@ def add_second_partner(w):
 
 NOT_A_DATE = "Enter a real date, day first, for example 30/03/2022."
 END_BEFORE_START = "The end date must be the same as or after the start date."
+NHS_NUMBER_SHOWN = "NHS number"
+
+
+def new_agreement(**changes):
+    data = {
+        "kind": "mou",
+        "title": "Doncaster integrated commissioning memorandum of understanding",
+        "legally_binding": "no",
+        "commencement": "last_signature",
+    }
+    data.update(changes)
+    return lambda w: data
+
+
+def draft_agreement(**changes):
+    return lambda w: agreement_form_data(w.draft_agreement, **changes)
+
+
+def add_second_party(w):
+    w.draft_agreement.parties.create(organisation=w.home_trust)
+
+
+def signature(**changes):
+    def data(w):
+        values = {"signatory_name": "Dr Bruno Holthof", "signatory_position": "Chief Executive"}
+        values["signed_on"] = day(local_today())
+        values.update({k: v(w) if callable(v) else v for k, v in changes.items()})
+        return values
+
+    return data
+
+
+def tomorrow(w):
+    return day(local_today() + datetime.timedelta(days=1))
+
+
+def renamed_program():
+    return SimpleUploadedFile("minutes.pdf", b"MZ\x90\x00\x03\x00\x00\x00" + b"This program cannot be run in DOS mode.")
+
 
 CASES = {
     "partnership: nothing filled in": Case(
@@ -228,12 +283,216 @@ CASES = {
         organisation(name=""),
         {"name": "Enter the organisation's name."},
     ),
+    # Agreements: the terms.
+    "agreement: nothing filled in": Case(
+        "agreements:add",
+        lambda w: [w.partnership.pk],
+        lambda w: {},
+        {
+            "kind": "Choose the kind of agreement.",
+            "title": "Enter the title of the agreement.",
+            "legally_binding": "Choose whether the agreement is legally binding.",
+            "commencement": "Choose when the agreement comes into force.",
+        },
+        role="owner",
+    ),
+    "agreement: binding clauses and the stated date missing": Case(
+        "agreements:add",
+        lambda w: [w.partnership.pk],
+        new_agreement(legally_binding="except", commencement="stated_date"),
+        {
+            "binding_exceptions": "Enter the clauses that are binding",
+            "stated_commencement_date": "Enter the date the agreement comes into force.",
+        },
+    ),
+    "agreement: the term ends before it starts, and a kind that does not exist": Case(
+        "agreements:add",
+        lambda w: [w.partnership.pk],
+        new_agreement(
+            kind="treaty",
+            commencement="stated_date",
+            stated_commencement_date="01/04/2018",
+            term_end_date="31/03/2018",
+        ),
+        {"kind": "Select a valid choice.", "term_end_date": "The term cannot end before the stated commencement date."},
+    ),
+    "agreement: an NHS number in the purpose": Case(
+        "agreements:add",
+        lambda w: [w.partnership.pk],
+        new_agreement(purpose=f"Care for the patient {NHS_NUMBER}."),
+        {"purpose": NHS_NUMBER_SHOWN},
+        role="delegate",
+    ),
+    "agreement edit: title removed, impossible term end": Case(
+        "agreements:edit",
+        lambda w: [w.draft_agreement.pk],
+        draft_agreement(title="  ", term_end_date="31/02/2030"),
+        {"title": "Enter the title of the agreement.", "term_end_date": NOT_A_DATE},
+        role="owner",
+    ),
+    # Parties and their signatures.
+    "party: none chosen": Case(
+        "agreements:party_add",
+        lambda w: [w.draft_agreement.pk],
+        lambda w: {"organisation": "", "address": "Civic Office, Waterdale"},
+        {"organisation": "Choose the organisation that is a party to the agreement."},
+    ),
+    "party: an organisation already a party": Case(
+        "agreements:party_add",
+        lambda w: [w.draft_agreement.pk],
+        lambda w: {"organisation": w.partner_org.pk},
+        {"organisation": "Oxford University Hospitals NHS Foundation Trust is already a party to this agreement."},
+        role="owner",
+    ),
+    "party edit: changed to an organisation already a party": Case(
+        "agreements:party_edit",
+        lambda w: [w.party.pk],
+        lambda w: {"organisation": w.home_trust.pk, "address": ""},
+        {"organisation": "Oxford Health NHS Foundation Trust is already a party to this agreement."},
+        setup=add_second_party,
+    ),
+    "signature: nothing filled in": Case(
+        "agreements:sign",
+        lambda w: [w.unsigned_party.pk],
+        lambda w: {},
+        {
+            "signatory_name": "Enter the name of the person who signed.",
+            "signatory_position": "Enter the position of the person who signed.",
+            "signed_on": "Enter the date it was signed.",
+        },
+        role="owner",
+    ),
+    "signature: signed tomorrow, a copy that is not the agreement's": Case(
+        "agreements:sign",
+        lambda w: [w.unsigned_party.pk],
+        signature(signed_on=tomorrow, signed_copy=lambda w: w.other_document.pk),
+        {
+            "signed_on": "The date of signature cannot be in the future.",
+            "signed_copy": "Choose one of this agreement's documents.",
+        },
+    ),
+    "signature: not a date": Case(
+        "agreements:sign",
+        lambda w: [w.unsigned_party.pk],
+        signature(signed_on="the third of April"),
+        {"signed_on": NOT_A_DATE},
+        role="delegate",
+    ),
+    # Rounds of comment, scope, milestones, indicators.
+    "comment: nothing filled in": Case(
+        "agreements:consultation_add",
+        lambda w: [w.commented_agreement.pk],
+        lambda w: {"feedback": "Agreed."},
+        {"body": "Enter the board or committee that commented.", "date": "Enter the date of the meeting or feedback."},
+    ),
+    "comment edit: not a date": Case(
+        "agreements:consultation_edit",
+        lambda w: [w.consultation.pk],
+        lambda w: {"body": w.consultation.body, "date": "30/13/2022"},
+        {"date": NOT_A_DATE},
+        role="owner",
+    ),
+    "scope: nothing filled in": Case(
+        "agreements:scope_add",
+        lambda w: [w.draft_agreement.pk],
+        lambda w: {"lead": "Director of Public Health"},
+        {"title": "Enter the name of the work stream or area of opportunity."},
+    ),
+    "scope edit: an NHS number in the description": Case(
+        "agreements:scope_edit",
+        lambda w: [w.scope_item.pk],
+        lambda w: {"title": w.scope_item.title, "description": f"Started with {NHS_NUMBER}'s care plan."},
+        {"description": NHS_NUMBER_SHOWN},
+    ),
+    "milestone: nothing filled in": Case(
+        "agreements:milestone_add",
+        lambda w: [w.draft_agreement.pk],
+        lambda w: {"owner": "JCCC"},
+        {
+            "title": "Enter the milestone.",
+            "due_date": "Enter the date the milestone is due.",
+            "status": "Choose the status of the milestone.",
+        },
+        role="delegate",
+    ),
+    "milestone edit: overdue is not a status to choose": Case(
+        "agreements:milestone_edit",
+        lambda w: [w.milestone.pk],
+        lambda w: {"title": w.milestone.title, "due_date": day(w.milestone.due_date), "status": "overdue"},
+        {"status": "Select a valid choice."},
+    ),
+    "indicator: nothing filled in": Case(
+        "agreements:indicator_add",
+        lambda w: [w.draft_agreement.pk],
+        lambda w: {"frequency": "Quarterly"},
+        {"measure": "Enter what will be measured."},
+    ),
+    "indicator edit: measure removed": Case(
+        "agreements:indicator_edit",
+        lambda w: [w.indicator.pk],
+        lambda w: {"measure": "", "target": "Fewer"},
+        {"measure": "Enter what will be measured."},
+        role="owner",
+    ),
+    # Lifecycle steps that ask for something.
+    "supersede: nothing chosen, not a date": Case(
+        "agreements:supersede",
+        lambda w: [w.agreement_in_force.pk],
+        lambda w: {"replacement": "", "ended_on": "April"},
+        {"replacement": "Choose the agreement that replaces this one.", "ended_on": NOT_A_DATE},
+    ),
+    "supersede: by itself": Case(
+        "agreements:supersede",
+        lambda w: [w.agreement_in_force.pk],
+        lambda w: {"replacement": w.agreement_in_force.pk},
+        {"replacement": "Choose one of the agreements listed."},
+        role="owner",
+    ),
+    "terminate: no date": Case(
+        "agreements:terminate",
+        lambda w: [w.agreement_in_force.pk],
+        lambda w: {"ended_on": ""},
+        {"ended_on": "Enter the date the agreement was terminated."},
+    ),
+    "terminate: not a date": Case(
+        "agreements:terminate",
+        lambda w: [w.agreement_in_force.pk],
+        lambda w: {"ended_on": "31/09/2025"},
+        {"ended_on": NOT_A_DATE},
+        role="delegate",
+    ),
+    # Documents.
+    "document: nothing chosen": Case(
+        "agreements:document_add",
+        lambda w: [w.draft_agreement.pk],
+        lambda w: {"kind": "draft"},
+        {"title": "Enter a title for the document.", "file": "Choose the file to upload."},
+    ),
+    "document: a program named .pdf": Case(
+        "agreements:document_add",
+        lambda w: [w.draft_agreement.pk],
+        lambda w: {"title": "Board minutes", "kind": "other", "file": renamed_program()},
+        {"file": "This file is not a PDF: its content is a Windows program."},
+        role="owner",
+    ),
+    "document: an NHS number in the title": Case(
+        "agreements:document_add",
+        lambda w: [w.draft_agreement.pk],
+        lambda w: {"title": f"Letter about {NHS_NUMBER}", "kind": "other", "file": pdf_upload("Letter.pdf")},
+        {"title": NHS_NUMBER_SHOWN},
+    ),
 }
 
 
 @pytest.fixture
-def world(db):
-    return build_world()
+def world(db, settings, tmp_path):
+    settings.DOCUMENT_STORAGE_DIR = tmp_path / "documents"
+    return build_world(agreements=True)
+
+
+def stored_files():
+    """Every file in the document store (the test's own folder)."""
+    return sorted(p for p in settings.DOCUMENT_STORAGE_DIR.rglob("*") if p.is_file())
 
 
 def text(fragment):
@@ -257,6 +516,7 @@ def test_bad_input_is_explained_and_nothing_is_written(client, world, name):
         case.setup(world)
     client.force_login(world.user(case.role))
     before = database_state()
+    files = stored_files()
 
     response = client.post(reverse(case.page, args=case.args(world)), case.data(world))
 
@@ -279,15 +539,24 @@ def test_bad_input_is_explained_and_nothing_is_written(client, world, name):
         )
         assert inline and expected in text(inline.group(1)), f"{field}: the message is shown next to the field too"
     assert database_state() == before
+    assert stored_files() == files, "no document stored"
 
 
-def test_every_register_form_page_has_a_bad_input_case():
-    """A form page added to the register (an add or edit page) gets a case here too."""
-    register_forms = {
+def takes_input(view):
+    """An add or edit page, an upload, or a lifecycle step that asks for something (a date, a name)."""
+    if issubclass(view, (ObjectEditView, DocumentAddView)):
+        return True
+    return issubclass(view, TransitionView) and bool(view.form_class.base_fields)
+
+
+def test_every_form_page_of_the_register_and_its_agreements_has_a_bad_input_case():
+    """A form page added to the register or the agreements gets a case here too."""
+    form_pages = {
         name
         for name, pattern in url_patterns()
-        if name.split(":")[0] in ("partnerships", "organisations")
+        if name.split(":")[0] in ("partnerships", "organisations", "agreements")
         and view_class(pattern)
-        and issubclass(view_class(pattern), ObjectEditView)
+        and takes_input(view_class(pattern))
     }
-    assert register_forms == {c.page for c in CASES.values()}
+    assert {"agreements:add", "agreements:sign", "agreements:document_add"} <= form_pages
+    assert form_pages == {c.page for c in CASES.values()}

@@ -16,9 +16,16 @@ lead of another partnership.
 Register exports (``?export=csv`` / ``?export=xlsx``) follow the list page's answer: a role that
 may see the list gets a file holding exactly the rows it may see (and only the filtered ones);
 anyone else gets the same refusal as for the page, never data.
+
+The world has agreements (``build_world(agreements=True)``): one in each state a lifecycle step
+starts from, so each allowed POST makes its step. Every role may read agreements; the register's
+keepers and the partnership's own leads change them; a lead of another partnership may read an
+agreement but not change it (403) and may not download its documents (404: documents may be
+commercially sensitive, and their existence is not disclosed).
 """
 
 import datetime
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -28,17 +35,41 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from django.contrib.staticfiles import views as staticfiles_views
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
+from django.db import transaction
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.views import static as static_views
 
 from accounts.models import User
+from agreements.models import (
+    Agreement,
+    AgreementDocument,
+    AgreementParty,
+    AgreementStatus,
+    Consultation,
+    Indicator,
+    Milestone,
+    ScopeItem,
+)
+from agreements.selectors import local_today
+from core.audit import audit_context
 from core.models import AuditEntry, BafRiskTheme, ServiceArea, StrategicObjective, TierThresholds
 from core.views import ObjectListView
 from organisations.models import Organisation
 from partnerships.models import Headline, PartnerRole, Partnership, Status
 from tests.spreadsheets import is_download, read_records
-from tests.world import ROLE_USERS, build_world, database_state, organisation_form_data, partnership_form_data
+from tests.world import (
+    PDF,
+    ROLE_USERS,
+    agreement_form_data,
+    build_world,
+    database_state,
+    day,
+    organisation_form_data,
+    partnership_form_data,
+    pdf_upload,
+    upload_document,
+)
 
 OK, REDIRECT, LOGIN, FORBIDDEN, NOT_FOUND, NOT_ALLOWED, SAVED = (
     "200",
@@ -173,6 +204,232 @@ def reference_list_pages(name, model, new, item, changed, unused):
     }
 
 
+def _agreement(a):
+    return Agreement.objects.get(pk=a.pk)
+
+
+def _status_is(agreement, status):
+    return lambda w: _agreement(agreement(w)).status == status
+
+
+def _stored(document):
+    """The document's file is in the store, byte for byte what its checksum says."""
+    with document.file.open("rb") as handle:
+        return hashlib.sha256(handle.read()).hexdigest() == document.sha256
+
+
+def _terminated_today(w):
+    a = _agreement(w.agreement_in_force)
+    return (a.status, a.ended_on) == (AgreementStatus.TERMINATED, local_today())
+
+
+def _superseded(w):
+    a = _agreement(w.agreement_in_force)
+    return (a.status, a.superseded_by_id) == (AgreementStatus.SUPERSEDED, w.draft_agreement.pk)
+
+
+def _variation_started(w):
+    variation = Agreement.objects.filter(varies=w.agreement_in_force).first()
+    return (
+        variation is not None
+        and (variation.version, variation.status) == (2, AgreementStatus.DRAFT)
+        and variation.parties.filter(signed_on__isnull=True).count() == 2
+        and _agreement(w.agreement_in_force).status == AgreementStatus.IN_FORCE
+    )
+
+
+def _expired(w):
+    a = _agreement(w.lapsed_agreement)
+    return (a.status, a.ended_on) == (AgreementStatus.EXPIRED, w.lapsed_agreement.term_end_date)
+
+
+def _signed(w):
+    party = AgreementParty.objects.get(pk=w.unsigned_party.pk)
+    return (party.signatory_name, party.signed_on) == ("Dr Bruno Holthof", local_today())
+
+
+def _document_added(w):
+    document = AgreementDocument.objects.filter(agreement=w.draft_agreement, version=2).first()
+    return (
+        document is not None
+        and (document.title, document.kind, document.original_name) == ("Final memorandum", "final", "Final MoU.pdf")
+        and _stored(document)
+    )
+
+
+CHANGERS = KEEPERS + OWNERS  # who may change an agreement of the owning lead's partnership
+
+
+def changes(args, effect, data=lambda w: {}):
+    """A page that changes an agreement: the register's keepers and the partnership's leads only."""
+    return Page(args=args, get=only(OK, CHANGERS), post=only(SAVED, CHANGERS), data=data, effect=effect)
+
+
+def reads(args=lambda w: ()):
+    """A page everyone signed in may read, and nobody may POST to."""
+    return Page(args=args, get=everyone(OK), post=everyone(NOT_ALLOWED))
+
+
+AGREEMENT_PAGES = {
+    "agreements:list": reads(),
+    "agreements:detail": reads(lambda w: [w.draft_agreement.pk]),
+    "agreements:history": reads(lambda w: [w.draft_agreement.pk]),
+    "agreements:add": changes(
+        lambda w: [w.partnership.pk],
+        data=lambda w: {
+            "kind": "contract",
+            "title": "Forensic network lead provider contract",
+            "legally_binding": "yes",
+            "commencement": "last_signature",
+            "term_end_date": "31/03/2029",
+        },
+        effect=lambda w: Agreement.objects.filter(
+            partnership=w.partnership,
+            title="Forensic network lead provider contract",
+            status=AgreementStatus.DRAFT,
+            version=1,
+        ).exists(),
+    ),
+    "agreements:edit": changes(
+        lambda w: [w.draft_agreement.pk],
+        data=lambda w: agreement_form_data(w.draft_agreement, notice_period="Three months' notice"),
+        effect=lambda w: _agreement(w.draft_agreement).notice_period == "Three months' notice",
+    ),
+    # The lifecycle, one step from each state it starts from.
+    "agreements:send_for_comment": changes(
+        lambda w: [w.draft_agreement.pk],
+        effect=_status_is(lambda w: w.draft_agreement, AgreementStatus.OUT_FOR_COMMENT),
+    ),
+    "agreements:return_to_draft": changes(
+        lambda w: [w.commented_agreement.pk], effect=_status_is(lambda w: w.commented_agreement, AgreementStatus.DRAFT)
+    ),
+    "agreements:approve": changes(
+        lambda w: [w.commented_agreement.pk],
+        effect=_status_is(lambda w: w.commented_agreement, AgreementStatus.APPROVED),
+    ),
+    "agreements:sign": changes(
+        lambda w: [w.unsigned_party.pk],
+        data=lambda w: {
+            "signatory_name": "Dr Bruno Holthof",
+            "signatory_position": "Chief Executive",
+            "signed_on": day(local_today()),
+        },
+        effect=_signed,
+    ),
+    "agreements:bring_into_force": changes(
+        lambda w: [w.signed_agreement.pk], effect=_status_is(lambda w: w.signed_agreement, AgreementStatus.IN_FORCE)
+    ),
+    "agreements:start_variation": changes(lambda w: [w.agreement_in_force.pk], effect=_variation_started),
+    "agreements:supersede": changes(
+        lambda w: [w.agreement_in_force.pk],
+        data=lambda w: {"replacement": w.draft_agreement.pk, "ended_on": ""},
+        effect=_superseded,
+    ),
+    "agreements:terminate": changes(
+        lambda w: [w.agreement_in_force.pk], data=lambda w: {"ended_on": day(local_today())}, effect=_terminated_today
+    ),
+    "agreements:expire": changes(lambda w: [w.lapsed_agreement.pk], effect=_expired),
+    # The agreement's records.
+    "agreements:party_add": changes(
+        lambda w: [w.draft_agreement.pk],
+        data=lambda w: {"organisation": w.other_org.pk, "address": "Tatchbury Mount, Calmore"},
+        effect=lambda w: AgreementParty.objects.filter(
+            agreement=w.draft_agreement, organisation=w.other_org, address="Tatchbury Mount, Calmore"
+        ).exists(),
+    ),
+    "agreements:party_edit": changes(
+        lambda w: [w.party.pk],
+        data=lambda w: {"organisation": w.partner_org.pk, "address": "John Radcliffe Hospital, Headley Way"},
+        effect=lambda w: AgreementParty.objects.get(pk=w.party.pk).address == "John Radcliffe Hospital, Headley Way",
+    ),
+    "agreements:party_delete": changes(
+        lambda w: [w.party.pk], effect=lambda w: not AgreementParty.objects.filter(pk=w.party.pk).exists()
+    ),
+    "agreements:consultation_add": changes(
+        lambda w: [w.commented_agreement.pk],
+        data=lambda w: {"body": "Oxford Health Board of Directors", "date": day(local_today()), "feedback": "Agreed."},
+        effect=lambda w: Consultation.objects.filter(
+            agreement=w.commented_agreement, body="Oxford Health Board of Directors", date=local_today()
+        ).exists(),
+    ),
+    "agreements:consultation_edit": changes(
+        lambda w: [w.consultation.pk],
+        data=lambda w: {
+            "body": w.consultation.body,
+            "date": day(w.consultation.date),
+            "feedback": "Agreed, subject to the data protection schedule.",
+        },
+        effect=lambda w: (
+            Consultation.objects.get(pk=w.consultation.pk).feedback
+            == "Agreed, subject to the data protection schedule."
+        ),
+    ),
+    "agreements:consultation_delete": changes(
+        lambda w: [w.consultation.pk], effect=lambda w: not Consultation.objects.filter(pk=w.consultation.pk).exists()
+    ),
+    "agreements:scope_add": changes(
+        lambda w: [w.draft_agreement.pk],
+        data=lambda w: {"title": "Intermediate care", "description": "Step-down beds.", "lead": "Jo Smith"},
+        effect=lambda w: ScopeItem.objects.filter(
+            agreement=w.draft_agreement, title="Intermediate care", lead="Jo Smith"
+        ).exists(),
+    ),
+    "agreements:scope_edit": changes(
+        lambda w: [w.scope_item.pk],
+        data=lambda w: {"title": w.scope_item.title, "description": "", "lead": "Dr Amy Chen"},
+        effect=lambda w: ScopeItem.objects.get(pk=w.scope_item.pk).lead == "Dr Amy Chen",
+    ),
+    "agreements:scope_delete": changes(
+        lambda w: [w.scope_item.pk], effect=lambda w: not ScopeItem.objects.filter(pk=w.scope_item.pk).exists()
+    ),
+    "agreements:milestone_add": changes(
+        lambda w: [w.draft_agreement.pk],
+        data=lambda w: {"title": "Joint budget agreed", "due_date": "31/03/2027", "owner": "", "status": "not_started"},
+        effect=lambda w: Milestone.objects.filter(
+            agreement=w.draft_agreement, title="Joint budget agreed", due_date=datetime.date(2027, 3, 31)
+        ).exists(),
+    ),
+    "agreements:milestone_edit": changes(
+        lambda w: [w.milestone.pk],
+        data=lambda w: {
+            "title": w.milestone.title,
+            "due_date": day(w.milestone.due_date),
+            "owner": w.milestone.owner,
+            "status": "complete",
+        },
+        effect=lambda w: Milestone.objects.get(pk=w.milestone.pk).status == "complete",
+    ),
+    "agreements:milestone_delete": changes(
+        lambda w: [w.milestone.pk], effect=lambda w: not Milestone.objects.filter(pk=w.milestone.pk).exists()
+    ),
+    "agreements:indicator_add": changes(
+        lambda w: [w.draft_agreement.pk],
+        data=lambda w: {"measure": "Emergency admissions", "frequency": "Monthly", "target": "5% fewer"},
+        effect=lambda w: Indicator.objects.filter(
+            agreement=w.draft_agreement, measure="Emergency admissions", target="5% fewer"
+        ).exists(),
+    ),
+    "agreements:indicator_edit": changes(
+        lambda w: [w.indicator.pk],
+        data=lambda w: {"measure": w.indicator.measure, "frequency": "Annually", "target": w.indicator.target},
+        effect=lambda w: Indicator.objects.get(pk=w.indicator.pk).frequency == "Annually",
+    ),
+    "agreements:indicator_delete": changes(
+        lambda w: [w.indicator.pk], effect=lambda w: not Indicator.objects.filter(pk=w.indicator.pk).exists()
+    ),
+    # Documents: added (a new version), never edited or deleted; downloaded through a permission check.
+    "agreements:document_add": changes(
+        lambda w: [w.draft_agreement.pk],
+        data=lambda w: {"title": "Final memorandum", "kind": "final", "file": pdf_upload("Final MoU.pdf", "% final")},
+        effect=_document_added,
+    ),
+    "agreements:document": Page(
+        args=lambda w: [w.document.pk],
+        get=everyone(OK) | {"other_lead": NOT_FOUND},
+        post=everyone(NOT_ALLOWED),
+    ),
+}
+
 NEW_TITLE = "Thames Valley and Wessex Forensic Network"
 NEW_PASSWORD = "violet-harbour-lantern-42"  # noqa: S105 (a test user's password)
 
@@ -221,11 +478,12 @@ PAGES = {
             (_partnership(w).status, _partnership(w).end_date) == (Status.CLOSED, datetime.date(2025, 3, 31))
         ),
     ),
+    # A partnership with nothing on it (one with agreements cannot be deleted: see below).
     "partnerships:delete": Page(
-        args=lambda w: [w.partnership.pk],
+        args=lambda w: [w.spare_partnership.pk],
         get=only(OK, ADMIN),
         post=only(SAVED, ADMIN),
-        effect=lambda w: not Partnership.objects.filter(pk=w.partnership.pk).exists(),
+        effect=lambda w: not Partnership.objects.filter(pk=w.spare_partnership.pk).exists(),
     ),
     "partnerships:history": Page(args=lambda w: [w.partnership.pk], get=everyone(OK), post=everyone(NOT_ALLOWED)),
     "partnerships:partner_add": Page(
@@ -376,6 +634,7 @@ PAGES = {
     # Unlocking clears the login-failure counter (kept outside Accord's tables): nothing to save.
     "accounts:unlock": Page(args=lambda w: [w.user("executive").pk], get=only(OK, ADMIN), post=only(REDIRECT, ADMIN)),
     "accounts:history": Page(args=lambda w: [w.user("executive").pk], get=only(OK, ADMIN), post=everyone(NOT_ALLOWED)),
+    **AGREEMENT_PAGES,
 }
 
 
@@ -402,7 +661,7 @@ ADMIN_ROWS = {
 EXPORTS = {
     "partnerships:list": Export(
         key="Reference",
-        rows=lambda w, role: ["P-0001", "P-0002"],
+        rows=lambda w, role: ["P-0001", "P-0002", "P-0009"],
         filter={"partner": "Southern Health"},
         filtered_rows=lambda w, role: ["P-0002"],
     ),
@@ -418,6 +677,13 @@ EXPORTS = {
         ),
         filter={"kind": "vcse"},
         filtered_rows=lambda w, role: ["Oxfordshire Carers Forum"],
+    ),
+    # Every role may read every agreement; the filter is one of the register's agreement conditions.
+    "agreements:list": Export(
+        key="Title",
+        rows=lambda w, role: sorted(Agreement.objects.values_list("title", flat=True)),
+        filter={"condition": "milestone_overdue"},
+        filtered_rows=lambda w, role: [w.draft_agreement.title],
     ),
     "core:audit_log": Export(
         key="Record",
@@ -475,9 +741,26 @@ def row(name):
 # --- the checks ------------------------------------------------------------------------------
 
 
+@pytest.fixture(scope="module")
+def shared_world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The world, built once for this module's 1,700 cases inside a transaction of its own.
+
+    Each test runs in a savepoint within it (pytest-django's ``db``), rolled back when the test
+    ends, so every test starts from this same world; the whole is rolled back after the module.
+    Its documents are kept in a folder of the module's own.
+    """
+    documents = tmp_path_factory.mktemp("documents")
+    with django_db_blocker.unblock(), override_settings(DOCUMENT_STORAGE_DIR=documents), transaction.atomic():
+        w = build_world(agreements=True)
+        w.documents_dir = documents
+        yield w
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def world(db):
-    return build_world()
+def world(db, shared_world, settings):
+    settings.DOCUMENT_STORAGE_DIR = shared_world.documents_dir
+    return shared_world
 
 
 @pytest.fixture(autouse=True)
@@ -514,6 +797,13 @@ def private_text(world):
         world.headline.text,
         world.other_partnership.title,
         world.partner_org.name,
+        world.draft_agreement.title,
+        world.draft_agreement.purpose,
+        world.other_agreement.title,
+        world.scope_item.title,
+        world.milestone.title,
+        world.consultation.feedback,
+        world.document.title,
     ]
 
 
@@ -670,6 +960,33 @@ def test_an_unknown_export_format_is_refused(client, world):
             lambda w: {"date": "01/01/2024", "text": "Hijacked"},
         ),
         ("partnerships:headline_delete", lambda w: [w.other_headline.pk], lambda w: {}),
+        (
+            "agreements:add",
+            lambda w: [w.other_partnership.pk],
+            lambda w: {"kind": "mou", "title": "Hijacked", "legally_binding": "no", "commencement": "last_signature"},
+        ),
+        (
+            "agreements:edit",
+            lambda w: [w.other_agreement.pk],
+            lambda w: agreement_form_data(w.other_agreement, title="Hijacked"),
+        ),
+        ("agreements:send_for_comment", lambda w: [w.other_agreement.pk], lambda w: {}),
+        (
+            "agreements:party_add",
+            lambda w: [w.other_agreement.pk],
+            lambda w: {"organisation": w.spare_org.pk, "address": "Hijacked"},
+        ),
+        ("agreements:party_delete", lambda w: [w.other_agreement.parties.get().pk], lambda w: {}),
+        (
+            "agreements:milestone_add",
+            lambda w: [w.other_agreement.pk],
+            lambda w: {"title": "Hijacked", "due_date": "01/01/2024", "status": "at_risk"},
+        ),
+        (
+            "agreements:document_add",
+            lambda w: [w.other_agreement.pk],
+            lambda w: {"title": "Hijacked", "kind": "other", "file": pdf_upload("Hijacked.pdf", "% hijacked")},
+        ),
     ],
 )
 def test_a_lead_cannot_change_another_leads_partnership(client, world, name, args, data):
@@ -748,3 +1065,140 @@ def test_pages_offer_only_the_actions_the_role_may_take(client, world):
         sign_in(client, world, role)
         body = client.get(url).content.decode()
         assert {link: f'href="{link}"' in body for link in links} == links, role
+
+
+# --- agreement documents: who may download them ------------------------------------------------
+
+
+def streamed(response):
+    return b"".join(response.streaming_content)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_an_agreement_document_is_served_whole_and_only_to_those_who_may_see_it(client, world, role):
+    """The file exactly as uploaded, as an attachment; a lead of another partnership gets 404."""
+    sign_in(client, world, role)
+    response = client.get(reverse("agreements:document", args=[world.document.pk]))
+    expected = PAGES["agreements:document"].get[role]
+    assert_outcome(response, expected)
+    if expected == OK:
+        assert is_download(response)
+        assert response["Content-Type"] == "application/pdf"
+        assert response["X-Content-Type-Options"] == "nosniff"
+        body = streamed(response)
+        assert body.startswith(PDF)
+        assert hashlib.sha256(body).hexdigest() == world.document.sha256
+    else:
+        assert_no_data(response, world)
+
+
+def test_leads_download_their_own_partnerships_documents_and_not_each_others(client, world):
+    """Who leads P-0002 reads its subcontract; the lead and delegate of P-0001 cannot tell it exists."""
+    theirs = reverse("agreements:document", args=[world.other_document.pk])
+    for role in OWNERS:
+        sign_in(client, world, role)
+        response = client.get(theirs)
+        assert response.status_code == 404
+        assert not is_download(response)
+        assert world.other_document.title not in response.content.decode()
+        assert world.other_document.original_name not in response.content.decode()
+        # Their agreement's page and its history are open to them, but say nothing of its documents.
+        for url in (
+            world.other_agreement.get_absolute_url(),
+            reverse("agreements:history", args=[world.other_agreement.pk]),
+        ):
+            page = client.get(url).content.decode()
+            assert world.other_agreement.title in page
+            for secret in (theirs, world.other_document.title, world.other_document.original_name):
+                assert secret not in page, (url, secret)
+            assert world.other_document.sha256 not in page
+    sign_in(client, world, "other_lead")
+    response = client.get(theirs)
+    assert is_download(response)
+    assert hashlib.sha256(streamed(response)).hexdigest() == world.other_document.sha256
+
+
+# --- what an agreement protects ------------------------------------------------------------------
+
+
+def test_a_partnership_with_agreements_cannot_be_deleted_even_by_an_administrator(client, world):
+    sign_in(client, world, "administrator")
+    before = database_state()
+    url = reverse("partnerships:delete", args=[world.partnership.pk])
+    response = client.post(url, follow=True)
+    assert response.redirect_chain == [(world.partnership.get_absolute_url(), 302)]
+    assert f"{world.partnership} cannot be deleted because other records still use it." in response.content.decode()
+    assert database_state() == before
+
+
+def test_a_party_of_an_approved_agreement_cannot_be_removed_and_the_page_says_why(client, world):
+    """Parties are fixed once approved: the page explains, the POST changes nothing and goes back."""
+    party = world.unsigned_party
+    sign_in(client, world, "coordinator")
+    url = reverse("agreements:party_delete", args=[party.pk])
+    back = f"{world.approved_agreement.get_absolute_url()}#parties"
+    page = client.get(url).content.decode()
+    assert "Parties can only be added, changed or removed while the agreement is a draft or out for comment" in page
+    assert f'href="{back}"' in page
+    assert "Delete agreement party</button>" not in page
+    before = database_state()
+    response = client.post(url, follow=True)
+    assert response.redirect_chain == [(back, 302)]
+    assert "this one is “Approved, awaiting signatures”" in response.content.decode()
+    assert database_state() == before
+
+
+@pytest.mark.parametrize(
+    ("name", "record", "section"),
+    [
+        ("agreements:party_delete", lambda w: w.party, "parties"),
+        ("agreements:consultation_delete", lambda w: w.consultation, "comment"),
+        ("agreements:scope_delete", lambda w: w.scope_item, "scope"),
+        ("agreements:milestone_delete", lambda w: w.milestone, "milestones"),
+        ("agreements:indicator_delete", lambda w: w.indicator, "indicators"),
+    ],
+)
+def test_a_delete_page_goes_back_to_the_records_place_on_the_agreement_page(client, world, name, record, section):
+    obj = record(world)
+    sign_in(client, world, "owner")
+    page = client.get(reverse(name, args=[obj.pk])).content.decode()
+    back = f"{obj.agreement.get_absolute_url()}#{section}"
+    assert f'<a class="nhsuk-back-link" href="{back}">' in page
+    assert f'<a class="nhsuk-link" href="{back}">Cancel</a>' in page
+    assert f'id="{section}"' in client.get(obj.agreement.get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("name", "record", "section"),
+    [
+        ("partnerships:partner_delete", lambda w: w.partner_role, "partners"),
+        ("partnerships:headline_delete", lambda w: w.headline, "headlines"),
+    ],
+)
+def test_a_delete_page_goes_back_to_the_records_place_on_the_partnership_page(client, world, name, record, section):
+    obj = record(world)
+    sign_in(client, world, "owner")
+    page = client.get(reverse(name, args=[obj.pk])).content.decode()
+    back = f"{obj.partnership.get_absolute_url()}#{section}"
+    assert f'<a class="nhsuk-back-link" href="{back}">' in page
+    assert f'<a class="nhsuk-link" href="{back}">Cancel</a>' in page
+    assert f'id="{section}"' in client.get(obj.partnership.get_absolute_url()).content.decode()
+
+
+def test_a_signed_copy_is_named_in_the_history_only_to_those_who_may_see_documents(client, world):
+    """A lead of another partnership reads that a party's signed copy was uploaded, not its title."""
+    from agreements import lifecycle
+
+    with audit_context(user=world.user("other_lead"), source="web"):
+        signed_copy = upload_document(world.other_agreement, "Signed subcontract", world.user("other_lead"))
+        lifecycle.send_for_comment(world.other_agreement)
+        lifecycle.approve(world.other_agreement)
+        party = world.other_agreement.parties.get()
+        lifecycle.record_signature(party, "Ms Sally Hart", "Director", local_today(), signed_copy=signed_copy)
+    history = reverse("agreements:history", args=[world.other_agreement.pk])
+    for role, sees in (("owner", False), ("delegate", False), ("other_lead", True), ("auditor", True)):
+        sign_in(client, world, role)
+        for url in (world.other_agreement.get_absolute_url(), history):
+            page = client.get(url).content.decode()
+            assert ("Signed subcontract" in page) is sees, (role, url)
+        assert "Ms Sally Hart" in page, "the signature itself is no secret"

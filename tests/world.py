@@ -5,15 +5,39 @@ reference lists, a few organisations and two partnerships, each with a partner a
 enough to build every URL of the app with real objects and to check who may reach which.
 Users get no usable password (tests log in with ``force_login``), which keeps the world cheap
 to build for hundreds of tests.
+
+``build_world(agreements=True)`` adds the agreements: on the owning lead's partnership one
+agreement in each state from which a lifecycle step can be taken (so a POST to that step
+succeeds), with a party, a round of comment, a scope item, a milestone, an indicator and a
+document whose file is really in the document store; an agreement (with a document) on the other
+lead's partnership; and a spare partnership with nothing on it, which can still be deleted. The
+caller points ``settings.DOCUMENT_STORAGE_DIR`` at a folder of the test's own first.
 """
 
 import datetime
+import sysconfig
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 
 from django.apps import apps
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import Role, User
+from agreements import lifecycle
+from agreements.documents import add_document, check_upload
+from agreements.models import (
+    Agreement,
+    AgreementDocument,
+    AgreementKind,
+    AgreementParty,
+    Consultation,
+    Indicator,
+    Milestone,
+    ScopeItem,
+)
+from agreements.selectors import local_today
 from core.audit import audit_context
 from core.models import BafRiskTheme, ServiceArea, StrategicObjective
 from organisations.models import Organisation, OrganisationKind
@@ -28,7 +52,18 @@ from partnerships.models import (
     ValueQualifier,
 )
 
-ACCORD_APPS = ("accounts", "core", "organisations", "partnerships")
+# Accord's own apps: every installed app whose code is in this project, not in an installed
+# package (Django's, third parties'), so a new app's models are enumerated here unasked.
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+PACKAGE_DIRS = {Path(sysconfig.get_paths()[key]).resolve() for key in ("purelib", "platlib")}
+
+
+def _is_accord_app(config):
+    path = Path(config.path).resolve()
+    return path.is_relative_to(PROJECT_DIR) and not any(path.is_relative_to(d) for d in PACKAGE_DIRS)
+
+
+ACCORD_APPS = tuple(config.label for config in apps.get_app_configs() if _is_accord_app(config))
 
 # 943 476 5919 passes the NHS number modulus-11 check (REFERENCE.md §8).
 NHS_NUMBER = "943 476 5919"
@@ -74,12 +109,29 @@ class World:
     other_partnership: Partnership = None
     other_partner_role: PartnerRole = None
     other_headline: Headline = None
+    # With agreements=True (see build_agreements): on ``partnership`` unless said otherwise.
+    draft_agreement: Agreement = None  # with party, scope_item, milestone (overdue), indicator, document
+    party: AgreementParty = None
+    scope_item: ScopeItem = None
+    milestone: Milestone = None
+    indicator: Indicator = None
+    document: AgreementDocument = None
+    commented_agreement: Agreement = None  # out for comment, one party, one round of comment
+    consultation: Consultation = None
+    approved_agreement: Agreement = None  # approved, its one party (unsigned_party) not yet signed
+    unsigned_party: AgreementParty = None
+    signed_agreement: Agreement = None  # approved, every party signed
+    agreement_in_force: Agreement = None  # in force, its term ending in over a year
+    lapsed_agreement: Agreement = None  # in force, its term ended ten days ago
+    other_agreement: Agreement = None  # on other_partnership, with other_document
+    other_document: AgreementDocument = None
+    spare_partnership: Partnership = None  # nothing on it: can be deleted
 
     def user(self, key):
         return self.users[key]
 
 
-def build_world():
+def build_world(agreements=False):
     """Everything a page might need, created as the administrator (so it is audited like real data)."""
     w = World()
     for key, (role, first, last) in ROLE_USERS.items():
@@ -148,7 +200,114 @@ def build_world():
         w.other_headline = Headline.objects.create(
             partnership=w.other_partnership, date=datetime.date(2024, 2, 1), text="Waiting times down."
         )
+        if agreements:
+            build_agreements(w)
     return w
+
+
+# A small, valid PDF (one blank page): what the document store accepts as a PDF.
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\n"
+    b"xref\n0 4\n0000000000 65535 f \n0000000009 00000 n \n0000000052 00000 n \n0000000101 00000 n \n"
+    b"trailer<</Size 4/Root 1 0 R>>\nstartxref\n164\n%%EOF\n"
+)
+
+
+def pdf_upload(name="Memorandum of understanding.pdf", marker=""):
+    """A PDF as a browser uploads it; ``marker`` makes its content (and so its checksum) distinct."""
+    return SimpleUploadedFile(name, PDF + marker.encode(), content_type="application/pdf")
+
+
+def upload_document(agreement, title, user, name="Memorandum of understanding.pdf", kind="draft"):
+    """A document stored the way the upload page stores it: checked by content, then written."""
+    file = pdf_upload(name, marker=f"% {agreement.pk} {title}\n")
+    return add_document(agreement, file, check_upload(file), title=title, kind=kind, user=user)
+
+
+def build_agreements(w):
+    """Agreements in every state a lifecycle step starts from (see the module's docstring)."""
+    default_store = Path(settings.BASE_DIR) / "var"
+    assert not Path(settings.DOCUMENT_STORAGE_DIR).resolve().is_relative_to(default_store.resolve()), (
+        "point settings.DOCUMENT_STORAGE_DIR at a folder of the test's own before building agreements"
+    )
+    today = local_today()
+    days = datetime.timedelta(days=1)
+    admin = w.user("administrator")
+
+    def agreement(title, kind, partnership=None, parties=(), **fields):
+        a = Agreement(partnership=partnership or w.partnership, kind=kind, title=title, **fields)
+        a.full_clean()
+        a.save()
+        made = [a.parties.create(organisation=org, address=f"Head office of {org}") for org in parties]
+        return a, made
+
+    def sign(a, on):
+        for party in a.parties.select_related("organisation", "agreement"):
+            lifecycle.record_signature(party, f"Chief Executive of {party.organisation}", "Chief Executive", on)
+
+    w.draft_agreement, (w.party,) = agreement(
+        "Forensic network memorandum of understanding",
+        AgreementKind.MOU,
+        parties=[w.partner_org],
+        purpose="Secure care close to home for the people of the Thames Valley.",
+        term_end_date=today + 700 * days,
+    )
+    w.scope_item = w.draft_agreement.scope_items.create(title="Urgent and emergency care", lead="Dr Ben Riley")
+    w.milestone = w.draft_agreement.milestones.create(
+        title="Shared work programme agreed", due_date=today - 5 * days, owner="Anne Clarke", status="on_track"
+    )
+    w.indicator = w.draft_agreement.indicators.create(
+        measure="Out-of-area placements", frequency="Quarterly", target="Fewer than five"
+    )
+    w.document = upload_document(w.draft_agreement, "Memorandum of understanding – draft for Board", admin)
+
+    w.commented_agreement, _ = agreement(
+        "Forensic network information sharing agreement", AgreementKind.INFORMATION_SHARING, parties=[w.partner_org]
+    )
+    lifecycle.send_for_comment(w.commented_agreement)
+    w.consultation = w.commented_agreement.consultations.create(
+        body="Oxford University Hospitals Board of Directors", date=today - 20 * days, feedback="Agreed in principle."
+    )
+
+    w.approved_agreement, (w.unsigned_party,) = agreement(
+        "Secure care section 75 agreement", AgreementKind.SECTION_75, parties=[w.partner_org]
+    )
+    lifecycle.send_for_comment(w.approved_agreement)
+    lifecycle.approve(w.approved_agreement)
+
+    w.signed_agreement, _ = agreement(
+        "Forensic network data processing agreement", AgreementKind.DATA_PROCESSING, parties=[w.partner_org]
+    )
+    lifecycle.send_for_comment(w.signed_agreement)
+    lifecycle.approve(w.signed_agreement)
+    sign(w.signed_agreement, today - 3 * days)
+
+    in_force = []
+    for title, kind, term_end in (
+        ("Forensic network partnership agreement", AgreementKind.PARTNERSHIP_AGREEMENT, today + 400 * days),
+        ("Forensic network terms of reference", AgreementKind.TERMS_OF_REFERENCE, today - 10 * days),
+    ):
+        a, _ = agreement(title, kind, parties=[w.partner_org, w.home_trust], term_end_date=term_end)
+        lifecycle.send_for_comment(a)
+        lifecycle.approve(a)
+        sign(a, today - 60 * days)
+        in_force.append(lifecycle.bring_into_force(a))
+    w.agreement_in_force, w.lapsed_agreement = in_force
+
+    w.other_agreement, _ = agreement(
+        "Talking Space Plus subcontract", AgreementKind.CONTRACT, partnership=w.other_partnership, parties=[w.other_org]
+    )
+    w.other_document = upload_document(
+        w.other_agreement, "Subcontract – commercial terms", admin, name="Subcontract.pdf", kind="final"
+    )
+    w.spare_partnership = Partnership.objects.create(
+        reference="P-0009",
+        title="Oxfordshire Carers Hub",
+        arrangement_type=ArrangementType.INFORMAL,
+        status=Status.DEVELOPING,
+    )
 
 
 def accord_models(include_auto_created=True):
@@ -221,5 +380,29 @@ def organisation_form_data(org, **changes):
     closed_on = getattr(org, "closed_on", None)
     if closed_on:
         data["closed_on"] = closed_on.strftime("%d/%m/%Y")
+    data.update(changes)
+    return data
+
+
+def day(value):
+    """A date as a user types it: day first."""
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+def agreement_form_data(agreement, **changes):
+    """The POST body of the agreement form, as a browser would send it for ``agreement``."""
+    a = agreement
+    data = {
+        "kind": a.kind,
+        "title": a.title,
+        "purpose": a.purpose,
+        "legally_binding": a.legally_binding,
+        "binding_exceptions": a.binding_exceptions,
+        "commencement": a.commencement,
+        "stated_commencement_date": day(a.stated_commencement_date),
+        "term_end_date": day(a.term_end_date),
+        "notice_period": a.notice_period,
+        "governance": a.governance,
+    }
     data.update(changes)
     return data

@@ -29,8 +29,9 @@ from tests.world import (
 
 
 @pytest.fixture
-def world(db):
-    return build_world()
+def world(db, settings, tmp_path):
+    settings.DOCUMENT_STORAGE_DIR = tmp_path / "documents"
+    return build_world(agreements=True)
 
 
 @pytest.fixture
@@ -250,6 +251,13 @@ INSTANCES = {
     "organisations.Organisation": lambda w: w.partner_org,
     "partnerships.Partnership": lambda w: w.partnership,
     "partnerships.Headline": lambda w: w.headline,
+    "agreements.Agreement": lambda w: w.draft_agreement,
+    "agreements.AgreementParty": lambda w: w.party,
+    "agreements.Consultation": lambda w: w.consultation,
+    "agreements.AgreementDocument": lambda w: w.document,
+    "agreements.ScopeItem": lambda w: w.scope_item,
+    "agreements.Milestone": lambda w: w.milestone,
+    "agreements.Indicator": lambda w: w.indicator,
 }
 
 

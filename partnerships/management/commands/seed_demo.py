@@ -1,11 +1,13 @@
 """``manage.py seed_demo``: the demo register from the board papers, and the demo logins.
 
-Adds whatever of the demo data is missing (see ``partnerships.demo``) and leaves existing
-records as they are, so running it again changes nothing. Prints the demo logins every time.
+Adds whatever of the demo data is missing (see ``partnerships.demo``, then the agreements of
+``agreements.demo``) and leaves existing records as they are, so running it again changes
+nothing. Prints the demo logins every time.
 """
 
 from django.core.management.base import BaseCommand
 
+from agreements import demo as agreements_demo
 from partnerships import demo
 from partnerships.models import Partnership
 
@@ -16,9 +18,14 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         before = Partnership.objects.count()
         logins = demo.seed()
+        agreements_added = agreements_demo.seed()
         added = Partnership.objects.count() - before
-        if added:
-            self.stdout.write(self.style.SUCCESS(f"Demo register ready: {added} partnerships added."))
+        if added or agreements_added:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Demo register ready: {added} partnerships and {agreements_added} agreements added."
+                )
+            )
         else:
             self.stdout.write("Demo register already in place: nothing to add.")
         self.stdout.write("")
