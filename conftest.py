@@ -36,6 +36,13 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["tests.hashers.FastArgon2PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def storage_dir(settings, tmp_path):
+    """Keep every test's uploaded and seeded documents out of the real store under var/."""
+    settings.DOCUMENT_STORAGE_DIR = tmp_path / "documents"
+    return settings.DOCUMENT_STORAGE_DIR
+
+
 @pytest.fixture
 def make_user(db, django_user_model):
     """Create an active user of a role; the password is ``TEST_PASSWORD``."""

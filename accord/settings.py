@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "organisations",
     "partnerships",
     "agreements",
+    "assurance",
+    "risks",
 ]
 
 MIDDLEWARE = [

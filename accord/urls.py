@@ -8,6 +8,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("partnerships/", include("partnerships.urls")),
     path("agreements/", include("agreements.urls")),
+    path("", include("risks.urls")),
+    path("", include("assurance.urls")),
     path("organisations/", include("organisations.urls")),
     path("administration/users/", include("accounts.urls")),
     path("", include("core.urls")),

@@ -3,8 +3,8 @@
 from django import forms
 from django.conf import settings
 
-from agreements.documents import ACCEPT, EMPTY_MESSAGE, check_upload, size_text
 from agreements.models import AgreementDocument
+from core.documents import ACCEPT, EMPTY_MESSAGE, check_upload, size_text
 from core.forms import AccordModelForm
 
 

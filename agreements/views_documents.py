@@ -11,27 +11,18 @@ import logging
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils.functional import cached_property
 from django.views import View
 
-from agreements.documents import DocumentUnavailable, add_document, open_verified, size_text
+from agreements.documents import add_document
 from agreements.forms_documents import DocumentUploadForm
 from agreements.models import Agreement, AgreementDocument
+from core.documents import DocumentUnavailable, download_response, size_text
 from core.permissions import get_visible_or_404, scope
 from core.views import require_child
 
 logger = logging.getLogger(__name__)
-
-# A downloaded document is never rendered by the browser as a page of Accord, never guessed at,
-# and never kept in a shared or on-disk cache.
-DOWNLOAD_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    "Content-Security-Policy": "default-src 'none'; sandbox",
-    "Cache-Control": "private, no-store",
-    "Cross-Origin-Resource-Policy": "same-origin",
-}
 
 
 def visible_documents(user, agreement):
@@ -108,7 +99,7 @@ class DocumentDownloadView(View):
         queryset = AgreementDocument.objects.select_related("agreement__partnership")
         document = get_visible_or_404(request.user, queryset, pk=pk)
         try:
-            handle = open_verified(document)
+            return download_response(document)
         except DocumentUnavailable as problem:
             # Never serve something other than what was uploaded: say so, and tell the operators.
             logger.error(
@@ -121,9 +112,3 @@ class DocumentDownloadView(View):
             )
             context = {"document": document, "agreement": document.agreement}
             return render(request, self.unavailable_template_name, context, status=410)
-        response = FileResponse(
-            handle, as_attachment=True, filename=document.original_name, content_type=document.content_type
-        )
-        for header, value in DOWNLOAD_HEADERS.items():
-            response[header] = value
-        return response

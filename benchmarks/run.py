@@ -11,7 +11,14 @@
    and sorted (50 rows), a text search, a partnership page, the export of about 5,000 rows to
    ``.xlsx`` and ``.csv``, and the import (dry run and commit) of a 10,000-row ``.xlsx`` file
    in the export's layout. The commit is rolled back after each run, so every run creates the
-   same 10,000 partnerships in the same register.
+   same 10,000 partnerships in the same register. With the register come about ``--risks``
+   risks per partnership (300,000 for 50,000): the risk heatmap, the escalated risks (page and
+   export), the risks of one heatmap cell, the register sorted and filtered by risk profile, and
+   the partnership and risk profile pages with the most risks are measured too. With the
+   register come its information governance data (DSPT statuses, levels of data sharing, IG
+   items): the IG gaps page (first and last page, one item and status), its ``.csv`` export,
+   the register filtered by "IG gaps", the organisations filtered by DSPT status and the
+   partnership page with the most IG items.
 3. Times the baselines in the same run and prints the ratios: the Django admin changelist
    over the same rows with the same filter and sort (``benchmarks/admin.py``), and openpyxl's
    bare read-only read of the same 10,000-row file (the floor for any import).
@@ -51,6 +58,7 @@ def parse_args(argv):
     parser.add_argument("--import-runs", type=int, default=3, help="timed runs of each import step (default 3)")
     parser.add_argument("--import-rows", type=int, default=10_000, help="rows of the import file (default 10,000)")
     parser.add_argument("--export-rows", type=int, default=5_000, help="rows the export filter aims at (5,000)")
+    parser.add_argument("--risks", type=int, default=6, help="risks per partnership, on average (default 6)")
     parser.add_argument(
         "--keep",
         action="store_true",
@@ -99,7 +107,7 @@ class Bench:
             self.refuse(existing)
         print(f"Seeding {self.args.partnerships:,} partnerships into {self.where}…", flush=True)
         started = time.perf_counter()
-        call_command("seed_bench", partnerships=self.args.partnerships, verbosity=0)
+        call_command("seed_bench", partnerships=self.args.partnerships, risks=self.args.risks, verbosity=0)
         self.seed_seconds = time.perf_counter() - started
 
     def refuse(self, existing):
@@ -169,6 +177,8 @@ class Bench:
         self.measure_register(coordinator, admin)
         self.measure_detail(coordinator)
         self.measure_exports(coordinator)
+        self.measure_risks(coordinator)
+        self.measure_ig(coordinator)
         self.measure_import()
 
     def admin_value_column(self):
@@ -234,6 +244,132 @@ class Bench:
         ms, queries, _ = self.get(client, f"/partnerships/{busiest.pk}/")
         rows = f"1 ({busiest.partners} partners, {busiest.news} headlines)"
         self.results.append(Result("Partnership page", rows, ms, queries))
+
+    def measure_risks(self, client):
+        """Risk profiles: the heatmap, the escalated list, the risks of a cell, the register's risk
+        profile column, sort and filter, and the partnership page with the largest profile."""
+        from django.conf import settings
+        from django.db.models import Count, Q
+
+        from partnerships.models import Partnership
+        from risks.models import Risk
+        from risks.scoring import Scoring
+        from risks.selectors import escalated_risks, heatmap_counts
+
+        scoring = Scoring.current()
+        open_risks = Risk.objects.filter(status="open")
+        total_open = open_risks.count()
+        escalated = escalated_risks(scoring).count()
+        size = settings.REGISTER_PAGE_SIZE
+        cell_count = heatmap_counts(Risk.objects.all())[(3, 4)]
+        cases = [
+            ("Risk heatmap: whole register", "/risks/", f"{total_open:,} open risks"),
+            (
+                "Risk heatmap: one domain",
+                "/risks/?domain=information_governance",
+                f"{open_risks.filter(domain='information_governance').count():,} open risks",
+            ),
+            ("Escalated risks, page 1", "/risks/escalated/", f"{min(escalated, size)} of {escalated:,}"),
+            (
+                "Risks in one heatmap cell (3×4)",
+                "/risks/all/?status=open&likelihood=3&consequence=4",
+                f"{min(cell_count, size)} of {cell_count:,}",
+            ),
+            (
+                "Register: by highest current score (desc)",
+                "/partnerships/?sort=-risk_highest_score",
+                self.page_rows("sort=-risk_highest_score"),
+            ),
+            (
+                "Register: risk profile “review overdue”",
+                "/partnerships/?risk_profile=review_overdue&sort=-annual_value",
+                self.page_rows("risk_profile=review_overdue"),
+            ),
+            (
+                "Register: Tier 1, profile “incomplete”",
+                "/partnerships/?tier=1&risk_profile=incomplete",
+                self.page_rows("tier=1&risk_profile=incomplete"),
+            ),
+        ]
+        for name, url, rows in cases:
+            ms, queries, _ = self.get(client, url)
+            self.results.append(Result(name, rows, ms, queries))
+        ms, queries, response = self.get(client, "/risks/escalated/?export=csv", runs=max(1, self.args.runs // 2 + 1))
+        written = response.content.decode("utf-8-sig").count("\n") - 1
+        assert written == escalated, f"the escalated export has {written} rows, not {escalated}"
+        self.results.append(Result("Escalated risks export .csv", f"{escalated:,}", ms, queries))
+        busiest = (
+            Partnership.objects.annotate(n=Count("risks", filter=Q(risks__status="open"))).order_by("-n", "pk").first()
+        )
+        for name, url in (
+            ("Partnership page (largest risk profile)", f"/partnerships/{busiest.pk}/"),
+            ("Risk profile page (largest)", f"/risks/partnership/{busiest.pk}/"),
+        ):
+            ms, queries, _ = self.get(client, url)
+            self.results.append(Result(name, f"1 ({busiest.n} open risks)", ms, queries))
+
+    def measure_ig(self, client):
+        """Information governance: the IG gaps page (first and last page, one item and status),
+        its CSV export, the register filtered by "IG gaps", the organisations filtered by DSPT
+        status or year, and the partnership page with the most IG items."""
+        import math
+
+        from django.db.models import Count
+        from django.http import QueryDict
+
+        from assurance.selectors import gap_rows, local_today
+        from assurance.views import GapListView
+        from organisations.filters import OrganisationFilter
+        from organisations.models import Organisation
+        from partnerships.models import Partnership
+
+        today = local_today()
+        size = GapListView.page_size
+        total = gap_rows(today).count()
+        last = max(1, math.ceil(total / size))
+        dpia_missing = gap_rows(today, items=["dpia"], statuses=["missing"]).count()
+        gaps_url = "/information-governance/gaps/"
+        cases = [
+            ("IG gaps, page 1", gaps_url, f"{min(total, size)} of {total:,}"),
+            (
+                f"IG gaps, last page ({last:,})",
+                f"{gaps_url}?page={last}",
+                f"{total - (last - 1) * size} of {total:,}",
+            ),
+            (
+                "IG gaps: DPIA missing, by status",
+                f"{gaps_url}?item=dpia&status=missing&sort=ig_status",
+                f"{min(dpia_missing, size)} of {dpia_missing:,}",
+            ),
+            ("Register: “IG gaps”", "/partnerships/?ig_gaps=any", self.page_rows("ig_gaps=any")),
+            (
+                "Register: active, “IG gaps”, by value (desc)",
+                "/partnerships/?status=active&ig_gaps=any&sort=-annual_value",
+                self.page_rows("status=active&ig_gaps=any&sort=-annual_value"),
+            ),
+        ]
+        for query in ("dspt_status=approaching_standards", "dspt_current=not_current"):
+            found = OrganisationFilter(QueryDict(query), Organisation.objects.all())
+            assert found.is_valid(), found.errors
+            n = found.qs.count()
+            label = "DSPT “Approaching Standards”" if "status" in query else "DSPT not current"
+            cases.append((f"Organisations: {label}", f"/organisations/?{query}", f"{min(n, size)} of {n:,}"))
+        for name, url, rows in cases:
+            ms, queries, _ = self.get(client, url)
+            self.results.append(Result(name, rows, ms, queries))
+        ms, queries, response = self.get(client, f"{gaps_url}?export=csv", runs=max(1, self.args.runs // 2 + 1))
+        written = response.content.decode("utf-8-sig").count("\n") - 1
+        assert written == total, f"the IG gaps export has {written} rows, the selector counts {total}"
+        self.results.append(Result("IG gaps export .csv", f"{total:,}", ms, queries))
+        busiest = (
+            Partnership.objects.annotate(
+                n=Count("ig_items", distinct=True), partners=Count("partner_roles", distinct=True)
+            )
+            .order_by("-n", "-partners", "pk")
+            .first()
+        )
+        ms, queries, _ = self.get(client, f"/partnerships/{busiest.pk}/")
+        self.results.append(Result("Partnership page (most IG items)", f"1 ({busiest.n} IG items)", ms, queries))
 
     def export_query(self):
         """An active-status value band holding about ``--export-rows`` partnerships."""

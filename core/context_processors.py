@@ -10,13 +10,17 @@ def navigation(request):
         return {"nav_items": []}
     from accounts.models import User
     from agreements.models import Agreement
+    from assurance.models import IGItem
     from core.models import AuditEntry
     from organisations.models import Organisation
     from partnerships.models import Partnership
+    from risks.models import Risk
 
     items = [
         ("Register", reverse("partnerships:list"), permitted(user, "view", Partnership)),
         ("Agreements", reverse("agreements:list"), permitted(user, "view", Agreement)),
+        ("Risks", reverse("risks:heatmap"), permitted(user, "view", Risk)),
+        ("IG gaps", reverse("assurance:gaps"), permitted(user, "view", IGItem)),
         ("Organisations", reverse("organisations:list"), permitted(user, "view", Organisation)),
         ("Import", reverse("partnerships:import"), permitted(user, "import", Partnership)),
         ("Audit log", reverse("core:audit_log"), permitted(user, "view", AuditEntry)),

@@ -104,7 +104,8 @@ class AuditEntry(models.Model):
 
 def _field_label(model, name):
     try:
-        return str(model._meta.get_field(name).verbose_name).capitalize()
+        label = str(model._meta.get_field(name).verbose_name)
+        return label[:1].upper() + label[1:]  # not str.capitalize(): "ODS code", "DPIA" keep their capitals
     except (AttributeError, FieldDoesNotExist):
         return name
 

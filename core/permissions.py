@@ -63,6 +63,31 @@ RIGHTS = {
     ("agreements.agreementdocument", "view"): {A: ALL, C: ALL, L: OWN, E: ALL, B: ALL, U: ALL},
     ("agreements.agreementdocument", "add"): {A: ALL, C: ALL, L: OWN},
 }
+# Risk profiles: everyone reads them; the register's keepers and a partnership's own leads
+# change its risks, their further actions and its "no significant risk" records. A risk is
+# closed, never deleted (it stays in the history). Only the administrator edits the matrix.
+RIGHTS[("risks.risk", "view")] = EVERYONE
+for _action in ("add", "change", "close"):
+    RIGHTS[("risks.risk", _action)] = {A: ALL, C: ALL, L: OWN}
+RIGHTS[("risks.riskaction", "view")] = EVERYONE
+RIGHTS[("risks.nosignificantrisk", "view")] = EVERYONE
+for _action in ("add", "change", "delete"):
+    RIGHTS[("risks.riskaction", _action)] = {A: ALL, C: ALL, L: OWN}
+for _action in ("add", "delete"):
+    RIGHTS[("risks.nosignificantrisk", _action)] = {A: ALL, C: ALL, L: OWN}
+RIGHTS[("risks.riskmatrix", "view")] = ADMIN_ONLY
+RIGHTS[("risks.riskmatrix", "change")] = ADMIN_ONLY
+# Information governance: everyone who reads the register reads IG status and the IG gaps page;
+# a partnership's own leads, the coordinator and administrators record its IG items. IG documents
+# are seen like agreement documents (leads only those of their own partnerships). The
+# requirements matrix is the administrator's alone.
+RIGHTS[("assurance.igitem", "view")] = EVERYONE
+for _action in ("add", "change"):
+    RIGHTS[("assurance.igitem", _action)] = {A: ALL, C: ALL, L: OWN}
+RIGHTS[("assurance.igdocument", "view")] = {A: ALL, C: ALL, L: OWN, E: ALL, B: ALL, U: ALL}
+RIGHTS[("assurance.igdocument", "add")] = {A: ALL, C: ALL, L: OWN}
+RIGHTS[("assurance.igrequirement", "view")] = ADMIN_ONLY
+RIGHTS[("assurance.igrequirement", "change")] = ADMIN_ONLY
 for _label in ("agreementparty", "consultation", "scopeitem", "milestone", "indicator"):
     RIGHTS[(f"agreements.{_label}", "view")] = EVERYONE
     for _action in ("add", "change", "delete"):

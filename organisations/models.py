@@ -7,6 +7,7 @@ from django.db import models
 from django.urls import reverse
 
 from core.validators import reject_nhs_number
+from organisations.dspt import DsptStatus, assessment, financial_year, is_current_year, local_today, validate_year
 
 ODS_CODE = re.compile(r"^(?:[A-Z0-9]{3}|[A-Z0-9]{3}[A-Z0-9]{2}|[A-Z]\d{5})$")
 
@@ -30,6 +31,7 @@ class OrganisationKind(models.TextChoices):
     NHS_TRUST = "nhs_trust", "NHS trust"
     FOUNDATION_TRUST = "foundation_trust", "NHS foundation trust"
     ICB = "icb", "Integrated care board"
+    SUB_ICB = "sub_icb", "Sub-ICB location (former CCG)"
     LOCAL_AUTHORITY = "local_authority", "Local authority"
     VCSE = "vcse", "Voluntary, community or social enterprise"
     PRIMARY_CARE = "primary_care", "Primary care (practice, PCN, federation)"
@@ -66,8 +68,24 @@ class Organisation(models.Model):
     is_home_trust = models.BooleanField(
         default=False, help_text="The trust that keeps this register. Only one organisation can be it."
     )
+    postcode = models.CharField(max_length=10, blank=True, validators=[reject_nhs_number])
+    opened_on = models.DateField("opened on", null=True, blank=True, help_text="As recorded by the ODS, if known.")
     closed_on = models.DateField(
         null=True, blank=True, help_text="When the organisation closed or merged, for example a CCG in June 2022."
+    )
+    dspt_status = models.CharField(
+        "DSPT status",
+        max_length=30,
+        choices=DsptStatus.choices,
+        blank=True,
+        help_text="The Data Security and Protection Toolkit status NHS England publishes for the organisation.",
+    )
+    dspt_year = models.CharField(
+        "DSPT assessment year",
+        max_length=7,
+        blank=True,
+        validators=[validate_year],
+        help_text="The financial year of the assessment, for example 2024-25.",
     )
     notes = models.TextField(blank=True, validators=[reject_nhs_number])
 
@@ -94,6 +112,20 @@ class Organisation(models.Model):
             errors["ods_code"] = f"Another organisation already has the ODS code {self.ods_code}."
         if self.is_home_trust and Organisation.objects.filter(is_home_trust=True).exclude(pk=self.pk).exists():
             errors["is_home_trust"] = "Another organisation is already marked as the home trust."
+        self.dspt_year = (self.dspt_year or "").strip()
+        if self.dspt_status and not self.dspt_year:
+            errors["dspt_year"] = "Enter the year of the DSPT assessment, for example 2024-25."
+        elif self.dspt_year and not self.dspt_status:
+            errors["dspt_status"] = "Choose the DSPT status published for that year, or clear the year."
+        elif self.dspt_year and "dspt_year" not in errors:
+            latest = financial_year(local_today())
+            try:
+                validate_year(self.dspt_year)
+            except ValidationError:
+                pass  # the field's own validator says so
+            else:
+                if self.dspt_year > latest:
+                    errors["dspt_year"] = f"The assessment year cannot be later than this financial year, {latest}."
         if errors:
             raise ValidationError(errors)
 
@@ -105,3 +137,19 @@ class Organisation(models.Model):
 
     def get_absolute_url(self):
         return reverse("organisations:detail", args=[self.pk])
+
+    @property
+    def dspt_text(self):
+        """ "Standards Met (2024-25)", or "" when no status is recorded."""
+        if not self.dspt_status:
+            return ""
+        label = self.get_dspt_status_display()
+        return f"{label} ({self.dspt_year})" if self.dspt_year else label
+
+    def dspt_is_current(self, today=None):
+        """Is the recorded assessment of the current financial year (``organisations.dspt``)?"""
+        return bool(self.dspt_status) and is_current_year(self.dspt_year, today or local_today())
+
+    def dspt_assessment(self, today=None):
+        """in_place / in_progress / expired / missing, for a partnership's IG assurance."""
+        return assessment(self.dspt_status, self.dspt_year, today or local_today())

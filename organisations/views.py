@@ -17,6 +17,7 @@ class OrganisationListView(generic.ObjectListView):
         generic.Column("name", "Name", sort="name"),
         generic.Column("kind", "Kind", sort="kind"),
         generic.Column("ods_code", "ODS code", sort="ods_code"),
+        generic.Column("dspt_status", "DSPT status", sort=["dspt_status", "dspt_year"], value=lambda o: o.dspt_text),
         generic.Column("partnership_count", "Partnerships", sort="partnership_count"),
         generic.Column("closed_on", "Closed on", sort="closed_on"),
     )

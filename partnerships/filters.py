@@ -7,11 +7,13 @@ from django.db.models import Exists, OuterRef, Q
 from accounts.models import User
 from agreements.filters import PARTNERSHIP_CONDITIONS
 from agreements.selectors import local_today, partnership_agreement_filters
+from assurance.selectors import has_gaps
 from core.forms import FilterForm
 from core.models import ServiceArea, StrategicObjective
 from organisations.models import OrganisationKind
 from partnerships.models import ArrangementType, PartnerRole, Partnership, Status
 from partnerships.tiering import TIER_CHOICES
+from risks.selectors import PROFILE_STATUSES, filter_by_profile
 
 
 class RegisterFilterForm(FilterForm):
@@ -73,6 +75,20 @@ class RegisterFilter(django_filters.FilterSet):
         empty_label="Any",
     )
 
+    ig_gaps = django_filters.ChoiceFilter(
+        label="IG gaps",
+        choices=[("any", "Has information governance gaps"), ("none", "No information governance gaps")],
+        method="filter_ig_gaps",
+        empty_label="Any",
+    )
+
+    risk_profile = django_filters.ChoiceFilter(
+        label="Risk profile",
+        choices=PROFILE_STATUSES,
+        method="filter_risk_profile",
+        empty_label="Any",
+    )
+
     class Meta:
         model = Partnership
         fields = []
@@ -120,3 +136,10 @@ class RegisterFilter(django_filters.FilterSet):
 
     def filter_agreements(self, queryset, name, value):
         return queryset.filter(partnership_agreement_filters(local_today())[value])
+
+    def filter_risk_profile(self, queryset, name, value):
+        return filter_by_profile(queryset, value, today=local_today())
+
+    def filter_ig_gaps(self, queryset, name, value):
+        gaps = has_gaps(local_today())
+        return queryset.filter(gaps) if value == "any" else queryset.exclude(gaps)

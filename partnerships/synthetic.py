@@ -7,7 +7,9 @@ spread over orders of magnitude (log-normal, median about £80k) with about 15% 
 few "approximate" or "up to"; one to six partners each, drawn from a pool of about one
 organisation per ten partnerships in which a few organisations (the ICB, the council, the
 big charities) appear far more often than the rest; one lead per hundred partnerships; next
-reviews spread over the coming eighteen months with about 10% overdue; a few headlines.
+reviews spread over the coming eighteen months with about 10% overdue; a few headlines. With
+them come risk profiles (``risks.synthetic``) and information-governance data
+(``assurance.synthetic``: DSPT statuses and years on the organisations, IG items in every state).
 
 Everything is written with ``bulk_create`` in chunks and audited with
 :func:`core.audit.record_bulk`, so the audit table is the size a real register of that many
@@ -294,8 +296,12 @@ class Generator:
         return start, end, review
 
 
-def seed_bench(count, force=False, seed=2019, stdout=None):
-    """Add ``count`` synthetic partnerships (with organisations, users and headlines); see module doc."""
+def seed_bench(count, force=False, seed=2019, stdout=None, risks=6, ig=True):
+    """Add ``count`` synthetic partnerships (with organisations, users and headlines); see module doc.
+
+    ``risks``: about that many risks per partnership, with their actions and "no significant risk"
+    records (``risks.synthetic``); 0 for none. ``ig``: DSPT statuses on the new organisations and
+    IG items on the partnerships (``assurance.synthetic``)."""
     if Partnership.objects.exists() and not force:
         raise RegisterNotEmpty(Partnership.objects.count())
     gen = Generator(seed)
@@ -305,14 +311,20 @@ def seed_bench(count, force=False, seed=2019, stdout=None):
             objectives, themes, areas = demo.seed_reference_lists()
             demo.seed_home_trust()
             people = _users(max(1, count // 100), max(3, count // 5000))
-        orgs = _organisations(gen, max(10, count // 10))
+        ig_gen = _ig_generator(ig, seed, gen.today)
+        orgs = _organisations(gen, max(10, count // 10), ig_gen)
         say(f"{len(orgs):,} organisations and {len(people['lead']):,} leads ready.\n")
+        risk_gen = _risk_generator(risks, seed, gen.today, people)
         first = _first_free_number()
         made = 0
         while made < count:
             size = min(CHUNK, count - made)
             with transaction.atomic():
-                _partnership_chunk(gen, first + made, size, orgs, people, objectives, themes, areas)
+                created = _partnership_chunk(gen, first + made, size, orgs, people, objectives, themes, areas)
+                if risk_gen is not None:
+                    risk_gen.chunk(created, list(themes.values()), people["lead"])
+                if ig_gen is not None:
+                    ig_gen.chunk(created)
             made += size
             say(f"{made:,} of {count:,} partnerships\n")
     return made
@@ -351,8 +363,9 @@ def _users(leads, executives):
     return by_role
 
 
-def _organisations(gen, size):
-    """The pool partners are drawn from: existing organisations of the same names are reused."""
+def _organisations(gen, size, ig_gen=None):
+    """The pool partners are drawn from: existing organisations of the same names are reused.
+    New ones get a DSPT status and year from ``ig_gen`` (``assurance.synthetic``), when given."""
     specs = list(itertools.islice(gen.organisation_specs(), size))
     existing = {
         o.name_key: o for o in Organisation.objects.filter(name_key__in=[normalise_name(n) for n, _, _ in specs])
@@ -365,6 +378,8 @@ def _organisations(gen, size):
         code = code if code not in taken_codes else None
         taken_codes.add(code)
         new.append(Organisation(name=name, name_key=normalise_name(name), kind=kind, ods_code=code))
+    if ig_gen is not None:
+        ig_gen.give_dspt(new)
     with transaction.atomic():
         for start in range(0, len(new), CHUNK):
             batch = new[start : start + CHUNK]
@@ -446,6 +461,26 @@ def _partnership_chunk(gen, first, size, orgs, people, objectives, themes, areas
     record_bulk(headlines)
     ObjectiveLink.objects.bulk_create(objective_rows, batch_size=500)
     ThemeLink.objects.bulk_create(theme_rows, batch_size=500)
+    return partnerships
+
+
+def _risk_generator(per_partnership, seed, today, people):
+    """The risk profiles' generator (risks.synthetic), owners drawn from the synthetic people."""
+    if not per_partnership:
+        return None
+    from risks.synthetic import RiskGenerator
+
+    owners = [f"{u.first_name} {u.last_name}" for u in (people["lead"][:300] + people["executive"])]
+    return RiskGenerator(per_partnership, seed=seed, today=today, people=owners)
+
+
+def _ig_generator(wanted, seed, today):
+    """The IG data's generator (assurance.synthetic), or ``None`` when not wanted."""
+    if not wanted:
+        return None
+    from assurance.synthetic import IGGenerator
+
+    return IGGenerator(seed=seed, today=today)
 
 
 def _popularity(size):

@@ -36,20 +36,23 @@ from agreements.models import (
     ScopeItem,
 )
 from agreements.selectors import local_today
+from assurance.models import IGItem, IGRequirement
+from assurance.views import add_ig_document
 from core import audit
 from core.audit import audit_context
+from core.documents import check_upload
 from core.models import AppendOnlyError, AuditEntry, BafRiskTheme, ServiceArea, StrategicObjective, TierThresholds
 from core.nhs_number import contains_nhs_number
 from organisations.models import Organisation
 from partnerships.models import Headline, PartnerRole, Partnership
+from risks.models import NoSignificantRisk, Risk, RiskAction, RiskMatrix
 from tests.spreadsheets import is_download, read_records
 from tests.test_permission_matrix import url_patterns, view_class
 from tests.world import PDF, accord_models, build_world, make_user, pdf_upload, upload_document
 
 
 @pytest.fixture
-def world(db, settings, tmp_path):
-    settings.DOCUMENT_STORAGE_DIR = tmp_path / "documents"
+def world(db):
     return build_world(agreements=True)
 
 
@@ -220,7 +223,99 @@ CHANGES = {
         "Below 3.5% of occupied beds",
         parent=lambda w: w.draft_agreement,
     ),
+    # A risk is closed, never deleted: it stays in the history, its scores with it.
+    "risks.Risk": Change(
+        lambda w: Risk.objects.create(
+            partnership=w.partnership,
+            domain="finances",
+            title="Limited resources to support the collaborative",
+            description="Because no new resources are identified, the work may stall.",
+            owner="Amelie Bages",
+            inherent_likelihood=4,
+            inherent_consequence=3,
+            current_likelihood=3,
+            current_consequence=3,
+            target_likelihood=2,
+            target_consequence=3,
+            treatment="treat",
+            review_date=datetime.date(2027, 3, 31),
+        ),
+        "current_likelihood",
+        3,
+        2,
+        2,
+        parent=lambda w: w.partnership,
+        actions=("create", "update"),
+    ),
+    "risks.RiskAction": Change(
+        lambda w: RiskAction.objects.create(
+            risk=w.risk,
+            description="Dedicated roles in each trust",
+            owner="Anne Clarke",
+            due_date=datetime.date(2027, 1, 31),
+        ),
+        "status",
+        "Not started",
+        "complete",
+        "Complete",
+        parent=lambda w: w.risk,
+    ),
+    # Recorded, then withdrawn (deleted) when a risk is raised in the domain: never edited.
+    "risks.NoSignificantRisk": Change(
+        lambda w: NoSignificantRisk.objects.create(
+            partnership=w.partnership, domain="reputation", note="No public-facing service."
+        ),
+        "note",
+        "No public-facing service.",
+        None,
+        None,
+        parent=lambda w: w.partnership,
+        actions=("create", "delete"),
+    ),
+    # One row, made by a migration; the administrator changes it, nobody deletes it.
+    "risks.RiskMatrix": Change(
+        lambda w: RiskMatrix.current(),
+        "escalation_threshold",
+        15,
+        16,
+        16,
+        actions=("update",),
+    ),
+    # The matrix's cells: written by the administrator's grid (a cell with no row uses the defaults).
+    "assurance.IGRequirement": Change(
+        lambda w: IGRequirement.objects.create(arrangement_type="mou", data_sharing="none"),
+        "dpia",
+        False,
+        True,
+        True,
+        prepare=lambda w: IGRequirement.objects.filter(arrangement_type="mou", data_sharing="none").delete(),
+        actions=("create", "update"),
+    ),
+    # Recorded and updated from the partnership page; never deleted (its documents are evidence).
+    "assurance.IGItem": Change(
+        lambda w: IGItem.objects.create(partnership=w.partnership, item="dpia", status="in_progress"),
+        "status",
+        "In progress",
+        "in_place",
+        "In place",
+        parent=lambda w: w.partnership,
+        actions=("create", "update"),
+    ),
+    # Uploaded, never changed or deleted: a new file is the next version.
+    "assurance.IGDocument": Change(
+        lambda w: add_ig_document(w.ig_item, *_checked(pdf_upload("ISA v2.pdf", "% v2")), w.user("coordinator")),
+        "original_name",
+        "ISA v2.pdf",
+        None,
+        None,
+        parent=lambda w: w.ig_item,
+        actions=("create",),
+    ),
 }
+
+
+def _checked(upload):
+    return upload, check_upload(upload)
 
 
 def own_models():
@@ -271,14 +366,15 @@ def test_create_update_and_delete_are_recorded(world, label):
         assert entry.user == actor
         assert entry.user_name == "Ben Cahill"
         assert entry.source == "test"
-    create = entries[0]
-    assert create.object_label == created_label
-    assert create.before is None
-    assert create.after[change.field] == change.shown_before
-    assert change.field in create.changed_fields or change.shown_before in (None, "")
+    if "create" in change.actions:
+        create = entries[0]
+        assert create.object_label == created_label
+        assert create.before is None
+        assert create.after[change.field] == change.shown_before
+        assert change.field in create.changed_fields or change.shown_before in (None, "")
 
     if "update" in change.actions:
-        update = entries[1]
+        update = entries[change.actions.index("update")]
         assert update.object_label == updated_label
         assert update.changed_fields == [change.field]
         assert update.before[change.field] == change.shown_before
@@ -288,7 +384,8 @@ def test_create_update_and_delete_are_recorded(world, label):
         delete = entries[-1]
         assert delete.object_label == updated_label
         assert delete.after is None
-        assert delete.before[change.field] == change.shown_after
+        last_shown = change.shown_after if "update" in change.actions else change.shown_before
+        assert delete.before[change.field] == last_shown
 
     if change.parent:
         parent = change.parent(world)
@@ -300,7 +397,9 @@ def test_create_update_and_delete_are_recorded(world, label):
             )
 
 
-@pytest.mark.parametrize("label", ["partnerships.PartnerRole", "partnerships.Headline"])
+@pytest.mark.parametrize(
+    "label", ["partnerships.PartnerRole", "partnerships.Headline", "risks.Risk", "assurance.IGItem"]
+)
 def test_a_childs_changes_show_in_its_partnerships_history(client, world, label):
     change = CHANGES[label]
     with audit_context(user=world.user("owner"), source="web"):

@@ -1,5 +1,5 @@
-"""Bad input on every form of the register and its agreements: a 400 page with the NHS.UK error
-summary, nothing written.
+"""Bad input on every form of the register, its agreements, risk profiles and IG records: a 400
+page with the NHS.UK error summary, nothing written.
 
 For each case the page must answer 400, title itself "Error: …", list every problem in the error
 summary with a link to the field that has it (an element that exists on the page), show the same
@@ -22,6 +22,7 @@ from agreements.views import TransitionView
 from agreements.views_documents import DocumentAddView
 from core.views import ObjectEditView
 from partnerships.models import PartnerRole
+from risks.models import RiskMatrix
 from tests.test_permission_matrix import url_patterns, view_class
 from tests.world import (
     NHS_NUMBER,
@@ -481,12 +482,119 @@ CASES = {
         lambda w: {"title": f"Letter about {NHS_NUMBER}", "kind": "other", "file": pdf_upload("Letter.pdf")},
         {"title": NHS_NUMBER_SHOWN},
     ),
+    # Risk profiles.
+    "risk: no title, target above current": Case(
+        "risks:add",
+        lambda w: [w.partnership.pk],
+        lambda w: risk_form_data(w.risk, title="", target_likelihood="4", target_consequence="4"),
+        {
+            "title": "Enter the risk, in a few words.",
+            "target_likelihood": "cannot be higher than the current score (9)",
+        },
+        role="owner",
+    ),
+    "risk edit: current above inherent without a reason": Case(
+        "risks:edit",
+        lambda w: [w.risk.pk],
+        lambda w: risk_form_data(w.risk, inherent_likelihood="2", inherent_consequence="2"),
+        {"current_above_inherent_reason": "Say why the current score (9) is higher than the inherent score (4)"},
+        role="delegate",
+    ),
+    "risk close: a future date, no reason": Case(
+        "risks:close",
+        lambda w: [w.risk.pk],
+        lambda w: {"closed_on": day(local_today() + datetime.timedelta(days=3)), "closing_note": ""},
+        {"closed_on": "The date closed cannot be in the future", "closing_note": "Say why the risk is being closed"},
+    ),
+    "risk action: nothing filled in": Case(
+        "risks:action_add",
+        lambda w: [w.risk.pk],
+        lambda w: {"status": "not_started"},
+        {
+            "description": "Describe the action.",
+            "owner": "Enter the name of the person who owns the action.",
+            "due_date": "Enter the date the action is due",
+        },
+    ),
+    "risk action edit: an NHS number, no status": Case(
+        "risks:action_edit",
+        lambda w: [w.risk_action.pk],
+        lambda w: {"description": f"Call {NHS_NUMBER}", "owner": "Jo", "due_date": day(local_today()), "status": ""},
+        {"description": NHS_NUMBER_SHOWN, "status": "Choose the status of the action"},
+        role="owner",
+    ),
+    "no significant risk: an NHS number in the note": Case(
+        "risks:no_significant_risk",
+        lambda w: [w.partnership.pk, "reputation"],
+        lambda w: {"note": f"Only {NHS_NUMBER} is affected"},
+        {"note": NHS_NUMBER_SHOWN},
+    ),
+    "risk matrix: threshold off the matrix": Case(
+        "risks:matrix",
+        lambda w: [],
+        lambda w: matrix_form_data(escalation_threshold="30"),
+        {"escalation_threshold": "Enter the escalation threshold as a whole number from 1 to 25"},
+        role="administrator",
+    ),
+    # Information governance.
+    "IG item: in place without dates or document": Case(
+        "assurance:item_add",
+        lambda w: [w.partnership.pk],
+        lambda w: {"item": "dpia", "status": "in_place"},
+        {
+            "approved_on": "Enter the date it was approved",
+            "review_on": "Enter the review date",
+            "file": "Upload the document: an item in place needs one as evidence.",
+        },
+        role="owner",
+    ),
+    "IG item edit: approved in the future": Case(
+        "assurance:item_edit",
+        lambda w: [w.ig_item.pk],
+        lambda w: {
+            "status": "in_place",
+            "approved_on": day(local_today() + datetime.timedelta(days=2)),
+            "review_on": day(local_today() + datetime.timedelta(days=365)),
+        },
+        {"approved_on": "The approval date cannot be in the future."},
+    ),
 }
 
 
+def risk_form_data(r, **changes):
+    data = {
+        f"{position}_{axis}": str(getattr(r, f"{position}_{axis}"))
+        for position in ("inherent", "current", "target")
+        for axis in ("likelihood", "consequence")
+    }
+    data |= {
+        "domain": r.domain,
+        "title": r.title,
+        "description": r.description,
+        "owner": r.owner,
+        "existing_controls": r.existing_controls,
+        "treatment": r.treatment,
+        "review_date": day(r.review_date),
+        "current_above_inherent_reason": r.current_above_inherent_reason,
+    }
+    return data | changes
+
+
+def matrix_form_data(**changes):
+    """The risk matrix page's fields as saved, with ``changes``."""
+    matrix = RiskMatrix.current()
+    data = {"escalation_threshold": str(matrix.escalation_threshold)}
+    for kind in ("likelihood", "consequence"):
+        for n, d in enumerate(getattr(matrix, kind), 1):
+            data[f"{kind}_{n}_name"], data[f"{kind}_{n}_guidance"] = d["name"], d["guidance"]
+    for n, band in enumerate(matrix.bands, 1):
+        for key in ("name", "lowest", "highest", "colour"):
+            data[f"band_{n}_{key}"] = str(band[key])
+    return data | changes
+
+
 @pytest.fixture
-def world(db, settings, tmp_path):
-    settings.DOCUMENT_STORAGE_DIR = tmp_path / "documents"
+def world(db):
     return build_world(agreements=True)
 
 
@@ -549,12 +657,12 @@ def takes_input(view):
     return issubclass(view, TransitionView) and bool(view.form_class.base_fields)
 
 
-def test_every_form_page_of_the_register_and_its_agreements_has_a_bad_input_case():
-    """A form page added to the register or the agreements gets a case here too."""
+def test_every_form_page_has_a_bad_input_case():
+    """A form page added to the register, agreements, risk profiles or IG gets a case here too."""
     form_pages = {
         name
         for name, pattern in url_patterns()
-        if name.split(":")[0] in ("partnerships", "organisations", "agreements")
+        if name.split(":")[0] in ("partnerships", "organisations", "agreements", "risks", "assurance")
         and view_class(pattern)
         and takes_input(view_class(pattern))
     }

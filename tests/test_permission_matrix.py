@@ -52,11 +52,15 @@ from agreements.models import (
     ScopeItem,
 )
 from agreements.selectors import local_today
+from assurance.forms import cell_name
+from assurance.models import IGItem
+from assurance.selectors import gap_rows, requirement_matrix
 from core.audit import audit_context
 from core.models import AuditEntry, BafRiskTheme, ServiceArea, StrategicObjective, TierThresholds
 from core.views import ObjectListView
 from organisations.models import Organisation
 from partnerships.models import Headline, PartnerRole, Partnership, Status
+from risks.models import NoSignificantRisk, Risk, RiskAction, RiskMatrix
 from tests.spreadsheets import is_download, read_records
 from tests.world import (
     PDF,
@@ -430,6 +434,166 @@ AGREEMENT_PAGES = {
     ),
 }
 
+
+def _risk(w, name="risk"):
+    return Risk.objects.get(pk=getattr(w, name).pk)
+
+
+def _matrix_post(threshold):
+    """The risk matrix page's form as a browser submits it, with a new escalation threshold."""
+    matrix = RiskMatrix.current()
+    data = {"escalation_threshold": str(threshold)}
+    for kind in ("likelihood", "consequence"):
+        for n, d in enumerate(getattr(matrix, kind), 1):
+            data[f"{kind}_{n}_name"], data[f"{kind}_{n}_guidance"] = d["name"], d["guidance"]
+    for n, band in enumerate(matrix.bands, 1):
+        for key in ("name", "lowest", "highest", "colour"):
+            data[f"band_{n}_{key}"] = str(band[key])
+    return data
+
+
+def _risk_form_data(r, **changes):
+    data = {
+        "domain": r.domain,
+        "title": r.title,
+        "description": r.description,
+        "owner": r.owner,
+        "existing_controls": r.existing_controls,
+        "treatment": r.treatment,
+        "review_date": day(r.review_date),
+        "baf_theme": r.baf_theme_id or "",
+        "current_above_inherent_reason": r.current_above_inherent_reason,
+    }
+    for position in ("inherent", "current", "target"):
+        for axis in ("likelihood", "consequence"):
+            data[f"{position}_{axis}"] = str(getattr(r, f"{position}_{axis}"))
+    return data | changes
+
+
+def _ig_grid_post():
+    """The requirements grid as submitted, with one change: an MoU sharing no data needs a DPIA."""
+    data = {cell_name(t, level, item): "on" for (t, level), items in requirement_matrix().items() for item in items}
+    return data | {cell_name("mou", "none", "dpia"): "on"}
+
+
+# Risk profiles: everyone reads; the keepers and the partnership's own leads change; only the
+# administrator changes the matrix. A risk is closed, never deleted.
+RISK_PAGES = {
+    "risks:heatmap": reads(),
+    "risks:list": reads(),
+    "risks:escalated": reads(),
+    "risks:profile": reads(lambda w: [w.partnership.pk]),
+    "risks:detail": reads(lambda w: [w.risk.pk]),
+    "risks:history": reads(lambda w: [w.risk.pk]),
+    "risks:add": changes(
+        lambda w: [w.partnership.pk],
+        data=lambda w: {
+            "domain": "staff_wellbeing",
+            "title": "Limited resources to support the collaborative",
+            "description": "Because no new resources are identified, the work may stall, delaying benefits.",
+            "owner": "Amelie Bages",
+            "inherent_likelihood": "4",
+            "inherent_consequence": "3",
+            "current_likelihood": "3",
+            "current_consequence": "3",
+            "target_likelihood": "2",
+            "target_consequence": "3",
+            "treatment": "treat",
+            "review_date": day(local_today() + datetime.timedelta(days=90)),
+        },
+        effect=lambda w: Risk.objects.filter(
+            partnership=w.partnership, title="Limited resources to support the collaborative", current_likelihood=3
+        ).exists(),
+    ),
+    "risks:edit": changes(
+        lambda w: [w.risk.pk],
+        data=lambda w: _risk_form_data(w.risk, current_likelihood="2"),
+        effect=lambda w: (_risk(w).current_likelihood, _risk(w).current_consequence) == (2, 3),
+    ),
+    "risks:close": changes(
+        lambda w: [w.risk.pk],
+        data=lambda w: {"closed_on": day(local_today()), "closing_note": "The protocol is embedded."},
+        effect=lambda w: (_risk(w).status, _risk(w).closed_on) == ("closed", local_today()),
+    ),
+    "risks:action_add": changes(
+        lambda w: [w.risk.pk],
+        data=lambda w: {
+            "description": "Recruit two band 6 nurses",
+            "owner": "Anne Clarke",
+            "due_date": "31/03/2027",
+            "status": "not_started",
+        },
+        effect=lambda w: RiskAction.objects.filter(
+            risk=w.risk, description="Recruit two band 6 nurses", due_date=datetime.date(2027, 3, 31)
+        ).exists(),
+    ),
+    "risks:action_edit": changes(
+        lambda w: [w.risk_action.pk],
+        data=lambda w: {
+            "description": w.risk_action.description,
+            "owner": w.risk_action.owner,
+            "due_date": day(w.risk_action.due_date),
+            "status": "complete",
+        },
+        effect=lambda w: RiskAction.objects.get(pk=w.risk_action.pk).status == "complete",
+    ),
+    "risks:action_delete": changes(
+        lambda w: [w.risk_action.pk], effect=lambda w: not RiskAction.objects.filter(pk=w.risk_action.pk).exists()
+    ),
+    "risks:no_significant_risk": changes(
+        lambda w: [w.partnership.pk, "reputation"],
+        data=lambda w: {"note": "No public-facing service."},
+        effect=lambda w: NoSignificantRisk.objects.filter(
+            partnership=w.partnership, domain="reputation", note="No public-facing service."
+        ).exists(),
+    ),
+    "risks:no_significant_risk_withdraw": changes(
+        lambda w: [w.no_significant_risk.pk],
+        effect=lambda w: not NoSignificantRisk.objects.filter(pk=w.no_significant_risk.pk).exists(),
+    ),
+    "risks:matrix": Page(
+        get=only(OK, ADMIN),
+        post=only(SAVED, ADMIN),
+        data=lambda w: _matrix_post(16),
+        effect=lambda w: RiskMatrix.current().escalation_threshold == 16,
+    ),
+    "risks:matrix_history": Page(get=only(OK, ADMIN), post=everyone(NOT_ALLOWED)),
+}
+
+# Information governance: everyone reads the gaps; the keepers and the partnership's own leads
+# record its IG items; IG documents are hidden from other leads like agreement documents; only
+# the administrator changes the requirements matrix.
+IG_PAGES = {
+    "assurance:gaps": reads(),
+    "assurance:item_add": changes(
+        lambda w: [w.partnership.pk],
+        data=lambda w: {"item": "dpia", "status": "in_progress"},
+        effect=lambda w: IGItem.objects.filter(partnership=w.partnership, item="dpia", status="in_progress").exists(),
+    ),
+    "assurance:item_edit": changes(
+        lambda w: [w.ig_item.pk],
+        data=lambda w: {
+            "status": "in_place",
+            "approved_on": day(w.ig_item.approved_on),
+            "review_on": day(w.ig_item.review_on),
+            "notes": "Reviewed by the IG steering group.",
+        },
+        effect=lambda w: IGItem.objects.get(pk=w.ig_item.pk).notes == "Reviewed by the IG steering group.",
+    ),
+    "assurance:document": Page(
+        args=lambda w: [w.ig_document.pk],
+        get=everyone(OK) | {"other_lead": NOT_FOUND},
+        post=everyone(NOT_ALLOWED),
+    ),
+    "assurance:requirements": Page(
+        get=only(OK, ADMIN),
+        post=only(SAVED, ADMIN),
+        data=lambda w: _ig_grid_post(),
+        effect=lambda w: "dpia" in requirement_matrix()[("mou", "none")],
+    ),
+    "assurance:requirements_history": Page(get=only(OK, ADMIN), post=everyone(NOT_ALLOWED)),
+}
+
 NEW_TITLE = "Thames Valley and Wessex Forensic Network"
 NEW_PASSWORD = "violet-harbour-lantern-42"  # noqa: S105 (a test user's password)
 
@@ -635,6 +799,8 @@ PAGES = {
     "accounts:unlock": Page(args=lambda w: [w.user("executive").pk], get=only(OK, ADMIN), post=only(REDIRECT, ADMIN)),
     "accounts:history": Page(args=lambda w: [w.user("executive").pk], get=only(OK, ADMIN), post=everyone(NOT_ALLOWED)),
     **AGREEMENT_PAGES,
+    **RISK_PAGES,
+    **IG_PAGES,
 }
 
 
@@ -684,6 +850,27 @@ EXPORTS = {
         rows=lambda w, role: sorted(Agreement.objects.values_list("title", flat=True)),
         filter={"condition": "milestone_overdue"},
         filtered_rows=lambda w, role: [w.draft_agreement.title],
+    ),
+    # Every role may read every risk; the escalated list holds the open risks at 15 or more.
+    "risks:list": Export(
+        key="Risk",
+        rows=lambda w, role: sorted(Risk.objects.values_list("title", flat=True)),
+        filter={"domain": "finances"},
+        filtered_rows=lambda w, role: [w.other_risk.title],
+    ),
+    "risks:escalated": Export(
+        key="Risk",
+        rows=lambda w, role: [w.other_risk.title],
+        filter={"domain": "patient_safety"},
+        filtered_rows=lambda w, role: [],
+    ),
+    # Every gap of the register, for every role: P-0001 shares personal data with only its ISA in
+    # place; P-0002 and P-0009 have no level of data sharing recorded (itself a gap).
+    "assurance:gaps": Export(
+        key="Reference",
+        rows=lambda w, role: sorted(g["reference"] for g in gap_rows(local_today()).iterator()),
+        filter={"item": "dpia"},
+        filtered_rows=lambda w, role: ["P-0001"],
     ),
     "core:audit_log": Export(
         key="Record",
@@ -987,6 +1174,22 @@ def test_an_unknown_export_format_is_refused(client, world):
             lambda w: [w.other_agreement.pk],
             lambda w: {"title": "Hijacked", "kind": "other", "file": pdf_upload("Hijacked.pdf", "% hijacked")},
         ),
+        ("risks:add", lambda w: [w.other_partnership.pk], lambda w: {"domain": "systems", "title": "Hijacked"}),
+        ("risks:edit", lambda w: [w.other_risk.pk], lambda w: _risk_form_data(w.other_risk, title="Hijacked")),
+        ("risks:close", lambda w: [w.other_risk.pk], lambda w: {"closed_on": day(local_today()), "closing_note": "x"}),
+        (
+            "risks:action_add",
+            lambda w: [w.other_risk.pk],
+            lambda w: {"description": "Hijacked", "owner": "x", "due_date": "01/01/2027", "status": "not_started"},
+        ),
+        ("risks:action_delete", lambda w: [w.other_risk_action.pk], lambda w: {}),
+        ("risks:no_significant_risk", lambda w: [w.other_partnership.pk, "systems"], lambda w: {"note": "Hijacked"}),
+        ("assurance:item_add", lambda w: [w.other_partnership.pk], lambda w: {"item": "dpia", "status": "in_progress"}),
+        (
+            "assurance:item_edit",
+            lambda w: [w.other_ig_item.pk],
+            lambda w: {"status": "in_progress", "notes": "Hijacked", "file": pdf_upload("Hijacked.pdf", "% hijacked")},
+        ),
     ],
 )
 def test_a_lead_cannot_change_another_leads_partnership(client, world, name, args, data):
@@ -1090,6 +1293,46 @@ def test_an_agreement_document_is_served_whole_and_only_to_those_who_may_see_it(
         assert hashlib.sha256(body).hexdigest() == world.document.sha256
     else:
         assert_no_data(response, world)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_an_ig_document_is_served_whole_and_only_to_those_who_may_see_it(client, world, role):
+    """An ISA's file as uploaded; leads see only their own partnerships' IG documents (404 otherwise)."""
+    sign_in(client, world, role)
+    outcomes = (
+        (world.ig_document, everyone(OK) | {"other_lead": NOT_FOUND}),
+        (world.other_ig_document, everyone(OK) | dict.fromkeys(OWNERS, NOT_FOUND)),
+    )
+    assert outcomes[0][1] == PAGES["assurance:document"].get
+    for document, expected in outcomes:
+        response = client.get(reverse("assurance:document", args=[document.pk]))
+        assert_outcome(response, expected[role])
+        if expected[role] == OK:
+            assert is_download(response)
+            assert response["X-Content-Type-Options"] == "nosniff"
+            assert hashlib.sha256(streamed(response)).hexdigest() == document.sha256
+        else:
+            assert not is_download(response)
+            assert document.original_name not in response.content.decode()
+
+
+@pytest.mark.parametrize("fmt", ["svg", "csv", "xlsx"])
+@pytest.mark.parametrize("role", ROLES)
+def test_the_heatmap_download_follows_the_page(client, world, role, fmt):
+    """Every signed-in role downloads the heatmap (two open risks in the world); a visitor gets the login page."""
+    sign_in(client, world, role)
+    response = client.get(reverse("risks:heatmap"), {"export": fmt})
+    if role == "anonymous":
+        assert_outcome(response, LOGIN)
+        assert not is_download(response)
+        return
+    assert is_download(response)
+    if fmt == "svg":
+        assert response["Content-Type"] == "image/svg+xml"
+    else:
+        records = read_records(response)
+        assert len(records) == 25
+        assert sum(int(r["Open risks"]) for r in records) == Risk.objects.filter(status="open").count() == 2
 
 
 def test_leads_download_their_own_partnerships_documents_and_not_each_others(client, world):

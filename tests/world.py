@@ -12,6 +12,10 @@ succeeds), with a party, a round of comment, a scope item, a milestone, an indic
 document whose file is really in the document store; an agreement (with a document) on the other
 lead's partnership; and a spare partnership with nothing on it, which can still be deleted. The
 caller points ``settings.DOCUMENT_STORAGE_DIR`` at a folder of the test's own first.
+
+With the agreements come the risk profiles and IG records (``build_risks_and_ig``): on each of
+the two partnerships an open risk with a further action and an IG item with a stored document,
+and on the owning lead's partnership "no significant risk" recorded for one domain.
 """
 
 import datetime
@@ -126,6 +130,17 @@ class World:
     other_agreement: Agreement = None  # on other_partnership, with other_document
     other_document: AgreementDocument = None
     spare_partnership: Partnership = None  # nothing on it: can be deleted
+    # With agreements=True, risk profiles and IG (see build_risks_and_ig): on ``partnership``
+    # unless said otherwise.
+    risk: object = None  # open, patient safety, 3×3, with risk_action
+    risk_action: object = None
+    no_significant_risk: object = None  # for "systems"
+    other_risk: object = None  # on other_partnership, finances, 4×4 (escalated), with other_risk_action
+    other_risk_action: object = None
+    ig_item: object = None  # the ISA, in place, with ig_document
+    ig_document: object = None
+    other_ig_item: object = None  # on other_partnership, with other_ig_document
+    other_ig_document: object = None
 
     def user(self, key):
         return self.users[key]
@@ -172,6 +187,7 @@ def build_world(agreements=False):
             value_qualifier=ValueQualifier.APPROXIMATE,
             start_date=datetime.date(2020, 4, 1),
             next_review_date=datetime.date(2030, 4, 1),
+            data_sharing="personal",
         )
         w.partnership.strategic_objectives.add(w.objective)
         w.partnership.baf_themes.add(w.baf_theme)
@@ -202,6 +218,7 @@ def build_world(agreements=False):
         )
         if agreements:
             build_agreements(w)
+            build_risks_and_ig(w)
     return w
 
 
@@ -310,6 +327,62 @@ def build_agreements(w):
     )
 
 
+def build_risks_and_ig(w):
+    """A risk with an action and an IG item with a document on each partnership (module docstring)."""
+    from assurance.models import IGItem, IGItemType, RecordedStatus
+    from assurance.views import add_ig_document
+    from core.documents import check_upload
+    from risks.models import NoSignificantRisk, Risk, RiskAction, RiskDomain
+
+    today = local_today()
+
+    def risk(partnership, domain, title, owner, current=(3, 3), theme=None):
+        r = Risk(
+            partnership=partnership,
+            domain=domain,
+            title=title,
+            description="Because staff are stretched, there is a risk that referrals wait, which harms patients.",
+            owner=owner,
+            inherent_likelihood=4,
+            inherent_consequence=3,
+            current_likelihood=current[0],
+            current_consequence=current[1],
+            current_above_inherent_reason="Two partners withdrew." if current[0] * current[1] > 12 else "",
+            target_likelihood=2,
+            target_consequence=2,
+            treatment="treat",
+            review_date=today + datetime.timedelta(days=90),
+            baf_theme=theme,
+        )
+        r.full_clean()
+        r.save()
+        action = RiskAction.objects.create(
+            risk=r, description="Agree the escalation protocol", owner=owner, due_date=today + datetime.timedelta(30)
+        )
+        return r, action
+
+    def ig_item(partnership, label):
+        item = IGItem.objects.create(
+            partnership=partnership,
+            item=IGItemType.ISA,
+            status=RecordedStatus.IN_PLACE,
+            approved_on=today - datetime.timedelta(days=30),
+            review_on=today + datetime.timedelta(days=335),
+        )
+        file = pdf_upload(f"{label}.pdf", marker=f"% {partnership.reference} {label}\n")
+        return item, add_ig_document(item, file, check_upload(file), w.user("administrator"))
+
+    w.risk, w.risk_action = risk(w.partnership, RiskDomain.PATIENT_SAFETY, "Referrals wait too long", "Anne Clarke")
+    w.other_risk, w.other_risk_action = risk(
+        w.other_partnership, RiskDomain.FINANCES, "Contract overspend", "Olu Other", current=(4, 4), theme=w.baf_theme
+    )
+    w.no_significant_risk = NoSignificantRisk.objects.create(
+        partnership=w.partnership, domain=RiskDomain.SYSTEMS, assessed_by=w.user("owner"), assessed_on=today
+    )
+    w.ig_item, w.ig_document = ig_item(w.partnership, "Forensic network ISA")
+    w.other_ig_item, w.other_ig_document = ig_item(w.other_partnership, "Talking Space Plus ISA")
+
+
 def accord_models(include_auto_created=True):
     """Every model of Accord's own apps (m2m link tables included unless asked otherwise)."""
     return [
@@ -374,6 +447,10 @@ def organisation_form_data(org, **changes):
         "company_number": org.company_number,
         "website": org.website,
         "notes": org.notes,
+        "postcode": getattr(org, "postcode", ""),
+        "opened_on": day(getattr(org, "opened_on", None)),
+        "dspt_status": getattr(org, "dspt_status", ""),
+        "dspt_year": getattr(org, "dspt_year", ""),
     }
     if org.is_home_trust:
         data["is_home_trust"] = "on"

@@ -137,12 +137,6 @@ def ole2(*stream_names):
 # The world
 
 
-@pytest.fixture(autouse=True)
-def storage_dir(settings, tmp_path):
-    settings.DOCUMENT_STORAGE_DIR = tmp_path / "documents"
-    return settings.DOCUMENT_STORAGE_DIR
-
-
 def stored_files(root):
     return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
 

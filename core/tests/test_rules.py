@@ -11,12 +11,15 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 
+from assurance.forms import IGItemForm
 from core import audit
 from core.audit import guard_free_text
 from core.validators import NHS_NUMBER_MESSAGE
 from organisations.forms import OrganisationForm
 from organisations.models import Organisation, validate_ods_code
 from partnerships.forms import HeadlineForm, PartnershipForm
+from risks.forms import CloseRiskForm, NoSignificantRiskForm, RiskActionForm, RiskForm
+from risks.models import Risk
 from tests.world import (
     NHS_NUMBER,
     NHS_NUMBER_DIGITS,
@@ -186,7 +189,45 @@ FORM_PAGES = {
         lambda w: organisation_form_data(w.partner_org),
         lambda w: w.partner_org,
     ),
+    "risks:edit": FormPage(
+        RiskForm, lambda w: [w.risk.pk], lambda w: _risk_form_data(w.risk), lambda w: Risk.objects.get(pk=w.risk.pk)
+    ),
+    "risks:close": FormPage(
+        CloseRiskForm,
+        lambda w: [w.risk.pk],
+        lambda w: {"closed_on": "01/01/2026", "closing_note": "Embedded."},
+        lambda w: w.risk,
+    ),
+    "risks:action_add": FormPage(
+        RiskActionForm,
+        lambda w: [w.risk.pk],
+        lambda w: {"description": "Recruit", "owner": "Anne Clarke", "due_date": "31/03/2027", "status": "not_started"},
+    ),
+    "risks:no_significant_risk": FormPage(
+        NoSignificantRiskForm, lambda w: [w.partnership.pk, "reputation"], lambda w: {"note": "None."}
+    ),
+    "assurance:item_add": FormPage(
+        IGItemForm, lambda w: [w.partnership.pk], lambda w: {"item": "dpia", "status": "in_progress"}
+    ),
 }
+
+
+def _risk_form_data(r):
+    data = {
+        f"{position}_{axis}": str(getattr(r, f"{position}_{axis}"))
+        for position in ("inherent", "current", "target")
+        for axis in ("likelihood", "consequence")
+    }
+    return data | {
+        "domain": r.domain,
+        "title": r.title,
+        "description": r.description,
+        "owner": r.owner,
+        "existing_controls": r.existing_controls,
+        "treatment": r.treatment,
+        "review_date": r.review_date.strftime("%d/%m/%Y"),
+        "current_above_inherent_reason": r.current_above_inherent_reason,
+    }
 
 
 def text_with_nhs_number(field):
@@ -216,6 +257,11 @@ WRITTEN_IN = {
     "partnerships:headline_edit": {"text"},
     "organisations:add": {"name", "notes"},
     "organisations:edit": {"name", "notes"},
+    "risks:edit": {"title", "description", "owner", "existing_controls", "current_above_inherent_reason"},
+    "risks:close": {"closing_note"},
+    "risks:action_add": {"description", "owner"},
+    "risks:no_significant_risk": {"note"},
+    "assurance:item_add": {"notes"},
 }
 
 
@@ -258,6 +304,10 @@ INSTANCES = {
     "agreements.ScopeItem": lambda w: w.scope_item,
     "agreements.Milestone": lambda w: w.milestone,
     "agreements.Indicator": lambda w: w.indicator,
+    "risks.Risk": lambda w: w.risk,
+    "risks.RiskAction": lambda w: w.risk_action,
+    "risks.NoSignificantRisk": lambda w: w.no_significant_risk,
+    "assurance.IGItem": lambda w: w.ig_item,
 }
 
 

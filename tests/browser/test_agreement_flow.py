@@ -35,13 +35,6 @@ def long_date(date):
 
 
 @pytest.fixture
-def documents(settings, tmp_path):
-    """The live server runs in this process: its documents go to a folder of the test's own."""
-    settings.DOCUMENT_STORAGE_DIR = tmp_path / "documents"
-    return settings.DOCUMENT_STORAGE_DIR
-
-
-@pytest.fixture
 def partnership(users):
     return Partnership.objects.create(
         reference="P-0001",
@@ -73,7 +66,7 @@ def confirm_step(page, link, button=None):
 
 
 def test_a_lead_takes_an_mou_into_force_and_the_coordinator_finds_its_overdue_milestone(
-    users, login, live_server, axe_violations, documents, partnership, parties, tmp_path
+    users, login, live_server, axe_violations, storage_dir, partnership, parties, tmp_path
 ):
     today = local_today()
     signed = [today - datetime.timedelta(days=9), today - datetime.timedelta(days=2)]
@@ -155,7 +148,7 @@ def test_a_lead_takes_an_mou_into_force_and_the_coordinator_finds_its_overdue_mi
     assert agreement.status == AgreementStatus.IN_FORCE
     assert sorted(agreement.parties.values_list("signed_on", flat=True)) == signed
     document = AgreementDocument.objects.get(agreement=agreement)
-    assert (documents / document.file.name).read_bytes() == PDF
+    assert (storage_dir / document.file.name).read_bytes() == PDF
     assert document.sha256 == hashlib.sha256(PDF).hexdigest()
     statuses = [
         (e.after["status"], e.user_name)

@@ -1,6 +1,7 @@
 """``manage.py seed_bench --partnerships N``: a large synthetic register for benchmarks.
 
-See ``partnerships.synthetic`` for the distributions. Every record is audited in bulk (source
+See ``partnerships.synthetic`` for the distributions (``risks.synthetic`` for the risk profiles,
+``assurance.synthetic`` for the DSPT statuses and IG items). Every record is audited in bulk (source
 "bench"). It refuses to touch a database that already holds partnerships unless ``--force`` is
 given; with ``--force`` it *adds* N more partnerships (references continuing after the highest
 P- number), reusing the synthetic organisations and users already there. It never deletes.
@@ -10,6 +11,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from assurance.models import IGItem
 from partnerships.synthetic import ADMIN, BENCH_PASSWORD, COORDINATOR, RegisterNotEmpty, seed_bench
 
 
@@ -24,21 +26,37 @@ class Command(BaseCommand):
             help="Add the partnerships even though the register already holds some (nothing is deleted).",
         )
         parser.add_argument("--seed", type=int, default=2019, help="Random seed (the same seed gives the same data).")
+        parser.add_argument(
+            "--risks",
+            type=int,
+            default=6,
+            help="About this many risks per partnership, with actions and domain assessments (default 6; 0 for none).",
+        )
 
-    def handle(self, *args, partnerships, force, seed, **options):
+    def handle(self, *args, partnerships, force, seed, risks, **options):
         if partnerships < 1:
             raise CommandError("Give a number of partnerships of 1 or more.")
+        if risks < 0:
+            raise CommandError("Give a number of risks per partnership of 0 or more.")
         started = time.perf_counter()
         try:
             made = seed_bench(
-                partnerships, force=force, seed=seed, stdout=self.stdout if options["verbosity"] > 1 else None
+                partnerships,
+                force=force,
+                seed=seed,
+                stdout=self.stdout if options["verbosity"] > 1 else None,
+                risks=risks,
             )
         except RegisterNotEmpty as error:
             raise CommandError(
                 f"This database already holds {error.existing:,} partnerships. seed_bench is for an empty, "
                 "throw-away benchmark database; run it with --force to add synthetic partnerships anyway."
             ) from error
-        self.stdout.write(
-            self.style.SUCCESS(f"Seeded {made:,} synthetic partnerships in {time.perf_counter() - started:.1f} s.")
-        )
+        seeded = f"{made:,} synthetic partnerships"
+        if risks:
+            from risks.models import Risk
+
+            seeded += f" and {Risk.objects.count():,} risks"
+        seeded += f", with {IGItem.objects.count():,} IG items,"
+        self.stdout.write(self.style.SUCCESS(f"Seeded {seeded} in {time.perf_counter() - started:.1f} s."))
         self.stdout.write(f"Logins: {COORDINATOR} (coordinator) and {ADMIN} (superuser), password {BENCH_PASSWORD}")

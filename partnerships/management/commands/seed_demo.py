@@ -1,15 +1,18 @@
 """``manage.py seed_demo``: the demo register from the board papers, and the demo logins.
 
 Adds whatever of the demo data is missing (see ``partnerships.demo``, then the agreements of
-``agreements.demo``) and leaves existing records as they are, so running it again changes
+``agreements.demo``, the risk profiles of ``risks.demo`` and the DSPT statuses and IG items of
+``assurance.demo``) and leaves existing records as they are, so running it again changes
 nothing. Prints the demo logins every time.
 """
 
 from django.core.management.base import BaseCommand
 
 from agreements import demo as agreements_demo
+from assurance import demo as assurance_demo
 from partnerships import demo
 from partnerships.models import Partnership
+from risks import demo as risks_demo
 
 
 class Command(BaseCommand):
@@ -19,11 +22,15 @@ class Command(BaseCommand):
         before = Partnership.objects.count()
         logins = demo.seed()
         agreements_added = agreements_demo.seed()
+        risks = risks_demo.seed()
+        ig = assurance_demo.seed()
         added = Partnership.objects.count() - before
-        if added or agreements_added:
+        if added or agreements_added or risks or ig:
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"Demo register ready: {added} partnerships and {agreements_added} agreements added."
+                    f"Demo register ready: {added} partnerships and {agreements_added} agreements added; "
+                    f"{_count(risks.risks, 'risk')}, {_count(risks.assessments, '“no significant risk” record')}, "
+                    f"{_count(ig.items, 'IG item')} and {_count(ig.dspt, 'DSPT status', 'DSPT statuses')} added."
                 )
             )
         else:
@@ -39,3 +46,7 @@ class Command(BaseCommand):
             )
             if n == 0:
                 self.stdout.write("  ".join("-" * w for w in widths) + "  " + "-" * len(row[3]))
+
+
+def _count(n, singular, plural=None):
+    return f"{n} {singular if n == 1 else plural or singular + 's'}"

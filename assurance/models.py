@@ -1,0 +1,192 @@
+"""Information-governance (IG) assurance: which IG items a partnership needs, and what it has.
+
+- :class:`IGRequirement` is the requirements matrix, kept as data by an administrator: for each
+  type of arrangement and level of data sharing, which IG items are required. The defaults shipped
+  (and why) are in ``assurance.defaults``; a cell with no row requires those.
+- :class:`IGItem` is what a partnership has recorded for one item (a DPIA, say): in progress or in
+  place, when it was approved, when it is due for review, notes, and its documents
+  (:class:`IGDocument`, only ever added, each the next version, stored by ``core.documents``).
+
+Whether each required item is in place, in progress, missing or expired is computed, never
+typed, in ``assurance.selectors``: from the IG items, from the partnership's agreements (an
+information sharing or data processing agreement recorded as an agreement counts), and for
+"partner DSPT" from every partner organisation's recorded DSPT status (``organisations.dspt``).
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from agreements.models import AgreementKind
+from core.documents import document_storage
+from core.validators import reject_nhs_number
+from partnerships.models import ArrangementType, DataSharing, Partnership, PartnershipChildQuerySet
+
+
+class IGItemType(models.TextChoices):
+    ISA = "isa", "Information sharing agreement"
+    DPIA = "dpia", "Data protection impact assessment (DPIA)"
+    DPA = "dpa", "Data processing agreement"
+    JOINT_CONTROLLER = "joint_controller", "Joint controller arrangement"
+    CALDICOTT = "caldicott", "Caldicott Guardian approval"
+    PARTNER_DSPT = "partner_dspt", "Partners' DSPT status Standards Met or better"
+    PRIVACY_NOTICE = "privacy_notice", "Privacy notice updated"
+    ROPA = "ropa", "Record of processing activities (ROPA) entry"
+
+
+ITEMS = tuple(IGItemType)
+SHORT_LABELS = {
+    IGItemType.ISA: "ISA",
+    IGItemType.DPIA: "DPIA",
+    IGItemType.DPA: "DPA",
+    IGItemType.JOINT_CONTROLLER: "Joint controller",
+    IGItemType.CALDICOTT: "Caldicott",
+    IGItemType.PARTNER_DSPT: "Partner DSPT",
+    IGItemType.PRIVACY_NOTICE: "Privacy notice",
+    IGItemType.ROPA: "ROPA",
+}
+# Items a person records (with a document); the partners' DSPT is read from the organisations.
+RECORDED_ITEMS = tuple(item for item in ITEMS if item != IGItemType.PARTNER_DSPT)
+# Items an agreement of this kind, recorded on the partnership, also evidences.
+AGREEMENT_KINDS = {
+    IGItemType.ISA: AgreementKind.INFORMATION_SHARING,
+    IGItemType.DPA: AgreementKind.DATA_PROCESSING,
+}
+
+
+class Assurance(models.TextChoices):
+    """The computed status of a required item."""
+
+    IN_PLACE = "in_place", "In place"
+    IN_PROGRESS = "in_progress", "In progress"
+    MISSING = "missing", "Missing"
+    EXPIRED = "expired", "Expired"
+
+
+class IGRequirement(models.Model):
+    """One cell of the requirements matrix: an arrangement type at a level of data sharing.
+
+    One boolean per IG item, named after the item (``IGItemType``). A cell with no row requires the
+    defaults of ``assurance.defaults``.
+    """
+
+    arrangement_type = models.CharField(max_length=40, choices=ArrangementType.choices)
+    data_sharing = models.CharField("level of data sharing", max_length=20, choices=DataSharing.choices)
+    isa = models.BooleanField(IGItemType.ISA.label, default=False)
+    dpia = models.BooleanField(IGItemType.DPIA.label, default=False)
+    dpa = models.BooleanField(IGItemType.DPA.label, default=False)
+    joint_controller = models.BooleanField(IGItemType.JOINT_CONTROLLER.label, default=False)
+    caldicott = models.BooleanField(IGItemType.CALDICOTT.label, default=False)
+    partner_dspt = models.BooleanField(IGItemType.PARTNER_DSPT.label, default=False)
+    privacy_notice = models.BooleanField(IGItemType.PRIVACY_NOTICE.label, default=False)
+    ropa = models.BooleanField(IGItemType.ROPA.label, default=False)
+
+    class Meta:
+        verbose_name = "IG requirement"
+        verbose_name_plural = "IG requirements"
+        ordering = ["arrangement_type", "data_sharing"]
+        constraints = [
+            models.UniqueConstraint(fields=["arrangement_type", "data_sharing"], name="one_requirement_per_cell")
+        ]
+
+    def __str__(self):
+        return f"{self.get_arrangement_type_display()}, {self.get_data_sharing_display().lower()}"
+
+    def get_absolute_url(self):
+        return reverse("assurance:requirements")
+
+    @property
+    def required_items(self):
+        return [item for item in ITEMS if getattr(self, item.value)]
+
+
+class RecordedStatus(models.TextChoices):
+    IN_PROGRESS = "in_progress", "In progress"
+    IN_PLACE = "in_place", "In place"
+
+
+class IGItem(models.Model):
+    """What a partnership has for one IG item: its status, dates, notes and documents."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="ig_items")
+    item = models.CharField("IG item", max_length=30, choices=[(i.value, i.label) for i in RECORDED_ITEMS])
+    status = models.CharField(max_length=20, choices=RecordedStatus.choices, default=RecordedStatus.IN_PROGRESS)
+    approved_on = models.DateField("approved on", null=True, blank=True)
+    review_on = models.DateField(
+        "review date", null=True, blank=True, help_text="After this date the item no longer counts as in place."
+    )
+    notes = models.TextField(blank=True, validators=[reject_nhs_number])
+
+    objects = PartnershipChildQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "IG item"
+        verbose_name_plural = "IG items"
+        ordering = ["partnership", "item"]
+        constraints = [models.UniqueConstraint(fields=["partnership", "item"], name="one_ig_item_per_partnership")]
+
+    def __str__(self):
+        return f"{IGItemType(self.item).label}: {self.get_status_display().lower()}"
+
+    def get_absolute_url(self):
+        return f"{self.partnership.get_absolute_url()}#information-governance"
+
+    def clean(self):
+        errors = {}
+        if self.status == RecordedStatus.IN_PLACE:
+            if not self.approved_on:
+                errors["approved_on"] = "Enter the date it was approved: an item in place needs one."
+            if not self.review_on:
+                errors["review_on"] = (
+                    "Enter the review date: an item in place needs one, so Accord can tell when it expires."
+                )
+        if self.approved_on and self.approved_on > timezone.localdate():
+            errors.setdefault("approved_on", "The approval date cannot be in the future.")
+        if self.approved_on and self.review_on and self.review_on < self.approved_on:
+            errors.setdefault("review_on", "The review date must be the same as or after the approval date.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class IGDocumentQuerySet(models.QuerySet):
+    """Documents of an IG item are "owned" by whoever owns its partnership."""
+
+    def owned_by(self, user):
+        return self.filter(item__partnership__in=Partnership.objects.owned_by(user))
+
+
+def ig_document_path(instance, filename):
+    """Stored under the checksum, never the uploaded name (see core.documents)."""
+    return f"assurance/{instance.sha256[:2]}/{instance.sha256}"
+
+
+class IGDocument(models.Model):
+    """One uploaded file evidencing an IG item. Only ever added: a new file is the next version."""
+
+    item = models.ForeignKey(IGItem, on_delete=models.PROTECT, related_name="documents")
+    version = models.PositiveSmallIntegerField(editable=False)
+    file = models.FileField(upload_to=ig_document_path, storage=document_storage, max_length=200, editable=False)
+    original_name = models.CharField(max_length=200, editable=False)
+    content_type = models.CharField(max_length=100, editable=False)
+    size = models.PositiveBigIntegerField(editable=False)
+    sha256 = models.CharField("SHA-256 checksum", max_length=64, editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = IGDocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "IG document"
+        verbose_name_plural = "IG documents"
+        ordering = ["-version"]
+        constraints = [models.UniqueConstraint(fields=["item", "version"], name="one_ig_document_version")]
+
+    def __str__(self):
+        return f"{IGItemType(self.item.item).label} v{self.version} ({self.original_name})"
+
+    def get_absolute_url(self):
+        return reverse("assurance:document", args=[self.pk])

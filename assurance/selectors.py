@@ -1,0 +1,540 @@
+"""The IG status of partnerships: which items are required, and whether each is in place.
+
+For a partnership that is not closed, each item the requirements matrix marks as required for its
+arrangement type and level of data sharing is:
+
+- a recorded item (DPIA, joint controller arrangement, Caldicott approval, privacy notice, ROPA):
+  **in place** when its IG record is in place and its review date is today or later (no review
+  date: in place); **expired** when in place but the review date has passed; **in progress** when
+  recorded as in progress; **missing** when there is no record;
+- an information sharing agreement or a data processing agreement: the same from its IG record,
+  or from an agreement of that kind on the partnership, whichever is best: in force and not past
+  its term end → **in place**; draft, out for comment or approved → **in progress**; expired,
+  terminated, superseded, varied, or in force past its term end → **expired**;
+- the partners' DSPT: from every partner organisation but the home trust, the worst of them
+  (``organisations.dspt.assessment``): a partner with no status, "Not published" or "Standards Not
+  Met" → **missing**; otherwise a partner whose assessment is not of the current financial year →
+  **expired**; otherwise a partner at "Approaching Standards" → **in progress**; otherwise (every
+  partner at Standards Met or Exceeded, this year) **in place**. No partner recorded → missing.
+
+A partnership whose level of data sharing is not recorded has one gap, "Level of data sharing not
+assessed", whatever its type. A *gap* is a required item not in place. Closed partnerships have
+no gaps (their status is still shown on their page).
+
+"Today" is the date in Europe/London. The rules are written twice, on purpose: as Python over one
+partnership's prefetched records (:func:`partnership_ig`, for its page, with the reasons) and as
+SQL conditions over any number of partnerships (:func:`status_expression`, :func:`gap_rows`,
+:func:`has_gaps`, for the gaps page, its export and the register's filter: a fixed number of
+queries whatever the register's size). Tests check both against a table of cases.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import Case, CharField, Exists, F, IntegerField, OuterRef, Q, Value, When
+from django.db.models.functions import Concat
+
+from agreements.models import ENDED_STATUSES, Agreement, AgreementStatus
+from assurance.defaults import default_items, default_matrix
+from assurance.models import (
+    AGREEMENT_KINDS,
+    ITEMS,
+    Assurance,
+    IGItem,
+    IGItemType,
+    IGRequirement,
+    RecordedStatus,
+)
+from organisations.dspt import assessment_conditions, local_today
+from partnerships.models import ArrangementType, PartnerRole, Partnership, Status
+
+LEVEL_NOT_ASSESSED = "data_sharing_level"
+LEVEL_NOT_ASSESSED_LABEL = "Level of data sharing not assessed"
+GAP_ITEM_CHOICES = [(LEVEL_NOT_ASSESSED, LEVEL_NOT_ASSESSED_LABEL), *((i.value, i.label) for i in ITEMS)]
+GAP_STATUSES = (Assurance.MISSING, Assurance.IN_PROGRESS, Assurance.EXPIRED)
+IN_PREPARATION = (AgreementStatus.DRAFT, AgreementStatus.OUT_FOR_COMMENT, AgreementStatus.APPROVED)
+# Best first: when an item has several sources (an IG record and agreements), the best one counts.
+PRECEDENCE = (Assurance.IN_PLACE, Assurance.IN_PROGRESS, Assurance.EXPIRED, Assurance.MISSING)
+
+
+# ---------------------------------------------------------------------------------------------
+# The matrix
+
+
+def requirement_matrix():
+    """{(arrangement type, level of data sharing): set of required items} for every cell, in one
+    query: the saved rows, and the defaults (``assurance.defaults``) for any cell without one."""
+    saved = {(r.arrangement_type, r.data_sharing): set(r.required_items) for r in IGRequirement.objects.all()}
+    return {**default_matrix(), **saved}
+
+
+def required_items(arrangement_type, data_sharing, matrix=None):
+    """The items required for one partnership, in the matrix's order (one query without ``matrix``)."""
+    if not data_sharing:
+        return []
+    if matrix is None:
+        row = IGRequirement.objects.filter(arrangement_type=arrangement_type, data_sharing=data_sharing).first()
+        required = set(row.required_items) if row else default_items(arrangement_type, data_sharing)
+    else:
+        required = matrix.get((arrangement_type, data_sharing), set())
+    return [item for item in ITEMS if item in required]
+
+
+def required_condition(item, matrix):
+    """Partnerships for which the matrix requires ``item``, as a plain condition on their columns
+    (no subquery); ``None`` when no cell requires it.
+
+    One term per level of data sharing: a level at which every type of arrangement requires the
+    item is the level alone. Naming every type instead made SQLite walk the index of types over
+    the whole register, three times slower for the IG gaps page at 50,000 partnerships."""
+    by_level = {}
+    for (arrangement_type, data_sharing), items in matrix.items():
+        if item in items:
+            by_level.setdefault(data_sharing, set()).add(arrangement_type)
+    if not by_level:
+        return None
+    every_type = set(ArrangementType.values)
+    condition = Q()
+    for data_sharing, types in sorted(by_level.items()):
+        if types >= every_type:
+            condition |= Q(data_sharing=data_sharing)
+        else:
+            condition |= Q(data_sharing=data_sharing, arrangement_type__in=sorted(types))
+    return condition
+
+
+# ---------------------------------------------------------------------------------------------
+# One partnership, in Python (its page)
+
+
+def record_status(record, today):
+    if record is None:
+        return Assurance.MISSING
+    if record.status == RecordedStatus.IN_PROGRESS:
+        return Assurance.IN_PROGRESS
+    if record.review_on is None or record.review_on >= today:
+        return Assurance.IN_PLACE
+    return Assurance.EXPIRED
+
+
+def agreement_status(agreement, today):
+    if agreement.status in IN_PREPARATION:
+        return Assurance.IN_PROGRESS
+    if agreement.status == AgreementStatus.IN_FORCE and (
+        agreement.term_end_date is None or agreement.term_end_date >= today
+    ):
+        return Assurance.IN_PLACE
+    return Assurance.EXPIRED
+
+
+def best(statuses):
+    return min(statuses, key=PRECEDENCE.index, default=Assurance.MISSING)
+
+
+DSPT_WORST_FIRST = (Assurance.MISSING, Assurance.EXPIRED, Assurance.IN_PROGRESS, Assurance.IN_PLACE)
+
+
+def day(date):
+    return f"{date.day} {date:%B %Y}"
+
+
+@dataclass
+class ItemState:
+    """One required item of one partnership: its status and why."""
+
+    item: IGItemType
+    status: Assurance
+    reasons: list = field(default_factory=list)
+    record: IGItem | None = None
+    document: object = None  # the record's latest IGDocument
+    partners: list = field(default_factory=list)  # for partner DSPT: (organisation, assessment)
+    partner_notes: list = field(default_factory=list)  # for partner DSPT: (organisation, why not in place)
+
+    @property
+    def label(self):
+        return self.item.label
+
+    @property
+    def is_gap(self):
+        return self.status != Assurance.IN_PLACE
+
+    @property
+    def recordable(self):
+        return self.item != IGItemType.PARTNER_DSPT
+
+    @property
+    def status_label(self):
+        return Assurance(self.status).label
+
+
+def _recorded_state(item, record, agreements, today):
+    sources = []
+    reasons = []
+    if record is not None:
+        status = record_status(record, today)
+        sources.append(status)
+        if status == Assurance.IN_PROGRESS:
+            reasons.append("Recorded as in progress.")
+        elif status == Assurance.IN_PLACE:
+            review = f", review by {day(record.review_on)}" if record.review_on else ""
+            approved = f"Approved on {day(record.approved_on)}" if record.approved_on else "In place"
+            reasons.append(f"{approved}{review}.")
+        else:
+            reasons.append(f"The review date, {day(record.review_on)}, has passed: review it and record the outcome.")
+    for agreement in agreements:
+        status = agreement_status(agreement, today)
+        sources.append(status)
+        if status == Assurance.IN_PLACE:
+            until = f" until {day(agreement.term_end_date)}" if agreement.term_end_date else ""
+            reasons.append(f"Agreement “{agreement}” is in force{until}.")
+        elif status == Assurance.IN_PROGRESS:
+            reasons.append(f"Agreement “{agreement}” is {agreement.get_status_display().lower()}.")
+        elif agreement.status == AgreementStatus.IN_FORCE:
+            reasons.append(f"Agreement “{agreement}”: its term ended on {day(agreement.term_end_date)}.")
+        else:
+            reasons.append(f"Agreement “{agreement}” is {agreement.get_status_display().lower()}.")
+    status = best(sources)
+    if status == Assurance.MISSING:
+        if item in AGREEMENT_KINDS:
+            reasons.append("Not recorded, neither as an IG record nor as an agreement of this kind.")
+        else:
+            reasons.append("Not recorded yet.")
+    document = None
+    if record is not None:
+        documents = list(record.documents.all())
+        document = documents[0] if documents else None
+    return ItemState(item, status, reasons, record, document)
+
+
+def _dspt_note(org, state):
+    """Why one partner's DSPT does not count as in place."""
+    if not org.dspt_status:
+        return "no DSPT status recorded."
+    if state == Assurance.EXPIRED:
+        year = f"({org.dspt_year})" if org.dspt_year else "(no year recorded)"
+        return f"{org.get_dspt_status_display()} {year} is not current."
+    return f"{org.dspt_text}."
+
+
+def _dspt_state(organisations, today):
+    partners = [(org, org.dspt_assessment(today)) for org in organisations]
+    if not partners:
+        return ItemState(IGItemType.PARTNER_DSPT, Assurance.MISSING, ["No partner organisations recorded."])
+    status = min((a for _, a in partners), key=DSPT_WORST_FIRST.index)
+    notes = [(org, _dspt_note(org, state)) for org, state in partners if state != Assurance.IN_PLACE]
+    reasons = [f"{org}: {note}" for org, note in notes]
+    if status == Assurance.IN_PLACE:
+        reasons.append("Every partner is at Standards Met or better this financial year.")
+    return ItemState(IGItemType.PARTNER_DSPT, status, reasons, partners=partners, partner_notes=notes)
+
+
+@dataclass
+class PartnershipIG:
+    """The IG section of a partnership's page."""
+
+    level_assessed: bool
+    closed: bool
+    items: list  # ItemState, required items only, in the matrix's order
+    other_records: list  # IG records of items not required
+
+    @property
+    def gaps(self):
+        if self.closed:
+            return []
+        if not self.level_assessed:
+            return [LEVEL_NOT_ASSESSED_LABEL]
+        return [state for state in self.items if state.is_gap]
+
+
+def partnership_ig(partnership, today=None, matrix=None):
+    """Every required item's state, from records prefetched on ``partnership`` (``ig_items`` with
+    their ``documents`` newest first, ``agreements``, ``partner_roles`` with their organisation):
+    one query for the matrix row (none when ``matrix`` is given), whatever the partnership holds."""
+    today = today or local_today()
+    records = {record.item: record for record in partnership.ig_items.all()}
+    required = required_items(partnership.arrangement_type, partnership.data_sharing, matrix)
+    states = []
+    for item in required:
+        if item == IGItemType.PARTNER_DSPT:
+            organisations = [
+                r.organisation for r in partnership.partner_roles.all() if not r.organisation.is_home_trust
+            ]
+            states.append(_dspt_state(organisations, today))
+            continue
+        kind = AGREEMENT_KINDS.get(item)
+        agreements = [a for a in partnership.agreements.all() if kind and a.kind == kind]
+        states.append(_recorded_state(item, records.get(item), agreements, today))
+    others = [record for key, record in sorted(records.items()) if key not in required]
+    return PartnershipIG(
+        level_assessed=bool(partnership.data_sharing),
+        closed=partnership.status == Status.CLOSED,
+        items=states,
+        other_records=others,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Any number of partnerships, in SQL (the gaps page, its export, the register's filter)
+
+
+def _ordered_conditions(item, today):
+    """([(condition, status), ...] in the order they are tested, the default status) for ``item``,
+    each condition a subquery on partnerships (``OuterRef("pk")``)."""
+    if item == IGItemType.PARTNER_DSPT:
+        partners = PartnerRole.objects.filter(partnership=OuterRef("pk"), organisation__is_home_trust=False)
+        c = assessment_conditions(today, prefix="organisation__")
+        missing = ~Exists(partners) | Exists(partners.filter(c["missing"]))
+        return [
+            (missing, Assurance.MISSING),
+            (Exists(partners.filter(c["expired"])), Assurance.EXPIRED),
+            (Exists(partners.filter(c["in_progress"])), Assurance.IN_PROGRESS),
+        ], Assurance.IN_PLACE
+    records = IGItem.objects.filter(partnership=OuterRef("pk"), item=item)
+    in_place = Exists(
+        records.filter(status=RecordedStatus.IN_PLACE).filter(Q(review_on__isnull=True) | Q(review_on__gte=today))
+    )
+    in_progress = Exists(records.filter(status=RecordedStatus.IN_PROGRESS))
+    expired = Exists(records.filter(status=RecordedStatus.IN_PLACE, review_on__lt=today))
+    kind = AGREEMENT_KINDS.get(item)
+    if kind:
+        agreements = Agreement.objects.filter(partnership=OuterRef("pk"), kind=kind)
+        in_place |= Exists(
+            agreements.filter(status=AgreementStatus.IN_FORCE).filter(
+                Q(term_end_date__isnull=True) | Q(term_end_date__gte=today)
+            )
+        )
+        in_progress |= Exists(agreements.filter(status__in=IN_PREPARATION))
+        expired |= Exists(
+            agreements.filter(
+                Q(status__in=ENDED_STATUSES) | Q(status=AgreementStatus.IN_FORCE, term_end_date__lt=today)
+            )
+        )
+    return [
+        (in_place, Assurance.IN_PLACE),
+        (in_progress, Assurance.IN_PROGRESS),
+        (expired, Assurance.EXPIRED),
+    ], Assurance.MISSING
+
+
+def status_expression(item, today):
+    """The status of ``item`` for each partnership, as one SQL CASE (whether or not it is required)."""
+    ordered, default = _ordered_conditions(item, today)
+    return Case(
+        *(When(condition, then=Value(status.value)) for condition, status in ordered),
+        default=Value(default.value),
+        output_field=CharField(),
+    )
+
+
+def not_in_place(item, today):
+    """Partnerships for which ``item`` is not in place, as a condition."""
+    ordered, default = _ordered_conditions(item, today)
+    if default == Assurance.IN_PLACE:  # the DSPT: any of the bad outcomes
+        condition = Q()
+        for part, _ in ordered:
+            condition |= part
+        return condition
+    in_place = next(part for part, status in ordered if status == Assurance.IN_PLACE)
+    return ~in_place
+
+
+def counted(queryset):
+    """Partnerships whose IG gaps count: every one not closed."""
+    return queryset.exclude(status=Status.CLOSED)
+
+
+def has_gaps(today, matrix=None):
+    """Partnerships (not closed) with at least one gap, as one condition (the register's filter)."""
+    matrix = requirement_matrix() if matrix is None else matrix
+    condition = Q(data_sharing="")
+    for item in ITEMS:
+        required = required_condition(item, matrix)
+        if required is not None:
+            condition |= required & not_in_place(item, today)
+    return ~Q(status=Status.CLOSED) & condition
+
+
+GAP_FIELDS = (
+    "pk",
+    "reference",
+    "title",
+    "arrangement_type",
+    "data_sharing",
+    "lead_name",
+    "item",
+    "item_order",
+    "ig_status",
+)
+
+
+def status_condition(item, today, statuses):
+    """Partnerships for which ``item``'s status is one of ``statuses``, as a condition (no CASE),
+    or ``None`` when none can be."""
+    wanted = set(statuses)
+    if wanted == set(GAP_STATUSES):
+        return not_in_place(item, today)
+    ordered, default = _ordered_conditions(item, today)
+    parts, earlier = [], Q()
+    for condition, status in ordered:
+        if status in wanted:
+            parts.append(earlier & condition)
+        earlier &= ~condition
+    if default in wanted:
+        parts.append(earlier)
+    if not parts:
+        return None
+    combined = parts[0]
+    for part in parts[1:]:
+        combined |= part
+    return combined
+
+
+@dataclass(frozen=True)
+class Branch:
+    """The partnerships with one kind of gap: a queryset, the item and its place in the order."""
+
+    queryset: object
+    item: str
+    order: int
+    today: object
+
+    def status(self):
+        if self.item == LEVEL_NOT_ASSESSED:
+            return Value(Assurance.MISSING.value, output_field=CharField())
+        return status_expression(IGItemType(self.item), self.today)
+
+    def rows(self, fields, with_status=True):
+        annotated = self.queryset.annotate(
+            item=Value(self.item, output_field=CharField()),
+            item_order=Value(self.order, output_field=IntegerField()),
+        )
+        if with_status:
+            annotated = annotated.annotate(ig_status=self.status())
+        return annotated.order_by().values(*fields)
+
+
+def _union(querysets):
+    return querysets[0].union(*querysets[1:], all=True) if len(querysets) > 1 else querysets[0]
+
+
+class GapRows:
+    """The gaps as a sliceable, countable, sortable list for ``Paginator``.
+
+    The database counts, sorts and slices the UNION ALL of one SELECT per item. Working out which
+    partnerships lack an item means a few subqueries per partnership and item, so a page is read
+    without doing that twice: :meth:`read_page` fetches the page's keys and the total in one query
+    (a window count), then the page's rows with their status (a CASE of subqueries worked out only
+    for the rows shown, unless the rows are sorted by status). ``count()`` and slicing then answer
+    from what was read; any other slice or count is one query of its own.
+    """
+
+    def __init__(self, branches, ordering=("reference", "item_order")):
+        self.branches = branches
+        self.ordering = tuple(ordering)
+        self._page = None  # ((start, stop), total, rows) once read
+
+    def order_by(self, *ordering):
+        return GapRows(self.branches, ordering)
+
+    def _sorted_by_status(self):
+        return any(name.lstrip("-") == "ig_status" for name in self.ordering)
+
+    def _key_fields(self):
+        """The columns a page is chosen by: its identity and the sort's columns."""
+        sort = [name.lstrip("-") for name in self.ordering]
+        return list(dict.fromkeys(["pk", "item", "item_order", *sort]))
+
+    def count(self):
+        if self._page is not None:
+            return self._page[1]
+        return _union([b.rows(("pk",), with_status=False) for b in self.branches]).count()
+
+    def __len__(self):
+        return self.count()
+
+    def all_rows(self):
+        """Every row with its status, sorted (for exports)."""
+        return _union([b.rows(GAP_FIELDS) for b in self.branches]).order_by(*self.ordering)
+
+    def __iter__(self):
+        return iter(self.all_rows())
+
+    def iterator(self, chunk_size=2000):
+        return self.all_rows().iterator(chunk_size=chunk_size)
+
+    def read_page(self, start, stop):
+        """Read rows ``start``–``stop`` and the total in one query (plus one for their rows).
+        Returns the total, or ``None`` when the slice is past the end (nothing is kept then)."""
+        fields = self._key_fields()
+        union = _union([b.rows(fields, with_status=self._sorted_by_status()) for b in self.branches])
+        sql, params = union.query.get_compiler(using=union.db).as_sql()
+        quote = connection.ops.quote_name
+        order = ", ".join(f"{quote(n.lstrip('-'))} {'DESC' if n.startswith('-') else 'ASC'}" for n in self.ordering)
+        columns = ", ".join(quote(f) for f in fields)
+        # Only column names from this module, quoted, are written into the SQL; values are parameters.
+        query = f"SELECT {columns}, COUNT(*) OVER () FROM ({sql}) gaps ORDER BY {order} LIMIT %s OFFSET %s"  # noqa: S608
+        with connection.cursor() as cursor:
+            cursor.execute(query, [*params, stop - start, start])
+            found = cursor.fetchall()
+        if not found:
+            return None
+        keys = [dict(zip(fields, row[:-1], strict=True)) for row in found]
+        self._page = ((start, stop), found[0][-1], self._rows_of(keys))
+        return self._page[1]
+
+    def _rows_of(self, keys):
+        """The full rows (with status) of the given keys, in their order: one query."""
+        by_item = {}
+        for key in keys:
+            by_item.setdefault(key["item"], []).append(key["pk"])
+        rows = _union(
+            [
+                Branch(b.queryset.filter(pk__in=by_item[b.item]), b.item, b.order, b.today).rows(GAP_FIELDS)
+                for b in self.branches
+                if b.item in by_item
+            ]
+        )
+        found = {(row["pk"], row["item"]): row for row in rows}
+        return [found[(key["pk"], key["item"])] for key in keys]
+
+    def __getitem__(self, key):
+        if not isinstance(key, slice):
+            raise TypeError("GapRows are read a page (a slice) at a time.")
+        start, stop = key.start or 0, key.stop
+        if self._page is not None:
+            (read_start, read_stop), total, rows = self._page
+            # The paginator asks for less than a page at the end of the list.
+            if read_start == start and stop <= max(read_stop, total):
+                return rows[: stop - start]
+        if self.read_page(start, stop) is None:
+            return []
+        return self._page[2]
+
+
+def gap_rows(today, partnerships=None, items=None, statuses=None, matrix=None):
+    """Every gap (a partnership × a required item not in place) as :class:`GapRows` of
+    ``GAP_FIELDS``, each row a dict; ``None`` when nothing can match.
+
+    ``partnerships`` (a filtered queryset) narrows the partnerships, ``items`` the items (keys of
+    ``GAP_ITEM_CHOICES``) and ``statuses`` the statuses. The number of queries never depends on
+    the register's size: the conditions are SQL, one SELECT per item.
+    """
+    matrix = requirement_matrix() if matrix is None else matrix
+    base = counted(Partnership.objects.all() if partnerships is None else partnerships).annotate(
+        lead_name=Concat(F("lead__first_name"), Value(" "), F("lead__last_name"), output_field=CharField())
+    )
+    branches = []
+    wanted = set(items or [key for key, _ in GAP_ITEM_CHOICES])
+    statuses = {Assurance(status) for status in (statuses or GAP_STATUSES)}
+    if LEVEL_NOT_ASSESSED in wanted and Assurance.MISSING in statuses:
+        branches.append(Branch(base.filter(data_sharing=""), LEVEL_NOT_ASSESSED, 0, today))
+    for order, item in enumerate(ITEMS, start=1):
+        required = required_condition(item, matrix)
+        condition = status_condition(item, today, statuses) if item.value in wanted and required else None
+        if condition is not None:
+            branches.append(Branch(base.filter(required).filter(condition), item.value, order, today))
+    return GapRows(branches) if branches else None
+
+
+def item_label(key):
+    return dict(GAP_ITEM_CHOICES).get(key, key)

@@ -1,0 +1,93 @@
+"""Small builders for the IG tests: organisations with DSPT statuses, partnerships, IG records and
+agreements in a given state.
+
+Agreements are written with ``bulk_create`` in the state a case needs (these tests read agreements;
+the agreements' own tests check how the lifecycle reaches each state).
+"""
+
+import datetime
+
+from agreements.models import Agreement, AgreementKind, AgreementStatus
+from assurance.models import IGItem, RecordedStatus
+from organisations.dspt import financial_year, local_today
+from organisations.models import Organisation, OrganisationKind
+from partnerships.models import ArrangementType, PartnerRole, Partnership, Status
+
+DAY = datetime.timedelta(days=1)
+
+
+def today():
+    return local_today()
+
+
+def this_year():
+    return financial_year(today())
+
+
+def last_year():
+    start = int(this_year()[:4]) - 1
+    return f"{start}-{(start + 1) % 100:02d}"
+
+
+def organisation(name, status="", year=None, home=False, kind=OrganisationKind.VCSE):
+    """An organisation with a DSPT status; ``year`` defaults to this financial year when a status is given."""
+    if status and year is None:
+        year = this_year()
+    return Organisation.objects.create(
+        name=name, kind=kind, dspt_status=status, dspt_year=year or "", is_home_trust=home
+    )
+
+
+def home_trust():
+    return Organisation.objects.filter(is_home_trust=True).first() or organisation(
+        "Oxford Health NHS Foundation Trust", home=True, kind=OrganisationKind.FOUNDATION_TRUST
+    )
+
+
+_counter = {"n": 0}
+
+
+def partnership(
+    arrangement_type=ArrangementType.MOU, data_sharing="personal", partners=(), lead=None, status=Status.ACTIVE, **extra
+):
+    _counter["n"] += 1
+    n = _counter["n"]
+    p = Partnership.objects.create(
+        reference=extra.pop("reference", f"IG-{n:04d}"),
+        title=extra.pop("title", f"Partnership {n}"),
+        arrangement_type=arrangement_type,
+        data_sharing=data_sharing,
+        status=status,
+        lead=lead,
+        end_date=extra.pop("end_date", datetime.date(2024, 3, 31) if status == Status.CLOSED else None),
+        **extra,
+    )
+    PartnerRole.objects.create(partnership=p, organisation=home_trust())
+    for org in partners:
+        PartnerRole.objects.create(partnership=p, organisation=org)
+    return p
+
+
+def record(p, item, status=RecordedStatus.IN_PLACE, approved_on=None, review_on=None, notes=""):
+    """An IG record. In place: approved a year ago and due for review in a year, unless told otherwise."""
+    if status == RecordedStatus.IN_PLACE:
+        approved_on = approved_on or today() - 365 * DAY
+        review_on = review_on or today() + 365 * DAY
+    return IGItem.objects.create(
+        partnership=p, item=item, status=status, approved_on=approved_on, review_on=review_on, notes=notes
+    )
+
+
+def agreement(p, kind=AgreementKind.INFORMATION_SHARING, status=AgreementStatus.IN_FORCE, term_end_date=None):
+    (made,) = Agreement.objects.bulk_create(
+        [
+            Agreement(
+                partnership=p,
+                kind=kind,
+                title=f"{AgreementKind(kind).label} ({status})",
+                status=status,
+                term_end_date=term_end_date,
+            )
+        ]
+    )
+    return made

@@ -1,0 +1,316 @@
+"""Reads about risk profiles: completeness, the highest score, the heatmap and the escalated list.
+
+Everything a list needs is an SQL expression (annotations and subqueries), so the register can
+show and filter a page of 50 partnerships' risk profiles in a fixed number of queries, whatever
+the size of the register; the heatmap is one GROUP BY.
+
+**Completeness.** A Tier 1 or Tier 2 partnership's risk profile is *complete* when each of the six
+domains is assessed (an open risk in it, or a "no significant risk" record) and no open risk is
+past its review date; *review overdue* when an open risk is past its review date (whatever else);
+otherwise *incomplete*. A Tier 3 partnership's profile is *not required* (it is still shown).
+Closed risks count for nothing. "Today" is the date in Europe/London.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    Exists,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import Exact, GreaterThanOrEqual
+from django.utils import timezone
+
+from core.models import TierThresholds
+from core.permissions import ALL, OWN, grant
+from partnerships.models import Partnership
+from partnerships.tiering import tier_expression
+from risks.models import DOMAIN_COUNT, NoSignificantRisk, Risk, RiskAction, RiskDomain, RiskStatus
+from risks.scoring import LEVELS, Scoring
+
+COMPLETE, INCOMPLETE, REVIEW_OVERDUE, NOT_REQUIRED = "complete", "incomplete", "review_overdue", "not_required"
+PROFILE_STATUSES = [
+    (COMPLETE, "Complete"),
+    (INCOMPLETE, "Incomplete"),
+    (REVIEW_OVERDUE, "Review overdue"),
+    (NOT_REQUIRED, "Not required"),
+]
+PROFILE_LABELS = dict(PROFILE_STATUSES)
+PROFILE_TAGS = {
+    COMPLETE: "nhsuk-tag--green",
+    INCOMPLETE: "nhsuk-tag--yellow",
+    REVIEW_OVERDUE: "nhsuk-tag--red",
+    NOT_REQUIRED: "nhsuk-tag--grey",
+}
+
+
+def local_today(now=None):
+    return timezone.localdate(now or timezone.now())
+
+
+# --- completeness, in SQL ------------------------------------------------------------------------
+
+
+def _open_risks_of_partnership():
+    return Risk.objects.filter(partnership=OuterRef("pk"), status=RiskStatus.OPEN).order_by()
+
+
+def assessed_domains_sql():
+    """How many of the six domains of each partnership are assessed: those with an open risk,
+    plus those with a "no significant risk" record and no open risk (never counted twice)."""
+    with_open_risk = Subquery(
+        _open_risks_of_partnership().values("partnership").annotate(n=Count("domain", distinct=True)).values("n"),
+        output_field=IntegerField(),
+    )
+    open_in_same_domain = Risk.objects.filter(
+        partnership=OuterRef("partnership"), domain=OuterRef("domain"), status=RiskStatus.OPEN
+    )
+    recorded_only = Subquery(
+        NoSignificantRisk.objects.filter(partnership=OuterRef("pk"))
+        .exclude(Exists(open_in_same_domain))
+        .order_by()
+        .values("partnership")
+        .annotate(n=Count("pk"))
+        .values("n"),
+        output_field=IntegerField(),
+    )
+    return Coalesce(with_open_risk, Value(0)) + Coalesce(recorded_only, Value(0))
+
+
+def review_overdue_sql(today):
+    return Exists(_open_risks_of_partnership().filter(review_date__lt=today))
+
+
+def highest_score_sql():
+    """The highest current score of the partnership's open risks (NULL when it has none)."""
+    return Subquery(
+        _open_risks_of_partnership()
+        .values("partnership")
+        .annotate(top=Max(Scoring.score_sql("current")))
+        .values("top"),
+        output_field=IntegerField(),
+    )
+
+
+def highest_score_sort_sql():
+    """The highest current score for sorting: 0 when there is no open risk (so that "highest
+    first" puts partnerships without risks last on every database)."""
+    return Coalesce(highest_score_sql(), Value(0))
+
+
+def profile_status_sql(today, thresholds):
+    return Case(
+        When(Exact(tier_expression(thresholds), 3), then=Value(NOT_REQUIRED)),
+        When(review_overdue_sql(today), then=Value(REVIEW_OVERDUE)),
+        When(GreaterThanOrEqual(assessed_domains_sql(), Value(DOMAIN_COUNT)), then=Value(COMPLETE)),
+        default=Value(INCOMPLETE),
+        output_field=CharField(),
+    )
+
+
+def with_risk_profile(queryset, scoring=None, thresholds=None, today=None):
+    """Partnerships with ``risk_profile_status``, ``risk_highest_score`` and its band's
+    ``risk_highest_band`` and ``risk_highest_colour`` (all SQL)."""
+    scoring = scoring or Scoring.current()
+    thresholds = thresholds or TierThresholds.current()
+    today = today or local_today()
+    highest = highest_score_sql()
+    return queryset.annotate(
+        risk_profile_status=profile_status_sql(today, thresholds),
+        risk_highest_score=highest,
+    ).annotate(
+        risk_highest_band=scoring.band_sql(highest),
+        risk_highest_colour=scoring.band_sql(highest, "colour_key"),
+    )
+
+
+def attach_risk_profiles(partnerships, scoring=None, thresholds=None, today=None):
+    """Give each partnership of a page its risk profile columns, with one query for the page.
+
+    The register computes these for the rows it shows only, not for every row it sorts or
+    filters (which use :func:`highest_score_sql` and :func:`filter_by_profile`)."""
+    partnerships = list(partnerships)
+    if not partnerships:
+        return partnerships
+    rows = with_risk_profile(
+        Partnership.objects.filter(pk__in=[p.pk for p in partnerships]).order_by(),
+        scoring=scoring,
+        thresholds=thresholds,
+        today=today,
+    ).values_list("pk", *PROFILE_COLUMNS)
+    found = {pk: values for pk, *values in rows}
+    for partnership in partnerships:
+        for name, value in zip(PROFILE_COLUMNS, found.get(partnership.pk, [None] * 4), strict=True):
+            setattr(partnership, name, value)
+    return partnerships
+
+
+PROFILE_COLUMNS = ("risk_profile_status", "risk_highest_score", "risk_highest_band", "risk_highest_colour")
+
+
+def filter_by_profile(queryset, status, thresholds=None, today=None):
+    """Partnerships whose risk profile is ``status`` (one of ``PROFILE_STATUSES``)."""
+    condition = profile_status_sql(today or local_today(), thresholds or TierThresholds.current())
+    return queryset.alias(risk_profile_filter=condition).filter(risk_profile_filter=status)
+
+
+# --- a partnership's profile, for its pages -----------------------------------------------------
+
+
+def open_risks_prefetch(scoring):
+    """The open risks of a partnership, scored and banded in SQL, most serious first."""
+    risks = scoring.annotate(Risk.objects.filter(status=RiskStatus.OPEN).select_related("baf_theme"))
+    return Prefetch("risks", queryset=risks.order_by("-current_score", "domain", "title", "pk"), to_attr="open_risks")
+
+
+def assessments_prefetch():
+    return Prefetch(
+        "no_significant_risks",
+        queryset=NoSignificantRisk.objects.select_related("assessed_by"),
+        to_attr="domain_assessments",
+    )
+
+
+@dataclass
+class DomainState:
+    key: str
+    label: str
+    risks: list = field(default_factory=list)
+    no_significant_risk: NoSignificantRisk | None = None
+
+    @property
+    def assessed(self):
+        return bool(self.risks) or self.no_significant_risk is not None
+
+    @property
+    def highest(self):
+        return self.risks[0] if self.risks else None
+
+
+@dataclass
+class Profile:
+    """A partnership's risk profile as its pages show it (from prefetched, SQL-scored rows)."""
+
+    partnership: Partnership
+    status: str
+    domains: list
+    open_risks: list
+    scoring: Scoring
+    can_change: bool = False
+    today: object = None
+
+    @property
+    def status_label(self):
+        return PROFILE_LABELS[self.status]
+
+    @property
+    def status_tag(self):
+        return PROFILE_TAGS[self.status]
+
+    @property
+    def assessed_count(self):
+        return sum(1 for d in self.domains if d.assessed)
+
+    @property
+    def overdue_risks(self):
+        return [r for r in self.open_risks if r.review_date < self.today]
+
+    @property
+    def escalated_risks(self):
+        return [r for r in self.open_risks if r.escalated]
+
+    @property
+    def domain_count(self):
+        return DOMAIN_COUNT
+
+
+def may_change_risks(user, partnership):
+    """May ``user`` add and change the risks (and domain assessments) of ``partnership``?"""
+    extent = grant(user, "change", Risk)
+    if extent == ALL:
+        return True
+    if extent != OWN:
+        return False
+    return Partnership.objects.owned_by(user).filter(pk=partnership.pk).exists()
+
+
+def profile_of(partnership, user, scoring, today=None):
+    """The profile of a partnership loaded with :func:`with_risk_profile` and the two prefetches."""
+    today = today or local_today()
+    by_domain = {key: DomainState(key, label) for key, label in RiskDomain.choices}
+    for risk in partnership.open_risks:
+        by_domain[risk.domain].risks.append(risk)
+    for record in partnership.domain_assessments:
+        by_domain[record.domain].no_significant_risk = record
+    return Profile(
+        partnership=partnership,
+        status=partnership.risk_profile_status,
+        domains=list(by_domain.values()),
+        open_risks=list(partnership.open_risks),
+        scoring=scoring,
+        can_change=may_change_risks(user, partnership),
+        today=today,
+    )
+
+
+# --- the heatmap ----------------------------------------------------------------------------------
+
+
+def heatmap_counts(risks):
+    """{(likelihood, consequence): open risks} over ``risks``, for all 25 cells: one GROUP BY."""
+    counts = dict.fromkeys(((likelihood, consequence) for likelihood in LEVELS for consequence in LEVELS), 0)
+    rows = (
+        risks.filter(status=RiskStatus.OPEN)
+        .order_by()
+        .values_list("current_likelihood", "current_consequence")
+        .annotate(n=Count("pk"))
+    )
+    for likelihood, consequence, n in rows:
+        counts[(likelihood, consequence)] = n
+    return counts
+
+
+# --- lists ----------------------------------------------------------------------------------------
+
+
+def risk_list(scoring, today=None):
+    """Risks with their partnership and BAF theme, every position scored and banded in SQL, and
+    ``review_overdue`` (open and past the review date)."""
+    overdue = Case(
+        When(status=RiskStatus.OPEN, review_date__lt=today or local_today(), then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
+    risks = Risk.objects.select_related("partnership", "baf_theme").annotate(review_overdue=overdue)
+    return scoring.annotate(risks)
+
+
+def escalated_risks(scoring):
+    """Open risks whose current score is at or above the escalation threshold."""
+    return risk_list(scoring).filter(Q(status=RiskStatus.OPEN) & Q(scoring.escalated_condition()))
+
+
+def actions_of(risk):
+    return RiskAction.objects.filter(risk=risk).order_by("due_date", "pk")
+
+
+def load_profile(partnership, user, scoring, thresholds=None, today=None):
+    """The risk profile of one partnership for its page: a fixed number of queries (the partnership
+    with its SQL status, its open risks and its "no significant risk" records)."""
+    loaded = (
+        with_risk_profile(Partnership.objects.filter(pk=partnership.pk), scoring, thresholds, today)
+        .prefetch_related(open_risks_prefetch(scoring), assessments_prefetch())
+        .get()
+    )
+    return profile_of(loaded, user, scoring, today)
