@@ -20,7 +20,7 @@ Everything here is a demo value, never passed off as fact: the DSPT statuses are
 NHS England published for these organisations, and every IG record (marked "Demo record" in its
 notes) and its document (a one-page PDF saying it is a demo document) is invented. **Dates and
 years are relative to the day the seed runs** (Europe/London): the DSPT statuses are of the
-current financial year (``organisations.dspt.financial_year``), except the closed Oxfordshire
+assessment year expected that day (``organisations.dspt.expected_year``), except the closed Oxfordshire
 CCG's, recorded as its last year before it closed (2021-22, so never current); approval and review
 dates fall before and after that day, and one review (OMHP's DPIA) a month before it, so that one
 item shows as expired.
@@ -50,12 +50,12 @@ from assurance.models import SHORT_LABELS, IGItem, IGItemType, RecordedStatus
 from assurance.views import add_ig_document
 from core.audit import audit_context
 from core.documents import check_upload
-from organisations.dspt import DsptStatus, financial_year, local_today
+from organisations.dspt import DsptStatus, expected_year, local_today
 from partnerships import demo as register
 from partnerships.models import Partnership
 
 DAY = datetime.timedelta(days=1)
-CURRENT = "current"  # the financial year the seed runs in
+CURRENT = "current"  # the assessment year expected on the day the seed runs
 CCG_LAST_YEAR = "2021-22"  # the Oxfordshire CCG closed on 1 July 2022
 S = DsptStatus
 
@@ -235,7 +235,7 @@ def _seed_dspt(name, status, year, today):
     if organisation.dspt_status:
         return 0
     organisation.dspt_status = status
-    organisation.dspt_year = financial_year(today) if year == CURRENT else year
+    organisation.dspt_year = expected_year(today) if year == CURRENT else year
     organisation.full_clean()
     organisation.save()
     return 1

@@ -13,9 +13,10 @@ arrangement type and level of data sharing is:
   terminated, superseded, varied, or in force past its term end → **expired**;
 - the partners' DSPT: from every partner organisation but the home trust, the worst of them
   (``organisations.dspt.assessment``): a partner with no status, "Not published" or "Standards Not
-  Met" → **missing**; otherwise a partner whose assessment is not of the current financial year →
+  Met" → **missing**; otherwise a partner whose assessment is older than the one expected today
+  (``organisations.dspt.expected_year``: the newest year whose 30 June deadline has passed) →
   **expired**; otherwise a partner at "Approaching Standards" → **in progress**; otherwise (every
-  partner at Standards Met or Exceeded, this year) **in place**. No partner recorded → missing.
+  partner at Standards Met or Exceeded, current) **in place**. No partner recorded → missing.
 
 A partnership whose level of data sharing is not recorded has one gap, "Level of data sharing not
 assessed", whatever its type. A *gap* is a required item not in place. Closed partnerships have
@@ -206,13 +207,13 @@ def _recorded_state(item, record, agreements, today):
     return ItemState(item, status, reasons, record, document)
 
 
-def _dspt_note(org, state):
+def _dspt_note(org, state, today):
     """Why one partner's DSPT does not count as in place."""
     if not org.dspt_status:
         return "no DSPT status recorded."
     if state == Assurance.EXPIRED:
         year = f"({org.dspt_year})" if org.dspt_year else "(no year recorded)"
-        return f"{org.get_dspt_status_display()} {year} is not current."
+        return f"{org.get_dspt_status_display()} {year} is not current: {org.dspt_not_current_reason(today)}."
     return f"{org.dspt_text}."
 
 
@@ -221,10 +222,10 @@ def _dspt_state(organisations, today):
     if not partners:
         return ItemState(IGItemType.PARTNER_DSPT, Assurance.MISSING, ["No partner organisations recorded."])
     status = min((a for _, a in partners), key=DSPT_WORST_FIRST.index)
-    notes = [(org, _dspt_note(org, state)) for org, state in partners if state != Assurance.IN_PLACE]
+    notes = [(org, _dspt_note(org, state, today)) for org, state in partners if state != Assurance.IN_PLACE]
     reasons = [f"{org}: {note}" for org, note in notes]
     if status == Assurance.IN_PLACE:
-        reasons.append("Every partner is at Standards Met or better this financial year.")
+        reasons.append("Every partner is at Standards Met or better in a current assessment.")
     return ItemState(IGItemType.PARTNER_DSPT, status, reasons, partners=partners, partner_notes=notes)
 
 

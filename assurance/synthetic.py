@@ -8,7 +8,7 @@ that adding IG data does not change the partnerships drawn:
   the organisations are created, so their "created" audit entries carry them. They depend on the
   kind of organisation, as on the published toolkit: NHS bodies almost all at Standards Met or
   Exceeded, GP practices and councils mostly so, charities and companies often with nothing
-  published; about a quarter of the assessments are of an earlier financial year (not current).
+  published; about a quarter of the assessments are older than the one expected (not current).
 - **IG items** (:meth:`IGGenerator.chunk`): for each partnership, the recorded items the
   requirements matrix (``assurance.selectors.requirement_matrix``, read once) requires for its
   arrangement type and level of data sharing, in a state that depends on how well kept the
@@ -30,7 +30,7 @@ import random
 from assurance.models import IGItem, IGItemType, RecordedStatus
 from assurance.selectors import required_items, requirement_matrix
 from core.audit import record_bulk
-from organisations.dspt import DsptStatus, financial_year
+from organisations.dspt import DsptStatus, expected_year, year_starting
 from organisations.models import OrganisationKind
 
 D = DsptStatus
@@ -68,7 +68,7 @@ DSPT_BY_KIND = {
     K.INDUSTRY: [(D.STANDARDS_MET, 40), (D.STANDARDS_EXCEEDED, 5), (D.APPROACHING_STANDARDS, 10), ("", 45)],
     K.OTHER: [(D.STANDARDS_MET, 35), (D.APPROACHING_STANDARDS, 10), (D.NOT_PUBLISHED, 10), ("", 45)],
 }
-# How many financial years old an assessment is: 0 is this year's (current), the rest not current.
+# How many years older than the expected one an assessment is: 0 is current, the rest not current.
 DSPT_AGE = [(0, 75), (1, 18), (2, 5), (3, 2)]
 # How well kept a partnership's IG is: the chance that each required item is (in place, in
 # progress, expired); the rest are not recorded.
@@ -97,8 +97,7 @@ def pick(rng, table):
 
 def earlier_year(year, age):
     """The financial year ``age`` years before ``year`` ("2024-25", 2 → "2022-23")."""
-    start = int(year[:4]) - age
-    return f"{start}-{(start + 1) % 100:02d}"
+    return year_starting(int(year[:4]) - age)
 
 
 class IGGenerator:
@@ -108,7 +107,7 @@ class IGGenerator:
         self.rng = random.Random(seed * 43 + 11)
         self.dspt_rng = random.Random(seed * 47 + 13)
         self.today = today or datetime.date.today()
-        self.this_year = financial_year(self.today)
+        self.expected_year = expected_year(self.today)
         self.matrix = requirement_matrix() if matrix is None else matrix
 
     # -- organisations ---------------------------------------------------------------------
@@ -119,7 +118,7 @@ class IGGenerator:
         status = pick(rng, DSPT_BY_KIND.get(kind, DSPT_BY_KIND[K.OTHER]))
         if not status:
             return "", ""
-        return status, earlier_year(self.this_year, pick(rng, DSPT_AGE))
+        return status, earlier_year(self.expected_year, pick(rng, DSPT_AGE))
 
     def give_dspt(self, organisations):
         """Set the DSPT of new (unsaved) ``organisations`` in place, in their order."""

@@ -6,15 +6,21 @@ and decides here, in one place, whether a recorded assessment is still current:
 
 - the financial year runs from 1 April to 31 March, and "today" is the date in Europe/London
   (:func:`financial_year`);
-- an assessment whose year is older than the current financial year is **not current**
-  (:func:`is_current_year`): on 31 March 2025 a 2024-25 assessment is current, on 1 April 2025
-  it is not;
+- a year's assessment is submitted after the year, by 30 June (the 2024-25 one by 30 June 2025),
+  so the status published during a financial year is the previous year's. The assessment
+  **expected** today is the newest one whose deadline has passed (:func:`expected_year`): the
+  2024-25 one from 1 July 2025 to 30 June 2026. An assessment of that year or newer is current;
+  an older one is **not current** (:func:`is_current_year`): on 30 June 2026 a 2024-25 assessment
+  still stands, on 1 July 2026 it no longer does. (Read literally, "older than the current
+  financial year" would make every published status stale the day it appears: in November 2026
+  no organisation can yet hold a 2026-27 assessment.)
 - a status with no year is not current either (it cannot be shown to be).
 
 The same rule is written twice: as Python for one organisation (a partnership page) and as SQL
 conditions for whole querysets (the IG gaps page, the register's filter). Tests check they agree.
 """
 
+import datetime
 import re
 
 from django.core.exceptions import ValidationError
@@ -46,10 +52,26 @@ def local_today(now=None):
     return timezone.localdate(now or timezone.now())
 
 
-def financial_year(today):
-    """The financial year ``today`` falls in, as DSPT writes it: 31 March 2025 → "2024-25"."""
-    start = today.year if today.month >= 4 else today.year - 1
+def year_starting(start):
+    """The financial year starting in April of ``start``, as DSPT writes it: 2024 → "2024-25"."""
     return f"{start}-{(start + 1) % 100:02d}"
+
+
+def financial_year(today):
+    """The financial year ``today`` falls in: 31 March 2025 → "2024-25"."""
+    return year_starting(today.year if today.month >= 4 else today.year - 1)
+
+
+def deadline(year):
+    """The day a year's assessment is due: 30 June after the year ends ("2024-25" → 30 June 2025)."""
+    return datetime.date(int(year[:4]) + 1, 6, 30)
+
+
+def expected_year(today):
+    """The newest assessment year whose deadline has passed by ``today``: the one a partner must hold
+    (or a newer one) to be current: 30 June 2026 → "2024-25"; 1 July 2026 → "2025-26"."""
+    past_deadline = (today.month, today.day) > (6, 30)
+    return year_starting(today.year - 1 if past_deadline else today.year - 2)
 
 
 def validate_year(value):
@@ -61,9 +83,9 @@ def validate_year(value):
 
 def is_current_year(year, today):
     """Is an assessment of ``year`` ("2024-25") current on ``today``? Not when older than
-    the financial year ``today`` is in, nor when there is no year. The one place this is decided."""
+    the year expected on ``today``, nor when there is no year. The one place this is decided."""
     # Years written YYYY-YY compare as text in the order of time (both here and in SQL).
-    return bool(year) and year >= financial_year(today)
+    return bool(year) and year >= expected_year(today)
 
 
 def assessment(status, year, today):
@@ -88,7 +110,7 @@ def assessment_conditions(today, prefix=""):
         return f"{prefix}{name}"
 
     missing = Q(**{f("dspt_status"): ""}) | Q(**{f("dspt_status__in"): NOT_ASSURED})
-    stale = Q(**{f("dspt_year"): ""}) | Q(**{f("dspt_year__lt"): financial_year(today)})
+    stale = Q(**{f("dspt_year"): ""}) | Q(**{f("dspt_year__lt"): expected_year(today)})
     expired = ~missing & stale
     in_place = Q(**{f("dspt_status__in"): MET_OR_BETTER}) & ~stale
     in_progress = Q(**{f("dspt_status"): DsptStatus.APPROACHING_STANDARDS}) & ~stale

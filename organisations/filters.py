@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Q
 
 from core.forms import FilterForm
-from organisations.dspt import DsptStatus, financial_year, local_today
+from organisations.dspt import DsptStatus, expected_year, local_today
 from organisations.models import Organisation, OrganisationKind
 
 NOT_RECORDED = "not_recorded"
@@ -23,7 +23,7 @@ class OrganisationFilter(django_filters.FilterSet):
     )
     dspt_current = django_filters.ChoiceFilter(
         label="DSPT assessment year",
-        choices=[("current", "This financial year's"), ("not_current", "Older (not current)")],
+        choices=[("current", "Current (the assessment due, or newer)"), ("not_current", "Older (not current)")],
         method="filter_dspt_current",
         empty_label="Any year",
         help_text="Only organisations with a DSPT status recorded.",
@@ -39,7 +39,7 @@ class OrganisationFilter(django_filters.FilterSet):
 
     def filter_dspt_current(self, queryset, name, value):
         """The rule of ``organisations.dspt.is_current_year``, in SQL."""
-        current = Q(dspt_year__gte=financial_year(local_today())) & ~Q(dspt_year="")
+        current = Q(dspt_year__gte=expected_year(local_today())) & ~Q(dspt_year="")
         recorded = queryset.exclude(dspt_status="")
         return recorded.filter(current) if value == "current" else recorded.exclude(current)
 

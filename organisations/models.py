@@ -7,7 +7,16 @@ from django.db import models
 from django.urls import reverse
 
 from core.validators import reject_nhs_number
-from organisations.dspt import DsptStatus, assessment, financial_year, is_current_year, local_today, validate_year
+from organisations.dspt import (
+    DsptStatus,
+    assessment,
+    deadline,
+    expected_year,
+    financial_year,
+    is_current_year,
+    local_today,
+    validate_year,
+)
 
 ODS_CODE = re.compile(r"^(?:[A-Z0-9]{3}|[A-Z0-9]{3}[A-Z0-9]{2}|[A-Z]\d{5})$")
 
@@ -147,8 +156,14 @@ class Organisation(models.Model):
         return f"{label} ({self.dspt_year})" if self.dspt_year else label
 
     def dspt_is_current(self, today=None):
-        """Is the recorded assessment of the current financial year (``organisations.dspt``)?"""
+        """Is the recorded assessment the one expected today, or newer (``organisations.dspt``)?"""
         return bool(self.dspt_status) and is_current_year(self.dspt_year, today or local_today())
+
+    def dspt_not_current_reason(self, today=None):
+        """Why a recorded assessment is not current, in words for the page."""
+        expected = expected_year(today or local_today())
+        due = deadline(expected)
+        return f"the {expected} assessment was due by {due.day} {due:%B %Y}"
 
     def dspt_assessment(self, today=None):
         """in_place / in_progress / expired / missing, for a partnership's IG assurance."""

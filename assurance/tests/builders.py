@@ -9,7 +9,7 @@ import datetime
 
 from agreements.models import Agreement, AgreementKind, AgreementStatus
 from assurance.models import IGItem, RecordedStatus
-from organisations.dspt import financial_year, local_today
+from organisations.dspt import expected_year, local_today, year_starting
 from organisations.models import Organisation, OrganisationKind
 from partnerships.models import ArrangementType, PartnerRole, Partnership, Status
 
@@ -20,19 +20,20 @@ def today():
     return local_today()
 
 
-def this_year():
-    return financial_year(today())
+def current_year():
+    """The assessment year expected today: a status of this year is current."""
+    return expected_year(today())
 
 
 def last_year():
-    start = int(this_year()[:4]) - 1
-    return f"{start}-{(start + 1) % 100:02d}"
+    """The year before: a status of this year is not current."""
+    return year_starting(int(current_year()[:4]) - 1)
 
 
 def organisation(name, status="", year=None, home=False, kind=OrganisationKind.VCSE):
-    """An organisation with a DSPT status; ``year`` defaults to this financial year when a status is given."""
+    """An organisation with a DSPT status; ``year`` defaults to the current one when a status is given."""
     if status and year is None:
-        year = this_year()
+        year = current_year()
     return Organisation.objects.create(
         name=name, kind=kind, dspt_status=status, dspt_year=year or "", is_home_trust=home
     )

@@ -13,7 +13,7 @@ from accounts.models import User
 from assurance.models import Assurance, IGDocument, IGItem, RecordedStatus
 from assurance.selectors import LEVEL_NOT_ASSESSED, gap_rows, partnership_ig
 from core.models import AuditEntry
-from organisations.dspt import financial_year, local_today
+from organisations.dspt import expected_year, local_today
 from organisations.models import Organisation
 from partnerships.models import Partnership
 
@@ -48,15 +48,15 @@ def page_states(reference):
 
 def test_partners_carry_dspt_statuses_of_every_kind():
     seed()
-    this_year = financial_year(local_today())
+    current_year = expected_year(local_today())
 
     def dspt(name):
         org = Organisation.objects.get(name=name)
         return org.dspt_status, org.dspt_year
 
-    assert dspt("Oxford University Hospitals NHS Foundation Trust") == ("standards_met", this_year)
-    assert dspt("Berkshire Healthcare NHS Foundation Trust") == ("standards_exceeded", this_year)
-    assert dspt("Isle of Wight NHS Trust") == ("approaching_standards", this_year)
+    assert dspt("Oxford University Hospitals NHS Foundation Trust") == ("standards_met", current_year)
+    assert dspt("Berkshire Healthcare NHS Foundation Trust") == ("standards_exceeded", current_year)
+    assert dspt("Isle of Wight NHS Trust") == ("approaching_standards", current_year)
     ccg = Organisation.objects.get(name="Oxfordshire Clinical Commissioning Group")
     assert (ccg.dspt_status, ccg.dspt_year) == ("standards_met", "2021-22")
     assert not ccg.dspt_is_current()

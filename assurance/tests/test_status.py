@@ -14,7 +14,7 @@ import pytest
 from agreements.models import AgreementKind, AgreementStatus
 from assurance.models import Assurance, IGItemType, RecordedStatus
 from assurance.selectors import LEVEL_NOT_ASSESSED, gap_rows, partnership_ig, status_expression
-from assurance.tests.builders import DAY, agreement, last_year, organisation, partnership, record, today
+from assurance.tests.builders import DAY, agreement, current_year, last_year, organisation, partnership, record, today
 from partnerships.models import ArrangementType, Partnership, Status
 
 I = IGItemType  # noqa: E741
@@ -271,7 +271,12 @@ def test_the_page_says_why_each_item_is_not_in_place():
     reasons = {state.item: " ".join(state.reasons) for state in ig.items}
     assert "has passed" in reasons[I.DPIA]
     assert "its term ended on" in reasons[I.ISA]
-    assert "Restore: Standards Met (2019-20) is not current." in reasons[I.PARTNER_DSPT]
+    expected = current_year()
+    due = f"30 June {int(expected[:4]) + 1}"
+    assert (
+        f"Restore: Standards Met (2019-20) is not current: the {expected} assessment was due by {due}."
+        in (reasons[I.PARTNER_DSPT])
+    )
     assert "Mind: no DSPT status recorded." in reasons[I.PARTNER_DSPT]
     assert reasons[I.ROPA] == "Not recorded yet."
 

@@ -1,6 +1,6 @@
 """An organisation's DSPT status and assessment year: recorded with the organisation, shown and
-filtered, and treated as not current once older than the current financial year (April–March,
-the date in Europe/London)."""
+filtered, and treated as not current once older than the assessment expected: the newest year
+whose deadline (30 June after the year ends, the date in Europe/London) has passed."""
 
 import datetime
 import html
@@ -16,10 +16,13 @@ from organisations.dspt import (
     DsptStatus,
     assessment,
     assessment_conditions,
+    deadline,
+    expected_year,
     financial_year,
     is_current_year,
     local_today,
     validate_year,
+    year_starting,
 )
 from organisations.models import Organisation, OrganisationKind
 from tests.world import database_state, organisation_form_data
@@ -46,18 +49,42 @@ def test_the_financial_year_runs_from_april_to_march(today, year):
     assert financial_year(today) == year
 
 
-def test_an_assessment_is_current_until_31_march_and_not_from_1_april():
-    assert is_current_year("2024-25", D(2025, 3, 31))
-    assert not is_current_year("2024-25", D(2025, 4, 1))
-    assert is_current_year("2025-26", D(2025, 4, 1))
-    assert not is_current_year("2023-24", D(2025, 3, 31))
-    assert not is_current_year("", D(2025, 3, 31))
+@pytest.mark.parametrize(
+    ("year", "due"),
+    [("2024-25", D(2025, 6, 30)), ("2025-26", D(2026, 6, 30)), ("1999-00", D(2000, 6, 30))],
+)
+def test_a_years_assessment_is_due_by_30_june_after_the_year_ends(year, due):
+    assert deadline(year) == due
+
+
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        (D(2026, 6, 30), "2024-25"),  # the 2025-26 deadline is today: 2024-25 still stands
+        (D(2026, 7, 1), "2025-26"),
+        (D(2026, 11, 23), "2025-26"),  # in 2026-27 no one can yet hold a 2026-27 assessment
+        (D(2027, 3, 31), "2025-26"),
+        (D(2027, 4, 1), "2025-26"),  # a new financial year, but 2026-27 is not due until 30 June 2027
+        (D(2000, 7, 1), "1999-00"),
+    ],
+)
+def test_the_assessment_expected_is_the_newest_whose_deadline_has_passed(today, expected):
+    assert expected_year(today) == expected
+
+
+def test_an_assessment_is_current_until_the_next_one_is_due_and_not_the_day_after():
+    assert is_current_year("2024-25", D(2026, 6, 30))
+    assert not is_current_year("2024-25", D(2026, 7, 1))
+    assert is_current_year("2025-26", D(2026, 7, 1))
+    assert is_current_year("2026-27", D(2026, 11, 23))  # submitted early: newer is current too
+    assert not is_current_year("2023-24", D(2026, 6, 30))
+    assert not is_current_year("", D(2026, 6, 30))
 
 
 def test_the_day_is_the_date_in_london_not_utc():
-    # 23:30 UTC on 31 March 2025 is 00:30 on 1 April in London (British Summer Time began on 30 March).
-    late_evening_utc = datetime.datetime(2025, 3, 31, 23, 30, tzinfo=UTC)
-    assert local_today(late_evening_utc) == D(2025, 4, 1)
+    # 23:30 UTC on 30 June 2026 is 00:30 on 1 July in London (British Summer Time).
+    late_evening_utc = datetime.datetime(2026, 6, 30, 23, 30, tzinfo=UTC)
+    assert local_today(late_evening_utc) == D(2026, 7, 1)
     assert not is_current_year("2024-25", local_today(late_evening_utc))
     # In winter London keeps UTC: 23:30 UTC on 31 January is still 31 January.
     assert local_today(datetime.datetime(2025, 1, 31, 23, 30, tzinfo=UTC)) == D(2025, 1, 31)
@@ -78,7 +105,7 @@ def test_other_ways_of_writing_a_year_are_refused(year):
 
 STATUSES = ["", *DsptStatus.values]
 YEARS = ["", "2023-24", "2024-25", "2025-26"]
-DAYS = [D(2025, 3, 31), D(2025, 4, 1)]
+DAYS = [D(2026, 6, 30), D(2026, 7, 1)]
 
 
 @pytest.mark.django_db
@@ -98,7 +125,7 @@ def test_the_sql_conditions_agree_with_the_python_rule_for_every_status_year_and
 
 
 def test_what_each_status_means_for_assurance():
-    today = D(2025, 3, 31)
+    today = D(2026, 6, 30)
     assert assessment("standards_exceeded", "2024-25", today) == "in_place"
     assert assessment("standards_met", "2024-25", today) == "in_place"
     assert assessment("approaching_standards", "2024-25", today) == "in_progress"
@@ -106,7 +133,7 @@ def test_what_each_status_means_for_assurance():
     assert assessment("standards_not_met", "2024-25", today) == "missing"
     assert assessment("not_published", "2024-25", today) == "missing"
     assert assessment("", "", today) == "missing"
-    assert assessment("standards_met", "2024-25", D(2025, 4, 1)) == "expired"
+    assert assessment("standards_met", "2024-25", D(2026, 7, 1)) == "expired"
 
 
 # --- recorded with the organisation --------------------------------------------------------------
@@ -126,7 +153,7 @@ def page_text(response):
 
 def test_the_coordinator_records_a_dspt_status_and_it_shows_on_the_organisation_page(client_for, org):
     client = client_for(Role.COORDINATOR)
-    year = financial_year(local_today())
+    year = expected_year(local_today())
     data = organisation_form_data(org, dspt_status="standards_met", dspt_year=year, postcode="ox4 1xb")
 
     response = client.post(reverse("organisations:edit", args=[org.pk]), data)
@@ -139,11 +166,15 @@ def test_the_coordinator_records_a_dspt_status_and_it_shows_on_the_organisation_
     assert "Not current" not in text
 
 
-def test_a_status_older_than_this_financial_year_shows_as_not_current(client_for, org):
-    org.dspt_status, org.dspt_year = "standards_exceeded", "2019-20"
+def test_a_status_older_than_the_one_expected_shows_as_not_current_and_says_why(client_for, org):
+    expected = expected_year(local_today())
+    older = year_starting(int(expected[:4]) - 1)
+    org.dspt_status, org.dspt_year = "standards_exceeded", older
     org.save()
     text = " ".join(page_text(client_for(Role.BOARD_MEMBER).get(org.get_absolute_url())).split())
-    assert "Standards Exceeded (2019-20) Not current" in text
+    due = deadline(expected)
+    assert f"Standards Exceeded ({older}) Not current" in text
+    assert f"the {expected} assessment was due by 30 June {due.year}" in text
 
 
 @pytest.mark.parametrize(
@@ -174,13 +205,13 @@ def test_bad_dspt_input_is_refused_with_the_error_summary_and_nothing_written(cl
 def test_a_lead_cannot_change_an_organisations_dspt_status(client_for, org):
     client = client_for(Role.LEAD)
     before = database_state()
-    data = organisation_form_data(org, dspt_status="standards_met", dspt_year=financial_year(local_today()))
+    data = organisation_form_data(org, dspt_status="standards_met", dspt_year=expected_year(local_today()))
     assert client.post(reverse("organisations:edit", args=[org.pk]), data).status_code == 403
     assert database_state() == before
 
 
 def test_the_organisations_list_filters_by_dspt_status_and_currency(client_for, db):
-    this_year = financial_year(local_today())
+    this_year = expected_year(local_today())
     with audit_context(source="test"):
         for name, status, year in [
             ("Current Met", "standards_met", this_year),

@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 
 from assurance.models import IGItem, RecordedStatus
 from core.models import AuditEntry
-from organisations.dspt import DsptStatus, financial_year, local_today
+from organisations.dspt import DsptStatus, expected_year, local_today
 from organisations.models import Organisation, OrganisationKind
 from partnerships.models import ArrangementType, DataSharing, PartnerRole, Partnership, Status
 
@@ -48,19 +48,19 @@ GAPS = [
 
 @pytest.fixture
 def register(users):
-    this_year = financial_year(local_today())
+    current_year = expected_year(local_today())
     mind = Organisation.objects.create(
         name="Oxfordshire Mind",
         kind=OrganisationKind.VCSE,
         dspt_status=DsptStatus.APPROACHING_STANDARDS,
-        dspt_year=this_year,
+        dspt_year=current_year,
     )
     ouh = Organisation.objects.create(
         name="Oxford University Hospitals NHS Foundation Trust",
         ods_code="RTH",
         kind=OrganisationKind.FOUNDATION_TRUST,
         dspt_status=DsptStatus.STANDARDS_MET,
-        dspt_year=this_year,
+        dspt_year=current_year,
     )
 
     def partnership(reference, title, arrangement_type, data_sharing, partners, status=Status.ACTIVE, **extra):
