@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from accounts.models import Role
+from core.roles import Role
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 

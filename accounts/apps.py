@@ -6,8 +6,26 @@ class AccountsConfig(AppConfig):
     verbose_name = "Users and roles"
 
     def ready(self):
-        from core import audit
+        from core import audit, registry
+        from core.permissions import ADMIN_ONLY, rows
 
         from .models import User
 
         audit.register(User, sensitive=("password",), exclude=("last_login",))
+        registry.rights(rows(["accounts.user"], ("view", "add", "change", "set_password", "unlock"), ADMIN_ONLY))
+        registry.administration_card(
+            "Users",
+            "accounts:list",
+            "Add people, give them a role, set a new password, unlock or deactivate an account.",
+            User,
+            action="view",
+            summary=lambda: _active_users(User),
+            order=10,
+        )
+        registry.urls(self.label, "administration/users/", "accounts.urls")
+        registry.test_rows(self.label, "accounts.tests.rows")
+
+
+def _active_users(user_model):
+    n = user_model.objects.filter(is_active=True).count()
+    return f"{n} active user{'s' if n != 1 else ''}."

@@ -1,8 +1,9 @@
 import django_filters
 from django.db.models import Q
 
-from accounts.models import Role, User
+from accounts.models import User
 from core.forms import FilterForm
+from core.roles import Role
 
 
 class UserFilter(django_filters.FilterSet):

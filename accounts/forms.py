@@ -4,8 +4,9 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 
-from accounts.models import Role, User
+from accounts.models import User
 from core.forms import AccordModelForm
+from core.roles import Role
 
 POLICY_HINT = (
     "At least 12 characters. It must not be a common password, only numbers, or like the person's name, "

@@ -1,6 +1,6 @@
 """Users and their roles.
 
-A user has exactly one role. What each role may do is in ``core.permissions``; object access
+A user has exactly one role (``core.roles.Role``). What each role may do is in ``core.permissions``; object access
 (a lead's own partnerships) is a queryset filter next to the model it protects.
 """
 
@@ -9,16 +9,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 
+from core.roles import Role
 from core.validators import reject_nhs_number
-
-
-class Role(models.TextChoices):
-    ADMINISTRATOR = "administrator", "Administrator"
-    COORDINATOR = "coordinator", "Partnerships coordinator"
-    LEAD = "lead", "Partnership lead"
-    EXECUTIVE = "executive", "Executive"
-    BOARD_MEMBER = "board_member", "Board member"
-    AUDITOR = "auditor", "Auditor"
 
 
 class User(AbstractUser):

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
-from accounts import lockout
+from accounts import selectors, services
 from accounts.filters import UserFilter
 from accounts.forms import SetPasswordForm, UserChangeForm, UserCreateForm
 from accounts.models import User
@@ -58,7 +58,7 @@ class UserDetailView(generic.ObjectDetailView):
         context.update(
             can_set_password=permitted(user, "set_password", self.object),
             can_unlock=permitted(user, "unlock", self.object),
-            locked_until=lockout.locked_until(self.object),
+            locked_until=selectors.locked_until(self.object),
             leads=self.object.led_partnerships.count(),
         )
         return context
@@ -89,7 +89,7 @@ class UserSetPasswordView(generic.ObjectEditView):
 
     def save(self, form):
         user = form.save()
-        lockout.unlock(user)
+        services.unlock(user)
         if user.pk == self.request.user.pk:
             update_session_auth_hash(self.request, user)  # keep the administrator logged in
         return user
@@ -106,12 +106,12 @@ class UserUnlockView(generic.ObjectMixin, View):
 
     def get(self, request, pk):
         self.check()
-        context = {"object": self.object, "locked_until": lockout.locked_until(self.object)}
+        context = {"object": self.object, "locked_until": selectors.locked_until(self.object)}
         return render(request, "accounts/user_unlock.html", context)
 
     def post(self, request, pk):
         self.check()
-        lockout.unlock(self.object)
+        services.unlock(self.object)
         messages.success(request, f"Account unlocked: {self.object} can log in again.")
         return redirect(self.object.get_absolute_url())
 

@@ -49,6 +49,7 @@ from agreements.models import (
     ScopeItem,
 )
 from core.audit import audit_context
+from core.demo import Seeded, counted
 from organisations.models import OrganisationKind
 from partnerships import demo as register
 from partnerships.models import ArrangementType, PartnerRole, PartnerRoleKind, Partnership, Status
@@ -367,3 +368,10 @@ def _doncaster_mou(partnership, parties, ccg, council):
     _sign(mou, ccg, CCG_SIGNATORY, MOU_SIGNED)
     _sign(mou, council, COUNCIL_SIGNATORY, MOU_SIGNED)
     return lifecycle.bring_into_force(mou)
+
+
+def demo_step():
+    """``seed_demo``'s agreements step (the Doncaster MoU brings its partnership with it)."""
+    before = Partnership.objects.count()
+    agreements = seed()
+    return Seeded(added=counted(Partnership.objects.count() - before, "partnership") | counted(agreements, "agreement"))

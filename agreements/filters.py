@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 
 from agreements.models import Agreement, AgreementKind, AgreementParty, AgreementStatus, LegallyBinding
-from agreements.selectors import agreement_filters, local_today
+from agreements.selectors import agreement_filters, local_today, partnership_agreement_filters
 from core.forms import FilterForm
 
 # The four conditions of the issue, in the words of the register (keys: agreements.selectors).
@@ -79,3 +79,13 @@ class AgreementFilter(django_filters.FilterSet):
             Q(organisation__name__icontains=value) | Q(organisation__ods_code__iexact=value)
         )
         return queryset.filter(Exists(party))
+
+
+def _register_by_agreements(queryset, name, value):
+    return queryset.filter(partnership_agreement_filters(local_today())[value])
+
+
+# The register's "Agreements" filter (registered in agreements/apps.py).
+REGISTER_FILTER = django_filters.ChoiceFilter(
+    label="Agreements", choices=PARTNERSHIP_CONDITIONS, method=_register_by_agreements, empty_label="Any"
+)

@@ -71,6 +71,33 @@ class Attention:
     milestone: Milestone | None = None
 
     @property
+    def tag(self):
+        if self.kind == "milestone":
+            return "Milestone overdue"
+        return {"expired": "Term ended", "ends today": "Ends today", "30 days": "Ends within 30 days"}.get(
+            self.level, "Ends within 90 days"
+        )
+
+    @property
+    def colour(self):
+        if self.kind == "milestone" or self.level == "expired":
+            return "red"
+        return "orange" if self.level in ("ends today", "30 days") else "yellow"
+
+    @property
+    def title(self):
+        return str(self.agreement)
+
+    @property
+    def url(self):
+        url = self.agreement.get_absolute_url()
+        return f"{url}#milestones" if self.kind == "milestone" else url
+
+    @property
+    def reference(self):
+        return self.agreement.partnership.reference
+
+    @property
     def message(self):
         if self.kind == "milestone":
             return f"Milestone “{self.milestone.title}” was due on {self.due:%d %B %Y} ({_days(-self.days)} ago)."
@@ -103,13 +130,13 @@ def counted_milestones(today):
     return Milestone.objects.overdue(today).exclude(agreement__status__in=ENDED_STATUSES).exclude(in_preparation)
 
 
-def needs_attention(user, now=None):
+def needs_attention(user, now=None, today=None):
     """Expiring agreements and overdue milestones of the partnerships the user looks after.
 
     Leads see their own partnerships (lead or delegate); the coordinator and administrators see
     the whole register; other roles have nothing to act on. Two queries, whatever the size.
     """
-    today = local_today(now)
+    today = today or local_today(now)
     agreements = scope(user, "change", Agreement.objects.select_related("partnership"))
     items = []
     for agreement in expiring_within(agreements, EXPIRY_WARNINGS[0], today).order_by("term_end_date", "pk"):

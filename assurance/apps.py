@@ -6,11 +6,46 @@ class AssuranceConfig(AppConfig):
     verbose_name = "Information-governance assurance"
 
     def ready(self):
-        from core import audit
+        from core import audit, registry
+        from core.permissions import ADMIN_ONLY, ALL, EVERYONE, KEEPERS_AND_OWN_LEADS, OWN, A, B, C, E, L, U, rows
 
-        from . import models
+        from . import demo, filters, models, panels, synthetic
 
         audit.register(models.IGRequirement)
         audit.register(models.IGItem, parent="partnership")
         # A checksum is hex digits, not text: ten of them in a row can pass for an NHS number.
         audit.register(models.IGDocument, parent="item", codes=("sha256",))
+
+        # Everyone who reads the register reads IG status and the IG gaps page; a partnership's own
+        # leads, the coordinator and administrators record its IG items. IG documents are seen like
+        # agreement documents (leads only those of their own partnerships). The requirements matrix
+        # is the administrator's alone.
+        registry.rights(
+            {
+                ("assurance.igitem", "view"): EVERYONE,
+                **rows(["assurance.igitem"], ("add", "change"), KEEPERS_AND_OWN_LEADS),
+                ("assurance.igdocument", "view"): {A: ALL, C: ALL, L: OWN, E: ALL, B: ALL, U: ALL},
+                ("assurance.igdocument", "add"): KEEPERS_AND_OWN_LEADS,
+                **rows(["assurance.igrequirement"], ("view", "change"), ADMIN_ONLY),
+            }
+        )
+        registry.menu_item("IG gaps", "assurance:gaps", models.IGItem, order=40)
+        registry.administration_card(
+            "IG requirements",
+            "assurance:requirements",
+            "Which information governance documents each type of partnership needs at each level of data sharing.",
+            models.IGRequirement,
+            order=50,
+        )
+        registry.panel(
+            "partnerships.partnership",
+            "information_governance",
+            "assurance/includes/partnership_ig.html",
+            panels.partnership_information_governance,
+            order=30,
+        )
+        registry.list_filter("partnerships.partnership", "ig_gaps", filters.REGISTER_FILTER, order=20)
+        registry.demo_step("assurance", demo.demo_step)
+        registry.bench_step("assurance", synthetic.bench_step)
+        registry.urls(self.label, "", "assurance.urls")
+        registry.test_rows(self.label, "assurance.tests.rows")

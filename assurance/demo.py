@@ -47,8 +47,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from assurance.models import SHORT_LABELS, IGItem, IGItemType, RecordedStatus
-from assurance.views import add_ig_document
+from assurance.services import add_ig_document
 from core.audit import audit_context
+from core.demo import Seeded, counted
 from core.documents import check_upload
 from organisations.dspt import DsptStatus, expected_year, local_today
 from partnerships import demo as register
@@ -310,3 +311,9 @@ def demo_pdf(lines):
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
     out += b"trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     return bytes(out)
+
+
+def demo_step():
+    """``seed_demo``'s IG step."""
+    added = seed()
+    return Seeded(added=counted(added.items, "IG item") | counted(added.dspt, "DSPT status", "DSPT statuses"))

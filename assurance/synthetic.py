@@ -181,3 +181,26 @@ class IGGenerator:
         IGItem.objects.bulk_create(items, batch_size=500)
         record_bulk(items)
         return len(items)
+
+
+class IGBench:
+    """``seed_bench``'s IG step: DSPT statuses on new organisations, IG items on new partnerships."""
+
+    def __init__(self, generator):
+        self.generator = generator
+
+    def organisations(self, new):
+        self.generator.give_dspt(new)
+
+    def partnerships(self, created):
+        self.generator.chunk(created)
+
+    def summary(self):
+        return f"{IGItem.objects.count():,} IG items"
+
+
+def bench_step(options, context):
+    """The IG data of ``seed_bench`` (``core.registry.bench_step``), or ``None`` when ``ig=False``."""
+    if not options.get("ig", True):
+        return None
+    return IGBench(IGGenerator(seed=context.seed, today=context.today))

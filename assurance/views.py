@@ -10,26 +10,24 @@ partnerships (a 404 for them, as for agreement documents); the matrix is the adm
 import logging
 from dataclasses import dataclass
 
-from django import forms
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views import View
 
-from accounts.models import User
-from assurance.forms import IGItemForm, RequirementsForm, save_requirements
+from assurance.filters import GapFilter
+from assurance.forms import IGItemForm, RequirementsForm
 from assurance.models import Assurance, IGDocument, IGItem, IGItemType, IGRequirement
-from assurance.selectors import GAP_ITEM_CHOICES, GAP_STATUSES, gap_rows, item_label, local_today, requirement_matrix
+from assurance.selectors import gap_rows, item_label, local_today, requirement_matrix
+from assurance.services import add_ig_document, save_requirements
 from core import documents
 from core import views as generic
 from core.exports import export_response
-from core.forms import FilterForm
 from core.models import AuditEntry
 from core.permissions import get_visible_or_404, permitted, require, scope
 from partnerships.models import ArrangementType, DataSharing, Partnership
@@ -39,17 +37,6 @@ logger = logging.getLogger(__name__)
 
 # ---------------------------------------------------------------------------------------------
 # IG items and their documents
-
-
-def add_ig_document(item, upload, checked, user):
-    """Store ``upload`` as the next version of ``item``'s documents, all or nothing."""
-
-    def lock_and_number(document):
-        locked = IGItem.objects.select_for_update().get(pk=item.pk)
-        document.item = locked
-        document.version = (locked.documents.aggregate(highest=Max("version"))["highest"] or 0) + 1
-
-    return documents.save_with_file(IGDocument(item=item, uploaded_by=user), upload, checked, lock_and_number)
 
 
 def visible_documents(user, item):
@@ -122,52 +109,6 @@ class IGDocumentDownloadView(View):
 # The IG gaps page
 
 
-STATUS_CHOICES = [(s.value, s.label) for s in GAP_STATUSES]
-
-
-class GapFilterForm(FilterForm):
-    item = forms.ChoiceField(label="IG item", choices=[("", "Any item"), *GAP_ITEM_CHOICES], required=False)
-    status = forms.ChoiceField(label="Status", choices=[("", "Any status"), *STATUS_CHOICES], required=False)
-    arrangement_type = forms.ChoiceField(
-        label="Type of arrangement", choices=[("", "Any type"), *ArrangementType.choices], required=False
-    )
-    data_sharing = forms.ChoiceField(
-        label="Level of data sharing",
-        choices=[("", "Any level"), ("not_assessed", "Not assessed"), *DataSharing.choices],
-        required=False,
-    )
-    lead = forms.ModelChoiceField(
-        label="Internal lead",
-        queryset=User.objects.filter(Exists(Partnership.objects.filter(lead=OuterRef("pk")))),
-        empty_label="Any lead",
-        required=False,
-    )
-    q = forms.CharField(label="Partnership", required=False, help_text="Reference or title.")
-
-
-class GapFilter:
-    """The shape the generic list template expects of a filterset (a form, bound or not)."""
-
-    def __init__(self, data):
-        self.form = GapFilterForm(data or None)
-        self.is_bound = self.form.is_bound
-
-    def partnerships(self):
-        queryset = Partnership.objects.all()
-        data = self.form.cleaned_data
-        if data.get("arrangement_type"):
-            queryset = queryset.filter(arrangement_type=data["arrangement_type"])
-        if data.get("data_sharing"):
-            queryset = queryset.filter(
-                data_sharing="" if data["data_sharing"] == "not_assessed" else data["data_sharing"]
-            )
-        if data.get("lead"):
-            queryset = queryset.filter(lead=data["lead"])
-        if text := (data.get("q") or "").strip():
-            queryset = queryset.filter(Q(reference__icontains=text) | Q(title__icontains=text))
-        return queryset
-
-
 @dataclass
 class Gap:
     """One row of the gaps page: a partnership and an item it lacks."""
@@ -238,43 +179,19 @@ class GapListView(generic.ObjectListView):
         generic.Column("lead", "Lead", sort=["lead_name", "reference", "item_order"], value=lambda g: g.lead),
     )
 
-    def get(self, request):
-        require(request.user, "view", IGItem)
+    def results(self, request):
+        """The gaps the filters leave (``None`` while the filters are wrong: the page says why)."""
         filterset = GapFilter(request.GET)
-        rows = None
-        if not filterset.is_bound or filterset.form.is_valid():
-            data = filterset.form.cleaned_data if filterset.is_bound else {}
-            rows = gap_rows(
-                local_today(),
-                partnerships=filterset.partnerships() if filterset.is_bound else None,
-                items=[data["item"]] if data.get("item") else None,
-                statuses=[data["status"]] if data.get("status") else None,
-            )
-        sort, rows = self.sort_rows(rows, request.GET.get("sort"))
-        fmt = request.GET.get("export")
-        if fmt:
-            return self.export(fmt, rows)
-        page = self.paginate(rows, request.GET.get("page"))
-        gaps = [Gap(**row) for row in page.object_list]
-        context = {
-            "view": self,
-            "model": self.model,
-            "verbose_name": "IG gap",
-            "verbose_name_plural": "IG gaps",
-            "filterset": filterset,
-            "page": page,
-            "rows": self.rows(gaps),
-            "columns": self.columns,
-            "sort": sort,
-            "query_without_page": self.query_string(request, exclude=("page",)),
-            "query_without_sort": self.query_string(request, exclude=("page", "sort")),
-            "query_for_export": self.query_string(request, exclude=("page", "export")),
-            "can_add": False,
-            "export_formats": self.export_formats,
-            "can_change_matrix": permitted(request.user, "change", IGRequirement),
-        }
-        template = self.results_template_name if getattr(request, "htmx", False) else self.template_name
-        return render(request, template, context)
+        if filterset.is_bound and not filterset.is_valid():
+            return filterset, None
+        data = filterset.form.cleaned_data if filterset.is_bound else {}
+        rows = gap_rows(
+            local_today(),
+            partnerships=filterset.partnerships(),
+            items=[data["item"]] if data.get("item") else None,
+            statuses=[data["status"]] if data.get("status") else None,
+        )
+        return filterset, rows
 
     def paginate(self, rows, number):
         """The page asked for; its rows and the total read together (``GapRows.read_page``)."""
@@ -285,7 +202,10 @@ class GapListView(generic.ObjectListView):
             rows.read_page(start, start + self.page_size)  # past the end: the paginator finds the last page
         return paginator.get_page(number)
 
-    def sort_rows(self, rows, requested):
+    def rows(self, objects):
+        return super().rows([Gap(**row) for row in objects])
+
+    def sort(self, rows, requested):
         fields = self.sortable()
         key = (requested or "").lstrip("-")
         if key not in fields:
@@ -294,6 +214,14 @@ class GapListView(generic.ObjectListView):
             return requested, None
         descending = requested.startswith("-")
         return requested, rows.order_by(*[("-" if descending else "") + name for name in fields[key]])
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {
+            "verbose_name": "IG gap",
+            "verbose_name_plural": "IG gaps",
+            "can_add": False,
+            "can_change_matrix": permitted(self.request.user, "change", IGRequirement),
+        }
 
     def export(self, fmt, rows):
         if fmt not in self.export_formats:

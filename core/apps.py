@@ -6,9 +6,24 @@ class CoreConfig(AppConfig):
     verbose_name = "Accord core"
 
     def ready(self):
-        from core import audit
+        from core import audit, registry, views_reference
+        from core.permissions import ADMIN_ONLY, ALL, A, U, rows
 
-        from .models import BafRiskTheme, ServiceArea, StrategicObjective, TierThresholds
+        from .models import AuditEntry, BafRiskTheme, ServiceArea, StrategicObjective, TierThresholds
 
         for model in (StrategicObjective, BafRiskTheme, ServiceArea, TierThresholds):
             audit.register(model)
+
+        reference_lists = ("core.strategicobjective", "core.bafrisktheme", "core.servicearea")
+        registry.rights(
+            {
+                ("core.auditentry", "view"): {A: ALL, U: ALL},
+                **rows(reference_lists, ("view", "add", "change", "delete"), ADMIN_ONLY),
+                **rows(["core.tierthresholds"], ("view", "change"), ADMIN_ONLY),
+            }
+        )
+        views_reference.register_administration()
+        registry.menu_item("Audit log", "core:audit_log", AuditEntry, order=80)
+        registry.menu_item("Administration", "core:administration", StrategicObjective, order=90)
+        registry.urls(self.label, "", "core.urls")
+        registry.test_rows(self.label, "core.tests.rows")

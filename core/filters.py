@@ -1,9 +1,26 @@
+import copy
+
 import django_filters
 from django.contrib.contenttypes.models import ContentType
 
-from core import audit
+from core import audit, registry
 from core.forms import FilterForm
 from core.models import AuditEntry
+
+
+class ExtensibleFilterSet(django_filters.FilterSet):
+    """A list's filters, plus those other apps add to it (``core.registry.list_filter``).
+
+    A registered filter names a callable as its ``method`` (a FilterSet's own methods are out of
+    reach of the app that adds it); it is copied for each request, like the declared ones.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for extension in registry.filters_for(self._meta.model):
+            added = copy.deepcopy(extension.filter)
+            added.parent = self
+            self.filters[extension.name] = added
 
 
 class AuditFilterForm(FilterForm):

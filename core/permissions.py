@@ -10,7 +10,7 @@ answer as a button.
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from accounts.models import Role
+from core.roles import Role
 
 ALL = "all"
 OWN = "own"
@@ -25,82 +25,34 @@ A, C, L, E, B, U = (
 )
 EVERYONE = {A: ALL, C: ALL, L: ALL, E: ALL, B: ALL, U: ALL}
 REGISTER_KEEPERS = {A: ALL, C: ALL}
+KEEPERS_AND_OWN_LEADS = {A: ALL, C: ALL, L: OWN}
 ADMIN_ONLY = {A: ALL}
 
-# (model label, action) -> {role: ALL | OWN}. Anything absent is refused.
-RIGHTS = {
-    ("partnerships.partnership", "view"): EVERYONE,
-    ("partnerships.partnership", "add"): REGISTER_KEEPERS,
-    ("partnerships.partnership", "change"): {A: ALL, C: ALL, L: OWN},
-    ("partnerships.partnership", "close"): REGISTER_KEEPERS,
-    ("partnerships.partnership", "delete"): ADMIN_ONLY,
-    ("partnerships.partnership", "import"): REGISTER_KEEPERS,
-    ("partnerships.partnerrole", "view"): EVERYONE,
-    ("partnerships.partnerrole", "add"): {A: ALL, C: ALL, L: OWN},
-    ("partnerships.partnerrole", "change"): {A: ALL, C: ALL, L: OWN},
-    ("partnerships.partnerrole", "delete"): {A: ALL, C: ALL, L: OWN},
-    ("partnerships.headline", "view"): EVERYONE,
-    ("partnerships.headline", "add"): {A: ALL, C: ALL, L: OWN},
-    ("partnerships.headline", "change"): {A: ALL, C: ALL, L: OWN},
-    ("partnerships.headline", "delete"): {A: ALL, C: ALL, L: OWN},
-    ("organisations.organisation", "view"): EVERYONE,
-    ("organisations.organisation", "add"): REGISTER_KEEPERS,
-    ("organisations.organisation", "change"): REGISTER_KEEPERS,
-    ("organisations.organisation", "delete"): ADMIN_ONLY,
-    ("accounts.user", "view"): ADMIN_ONLY,
-    ("accounts.user", "add"): ADMIN_ONLY,
-    ("accounts.user", "change"): ADMIN_ONLY,
-    ("accounts.user", "set_password"): ADMIN_ONLY,
-    ("accounts.user", "unlock"): ADMIN_ONLY,
-    ("core.auditentry", "view"): {A: ALL, U: ALL},
-    ("agreements.agreement", "view"): EVERYONE,
-    ("agreements.agreement", "add"): {A: ALL, C: ALL, L: OWN},
-    ("agreements.agreement", "change"): {A: ALL, C: ALL, L: OWN},
-    # Lifecycle steps (send for comment, approve, sign, bring into force, vary, supersede, end):
-    # who may ask; agreements.lifecycle decides whether the step is allowed at all.
-    ("agreements.agreement", "transition"): {A: ALL, C: ALL, L: OWN},
-    # Agreement documents may be commercially sensitive: leads see those of their own partnerships.
-    ("agreements.agreementdocument", "view"): {A: ALL, C: ALL, L: OWN, E: ALL, B: ALL, U: ALL},
-    ("agreements.agreementdocument", "add"): {A: ALL, C: ALL, L: OWN},
-}
-# Risk profiles: everyone reads them; the register's keepers and a partnership's own leads
-# change its risks, their further actions and its "no significant risk" records. A risk is
-# closed, never deleted (it stays in the history). Only the administrator edits the matrix.
-RIGHTS[("risks.risk", "view")] = EVERYONE
-for _action in ("add", "change", "close"):
-    RIGHTS[("risks.risk", _action)] = {A: ALL, C: ALL, L: OWN}
-RIGHTS[("risks.riskaction", "view")] = EVERYONE
-RIGHTS[("risks.nosignificantrisk", "view")] = EVERYONE
-for _action in ("add", "change", "delete"):
-    RIGHTS[("risks.riskaction", _action)] = {A: ALL, C: ALL, L: OWN}
-for _action in ("add", "delete"):
-    RIGHTS[("risks.nosignificantrisk", _action)] = {A: ALL, C: ALL, L: OWN}
-RIGHTS[("risks.riskmatrix", "view")] = ADMIN_ONLY
-RIGHTS[("risks.riskmatrix", "change")] = ADMIN_ONLY
-# Information governance: everyone who reads the register reads IG status and the IG gaps page;
-# a partnership's own leads, the coordinator and administrators record its IG items. IG documents
-# are seen like agreement documents (leads only those of their own partnerships). The
-# requirements matrix is the administrator's alone.
-RIGHTS[("assurance.igitem", "view")] = EVERYONE
-for _action in ("add", "change"):
-    RIGHTS[("assurance.igitem", _action)] = {A: ALL, C: ALL, L: OWN}
-RIGHTS[("assurance.igdocument", "view")] = {A: ALL, C: ALL, L: OWN, E: ALL, B: ALL, U: ALL}
-RIGHTS[("assurance.igdocument", "add")] = {A: ALL, C: ALL, L: OWN}
-RIGHTS[("assurance.igrequirement", "view")] = ADMIN_ONLY
-RIGHTS[("assurance.igrequirement", "change")] = ADMIN_ONLY
-for _label in ("agreementparty", "consultation", "scopeitem", "milestone", "indicator"):
-    RIGHTS[(f"agreements.{_label}", "view")] = EVERYONE
-    for _action in ("add", "change", "delete"):
-        RIGHTS[(f"agreements.{_label}", _action)] = {A: ALL, C: ALL, L: OWN}
-for _label in ("core.strategicobjective", "core.bafrisktheme", "core.servicearea", "core.tierthresholds"):
-    for _action in ("view", "add", "change", "delete"):
-        RIGHTS[(_label, _action)] = ADMIN_ONLY
-RIGHTS[("core.tierthresholds", "add")] = {}
-RIGHTS[("core.tierthresholds", "delete")] = {}
+# (model label, action) -> {role: ALL | OWN}. Anything absent is refused. Each app adds its own
+# rows from its AppConfig.ready (``core.registry.rights``); ``core`` adds those of its models.
+RIGHTS = {}
+
+
+class ConflictingRight(Exception):
+    """Two registrations give the same (model, action) different rights."""
+
+
+def add_rights(table):
+    """Add an app's rows to ``RIGHTS``; the same row twice is fine, a different one is refused."""
+    for key, extents in table.items():
+        if key in RIGHTS and RIGHTS[key] != extents:
+            raise ConflictingRight(f"{key} is already granted as {RIGHTS[key]}, not {extents}")
+        RIGHTS[key] = dict(extents)
 
 
 def _label(model_or_obj):
-    return model_or_obj._meta.label_lower
+    """ "app_label.modelname" of a model, an object of it, or that label itself."""
+    return model_or_obj if isinstance(model_or_obj, str) else model_or_obj._meta.label_lower
+
+
+def rows(labels, actions, extents):
+    """The same extents for every (label, action): a compact way to write an app's rights."""
+    return {(label, action): extents for label in labels for action in actions}
 
 
 def grant(user, action, model):
@@ -121,11 +73,11 @@ def scope(user, action, queryset):
 
 
 def permitted(user, action, obj_or_model):
-    """May ``user`` do ``action`` to this object (or to the model in general)?"""
+    """May ``user`` do ``action`` to this object (or to the model, or model label, in general)?"""
     extent = grant(user, action, obj_or_model)
     if extent is None:
         return False
-    if extent == ALL or isinstance(obj_or_model, type):
+    if extent == ALL or isinstance(obj_or_model, (type, str)):
         return True
     model = type(obj_or_model)
     return model._default_manager.owned_by(user).filter(pk=obj_or_model.pk).exists()

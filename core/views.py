@@ -14,9 +14,11 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.functional import cached_property
 from django.views import View
 
+from core import registry
 from core.exports import export_response
 from core.models import AuditEntry
 from core.permissions import get_visible_or_404, grant, permitted, require, scope
@@ -47,7 +49,12 @@ class Column:
 
 
 class ObjectListView(View):
-    """A filtered, searched, sorted, paginated and exportable list of what the user may see."""
+    """A filtered, searched, sorted, paginated and exportable list of what the user may see.
+
+    Other apps may add filters and columns to a model's list from their ``AppConfig.ready``
+    (``core.registry.list_filter`` / ``list_column``). A list whose rows are not a model's
+    queryset (the IG gaps) overrides :meth:`results` and :meth:`paginate`, not :meth:`get`.
+    """
 
     model = None
     filterset_class = None
@@ -62,20 +69,47 @@ class ObjectListView(View):
     def get_queryset(self):
         return self.model._default_manager.all()
 
+    @cached_property
+    def extensions(self):
+        """The columns other apps added to this list (``core.registry.list_column``)."""
+        return registry.columns_for(self.model)
+
+    def get_columns(self):
+        return (*self.columns, *(extension.column for extension in self.extensions))
+
     def get(self, request):
         require(request.user, "view", self.model)
-        queryset = scope(request.user, "view", self.get_queryset())
-        filterset = None
-        if self.filterset_class is not None:
-            filterset = self.filterset_class(request.GET or None, queryset, request=request)
-            if filterset.is_bound:
-                queryset = filterset.qs if filterset.is_valid() else queryset.none()
-        sort, queryset = self.sort(queryset, request.GET.get("sort"))
+        filterset, results = self.results(request)
+        sort, results = self.sort(results, request.GET.get("sort"))
         fmt = request.GET.get("export")
         if fmt:
-            return self.export(fmt, queryset)
-        page = Paginator(queryset, self.page_size).get_page(request.GET.get("page"))
-        context = {
+            return self.export(fmt, results)
+        page = self.paginate(results, request.GET.get("page"))
+        context = self.get_context_data(filterset=filterset, page=page, sort=sort)
+        if getattr(request, "htmx", False):
+            return render(request, self.results_template_name, context)
+        context.update(self.get_extra_context())
+        return render(request, self.template_name, context)
+
+    def results(self, request):
+        """(the filterset, the rows it leaves among those the user may see)."""
+        queryset = scope(request.user, "view", self.get_queryset())
+        for extension in self.extensions:
+            if extension.annotate is not None:
+                queryset = extension.annotate(queryset)
+        if self.filterset_class is None:
+            return None, queryset
+        filterset = self.filterset_class(request.GET or None, queryset, request=request)
+        if filterset.is_bound:
+            queryset = filterset.qs if filterset.is_valid() else queryset.none()
+        return filterset, queryset
+
+    def paginate(self, results, number):
+        return Paginator(results, self.page_size).get_page(number)
+
+    def get_context_data(self, filterset, page, sort):
+        request = self.request
+        return {
             "view": self,
             "model": self.model,
             "verbose_name": self.model._meta.verbose_name,
@@ -83,7 +117,7 @@ class ObjectListView(View):
             "filterset": filterset,
             "page": page,
             "rows": self.rows(page.object_list),
-            "columns": self.columns,
+            "columns": self.get_columns(),
             "sort": sort,
             "query_without_page": self.query_string(request, exclude=("page",)),
             "query_without_sort": self.query_string(request, exclude=("page", "sort")),
@@ -92,10 +126,6 @@ class ObjectListView(View):
             "add_url_name": self.add_url_name,
             "export_formats": self.export_formats,
         }
-        template = self.results_template_name if getattr(request, "htmx", False) else self.template_name
-        if template == self.template_name:
-            context.update(self.get_extra_context())
-        return render(request, template, context)
 
     def get_extra_context(self):
         """More for the full page around the results (a panel above the list); not for exports
@@ -103,10 +133,14 @@ class ObjectListView(View):
         return {}
 
     def rows(self, objects):
-        return [(obj, [(col, col.value(obj)) for col in self.columns]) for obj in objects]
+        for extension in self.extensions:
+            if extension.attach is not None:
+                objects = extension.attach(objects, self.request)
+        columns = self.get_columns()
+        return [(obj, [(col, col.value(obj)) for col in columns]) for obj in objects]
 
     def sortable(self):
-        return {c.name: c.sort for c in self.columns if c.sort}
+        return {c.name: c.sort for c in self.get_columns() if c.sort}
 
     def sort(self, queryset, requested):
         """Apply ``?sort=name`` / ``?sort=-name`` for a sortable column; ignore anything else."""
@@ -123,15 +157,18 @@ class ObjectListView(View):
         return requested, queryset.order_by(*ordering, "-pk" if descending else "pk")
 
     def export_headers_and_rows(self, queryset):
-        columns = [c for c in self.columns if c.export]
+        columns = [c for c in self.get_columns() if c.export]
         headers = [c.label for c in columns]
         return headers, ([c.value(obj) for c in columns] for obj in queryset.iterator(chunk_size=2000))
+
+    def export_name(self):
+        return self.model._meta.verbose_name_plural.replace(" ", "-")
 
     def export(self, fmt, queryset):
         if fmt not in self.export_formats:
             raise Http404("Unknown export format.")
         headers, rows = self.export_headers_and_rows(queryset)
-        return export_response(fmt, self.model._meta.verbose_name_plural.replace(" ", "-"), headers, rows)
+        return export_response(fmt, self.export_name(), headers, rows)
 
     @staticmethod
     def query_string(request, exclude=()):
@@ -161,6 +198,8 @@ class ObjectMixin:
 
 
 class ObjectDetailView(ObjectMixin, View):
+    """An object's page, with the panels other apps add to it (``core.registry.panel``)."""
+
     template_name = None
 
     def get(self, request, pk):
@@ -178,7 +217,18 @@ class ObjectDetailView(ObjectMixin, View):
             "verbose_name": self.model._meta.verbose_name,
             "can_change": permitted(self.request.user, "change", self.object),
             "can_delete": permitted(self.request.user, "delete", self.object),
+            "panels": self.panels(),
         }
+
+    def panels(self):
+        """Each registered panel that has something to show this user, rendered."""
+        shown = []
+        for panel in registry.panels_for(self.model):
+            context = panel.context(self.request, self.object)
+            if context is not None:
+                context = {"object": self.object, **context}
+                shown.append(render_to_string(panel.template, context, request=self.request))
+        return shown
 
 
 class ObjectEditView(ObjectMixin, View):

@@ -7,7 +7,7 @@ pages, named after the model (``core:servicearea_list``, ``core:servicearea_edit
 
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import render
@@ -15,10 +15,11 @@ from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.views import View
 
+from core import registry
 from core import views as generic
 from core.forms_reference import TierThresholdsForm, reference_form
 from core.models import BafRiskTheme, ServiceArea, StrategicObjective, TierThresholds
-from core.permissions import require
+from core.permissions import permitted, require
 
 # -- What uses a reference item -------------------------------------------------------------
 
@@ -274,23 +275,47 @@ class TierThresholdsHistoryView(generic.ObjectHistoryView):
 
 
 class AdministrationView(View):
-    """Where an administrator finds users, the reference lists and the tier thresholds."""
+    """Where an administrator finds what each app registered for administration: users, the
+    reference lists, the tier thresholds, the risk matrix, the IG requirements..."""
 
     def get(self, request):
-        user_model = get_user_model()
-        require(request.user, "view", user_model)
-        lists = [
+        cards = [
             {
-                "title": ref.title,
-                "url": reverse(ref.url_name("list")),
-                "intro": ref.intro,
-                "count": ref.model._default_manager.filter(is_active=True).count(),
+                "title": card.title,
+                "url": reverse(card.url_name),
+                "description": card.description,
+                "summary": card.summary() if card.summary else "",
             }
-            for ref in REFERENCE_LISTS
+            for card in registry.administration_cards()
+            if permitted(request.user, card.action, card.model)
         ]
-        context = {
-            "active_users": user_model._default_manager.filter(is_active=True).count(),
-            "lists": lists,
-            "thresholds": TierThresholds.current(),
-        }
-        return render(request, "core/reference/administration.html", context)
+        if not cards:
+            raise PermissionDenied
+        return render(request, "core/reference/administration.html", {"cards": cards})
+
+
+def register_administration():
+    """The administration cards of core's own pages (called from ``CoreConfig.ready``)."""
+    for order, ref in enumerate(REFERENCE_LISTS, start=20):
+        registry.administration_card(
+            ref.title,
+            ref.url_name("list"),
+            ref.intro,
+            ref.model,
+            action="view",
+            summary=lambda model=ref.model: _active_entries(model),
+            order=order,
+        )
+    registry.administration_card(
+        "Tier thresholds",
+        "core:tierthresholds_edit",
+        "The annual values that set every partnership's tier.",
+        TierThresholds,
+        summary=lambda: f"Now: {TierThresholds.current()}.",
+        order=30,
+    )
+
+
+def _active_entries(model):
+    n = model._default_manager.filter(is_active=True).count()
+    return f"{n} active entr{'y' if n == 1 else 'ies'}."

@@ -6,10 +6,45 @@ class PartnershipsConfig(AppConfig):
     verbose_name = "Partnership register"
 
     def ready(self):
-        from core import audit
+        from core import audit, registry
+        from core.permissions import ADMIN_ONLY, EVERYONE, KEEPERS_AND_OWN_LEADS, REGISTER_KEEPERS, rows
+        from core.views import Column
 
+        from . import demo, panels
         from .models import Headline, PartnerRole, Partnership
 
         audit.register(Partnership)
         audit.register(PartnerRole, parent="partnership")
         audit.register(Headline, parent="partnership")
+        registry.rights(
+            {
+                ("partnerships.partnership", "view"): EVERYONE,
+                ("partnerships.partnership", "add"): REGISTER_KEEPERS,
+                ("partnerships.partnership", "change"): KEEPERS_AND_OWN_LEADS,
+                ("partnerships.partnership", "close"): REGISTER_KEEPERS,
+                ("partnerships.partnership", "delete"): ADMIN_ONLY,
+                ("partnerships.partnership", "import"): REGISTER_KEEPERS,
+                **rows(["partnerships.partnerrole", "partnerships.headline"], ["view"], EVERYONE),
+                **rows(
+                    ["partnerships.partnerrole", "partnerships.headline"],
+                    ("add", "change", "delete"),
+                    KEEPERS_AND_OWN_LEADS,
+                ),
+            }
+        )
+        registry.menu_item("Register", "partnerships:list", Partnership, order=10)
+        registry.menu_item("Import", "partnerships:import", Partnership, action="import", order=60)
+        registry.panel(
+            "organisations.organisation",
+            "partnerships",
+            "partnerships/includes/organisation_partnerships.html",
+            panels.organisation_partnerships,
+        )
+        registry.list_column(
+            "organisations.organisation",
+            Column("partnership_count", "Partnerships", sort="partnership_count"),
+            annotate=panels.with_partnership_count,
+        )
+        registry.demo_step("partnerships", demo.demo_step)
+        registry.urls(self.label, "partnerships/", "partnerships.urls")
+        registry.test_rows(self.label, "partnerships.tests.rows")

@@ -24,9 +24,11 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 
-from accounts.models import Role, User
+from accounts.models import User
 from core.audit import audit_context
+from core.demo import Seeded, counted
 from core.models import BafRiskTheme, ServiceArea, StrategicObjective
+from core.roles import Role
 from organisations.models import Organisation, OrganisationKind, normalise_name
 from partnerships.models import (
     ArrangementType,
@@ -790,3 +792,10 @@ def _logins(users):
             password = DEMO_PASSWORD if verified[user.password] else "(changed since seeding)"
         logins.append(Login(user.username, str(user), user.get_role_display(), user.job_title, password))
     return logins
+
+
+def demo_step():
+    """``seed_demo``'s register step: the partnerships added, and every demo login."""
+    before = Partnership.objects.count()
+    logins = seed()
+    return Seeded(added=counted(Partnership.objects.count() - before, "partnership"), logins=tuple(logins))

@@ -1,19 +1,20 @@
-"""The register's filters: every one of them a SQL condition, so a page never loads extra rows."""
+"""The register's filters: every one of them a SQL condition, so a page never loads extra rows.
+
+Apps built on the register add theirs from their ``AppConfig.ready`` (agreements, risk profile,
+IG gaps: ``core.registry.list_filter``).
+"""
 
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
 
 from accounts.models import User
-from agreements.filters import PARTNERSHIP_CONDITIONS
-from agreements.selectors import local_today, partnership_agreement_filters
-from assurance.selectors import has_gaps
+from core.filters import ExtensibleFilterSet
 from core.forms import FilterForm
 from core.models import ServiceArea, StrategicObjective
 from organisations.models import OrganisationKind
 from partnerships.models import ArrangementType, PartnerRole, Partnership, Status
 from partnerships.tiering import TIER_CHOICES
-from risks.selectors import PROFILE_STATUSES, filter_by_profile
 
 
 class RegisterFilterForm(FilterForm):
@@ -25,7 +26,7 @@ class RegisterFilterForm(FilterForm):
         return data
 
 
-class RegisterFilter(django_filters.FilterSet):
+class RegisterFilter(ExtensibleFilterSet):
     q = django_filters.CharFilter(
         label="Search",
         method="search",
@@ -67,26 +68,6 @@ class RegisterFilter(django_filters.FilterSet):
     )
     review_overdue = django_filters.BooleanFilter(
         label="Review overdue", method="filter_review_overdue", widget=forms.CheckboxInput
-    )
-    agreements = django_filters.ChoiceFilter(
-        label="Agreements",
-        choices=PARTNERSHIP_CONDITIONS,
-        method="filter_agreements",
-        empty_label="Any",
-    )
-
-    ig_gaps = django_filters.ChoiceFilter(
-        label="IG gaps",
-        choices=[("any", "Has information governance gaps"), ("none", "No information governance gaps")],
-        method="filter_ig_gaps",
-        empty_label="Any",
-    )
-
-    risk_profile = django_filters.ChoiceFilter(
-        label="Risk profile",
-        choices=PROFILE_STATUSES,
-        method="filter_risk_profile",
-        empty_label="Any",
     )
 
     class Meta:
@@ -133,13 +114,3 @@ class RegisterFilter(django_filters.FilterSet):
 
     def filter_review_overdue(self, queryset, name, value):
         return queryset.review_overdue() if value else queryset
-
-    def filter_agreements(self, queryset, name, value):
-        return queryset.filter(partnership_agreement_filters(local_today())[value])
-
-    def filter_risk_profile(self, queryset, name, value):
-        return filter_by_profile(queryset, value, today=local_today())
-
-    def filter_ig_gaps(self, queryset, name, value):
-        gaps = has_gaps(local_today())
-        return queryset.filter(gaps) if value == "any" else queryset.exclude(gaps)

@@ -25,14 +25,17 @@ import functools
 import itertools
 import math
 import random
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.models import User
+from core import registry
 from core.audit import audit_context, record_bulk
+from core.roles import Role
 from organisations.models import Organisation, OrganisationKind, normalise_name
 from partnerships import demo
 from partnerships.models import (
@@ -296,12 +299,22 @@ class Generator:
         return start, end, review
 
 
-def seed_bench(count, force=False, seed=2019, stdout=None, risks=6, ig=True):
+@dataclass(frozen=True)
+class BenchContext:
+    """What the other apps' bench steps (``core.registry.bench_step``) draw on."""
+
+    seed: int
+    today: datetime.date
+    people: dict  # role -> [User]
+    themes: dict  # name -> BafRiskTheme
+
+
+def seed_bench(count, force=False, seed=2019, stdout=None, **options):
     """Add ``count`` synthetic partnerships (with organisations, users and headlines); see module doc.
 
-    ``risks``: about that many risks per partnership, with their actions and "no significant risk"
-    records (``risks.synthetic``); 0 for none. ``ig``: DSPT statuses on the new organisations and
-    IG items on the partnerships (``assurance.synthetic``)."""
+    Every app's bench step adds its own records to each chunk (risk profiles: ``risks``, about that
+    many risks per partnership, 0 for none; IG: ``ig=False`` for none). Returns
+    ``(partnerships made, what each step made)``."""
     if Partnership.objects.exists() and not force:
         raise RegisterNotEmpty(Partnership.objects.count())
     gen = Generator(seed)
@@ -311,23 +324,21 @@ def seed_bench(count, force=False, seed=2019, stdout=None, risks=6, ig=True):
             objectives, themes, areas = demo.seed_reference_lists()
             demo.seed_home_trust()
             people = _users(max(1, count // 100), max(3, count // 5000))
-        ig_gen = _ig_generator(ig, seed, gen.today)
-        orgs = _organisations(gen, max(10, count // 10), ig_gen)
+        context = BenchContext(seed, gen.today, people, themes)
+        steps = [s for s in (step.start(options, context) for step in registry.bench_steps()) if s is not None]
+        orgs = _organisations(gen, max(10, count // 10), steps)
         say(f"{len(orgs):,} organisations and {len(people['lead']):,} leads ready.\n")
-        risk_gen = _risk_generator(risks, seed, gen.today, people)
         first = _first_free_number()
         made = 0
         while made < count:
             size = min(CHUNK, count - made)
             with transaction.atomic():
                 created = _partnership_chunk(gen, first + made, size, orgs, people, objectives, themes, areas)
-                if risk_gen is not None:
-                    risk_gen.chunk(created, list(themes.values()), people["lead"])
-                if ig_gen is not None:
-                    ig_gen.chunk(created)
+                for step in steps:
+                    step.partnerships(created)
             made += size
             say(f"{made:,} of {count:,} partnerships\n")
-    return made
+    return made, [step.summary() for step in steps]
 
 
 class RegisterNotEmpty(Exception):
@@ -363,9 +374,9 @@ def _users(leads, executives):
     return by_role
 
 
-def _organisations(gen, size, ig_gen=None):
+def _organisations(gen, size, steps=()):
     """The pool partners are drawn from: existing organisations of the same names are reused.
-    New ones get a DSPT status and year from ``ig_gen`` (``assurance.synthetic``), when given."""
+    New ones are given to the bench steps first (the IG step gives them a DSPT status and year)."""
     specs = list(itertools.islice(gen.organisation_specs(), size))
     existing = {
         o.name_key: o for o in Organisation.objects.filter(name_key__in=[normalise_name(n) for n, _, _ in specs])
@@ -378,8 +389,9 @@ def _organisations(gen, size, ig_gen=None):
         code = code if code not in taken_codes else None
         taken_codes.add(code)
         new.append(Organisation(name=name, name_key=normalise_name(name), kind=kind, ods_code=code))
-    if ig_gen is not None:
-        ig_gen.give_dspt(new)
+    for step in steps:
+        if hasattr(step, "organisations"):
+            step.organisations(new)
     with transaction.atomic():
         for start in range(0, len(new), CHUNK):
             batch = new[start : start + CHUNK]
@@ -462,25 +474,6 @@ def _partnership_chunk(gen, first, size, orgs, people, objectives, themes, areas
     ObjectiveLink.objects.bulk_create(objective_rows, batch_size=500)
     ThemeLink.objects.bulk_create(theme_rows, batch_size=500)
     return partnerships
-
-
-def _risk_generator(per_partnership, seed, today, people):
-    """The risk profiles' generator (risks.synthetic), owners drawn from the synthetic people."""
-    if not per_partnership:
-        return None
-    from risks.synthetic import RiskGenerator
-
-    owners = [f"{u.first_name} {u.last_name}" for u in (people["lead"][:300] + people["executive"])]
-    return RiskGenerator(per_partnership, seed=seed, today=today, people=owners)
-
-
-def _ig_generator(wanted, seed, today):
-    """The IG data's generator (assurance.synthetic), or ``None`` when not wanted."""
-    if not wanted:
-        return None
-    from assurance.synthetic import IGGenerator
-
-    return IGGenerator(seed=seed, today=today)
 
 
 def _popularity(size):

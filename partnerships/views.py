@@ -3,22 +3,16 @@
 from django.db.models import Prefetch
 from django.urls import reverse
 
-from agreements.models import Agreement
-from agreements.selectors import needs_attention, with_commencement
-from assurance.models import IGDocument, IGItem
-from assurance.selectors import partnership_ig
 from core import views as generic
-from core.exports import export_response
+from core.attention import more_links, needs_attention
 from core.models import AuditEntry, TierThresholds
 from partnerships import forms
 from partnerships.filters import RegisterFilter
 from partnerships.models import Headline, PartnerRole, Partnership
 from partnerships.spreadsheet import REGISTER_HEADERS, register_rows
-from risks.scoring import Scoring
-from risks.selectors import PROFILE_LABELS, attach_risk_profiles, highest_score_sort_sql, load_profile
 
 RECENT_CHANGES = 10
-ATTENTION_SHOWN = 10  # items on the register's "needs attention" panel; the agreements list has the rest
+ATTENTION_SHOWN = 10  # items on the register's "needs attention" panel; each kind's own list has the rest
 
 
 def _money(obj):
@@ -31,7 +25,6 @@ def _money(obj):
 def register_queryset():
     return (
         Partnership.objects.with_tier()
-        .alias(risk_highest_sort=highest_score_sort_sql())  # for sorting; shown columns: rows()
         .select_related("lead", "service_area")
         .prefetch_related(Prefetch("partner_roles", queryset=PartnerRole.objects.select_related("organisation")))
     )
@@ -69,41 +62,26 @@ class PartnershipListView(generic.ObjectListView):
             sort="next_review_date",
             template="partnerships/includes/review_cell.html",
         ),
-        generic.Column(
-            "risk_profile_status",
-            "Risk profile",
-            value=lambda p: PROFILE_LABELS.get(p.risk_profile_status, ""),
-            template="risks/includes/register_profile_cell.html",
-        ),
-        generic.Column(
-            "risk_highest_score",
-            "Highest current score",
-            sort="risk_highest_sort",
-            template="risks/includes/register_score_cell.html",
-        ),
     )
 
     def get_queryset(self):
         return register_queryset()
 
-    def rows(self, objects):
-        """The page's rows with their risk profile columns: one query for the page (risks.selectors)."""
-        return super().rows(attach_risk_profiles(objects, Scoring.for_request(self.request)))
-
     def get_extra_context(self):
-        """The "needs attention" panel: expiring agreements and overdue milestones (two queries)."""
+        """The "needs attention" panel: what each app's sources list for this user (core.attention)."""
         attention = needs_attention(self.request.user)
-        return {"attention": attention[:ATTENTION_SHOWN], "attention_more": max(0, len(attention) - ATTENTION_SHOWN)}
+        return {
+            "attention": attention[:ATTENTION_SHOWN],
+            "attention_more": max(0, len(attention) - ATTENTION_SHOWN),
+            "attention_links": more_links(),
+        }
 
     def export_headers_and_rows(self, queryset):
         """Exports use the register layout, so a downloaded file imports back unchanged."""
         return REGISTER_HEADERS, register_rows(queryset)
 
-    def export(self, fmt, queryset):
-        if fmt not in self.export_formats:
-            return super().export(fmt, queryset)
-        headers, rows = self.export_headers_and_rows(queryset)
-        return export_response(fmt, "partnership-register", headers, rows)
+    def export_name(self):
+        return "partnership-register"
 
 
 class PartnershipDetailView(generic.ObjectDetailView):
@@ -119,9 +97,6 @@ class PartnershipDetailView(generic.ObjectDetailView):
                 "baf_themes",
                 "delegates",
                 Prefetch("headlines", queryset=Headline.objects.select_related("author")),
-                Prefetch("agreements", queryset=with_commencement(Agreement.objects.order_by("title", "version"))),
-                "ig_items",
-                Prefetch("ig_items__documents", queryset=IGDocument.objects.order_by("-version")),
             )
         )
 
@@ -133,11 +108,6 @@ class PartnershipDetailView(generic.ObjectDetailView):
             thresholds=TierThresholds.current(),
             can_close=generic.permitted(user, "close", self.object) and self.object.status != "closed",
             can_edit_children=generic.permitted(user, "change", self.object),
-            can_add_agreement=generic.permitted_child(user, "add", Agreement, self.object),
-            risk_profile=load_profile(self.object, user, Scoring.for_request(self.request)),
-            ig=partnership_ig(self.object),
-            can_record_ig=generic.permitted_child(user, "change", IGItem, self.object),
-            can_view_ig_documents=generic.permitted_child(user, "view", IGDocument, self.object),
         )
         return context
 

@@ -45,6 +45,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from core.audit import audit_context
+from core.demo import Seeded, counted
 from partnerships import demo as register
 from partnerships.models import Partnership
 from risks.models import ActionStatus, NoSignificantRisk, Risk, RiskAction, RiskDomain, Treatment
@@ -472,3 +473,9 @@ def _seed_no_risk(demo, today):
     record = NoSignificantRisk(partnership=partnership, domain=demo.domain, note=demo.note)
     record_no_significant_risk(record, user=partnership.lead, on=today)
     return 1
+
+
+def demo_step():
+    """``seed_demo``'s risk profiles step."""
+    added = seed()
+    return Seeded(added=counted(added.risks, "risk") | counted(added.assessments, "“no significant risk” record"))

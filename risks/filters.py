@@ -12,7 +12,7 @@ from core.forms import FilterForm
 from core.models import BafRiskTheme
 from risks.models import RiskDomain, RiskStatus
 from risks.scoring import LEVELS, Scoring
-from risks.selectors import local_today
+from risks.selectors import PROFILE_STATUSES, filter_by_profile, local_today
 
 
 def scoring_of(filterset):
@@ -107,3 +107,13 @@ class EscalatedFilter(PartnershipAndDomainFilter):
 
     def filter_no_baf_theme(self, queryset, name, value):
         return queryset.filter(baf_theme__isnull=True) if value else queryset
+
+
+def _register_by_profile(queryset, name, value):
+    return filter_by_profile(queryset, value, today=local_today())
+
+
+# The register's "Risk profile" filter (registered in risks/apps.py).
+REGISTER_FILTER = django_filters.ChoiceFilter(
+    label="Risk profile", choices=PROFILE_STATUSES, method=_register_by_profile, empty_label="Any"
+)

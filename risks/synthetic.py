@@ -14,6 +14,7 @@ the rest of the synthetic register. The positions respect the rules (target not 
 reason whenever current is above inherent), which the database also checks.
 """
 
+import argparse
 import datetime
 import random
 
@@ -221,3 +222,51 @@ class RiskGenerator:
         NoSignificantRisk.objects.bulk_create(records, batch_size=500)
         record_bulk(records)
         return len(risks)
+
+
+def _risks_per_partnership(text):
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError("give a number of risks per partnership of 0 or more")
+    return value
+
+
+BENCH_ARGUMENTS = (
+    (
+        ("--risks",),
+        {
+            "type": _risks_per_partnership,
+            "default": 6,
+            "help": "About this many risks per partnership, with actions and domain assessments "
+            "(default 6; 0 for none).",
+        },
+    ),
+)
+
+
+class RiskBench:
+    """``seed_bench``'s risk profiles step: risks for every chunk of synthetic partnerships."""
+
+    def __init__(self, generator, context):
+        self.generator = generator
+        self.context = context
+
+    def partnerships(self, created):
+        self.generator.chunk(created, list(self.context.themes.values()), self.context.people["lead"])
+
+    def summary(self):
+        return f"{Risk.objects.count():,} risks"
+
+
+def bench_step(options, context):
+    """The risk profiles of ``seed_bench`` (``core.registry.bench_step``), or ``None`` for ``--risks 0``."""
+    per_partnership = options.get("risks", 6)
+    if not per_partnership:
+        return None
+    people = context.people
+    owners = [f"{u.first_name} {u.last_name}" for u in (people["lead"][:300] + people["executive"])]
+    generator = RiskGenerator(per_partnership, seed=context.seed, today=context.today, people=owners)
+    return RiskBench(generator, context)

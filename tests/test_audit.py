@@ -24,7 +24,7 @@ from django.db.models import ProtectedError
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.models import User
 from agreements import lifecycle
 from agreements.models import (
     Agreement,
@@ -37,12 +37,13 @@ from agreements.models import (
 )
 from agreements.selectors import local_today
 from assurance.models import IGItem, IGRequirement
-from assurance.views import add_ig_document
+from assurance.services import add_ig_document
 from core import audit
 from core.audit import audit_context
 from core.documents import check_upload
 from core.models import AppendOnlyError, AuditEntry, BafRiskTheme, ServiceArea, StrategicObjective, TierThresholds
 from core.nhs_number import contains_nhs_number
+from core.roles import Role
 from organisations.models import Organisation
 from partnerships.models import Headline, PartnerRole, Partnership
 from risks.models import NoSignificantRisk, Risk, RiskAction, RiskMatrix

@@ -18,7 +18,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Role
 from agreements import lifecycle
 from agreements.models import (
     ENDED_STATUSES,
@@ -36,6 +35,7 @@ from agreements.models import (
 from agreements.selectors import local_today
 from core.audit import audit_context
 from core.models import AuditEntry, ServiceArea, StrategicObjective
+from core.roles import Role
 from organisations.models import Organisation, OrganisationKind
 from partnerships.models import ArrangementType, Headline, PartnerRole, Partnership, Status
 from tests.spreadsheets import read_rows

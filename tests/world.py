@@ -28,7 +28,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from accounts.models import Role, User
+from accounts.models import User
 from agreements import lifecycle
 from agreements.documents import add_document, check_upload
 from agreements.models import (
@@ -44,6 +44,7 @@ from agreements.models import (
 from agreements.selectors import local_today
 from core.audit import audit_context
 from core.models import BafRiskTheme, ServiceArea, StrategicObjective
+from core.roles import Role
 from organisations.models import Organisation, OrganisationKind
 from partnerships.models import (
     ArrangementType,

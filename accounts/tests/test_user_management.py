@@ -9,9 +9,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from accounts.models import Role, User
+from accounts.models import User
 from conftest import TEST_PASSWORD
 from core.models import AuditEntry
+from core.roles import Role
 
 NEW_PASSWORD = "violet-harbour-lantern-42"
 
@@ -273,8 +274,22 @@ def test_administrator_unlocks_a_locked_account(client_for, users, client):
     response = admin.post(reverse("accounts:unlock", args=[lead.pk]))
     assert response.status_code == 302
     assert "Account locked" not in admin.get(reverse("accounts:detail", args=[lead.pk])).content.decode()
+    # The lock lives outside Accord's tables; lifting it is still in the audit trail, as the admin's.
+    entry = user_entries(lead).get(action="update")
+    assert entry.user_name == str(users[Role.ADMINISTRATOR])
+    assert entry.changed_fields == ["login_lock"]
+    assert entry.before["login_lock"].startswith("Locked until ")
+    assert entry.after == {"login_lock": "Unlocked"}
     admin.logout()
     assert client.post(reverse("login"), {"username": lead.username, "password": TEST_PASSWORD}).status_code == 302
+
+
+def test_unlocking_an_account_that_is_not_locked_writes_nothing(client_for, users):
+    lead = users[Role.LEAD]
+    before = AuditEntry.objects.count()
+    response = client_for(Role.ADMINISTRATOR).post(reverse("accounts:unlock", args=[lead.pk]))
+    assert response.status_code == 302
+    assert AuditEntry.objects.count() == before
 
 
 # -- The list of users ----------------------------------------------------------------------------------

@@ -200,7 +200,7 @@ def test_the_agreements_are_written_as_the_seed():
 
 def test_a_second_run_writes_nothing_and_keeps_edits_made_in_the_app():
     first = seed()
-    assert "15 partnerships and 3 agreements added" in first
+    assert "Demo register ready: 15 partnerships, 3 agreements," in first
     s75 = Agreement.objects.get(kind="section_75")
     Agreement.objects.filter(pk=s75.pk).update(notice_period="Reviewed annually (edited in the app)")
 

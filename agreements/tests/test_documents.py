@@ -18,10 +18,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from accounts.models import Role
 from agreements.documents import ALLOWED_SENTENCE, add_document, check_upload, clean_name
 from agreements.models import Agreement, AgreementDocument, AgreementKind, DocumentKind
 from core.models import AuditEntry
+from core.roles import Role
 from partnerships.models import ArrangementType, Partnership, Status
 
 # ---------------------------------------------------------------------------------------------

@@ -8,7 +8,6 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from accounts.models import Role
 from agreements import lifecycle
 from agreements.models import (
     ALLOWED_STATUS_CHANGES,
@@ -23,6 +22,7 @@ from agreements.models import (
 from agreements.tests import builders as b
 from core.audit import audit_context
 from core.models import AuditEntry
+from core.roles import Role
 from tests.world import make_user
 
 pytestmark = pytest.mark.django_db

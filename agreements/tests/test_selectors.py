@@ -6,12 +6,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from accounts.models import Role
 from agreements import lifecycle
 from agreements.models import Agreement, AgreementStatus, Milestone, MilestoneStatus
 from agreements.selectors import agreement_filters, local_today, needs_attention, partnership_agreement_filters
 from agreements.tests import builders as b
 from core.audit import audit_context
+from core.roles import Role
 from partnerships.models import Partnership
 from tests.world import make_user
 

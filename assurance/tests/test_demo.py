@@ -157,7 +157,7 @@ def test_every_demo_ig_write_is_audited_as_the_seed():
 
 def test_a_second_run_writes_nothing_and_stores_no_file(storage_dir):
     first = seed()
-    assert "12 IG items and 19 DSPT statuses added" in first
+    assert "12 IG items, 19 DSPT statuses," in first
     files = stored_files(storage_dir)
 
     def counts():

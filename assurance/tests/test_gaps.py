@@ -16,11 +16,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts.models import Role
 from agreements.models import AgreementKind, AgreementStatus
 from assurance.models import Assurance, IGItemType, RecordedStatus
 from assurance.selectors import LEVEL_NOT_ASSESSED_LABEL, partnership_ig
 from assurance.tests.builders import DAY, agreement, last_year, organisation, partnership, record, today
+from core.roles import Role
 from partnerships.models import ArrangementType, DataSharing, Partnership, Status
 from partnerships.views import PartnershipDetailView
 from tests.spreadsheets import read_records

@@ -10,12 +10,12 @@ from django.apps import apps as django_apps
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
-from accounts.models import Role
 from assurance.forms import cell_name
 from assurance.models import ITEMS, IGItemType, IGRequirement
 from assurance.selectors import requirement_matrix
 from assurance.tests.builders import partnership
 from core.models import AuditEntry
+from core.roles import Role
 from partnerships.models import ArrangementType, DataSharing, Partnership
 from tests.world import database_state
 

@@ -13,10 +13,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from accounts.models import Role
 from assurance.models import IGDocument, IGItem, IGItemType
 from assurance.tests.builders import DAY, organisation, partnership, record, today
 from core.models import AuditEntry
+from core.roles import Role
 from partnerships.models import ArrangementType
 from tests.world import NHS_NUMBER, PDF, database_state, day
 

@@ -76,7 +76,7 @@ def test_the_selectors_find_every_state_on_a_synthetic_register_of_200():
     levels = set(Partnership.objects.values_list("data_sharing", flat=True))
     assert levels == {"", *DataSharing.values}, "every level of data sharing, and some not assessed"
     assert gap_rows(today, matrix=matrix).count() >= with_gaps
-    assert f"with {IGItem.objects.count():,} IG items" in out
+    assert f", {IGItem.objects.count():,} IG items" in out
 
 
 def test_the_page_rules_and_the_sql_agree_on_the_synthetic_register():

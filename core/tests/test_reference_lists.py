@@ -6,8 +6,8 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
-from accounts.models import Role
 from core.models import AuditEntry, BafRiskTheme, ServiceArea, StrategicObjective, TierThresholds
+from core.roles import Role
 from partnerships.models import ArrangementType, Partnership
 
 LISTS = [

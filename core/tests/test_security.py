@@ -13,8 +13,8 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import Role
 from conftest import TEST_PASSWORD
+from core.roles import Role
 
 BASE_DIR = Path(settings.BASE_DIR)
 

@@ -10,8 +10,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from accounts.models import Role
 from core.audit import audit_context
+from core.roles import Role
 from organisations.dspt import (
     DsptStatus,
     assessment,

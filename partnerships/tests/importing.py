@@ -7,8 +7,8 @@ from decimal import Decimal
 from django.apps import apps
 from openpyxl import Workbook
 
-from accounts.models import Role
 from core.models import BafRiskTheme, ServiceArea, StrategicObjective
+from core.roles import Role
 from organisations.models import Organisation, OrganisationKind
 from partnerships.models import ArrangementType, PartnerRole, Partnership, Status, ValueQualifier
 

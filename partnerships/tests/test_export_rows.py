@@ -12,9 +12,9 @@ from decimal import Decimal
 import pytest
 from django.db.models import Prefetch
 
-from accounts.models import Role
 from core.exports import write_csv
 from core.models import BafRiskTheme
+from core.roles import Role
 from partnerships.models import (
     ArrangementType,
     DataSharing,

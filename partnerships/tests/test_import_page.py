@@ -6,8 +6,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from accounts.models import Role
 from core.models import AuditEntry
+from core.roles import Role
 from partnerships.models import Partnership
 from partnerships.tests.importing import NHS_NUMBER, NHS_NUMBER_FORMS, build_world, database_counts, write_xlsx
 

@@ -8,8 +8,9 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 
-from accounts.models import Role, User
+from accounts.models import User
 from core.models import AuditEntry, BafRiskTheme, StrategicObjective
+from core.roles import Role
 from organisations.models import Organisation
 from partnerships.demo import DEMO_PASSWORD
 from partnerships.models import Headline, Partnership

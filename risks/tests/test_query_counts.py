@@ -12,9 +12,9 @@ import re
 import pytest
 from django.urls import reverse
 
-from accounts.models import Role
 from core.audit import audit_context
 from core.models import BafRiskTheme
+from core.roles import Role
 from risks.models import NoSignificantRisk, Risk, RiskAction
 from risks.selectors import local_today
 from risks.tests.builders import DOMAINS, partnership

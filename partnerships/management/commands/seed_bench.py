@@ -1,17 +1,19 @@
 """``manage.py seed_bench --partnerships N``: a large synthetic register for benchmarks.
 
-See ``partnerships.synthetic`` for the distributions (``risks.synthetic`` for the risk profiles,
-``assurance.synthetic`` for the DSPT statuses and IG items). Every record is audited in bulk (source
-"bench"). It refuses to touch a database that already holds partnerships unless ``--force`` is
-given; with ``--force`` it *adds* N more partnerships (references continuing after the highest
-P- number), reusing the synthetic organisations and users already there. It never deletes.
+See ``partnerships.synthetic`` for the distributions; every app built on the register adds its
+own synthetic records through its bench step (``core.registry.bench_step``: ``risks.synthetic``
+for the risk profiles and its ``--risks`` option, ``assurance.synthetic`` for the DSPT statuses and
+IG items). Every record is audited in bulk (source "bench"). It refuses to touch a database that
+already holds partnerships unless ``--force`` is given; with ``--force`` it *adds* N more
+partnerships (references continuing after the highest P- number), reusing the synthetic
+organisations and users already there. It never deletes.
 """
 
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from assurance.models import IGItem
+from core import registry
 from partnerships.synthetic import ADMIN, BENCH_PASSWORD, COORDINATOR, RegisterNotEmpty, seed_bench
 
 
@@ -26,37 +28,29 @@ class Command(BaseCommand):
             help="Add the partnerships even though the register already holds some (nothing is deleted).",
         )
         parser.add_argument("--seed", type=int, default=2019, help="Random seed (the same seed gives the same data).")
-        parser.add_argument(
-            "--risks",
-            type=int,
-            default=6,
-            help="About this many risks per partnership, with actions and domain assessments (default 6; 0 for none).",
-        )
+        for step in registry.bench_steps():
+            for flags, keywords in step.arguments:
+                parser.add_argument(*flags, **keywords)
 
-    def handle(self, *args, partnerships, force, seed, risks, **options):
+    def handle(self, *args, partnerships, force, seed, **options):
         if partnerships < 1:
             raise CommandError("Give a number of partnerships of 1 or more.")
-        if risks < 0:
-            raise CommandError("Give a number of risks per partnership of 0 or more.")
         started = time.perf_counter()
+        stdout = self.stdout if options["verbosity"] > 1 else None
+        steps = {_dest(flags) for step in registry.bench_steps() for flags, _ in step.arguments}
+        step_options = {name: options[name] for name in steps}
         try:
-            made = seed_bench(
-                partnerships,
-                force=force,
-                seed=seed,
-                stdout=self.stdout if options["verbosity"] > 1 else None,
-                risks=risks,
-            )
+            made, summaries = seed_bench(partnerships, force=force, seed=seed, stdout=stdout, **step_options)
         except RegisterNotEmpty as error:
             raise CommandError(
                 f"This database already holds {error.existing:,} partnerships. seed_bench is for an empty, "
                 "throw-away benchmark database; run it with --force to add synthetic partnerships anyway."
             ) from error
-        seeded = f"{made:,} synthetic partnerships"
-        if risks:
-            from risks.models import Risk
-
-            seeded += f" and {Risk.objects.count():,} risks"
-        seeded += f", with {IGItem.objects.count():,} IG items,"
+        seeded = ", ".join([f"{made:,} synthetic partnerships", *summaries])
         self.stdout.write(self.style.SUCCESS(f"Seeded {seeded} in {time.perf_counter() - started:.1f} s."))
         self.stdout.write(f"Logins: {COORDINATOR} (coordinator) and {ADMIN} (superuser), password {BENCH_PASSWORD}")
+
+
+def _dest(flags):
+    """The option's name as argparse stores it: "--risks" -> "risks"."""
+    return flags[0].lstrip("-").replace("-", "_")

@@ -1,12 +1,12 @@
-"""Whether an account is locked after repeated failed logins, and unlocking it.
+"""Whether an account is locked after repeated failed logins.
 
 The lock-out itself is django-axes' (configured in settings: per username, not per address).
-This reads the same records so that an administrator can see a lock and lift it.
+This reads the same records so that an administrator can see a lock (and lift it:
+``accounts.services.unlock``).
 """
 
 from axes.helpers import get_cool_off
 from axes.models import AccessAttempt
-from axes.utils import reset
 from django.conf import settings
 from django.db.models import Max, Sum
 from django.utils import timezone
@@ -22,8 +22,3 @@ def locked_until(user):
     if (totals["failures"] or 0) < settings.AXES_FAILURE_LIMIT:
         return None
     return totals["last"] + cool_off if cool_off is not None else totals["last"]
-
-
-def unlock(user):
-    """Forget the failed logins against ``user``'s username, so they can log in at once."""
-    return reset(username=user.username)

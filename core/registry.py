@@ -1,0 +1,255 @@
+"""What each app adds to Accord, declared from the app's own ``AppConfig.ready``.
+
+Accord's apps build on each other in one direction: ``core`` ← ``accounts`` ← ``organisations`` ←
+``partnerships`` ← ``agreements``, ``risks`` ← ``assurance`` … An app never imports one that
+builds on it. Where a page of a lower app shows something of a higher one — the menu, a panel on
+the partnership page, a filter or column of the register, an item of the "needs attention" list,
+the demo data — the higher app registers it here when Django starts, and the lower app asks the
+registry. So adding an app edits no file outside it (but ``INSTALLED_APPS``): see the checklist
+in ``docs/architecture.md``.
+
+Registrations are keyed by name: registering the same name again replaces the earlier entry (so
+Django re-running ``ready()`` in a test changes nothing), and two apps cannot claim one right.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.urls import include, path
+
+from core import permissions
+
+
+def _label(model_or_label):
+    return model_or_label if isinstance(model_or_label, str) else model_or_label._meta.label_lower
+
+
+# ---------------------------------------------------------------------------------------------
+# What an app registers
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    """An entry of the header's menu, shown to whoever has ``action`` on ``model``."""
+
+    label: str
+    url_name: str
+    model: str
+    action: str = "view"
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class AdministrationCard:
+    """A card of the administration page, shown to whoever has ``action`` on ``model``.
+
+    ``summary()`` (optional) adds a sentence of current figures ("12 active users.").
+    """
+
+    title: str
+    url_name: str
+    description: str
+    model: str
+    action: str = "change"
+    summary: Callable | None = None
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A section another app adds to a model's page (the partnership page's agreements, say).
+
+    ``context(request, obj)`` gives the template what it shows, in a fixed number of queries;
+    it returns ``None`` when the panel has nothing to say to this user.
+    """
+
+    name: str
+    template: str
+    context: Callable
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class ListFilter:
+    """A filter another app adds to a list page (the register's "IG gaps", say)."""
+
+    name: str
+    filter: object  # a django_filters.Filter whose ``method`` is a callable
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class ListColumn:
+    """A column another app adds to a list page, with what the column needs from the database.
+
+    ``annotate(queryset)`` adds what sorting by the column needs (SQL, never a query per row);
+    ``attach(objects, request)`` loads what the page's rows show, in one query for the page.
+    """
+
+    column: object  # a core.views.Column
+    annotate: Callable | None = None
+    attach: Callable | None = None
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class AttentionSource:
+    """Something that needs a person's attention: ``items(user, today)`` → ``core.attention.Item``s.
+
+    ``more`` is where the whole list of that kind is: ``[(label, url)]``.
+    """
+
+    name: str
+    items: Callable
+    more: tuple = ()
+
+
+@dataclass(frozen=True)
+class DemoStep:
+    """Adds the app's demo data (idempotent): ``seed()`` → ``core.demo.Seeded``."""
+
+    name: str
+    seed: Callable
+
+
+@dataclass(frozen=True)
+class BenchStep:
+    """Adds the app's synthetic data to ``seed_bench``'s register.
+
+    ``start(options, context)`` is called once, before any partnership is made, and returns an
+    object whose ``organisations(orgs)`` (optional) and ``partnerships(created, context)`` are
+    called for every chunk, and whose ``summary()`` says what it made. ``arguments`` are the
+    command-line options the step reads, as ``(flags, argparse keyword arguments)``.
+    """
+
+    name: str
+    start: Callable
+    arguments: tuple = ()
+
+
+@dataclass(frozen=True)
+class Urls:
+    prefix: str
+    module: str
+
+
+@dataclass
+class Registry:
+    menu: dict = field(default_factory=dict)
+    administration: dict = field(default_factory=dict)
+    panels: dict = field(default_factory=dict)  # model label -> {name: Panel}
+    filters: dict = field(default_factory=dict)  # model label -> {name: ListFilter}
+    columns: dict = field(default_factory=dict)  # model label -> {name: ListColumn}
+    attention: dict = field(default_factory=dict)
+    demo: dict = field(default_factory=dict)
+    bench: dict = field(default_factory=dict)
+    urls: dict = field(default_factory=dict)  # app label -> Urls
+    test_rows: dict = field(default_factory=dict)  # app label -> module path
+
+
+registry = Registry()
+
+
+# ---------------------------------------------------------------------------------------------
+# Registering (from an AppConfig.ready)
+
+
+def rights(table):
+    """The app's rows of the rights table: ``{(model label, action): {role: ALL | OWN}}``."""
+    permissions.add_rights(table)
+
+
+def menu_item(label, url_name, model, action="view", order=100):
+    registry.menu[url_name] = MenuItem(label, url_name, _label(model), action, order)
+
+
+def administration_card(title, url_name, description, model, action="change", summary=None, order=100):
+    registry.administration[url_name] = AdministrationCard(
+        title, url_name, description, _label(model), action, summary, order
+    )
+
+
+def panel(model, name, template, context, order=100):
+    registry.panels.setdefault(_label(model), {})[name] = Panel(name, template, context, order)
+
+
+def list_filter(model, name, filter, order=100):
+    registry.filters.setdefault(_label(model), {})[name] = ListFilter(name, filter, order)
+
+
+def list_column(model, column, annotate=None, attach=None, order=100):
+    registry.columns.setdefault(_label(model), {})[column.name] = ListColumn(column, annotate, attach, order)
+
+
+def attention(name, items, more=()):
+    registry.attention[name] = AttentionSource(name, items, tuple(more))
+
+
+def demo_step(name, seed):
+    registry.demo[name] = DemoStep(name, seed)
+
+
+def bench_step(name, start, arguments=()):
+    registry.bench[name] = BenchStep(name, start, tuple(arguments))
+
+
+def urls(app_label, prefix, module):
+    """Serve the app's URLconf ``module`` under ``prefix`` ("agreements/", or "" for its own)."""
+    registry.urls[app_label] = Urls(prefix, module)
+
+
+def test_rows(app_label, module):
+    """The app's rows of the cross-cutting tests (permission matrix, exports, audit coverage).
+
+    A dotted path, imported by the tests only; see ``tests/rows.py`` for what the module holds.
+    """
+    registry.test_rows[app_label] = module
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading (by the pages and commands of lower apps)
+
+
+def _ordered(entries):
+    return sorted(entries, key=lambda entry: entry.order)
+
+
+def menu_items():
+    return _ordered(registry.menu.values())
+
+
+def administration_cards():
+    return _ordered(registry.administration.values())
+
+
+def panels_for(model):
+    return _ordered(registry.panels.get(_label(model), {}).values())
+
+
+def filters_for(model):
+    return _ordered(registry.filters.get(_label(model), {}).values())
+
+
+def columns_for(model):
+    return _ordered(registry.columns.get(_label(model), {}).values())
+
+
+def attention_sources():
+    return list(registry.attention.values())
+
+
+def demo_steps():
+    return list(registry.demo.values())
+
+
+def bench_steps():
+    return list(registry.bench.values())
+
+
+def url_patterns():
+    """Every registered app's URLs, for ``accord.urls``."""
+    return [path(u.prefix, include(u.module)) for u in registry.urls.values()]
+
+
+def test_row_modules():
+    return dict(registry.test_rows)
