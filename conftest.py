@@ -8,6 +8,10 @@ from core.roles import Role
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+# The shared world (``shared_world``, ``world``) that the cross-cutting tests and each app's own
+# permission tests use; a test module with a ``world`` fixture of its own uses that one instead.
+pytest_plugins = ("tests.fixtures",)
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/lib/chromium/chromium")
 TEST_PASSWORD = "correct-horse-battery-staple"
 

@@ -59,7 +59,6 @@ class UserDetailView(generic.ObjectDetailView):
             can_set_password=permitted(user, "set_password", self.object),
             can_unlock=permitted(user, "unlock", self.object),
             locked_until=selectors.locked_until(self.object),
-            leads=self.object.led_partnerships.count(),
         )
         return context
 

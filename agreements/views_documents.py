@@ -35,6 +35,7 @@ class DocumentAddView(View):
     """Upload a document to an agreement: the next version of its documents."""
 
     template_name = "agreements/documents/add.html"
+    form_class = DocumentUploadForm
 
     @cached_property
     def agreement(self):
@@ -47,7 +48,7 @@ class DocumentAddView(View):
 
     def get_form(self, data=None, files=None):
         instance = AgreementDocument(agreement=self.agreement)
-        return DocumentUploadForm(data=data, files=files, instance=instance, user=self.request.user)
+        return self.form_class(data=data, files=files, instance=instance, user=self.request.user)
 
     def get(self, request, pk):
         self.check()

@@ -87,6 +87,12 @@ def registered_models():
     return set(_registry)
 
 
+def parent_field(model):
+    """The name of the foreign key whose history shows ``model``'s changes, or ``None``."""
+    registration = _registry.get(model)
+    return registration.parent if registration else None
+
+
 def is_audited(model):
     return model in _registry
 

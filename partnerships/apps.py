@@ -40,6 +40,9 @@ class PartnershipsConfig(AppConfig):
             "partnerships/includes/organisation_partnerships.html",
             panels.organisation_partnerships,
         )
+        registry.panel(
+            "accounts.user", "partnerships", "partnerships/includes/user_partnerships.html", panels.user_partnerships
+        )
         registry.list_column(
             "organisations.organisation",
             Column("partnership_count", "Partnerships", sort="partnership_count"),

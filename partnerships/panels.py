@@ -17,6 +17,13 @@ def organisation_partnerships(request, organisation):
     return {"roles": list(roles)}
 
 
+def user_partnerships(request, user):
+    """A user's page: the partnerships they lead or are delegated on."""
+    visible = scope(request.user, "view", Partnership.objects.all())
+    own = Partnership.objects.owned_by(user).filter(pk__in=visible.values("pk"))
+    return {"person": user, "partnerships": list(own.select_related("lead").order_by("reference"))}
+
+
 def with_partnership_count(organisations):
     """The organisations list's "Partnerships" column, counted in SQL."""
     return organisations.annotate(partnership_count=Count("partner_roles"))

@@ -13,6 +13,7 @@ imports it or uses its templates or URLs. The rules:
 """
 
 import ast
+import itertools
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -144,7 +145,7 @@ def test_the_graph_is_read_from_the_code(graph):
 
 def test_no_cycle_between_apps(graph):
     cycle = find_cycle(graph)
-    details = [explain(graph, a, b) for a, b in zip(cycle, cycle[1:], strict=False)] if cycle else []
+    details = [explain(graph, a, b) for a, b in itertools.pairwise(cycle)] if cycle else []
     assert cycle is None, f"apps import each other in a circle: {' → '.join(cycle)}\n" + "\n".join(details)
 
 

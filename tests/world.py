@@ -2,20 +2,15 @@
 
 ``build_world()`` creates a user of every role (plus a second lead and a lead's delegate), the
 reference lists, a few organisations and two partnerships, each with a partner and a headline:
-enough to build every URL of the app with real objects and to check who may reach which.
+enough to build every URL of the register with real objects and to check who may reach which.
 Users get no usable password (tests log in with ``force_login``), which keeps the world cheap
 to build for hundreds of tests.
 
-``build_world(agreements=True)`` adds the agreements: on the owning lead's partnership one
-agreement in each state from which a lifecycle step can be taken (so a POST to that step
-succeeds), with a party, a round of comment, a scope item, a milestone, an indicator and a
-document whose file is really in the document store; an agreement (with a document) on the other
-lead's partnership; and a spare partnership with nothing on it, which can still be deleted. The
-caller points ``settings.DOCUMENT_STORAGE_DIR`` at a folder of the test's own first.
-
-With the agreements come the risk profiles and IG records (``build_risks_and_ig``): on each of
-the two partnerships an open risk with a further action and an IG item with a stored document,
-and on the owning lead's partnership "no significant risk" recorded for one domain.
+``build_world(everything=True)`` adds a spare partnership with nothing on it (which can still be
+deleted), then each app's records: the ``build(w)`` of every app's rows module
+(``tests/rows.py``): agreements in every state a lifecycle step starts from, risk profiles, IG
+items with stored documents... Their attributes are documented there. The caller points
+``settings.DOCUMENT_STORAGE_DIR`` at a folder of the test's own first.
 """
 
 import datetime
@@ -29,19 +24,6 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import User
-from agreements import lifecycle
-from agreements.documents import add_document, check_upload
-from agreements.models import (
-    Agreement,
-    AgreementDocument,
-    AgreementKind,
-    AgreementParty,
-    Consultation,
-    Indicator,
-    Milestone,
-    ScopeItem,
-)
-from agreements.selectors import local_today
 from core.audit import audit_context
 from core.models import BafRiskTheme, ServiceArea, StrategicObjective
 from core.roles import Role
@@ -56,6 +38,7 @@ from partnerships.models import (
     TrustRole,
     ValueQualifier,
 )
+from tests.rows import builders
 
 # Accord's own apps: every installed app whose code is in this project, not in an installed
 # package (Django's, third parties'), so a new app's models are enumerated here unasked.
@@ -114,40 +97,14 @@ class World:
     other_partnership: Partnership = None
     other_partner_role: PartnerRole = None
     other_headline: Headline = None
-    # With agreements=True (see build_agreements): on ``partnership`` unless said otherwise.
-    draft_agreement: Agreement = None  # with party, scope_item, milestone (overdue), indicator, document
-    party: AgreementParty = None
-    scope_item: ScopeItem = None
-    milestone: Milestone = None
-    indicator: Indicator = None
-    document: AgreementDocument = None
-    commented_agreement: Agreement = None  # out for comment, one party, one round of comment
-    consultation: Consultation = None
-    approved_agreement: Agreement = None  # approved, its one party (unsigned_party) not yet signed
-    unsigned_party: AgreementParty = None
-    signed_agreement: Agreement = None  # approved, every party signed
-    agreement_in_force: Agreement = None  # in force, its term ending in over a year
-    lapsed_agreement: Agreement = None  # in force, its term ended ten days ago
-    other_agreement: Agreement = None  # on other_partnership, with other_document
-    other_document: AgreementDocument = None
-    spare_partnership: Partnership = None  # nothing on it: can be deleted
-    # With agreements=True, risk profiles and IG (see build_risks_and_ig): on ``partnership``
-    # unless said otherwise.
-    risk: object = None  # open, patient safety, 3×3, with risk_action
-    risk_action: object = None
-    no_significant_risk: object = None  # for "systems"
-    other_risk: object = None  # on other_partnership, finances, 4×4 (escalated), with other_risk_action
-    other_risk_action: object = None
-    ig_item: object = None  # the ISA, in place, with ig_document
-    ig_document: object = None
-    other_ig_item: object = None  # on other_partnership, with other_ig_document
-    other_ig_document: object = None
+    spare_partnership: Partnership = None  # with everything=True: nothing on it, so it can be deleted
+    # Each app's rows module adds its records' attributes (tests/rows.py: ``build``).
 
     def user(self, key):
         return self.users[key]
 
 
-def build_world(agreements=False):
+def build_world(everything=False):
     """Everything a page might need, created as the administrator (so it is audited like real data)."""
     w = World()
     for key, (role, first, last) in ROLE_USERS.items():
@@ -217,10 +174,29 @@ def build_world(agreements=False):
         w.other_headline = Headline.objects.create(
             partnership=w.other_partnership, date=datetime.date(2024, 2, 1), text="Waiting times down."
         )
-        if agreements:
-            build_agreements(w)
-            build_risks_and_ig(w)
+        if everything:
+            build_everything(w)
     return w
+
+
+def build_everything(w):
+    """A spare partnership with nothing on it, then every app's records (``tests/rows.py``)."""
+    _check_document_store()
+    w.spare_partnership = Partnership.objects.create(
+        reference="P-0009",
+        title="Oxfordshire Carers Hub",
+        arrangement_type=ArrangementType.INFORMAL,
+        status=Status.DEVELOPING,
+    )
+    for build in builders():
+        build(w)
+
+
+def _check_document_store():
+    default_store = Path(settings.BASE_DIR) / "var"
+    assert not Path(settings.DOCUMENT_STORAGE_DIR).resolve().is_relative_to(default_store.resolve()), (
+        "point settings.DOCUMENT_STORAGE_DIR at a folder of the test's own before building the world"
+    )
 
 
 # A small, valid PDF (one blank page): what the document store accepts as a PDF.
@@ -236,152 +212,6 @@ PDF = (
 def pdf_upload(name="Memorandum of understanding.pdf", marker=""):
     """A PDF as a browser uploads it; ``marker`` makes its content (and so its checksum) distinct."""
     return SimpleUploadedFile(name, PDF + marker.encode(), content_type="application/pdf")
-
-
-def upload_document(agreement, title, user, name="Memorandum of understanding.pdf", kind="draft"):
-    """A document stored the way the upload page stores it: checked by content, then written."""
-    file = pdf_upload(name, marker=f"% {agreement.pk} {title}\n")
-    return add_document(agreement, file, check_upload(file), title=title, kind=kind, user=user)
-
-
-def build_agreements(w):
-    """Agreements in every state a lifecycle step starts from (see the module's docstring)."""
-    default_store = Path(settings.BASE_DIR) / "var"
-    assert not Path(settings.DOCUMENT_STORAGE_DIR).resolve().is_relative_to(default_store.resolve()), (
-        "point settings.DOCUMENT_STORAGE_DIR at a folder of the test's own before building agreements"
-    )
-    today = local_today()
-    days = datetime.timedelta(days=1)
-    admin = w.user("administrator")
-
-    def agreement(title, kind, partnership=None, parties=(), **fields):
-        a = Agreement(partnership=partnership or w.partnership, kind=kind, title=title, **fields)
-        a.full_clean()
-        a.save()
-        made = [a.parties.create(organisation=org, address=f"Head office of {org}") for org in parties]
-        return a, made
-
-    def sign(a, on):
-        for party in a.parties.select_related("organisation", "agreement"):
-            lifecycle.record_signature(party, f"Chief Executive of {party.organisation}", "Chief Executive", on)
-
-    w.draft_agreement, (w.party,) = agreement(
-        "Forensic network memorandum of understanding",
-        AgreementKind.MOU,
-        parties=[w.partner_org],
-        purpose="Secure care close to home for the people of the Thames Valley.",
-        term_end_date=today + 700 * days,
-    )
-    w.scope_item = w.draft_agreement.scope_items.create(title="Urgent and emergency care", lead="Dr Ben Riley")
-    w.milestone = w.draft_agreement.milestones.create(
-        title="Shared work programme agreed", due_date=today - 5 * days, owner="Anne Clarke", status="on_track"
-    )
-    w.indicator = w.draft_agreement.indicators.create(
-        measure="Out-of-area placements", frequency="Quarterly", target="Fewer than five"
-    )
-    w.document = upload_document(w.draft_agreement, "Memorandum of understanding – draft for Board", admin)
-
-    w.commented_agreement, _ = agreement(
-        "Forensic network information sharing agreement", AgreementKind.INFORMATION_SHARING, parties=[w.partner_org]
-    )
-    lifecycle.send_for_comment(w.commented_agreement)
-    w.consultation = w.commented_agreement.consultations.create(
-        body="Oxford University Hospitals Board of Directors", date=today - 20 * days, feedback="Agreed in principle."
-    )
-
-    w.approved_agreement, (w.unsigned_party,) = agreement(
-        "Secure care section 75 agreement", AgreementKind.SECTION_75, parties=[w.partner_org]
-    )
-    lifecycle.send_for_comment(w.approved_agreement)
-    lifecycle.approve(w.approved_agreement)
-
-    w.signed_agreement, _ = agreement(
-        "Forensic network data processing agreement", AgreementKind.DATA_PROCESSING, parties=[w.partner_org]
-    )
-    lifecycle.send_for_comment(w.signed_agreement)
-    lifecycle.approve(w.signed_agreement)
-    sign(w.signed_agreement, today - 3 * days)
-
-    in_force = []
-    for title, kind, term_end in (
-        ("Forensic network partnership agreement", AgreementKind.PARTNERSHIP_AGREEMENT, today + 400 * days),
-        ("Forensic network terms of reference", AgreementKind.TERMS_OF_REFERENCE, today - 10 * days),
-    ):
-        a, _ = agreement(title, kind, parties=[w.partner_org, w.home_trust], term_end_date=term_end)
-        lifecycle.send_for_comment(a)
-        lifecycle.approve(a)
-        sign(a, today - 60 * days)
-        in_force.append(lifecycle.bring_into_force(a))
-    w.agreement_in_force, w.lapsed_agreement = in_force
-
-    w.other_agreement, _ = agreement(
-        "Talking Space Plus subcontract", AgreementKind.CONTRACT, partnership=w.other_partnership, parties=[w.other_org]
-    )
-    w.other_document = upload_document(
-        w.other_agreement, "Subcontract – commercial terms", admin, name="Subcontract.pdf", kind="final"
-    )
-    w.spare_partnership = Partnership.objects.create(
-        reference="P-0009",
-        title="Oxfordshire Carers Hub",
-        arrangement_type=ArrangementType.INFORMAL,
-        status=Status.DEVELOPING,
-    )
-
-
-def build_risks_and_ig(w):
-    """A risk with an action and an IG item with a document on each partnership (module docstring)."""
-    from assurance.models import IGItem, IGItemType, RecordedStatus
-    from assurance.views import add_ig_document
-    from core.documents import check_upload
-    from risks.models import NoSignificantRisk, Risk, RiskAction, RiskDomain
-
-    today = local_today()
-
-    def risk(partnership, domain, title, owner, current=(3, 3), theme=None):
-        r = Risk(
-            partnership=partnership,
-            domain=domain,
-            title=title,
-            description="Because staff are stretched, there is a risk that referrals wait, which harms patients.",
-            owner=owner,
-            inherent_likelihood=4,
-            inherent_consequence=3,
-            current_likelihood=current[0],
-            current_consequence=current[1],
-            current_above_inherent_reason="Two partners withdrew." if current[0] * current[1] > 12 else "",
-            target_likelihood=2,
-            target_consequence=2,
-            treatment="treat",
-            review_date=today + datetime.timedelta(days=90),
-            baf_theme=theme,
-        )
-        r.full_clean()
-        r.save()
-        action = RiskAction.objects.create(
-            risk=r, description="Agree the escalation protocol", owner=owner, due_date=today + datetime.timedelta(30)
-        )
-        return r, action
-
-    def ig_item(partnership, label):
-        item = IGItem.objects.create(
-            partnership=partnership,
-            item=IGItemType.ISA,
-            status=RecordedStatus.IN_PLACE,
-            approved_on=today - datetime.timedelta(days=30),
-            review_on=today + datetime.timedelta(days=335),
-        )
-        file = pdf_upload(f"{label}.pdf", marker=f"% {partnership.reference} {label}\n")
-        return item, add_ig_document(item, file, check_upload(file), w.user("administrator"))
-
-    w.risk, w.risk_action = risk(w.partnership, RiskDomain.PATIENT_SAFETY, "Referrals wait too long", "Anne Clarke")
-    w.other_risk, w.other_risk_action = risk(
-        w.other_partnership, RiskDomain.FINANCES, "Contract overspend", "Olu Other", current=(4, 4), theme=w.baf_theme
-    )
-    w.no_significant_risk = NoSignificantRisk.objects.create(
-        partnership=w.partnership, domain=RiskDomain.SYSTEMS, assessed_by=w.user("owner"), assessed_on=today
-    )
-    w.ig_item, w.ig_document = ig_item(w.partnership, "Forensic network ISA")
-    w.other_ig_item, w.other_ig_document = ig_item(w.other_partnership, "Talking Space Plus ISA")
 
 
 def accord_models(include_auto_created=True):

@@ -521,7 +521,7 @@ def test_bad_input_and_refused_steps_answer_400_and_write_nothing(client, world,
 def test_every_form_page_of_the_agreements_has_a_bad_input_case():
     from agreements.views import TransitionView
     from core.views import ObjectEditView
-    from tests.test_permission_matrix import url_patterns, view_class
+    from tests.urls import url_patterns, view_class
 
     forms = {
         name

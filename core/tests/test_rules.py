@@ -34,7 +34,7 @@ from tests.world import (
 @pytest.fixture
 def world(db, settings, tmp_path):
     settings.DOCUMENT_STORAGE_DIR = tmp_path / "documents"
-    return build_world(agreements=True)
+    return build_world(everything=True)
 
 
 @pytest.fixture

@@ -18,8 +18,8 @@ from core.roles import Role
 from risks.models import NoSignificantRisk, Risk, RiskAction
 from risks.selectors import local_today
 from risks.tests.builders import DOMAINS, partnership
+from tests.counting import measure, table_rows, total_shown
 from tests.spreadsheets import read_rows
-from tests.test_query_counts import measure, table_rows, total_shown
 from tests.world import make_user
 
 CELLS = list(itertools.product(range(1, 6), repeat=2))

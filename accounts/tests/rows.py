@@ -1,0 +1,154 @@
+"""The user accounts' rows of Accord's cross-cutting tests (``tests/rows.py`` says what each table is)."""
+
+from accounts.models import User
+from core.roles import Role
+from partnerships.models import Partnership
+from tests.rows import (
+    ADMIN,
+    NOT_ALLOWED,
+    OK,
+    REDIRECT,
+    SAVED,
+    Change,
+    Export,
+    Form,
+    Growth,
+    Page,
+    edits,
+    everyone,
+    only,
+)
+from tests.world import make_user
+
+NEW_PASSWORD = "violet-harbour-lantern-42"
+
+PAGES = {
+    "accounts:list": Page(get=only(OK, ADMIN), post=everyone(NOT_ALLOWED)),
+    "accounts:add": Page(
+        get=only(OK, ADMIN),
+        post=only(SAVED, ADMIN),
+        data=lambda w: {
+            "username": "new.person",
+            "first_name": "Nia",
+            "last_name": "Person",
+            "email": "nia.person@nhs.net",
+            "role": "lead",
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+        },
+        effect=lambda w: User.objects.get(username="new.person").check_password(NEW_PASSWORD),
+    ),
+    "accounts:detail": Page(args=lambda w: [w.user("executive").pk], get=only(OK, ADMIN), post=everyone(NOT_ALLOWED)),
+    "accounts:edit": Page(
+        args=lambda w: [w.user("executive").pk],
+        get=only(OK, ADMIN),
+        post=only(SAVED, ADMIN),
+        data=lambda w: {
+            "first_name": "Martyn",
+            "last_name": "Ward",
+            "job_title": "Chief Executive",
+            "role": "executive",
+            "is_active": "on",
+        },
+        effect=lambda w: User.objects.get(pk=w.user("executive").pk).job_title == "Chief Executive",
+    ),
+    "accounts:password": Page(
+        args=lambda w: [w.user("executive").pk],
+        get=only(OK, ADMIN),
+        post=only(SAVED, ADMIN),
+        data=lambda w: {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+        effect=lambda w: User.objects.get(pk=w.user("executive").pk).check_password(NEW_PASSWORD),
+    ),
+    # Unlocking clears the login-failure counter (kept outside Accord's tables): nothing to save.
+    "accounts:unlock": Page(args=lambda w: [w.user("executive").pk], get=only(OK, ADMIN), post=only(REDIRECT, ADMIN)),
+    "accounts:history": Page(args=lambda w: [w.user("executive").pk], get=only(OK, ADMIN), post=everyone(NOT_ALLOWED)),
+}
+
+EXPORTS = {
+    "accounts:list": Export(
+        key="Username",
+        rows=lambda w, role: sorted(w.users),
+        filter={"role": "lead"},
+        filtered_rows=lambda w, role: ["delegate", "other_lead", "owner"],
+    ),
+}
+
+AUDIT = {
+    "accounts.User": Change(
+        lambda w: make_user("xsmith", role=Role.EXECUTIVE, first_name="Xavier", last_name="Smith", job_title="CFO"),
+        "role",
+        "Executive",
+        Role.BOARD_MEMBER,
+        "Board member",
+    ),
+}
+
+FORMS = {
+    "user: nothing filled in": Form(
+        "accounts:add",
+        lambda w: [],
+        lambda w: {},
+        {
+            "username": "Enter a username.",
+            "first_name": "Enter their first name.",
+            "last_name": "Enter their last name.",
+            "role": "Choose their role.",
+            "password1": "Enter a password.",
+            "password2": "Enter the password again to confirm it.",
+        },
+        role="administrator",
+    ),
+    "user: a username already taken, passwords that differ": Form(
+        "accounts:add",
+        lambda w: [],
+        lambda w: {
+            "username": "OWNER",
+            "first_name": "Olive",
+            "last_name": "Owen",
+            "role": "lead",
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD + "!",
+        },
+        {"username": "is already taken", "password2": "The two passwords are different."},
+        role="administrator",
+    ),
+    "user edit: an e-mail address in the wrong format": Form(
+        "accounts:edit",
+        lambda w: [w.user("executive").pk],
+        lambda w: {"first_name": "Martyn", "last_name": "Ward", "email": "martyn at nhs", "role": "executive"},
+        {"email": "Enter an e-mail address in the right format, like name@nhs.net."},
+        role="administrator",
+    ),
+    "new password: too short": Form(
+        "accounts:password",
+        lambda w: [w.user("executive").pk],
+        lambda w: {"password1": "anne12", "password2": "anne12"},
+        {"password1": "This password is too short"},
+        role="administrator",
+    ),
+}
+
+
+def more_users(w, n):
+    start = User.objects.count()
+    for i in range(start, start + n):
+        make_user(f"person{i}", role=Role.LEAD, first_name="Person", last_name=str(i))
+
+
+def more_partnerships_led(w, n):
+    start = Partnership.objects.count() + 100
+    for i in range(start, start + n):
+        Partnership.objects.create(
+            reference=f"P-{i:04d}", title=f"Partnership {i}", arrangement_type="alliance", lead=w.user("owner")
+        )
+
+
+QUERIES = {
+    "accounts:list": Growth(more_users, role="administrator"),
+    "accounts:detail": Growth(more_partnerships_led, args=lambda w: [w.user("owner").pk], role="administrator"),
+    "accounts:history": Growth(
+        edits(lambda w: w.user("executive"), "job_title", lambda i: f"Director {i}"),
+        args=lambda w: [w.user("executive").pk],
+        role="administrator",
+    ),
+}

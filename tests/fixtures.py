@@ -1,0 +1,51 @@
+"""The shared world as pytest fixtures (a plugin of the root ``conftest.py``): ``shared_world``, ``world``.
+
+``shared_world`` is built once per module (everything: every app's records), inside a transaction
+of its own that is rolled back after the module; each test runs in a savepoint within it
+(pytest-django's ``db``), rolled back when the test ends, so every test starts from the same world.
+Its documents are kept in a folder of the module's own.
+"""
+
+import pytest
+from django.db import transaction
+from django.test import override_settings
+
+from core.roles import Role
+from tests.counting import Register
+from tests.world import build_world, make_user
+
+
+@pytest.fixture(scope="module")
+def shared_world(django_db_setup, django_db_blocker, tmp_path_factory):
+    documents = tmp_path_factory.mktemp("documents")
+    with django_db_blocker.unblock(), override_settings(DOCUMENT_STORAGE_DIR=documents), transaction.atomic():
+        w = build_world(everything=True)
+        w.documents_dir = documents
+        yield w
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def world(db, shared_world, settings):
+    settings.DOCUMENT_STORAGE_DIR = shared_world.documents_dir
+    return shared_world
+
+
+def sign_in(client, world, role):
+    if role != "anonymous":
+        client.force_login(world.user(role))
+    return client
+
+
+# The query-count tests' growing register (``tests/counting.py``) and a coordinator's client.
+
+
+@pytest.fixture
+def register(db):
+    return Register()
+
+
+@pytest.fixture
+def coordinator(client, db):
+    client.force_login(make_user("coord", role=Role.COORDINATOR, first_name="Ben", last_name="Cahill"))
+    return client
