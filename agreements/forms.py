@@ -5,7 +5,6 @@ Status is never a form field: it changes only through ``agreements.lifecycle``.
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from agreements.models import (
     ENDED_STATUSES,
@@ -18,6 +17,7 @@ from agreements.models import (
     Milestone,
     ScopeItem,
 )
+from core.dates import local_today
 from core.forms import AccordForm, AccordModelForm
 from core.permissions import scope
 from core.validators import reject_nhs_number
@@ -234,7 +234,7 @@ class SignatureForm(ConfirmForm):
 
     def clean_signed_on(self):
         signed_on = self.cleaned_data["signed_on"]
-        if signed_on > timezone.localdate():
+        if signed_on > local_today():
             raise ValidationError("The date of signature cannot be in the future.")
         return signed_on
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agreements.documents import document_storage
+from core.dates import day
 from core.validators import reject_nhs_number
 from organisations.models import Organisation
 from partnerships.models import Partnership, PartnershipChildQuerySet
@@ -247,7 +248,7 @@ class Consultation(ShownOnTheAgreementPage, models.Model):
         ordering = ["date", "id"]
 
     def __str__(self):
-        return f"{self.body}, {self.date:%d %B %Y}"
+        return f"{self.body}, {day(self.date)}"
 
 
 def document_path(instance, filename):
@@ -338,7 +339,7 @@ class Milestone(ShownOnTheAgreementPage, models.Model):
         indexes = [models.Index(fields=["status", "due_date"])]
 
     def __str__(self):
-        return f"{self.title} (due {self.due_date:%d %B %Y})"
+        return f"{self.title} (due {day(self.due_date)})"
 
     def is_overdue(self, today):
         return self.status != MilestoneStatus.COMPLETE and self.due_date < today

@@ -28,8 +28,9 @@ from agreements.models import (
     signing_problem,
 )
 from agreements.models import AgreementStatus as S
-from agreements.selectors import local_today, with_commencement
+from agreements.selectors import with_commencement
 from core import views as generic
+from core.dates import local_today
 from core.exports import export_response
 from core.models import AuditEntry
 from core.permissions import ALL, OWN, grant, require

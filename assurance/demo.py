@@ -49,8 +49,9 @@ from django.db import transaction
 from assurance.models import SHORT_LABELS, IGItem, IGItemType, RecordedStatus
 from assurance.views import add_ig_document
 from core.audit import audit_context
+from core.dates import local_today
 from core.documents import check_upload
-from organisations.dspt import DsptStatus, expected_year, local_today
+from organisations.dspt import DsptStatus, expected_year
 from partnerships import demo as register
 from partnerships.models import Partnership
 

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agreements.models import AgreementKind
+from core.dates import local_today
 from core.documents import document_storage
 from core.validators import reject_nhs_number
 from partnerships.models import ArrangementType, DataSharing, Partnership, PartnershipChildQuerySet
@@ -142,7 +143,7 @@ class IGItem(models.Model):
                 errors["review_on"] = (
                     "Enter the review date: an item in place needs one, so Accord can tell when it expires."
                 )
-        if self.approved_on and self.approved_on > timezone.localdate():
+        if self.approved_on and self.approved_on > local_today():
             errors.setdefault("approved_on", "The approval date cannot be in the future.")
         if self.approved_on and self.review_on and self.review_on < self.approved_on:
             errors.setdefault("review_on", "The review date must be the same as or after the approval date.")

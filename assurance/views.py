@@ -25,9 +25,10 @@ from django.views import View
 from accounts.models import User
 from assurance.forms import IGItemForm, RequirementsForm, save_requirements
 from assurance.models import Assurance, IGDocument, IGItem, IGItemType, IGRequirement
-from assurance.selectors import GAP_ITEM_CHOICES, GAP_STATUSES, gap_rows, item_label, local_today, requirement_matrix
+from assurance.selectors import GAP_ITEM_CHOICES, GAP_STATUSES, gap_rows, item_label, requirement_matrix
 from core import documents
 from core import views as generic
+from core.dates import local_today
 from core.exports import export_response
 from core.forms import FilterForm
 from core.models import AuditEntry

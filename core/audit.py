@@ -260,10 +260,3 @@ def record_bulk(instances, action="create", extra=None):
             after.update(extra(obj))
         entries.append(_entry(obj, action, None, after, sorted(k for k, v in after.items() if v not in (None, "", []))))
     AuditEntry.objects.bulk_create(entries, batch_size=1000)
-
-
-def record_change(instance, before, after):
-    """Audit an update made without ``save()`` (e.g. a bulk update); no-op when nothing changed."""
-    changed = [k for k in after if before.get(k) != after.get(k)]
-    if changed:
-        _entry(instance, "update", {k: before.get(k) for k in changed}, {k: after[k] for k in changed}, changed).save()

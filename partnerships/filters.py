@@ -6,8 +6,9 @@ from django.db.models import Exists, OuterRef, Q
 
 from accounts.models import User
 from agreements.filters import PARTNERSHIP_CONDITIONS
-from agreements.selectors import local_today, partnership_agreement_filters
+from agreements.selectors import partnership_agreement_filters
 from assurance.selectors import has_gaps
+from core.dates import local_today
 from core.forms import FilterForm
 from core.models import ServiceArea, StrategicObjective
 from organisations.models import OrganisationKind

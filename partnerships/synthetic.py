@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from core.audit import audit_context, record_bulk
+from core.dates import local_today
 from organisations.models import Organisation, OrganisationKind, normalise_name
 from partnerships import demo
 from partnerships.models import (
@@ -194,7 +195,7 @@ class Generator:
 
     def __init__(self, seed=2019, today=None):
         self.rng = random.Random(seed)
-        self.today = today or timezone.localdate()
+        self.today = today or local_today()
 
     # -- names ---------------------------------------------------------------------------
 

@@ -8,11 +8,11 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
+from core.dates import local_today
 from core.forms import FilterForm
 from core.models import BafRiskTheme
 from risks.models import RiskDomain, RiskStatus
 from risks.scoring import LEVELS, Scoring
-from risks.selectors import local_today
 
 
 def scoring_of(filterset):

@@ -35,11 +35,11 @@ from agreements.models import (
     Milestone,
     ScopeItem,
 )
-from agreements.selectors import local_today
 from assurance.models import IGItem, IGRequirement
 from assurance.views import add_ig_document
 from core import audit
 from core.audit import audit_context
+from core.dates import local_today
 from core.documents import check_upload
 from core.models import AppendOnlyError, AuditEntry, BafRiskTheme, ServiceArea, StrategicObjective, TierThresholds
 from core.nhs_number import contains_nhs_number
@@ -877,8 +877,8 @@ def shown_count(response):
         ),
         ({"date_to": "31/12/2023"}, lambda: AuditEntry.objects.filter(object_label="Abingdon Hub")),
         (
-            {"date_from": lambda: timezone.localdate().strftime("%d/%m/%Y")},
-            lambda: AuditEntry.objects.filter(timestamp__date=timezone.localdate()),
+            {"date_from": lambda: local_today().strftime("%d/%m/%Y")},
+            lambda: AuditEntry.objects.filter(timestamp__date=local_today()),
         ),
         ({"q": "P-0002"}, lambda: AuditEntry.objects.filter(object_label__startswith="P-0002 ")),
         (

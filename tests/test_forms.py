@@ -17,9 +17,9 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from agreements.selectors import local_today
 from agreements.views import TransitionView
 from agreements.views_documents import DocumentAddView
+from core.dates import local_today
 from core.views import ObjectEditView
 from partnerships.models import PartnerRole
 from risks.models import RiskMatrix

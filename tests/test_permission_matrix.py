@@ -51,11 +51,11 @@ from agreements.models import (
     Milestone,
     ScopeItem,
 )
-from agreements.selectors import local_today
 from assurance.forms import cell_name
 from assurance.models import IGItem
 from assurance.selectors import gap_rows, requirement_matrix
 from core.audit import audit_context
+from core.dates import local_today
 from core.models import AuditEntry, BafRiskTheme, ServiceArea, StrategicObjective, TierThresholds
 from core.views import ObjectListView
 from organisations.models import Organisation

@@ -33,8 +33,8 @@ from agreements.models import (
     MilestoneStatus,
     ScopeItem,
 )
-from agreements.selectors import local_today
 from core.audit import audit_context
+from core.dates import local_today
 from core.models import AuditEntry, ServiceArea, StrategicObjective
 from organisations.models import Organisation, OrganisationKind
 from partnerships.models import ArrangementType, Headline, PartnerRole, Partnership, Status
@@ -135,7 +135,7 @@ def total_shown(response):
 
 
 def _overdue(qs):
-    return qs.filter(next_review_date__lt=timezone.localdate()).exclude(status=Status.CLOSED)
+    return qs.filter(next_review_date__lt=local_today()).exclude(status=Status.CLOSED)
 
 
 def _with_partner_kind(qs, kind):

@@ -41,8 +41,8 @@ from agreements.models import (
     Milestone,
     ScopeItem,
 )
-from agreements.selectors import local_today
 from core.audit import audit_context
+from core.dates import local_today
 from core.models import BafRiskTheme, ServiceArea, StrategicObjective
 from organisations.models import Organisation, OrganisationKind
 from partnerships.models import (

@@ -26,8 +26,8 @@ from agreements.models import (
     MilestoneStatus,
     ScopeItem,
 )
-from agreements.selectors import local_today
 from core.audit import audit_context
+from core.dates import local_today
 from core.models import AuditEntry
 from organisations.models import Organisation, OrganisationKind
 from partnerships.models import ArrangementType, Partnership, Status

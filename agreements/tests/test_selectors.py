@@ -9,9 +9,10 @@ from django.test.utils import CaptureQueriesContext
 from accounts.models import Role
 from agreements import lifecycle
 from agreements.models import Agreement, AgreementStatus, Milestone, MilestoneStatus
-from agreements.selectors import agreement_filters, local_today, needs_attention, partnership_agreement_filters
+from agreements.selectors import agreement_filters, needs_attention, partnership_agreement_filters
 from agreements.tests import builders as b
 from core.audit import audit_context
+from core.dates import local_today
 from partnerships.models import Partnership
 from tests.world import make_user
 

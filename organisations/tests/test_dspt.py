@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from accounts.models import Role
 from core.audit import audit_context
+from core.dates import local_today
 from organisations.dspt import (
     DsptStatus,
     assessment,
@@ -20,7 +21,6 @@ from organisations.dspt import (
     expected_year,
     financial_year,
     is_current_year,
-    local_today,
     validate_year,
     year_starting,
 )

@@ -14,9 +14,9 @@ from django.urls import reverse
 
 from accounts.models import Role
 from core.audit import audit_context
+from core.dates import local_today
 from core.models import BafRiskTheme
 from risks.models import NoSignificantRisk, Risk, RiskAction
-from risks.selectors import local_today
 from risks.tests.builders import DOMAINS, partnership
 from tests.spreadsheets import read_rows
 from tests.test_query_counts import measure, table_rows, total_shown
