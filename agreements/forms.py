@@ -1,11 +1,12 @@
 """The agreement's forms: its terms, its children and the lifecycle steps that need input.
 
-Status is never a form field: it changes only through ``agreements.lifecycle``.
+Status is never a form field: it changes only through ``agreements.services``.
 """
 
 from django import forms
 from django.core.exceptions import ValidationError
 
+from agreements import lifecycle
 from agreements.models import (
     ENDED_STATUSES,
     Agreement,
@@ -17,7 +18,6 @@ from agreements.models import (
     Milestone,
     ScopeItem,
 )
-from core.dates import local_today
 from core.forms import AccordForm, AccordModelForm
 from core.permissions import scope
 from core.validators import reject_nhs_number
@@ -234,8 +234,8 @@ class SignatureForm(ConfirmForm):
 
     def clean_signed_on(self):
         signed_on = self.cleaned_data["signed_on"]
-        if signed_on > local_today():
-            raise ValidationError("The date of signature cannot be in the future.")
+        if reason := lifecycle.signature_date_refusal(signed_on):
+            raise ValidationError(reason)
         return signed_on
 
 
@@ -282,4 +282,4 @@ class TerminateForm(ConfirmForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _required(self, {"ended_on": "Enter the date the agreement was terminated."})
+        _required(self, {"ended_on": lifecycle.TERMINATION_DATE_NEEDED})

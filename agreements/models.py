@@ -3,12 +3,12 @@
 An agreement belongs to a partnership. Its parties sign it; it comes into force only when every
 party has signed. A variation is a new version of the agreement that every party signs again; the
 earlier version stays readable. An agreement can be superseded by another (an MoU replaced by a
-section 75 joint commissioning agreement). The lifecycle rules are in ``agreements.lifecycle``;
-derived dates and warnings (commencement, expiry, overdue milestones) in ``agreements.selectors``.
+section 75 joint commissioning agreement). The lifecycle rules are in ``agreements.lifecycle``, the
+writes that take its steps in ``agreements.services``, and derived dates and warnings (expiry,
+overdue milestones, what needs attention) in ``agreements.selectors``.
 """
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -55,40 +55,6 @@ class AgreementStatus(models.TextChoices):
 
 _S = AgreementStatus
 ENDED_STATUSES = (_S.VARIED, _S.EXPIRED, _S.TERMINATED, _S.SUPERSEDED)
-# (from, to): the only status changes there are (agreements.lifecycle holds the rule for each).
-ALLOWED_STATUS_CHANGES = {
-    (_S.DRAFT, _S.OUT_FOR_COMMENT),
-    (_S.OUT_FOR_COMMENT, _S.DRAFT),
-    (_S.OUT_FOR_COMMENT, _S.APPROVED),
-    (_S.APPROVED, _S.IN_FORCE),
-    (_S.IN_FORCE, _S.VARIED),
-    (_S.IN_FORCE, _S.EXPIRED),
-    (_S.IN_FORCE, _S.TERMINATED),
-    (_S.IN_FORCE, _S.SUPERSEDED),
-}
-
-
-class StatusChangeRefused(ValidationError):
-    """A status change the lifecycle does not allow, whoever asks for it."""
-
-
-def check_status_change(old, new):
-    if old is None and new != _S.DRAFT:
-        raise StatusChangeRefused("A new agreement starts as a draft.")
-    if old is not None and old != new and (old, new) not in ALLOWED_STATUS_CHANGES:
-        raise StatusChangeRefused(f"An agreement that is “{_S(old).label}” cannot become “{_S(new).label}”.")
-
-
-def signing_problem(agreement):
-    """Why ``agreement`` cannot be in force yet (no parties, or parties not yet signed), or None."""
-    parties = list(agreement.parties.select_related("organisation"))
-    if not parties:
-        return "An agreement needs its parties before it can come into force."
-    missing = [p for p in parties if not p.has_signed]
-    if missing:
-        names = ", ".join(str(p.organisation) for p in missing)
-        return f"The agreement cannot come into force until every party has signed. Not yet signed: {names}."
-    return None
 
 
 class Agreement(models.Model):
@@ -164,15 +130,15 @@ class Agreement(models.Model):
         copy was loaded with: a copy loaded earlier, or refreshed since, cannot skip or undo a step.
         Nothing comes into force until every party has signed, whoever saves it.
         """
+        from agreements.lifecycle import check_status_change  # the lifecycle reads this module's choices
+
         with transaction.atomic(using=kwargs.get("using")):
             old = None
             if self.pk is not None:
                 old = (
                     type(self)._base_manager.select_for_update().filter(pk=self.pk).values_list("status", flat=True)
                 ).first()
-            check_status_change(old, self.status)
-            if self.status == _S.IN_FORCE and old != _S.IN_FORCE and (problem := signing_problem(self)):
-                raise StatusChangeRefused(problem)
+            check_status_change(self, old)
             if old != self.status:
                 self.status_changed_at = timezone.now()
             super().save(*args, **kwargs)

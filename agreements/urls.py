@@ -10,7 +10,7 @@ urlpatterns = [
     path("<int:pk>/", views.AgreementDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", views.AgreementEditView.as_view(), name="edit"),
     path("<int:pk>/history/", views.AgreementHistoryView.as_view(), name="history"),
-    # Lifecycle steps: each a confirmation page that POSTs to agreements.lifecycle.
+    # Lifecycle steps: each a confirmation page whose POST takes the step (agreements.services).
     path("<int:pk>/send-for-comment/", views.SendForCommentView.as_view(), name="send_for_comment"),
     path("<int:pk>/return-to-draft/", views.ReturnToDraftView.as_view(), name="return_to_draft"),
     path("<int:pk>/approve/", views.ApproveView.as_view(), name="approve"),

@@ -1430,14 +1430,14 @@ def test_a_delete_page_goes_back_to_the_records_place_on_the_partnership_page(cl
 
 def test_a_signed_copy_is_named_in_the_history_only_to_those_who_may_see_documents(client, world):
     """A lead of another partnership reads that a party's signed copy was uploaded, not its title."""
-    from agreements import lifecycle
+    from agreements import services
 
     with audit_context(user=world.user("other_lead"), source="web"):
         signed_copy = upload_document(world.other_agreement, "Signed subcontract", world.user("other_lead"))
-        lifecycle.send_for_comment(world.other_agreement)
-        lifecycle.approve(world.other_agreement)
+        services.send_for_comment(world.other_agreement)
+        services.approve(world.other_agreement)
         party = world.other_agreement.parties.get()
-        lifecycle.record_signature(party, "Ms Sally Hart", "Director", local_today(), signed_copy=signed_copy)
+        services.record_signature(party, "Ms Sally Hart", "Director", local_today(), signed_copy=signed_copy)
     history = reverse("agreements:history", args=[world.other_agreement.pk])
     for role, sees in (("owner", False), ("delegate", False), ("other_lead", True), ("auditor", True)):
         sign_in(client, world, role)

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
-from agreements import lifecycle
+from agreements import services
 from agreements.models import (
     ENDED_STATUSES,
     Agreement,
@@ -532,9 +532,9 @@ def test_an_agreement_page_costs_the_same_with_1_or_15_of_each_record(client, re
         partnership.delegates.add(viewer)
     client.force_login(viewer)
     agreement = Agreement.objects.create(partnership=partnership, kind="mou", title="Memorandum of understanding")
-    lifecycle.send_for_comment(agreement)
+    services.send_for_comment(agreement)
     add_to_agreement(agreement, 1, 0, register.leads)
-    lifecycle.approve(agreement)
+    services.approve(agreement)
     url = agreement.get_absolute_url()
 
     small, response = measure(client, url)

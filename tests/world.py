@@ -29,7 +29,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import Role, User
-from agreements import lifecycle
+from agreements import services
 from agreements.documents import add_document, check_upload
 from agreements.models import (
     Agreement,
@@ -262,7 +262,7 @@ def build_agreements(w):
 
     def sign(a, on):
         for party in a.parties.select_related("organisation", "agreement"):
-            lifecycle.record_signature(party, f"Chief Executive of {party.organisation}", "Chief Executive", on)
+            services.record_signature(party, f"Chief Executive of {party.organisation}", "Chief Executive", on)
 
     w.draft_agreement, (w.party,) = agreement(
         "Forensic network memorandum of understanding",
@@ -283,7 +283,7 @@ def build_agreements(w):
     w.commented_agreement, _ = agreement(
         "Forensic network information sharing agreement", AgreementKind.INFORMATION_SHARING, parties=[w.partner_org]
     )
-    lifecycle.send_for_comment(w.commented_agreement)
+    services.send_for_comment(w.commented_agreement)
     w.consultation = w.commented_agreement.consultations.create(
         body="Oxford University Hospitals Board of Directors", date=today - 20 * days, feedback="Agreed in principle."
     )
@@ -291,14 +291,14 @@ def build_agreements(w):
     w.approved_agreement, (w.unsigned_party,) = agreement(
         "Secure care section 75 agreement", AgreementKind.SECTION_75, parties=[w.partner_org]
     )
-    lifecycle.send_for_comment(w.approved_agreement)
-    lifecycle.approve(w.approved_agreement)
+    services.send_for_comment(w.approved_agreement)
+    services.approve(w.approved_agreement)
 
     w.signed_agreement, _ = agreement(
         "Forensic network data processing agreement", AgreementKind.DATA_PROCESSING, parties=[w.partner_org]
     )
-    lifecycle.send_for_comment(w.signed_agreement)
-    lifecycle.approve(w.signed_agreement)
+    services.send_for_comment(w.signed_agreement)
+    services.approve(w.signed_agreement)
     sign(w.signed_agreement, today - 3 * days)
 
     in_force = []
@@ -307,10 +307,10 @@ def build_agreements(w):
         ("Forensic network terms of reference", AgreementKind.TERMS_OF_REFERENCE, today - 10 * days),
     ):
         a, _ = agreement(title, kind, parties=[w.partner_org, w.home_trust], term_end_date=term_end)
-        lifecycle.send_for_comment(a)
-        lifecycle.approve(a)
+        services.send_for_comment(a)
+        services.approve(a)
         sign(a, today - 60 * days)
-        in_force.append(lifecycle.bring_into_force(a))
+        in_force.append(services.bring_into_force(a))
     w.agreement_in_force, w.lapsed_agreement = in_force
 
     w.other_agreement, _ = agreement(
