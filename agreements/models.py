@@ -13,8 +13,8 @@ from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from agreements.documents import document_storage
 from core.dates import day
+from core.models import Document
 from core.validators import reject_nhs_number
 from organisations.models import Organisation
 from partnerships.models import Partnership, PartnershipChildQuerySet
@@ -217,11 +217,6 @@ class Consultation(ShownOnTheAgreementPage, models.Model):
         return f"{self.body}, {day(self.date)}"
 
 
-def document_path(instance, filename):
-    """Stored under the checksum, never the uploaded name (see agreements.documents)."""
-    return f"agreements/{instance.sha256[:2]}/{instance.sha256}"
-
-
 class DocumentKind(models.TextChoices):
     DRAFT = "draft", "Draft"
     FINAL = "final", "Final version"
@@ -229,24 +224,16 @@ class DocumentKind(models.TextChoices):
     OTHER = "other", "Supporting document"
 
 
-class AgreementDocument(models.Model):
-    """One uploaded file. Files are only ever added: a new version is a new document."""
+class AgreementDocument(Document):
+    """One uploaded file of an agreement: a draft, the final version, a signed copy or a supporting
+    document. Only ever added: a new file is the next version."""
+
+    parent_field = "agreement"
+    download_url_name = "agreements:document"
 
     agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="documents")
     kind = models.CharField(max_length=20, choices=DocumentKind.choices, default=DocumentKind.DRAFT)
     title = models.CharField(max_length=200, validators=[reject_nhs_number])
-    version = models.PositiveSmallIntegerField(editable=False)
-    file = models.FileField(upload_to=document_path, storage=document_storage, max_length=200, editable=False)
-    original_name = models.CharField(max_length=200, editable=False)
-    content_type = models.CharField(max_length=100, editable=False)
-    size = models.PositiveBigIntegerField(editable=False)
-    sha256 = models.CharField("SHA-256 checksum", max_length=64, editable=False)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
-    )
-    uploaded_at = models.DateTimeField(default=timezone.now, editable=False)
-
-    objects = AgreementChildQuerySet.as_manager()
 
     class Meta:
         ordering = ["-uploaded_at", "-id"]
@@ -255,8 +242,9 @@ class AgreementDocument(models.Model):
     def __str__(self):
         return f"{self.title} (v{self.version}, {self.original_name})"
 
-    def get_absolute_url(self):
-        return reverse("agreements:document", args=[self.pk])
+    @property
+    def label(self):
+        return self.title
 
 
 class ScopeItem(ShownOnTheAgreementPage, models.Model):

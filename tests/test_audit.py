@@ -35,12 +35,11 @@ from agreements.models import (
     Milestone,
     ScopeItem,
 )
-from assurance.models import IGItem, IGRequirement
-from assurance.views import add_ig_document
+from assurance.models import IGDocument, IGItem, IGRequirement
 from core import audit
 from core.audit import audit_context
 from core.dates import local_today
-from core.documents import check_upload
+from core.documents import add_version, check_upload
 from core.models import AppendOnlyError, AuditEntry, BafRiskTheme, ServiceArea, StrategicObjective, TierThresholds
 from core.nhs_number import contains_nhs_number
 from organisations.models import Organisation
@@ -303,7 +302,9 @@ CHANGES = {
     ),
     # Uploaded, never changed or deleted: a new file is the next version.
     "assurance.IGDocument": Change(
-        lambda w: add_ig_document(w.ig_item, *_checked(pdf_upload("ISA v2.pdf", "% v2")), w.user("coordinator")),
+        lambda w: add_version(
+            IGDocument(item=w.ig_item, uploaded_by=w.user("coordinator")), *_checked(pdf_upload("ISA v2.pdf", "% v2"))
+        ),
         "original_name",
         "ISA v2.pdf",
         None,

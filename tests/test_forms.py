@@ -18,9 +18,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from agreements.views import TransitionView
-from agreements.views_documents import DocumentAddView
 from core.dates import local_today
 from core.views import ObjectEditView
+from core.views_documents import DocumentAddView
 from partnerships.models import PartnerRole
 from risks.models import RiskMatrix
 from tests.test_permission_matrix import url_patterns, view_class

@@ -30,7 +30,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import Role, User
 from agreements import services
-from agreements.documents import add_document, check_upload
 from agreements.models import (
     Agreement,
     AgreementDocument,
@@ -43,6 +42,7 @@ from agreements.models import (
 )
 from core.audit import audit_context
 from core.dates import local_today
+from core.documents import add_version, check_upload
 from core.models import BafRiskTheme, ServiceArea, StrategicObjective
 from organisations.models import Organisation, OrganisationKind
 from partnerships.models import (
@@ -240,7 +240,8 @@ def pdf_upload(name="Memorandum of understanding.pdf", marker=""):
 def upload_document(agreement, title, user, name="Memorandum of understanding.pdf", kind="draft"):
     """A document stored the way the upload page stores it: checked by content, then written."""
     file = pdf_upload(name, marker=f"% {agreement.pk} {title}\n")
-    return add_document(agreement, file, check_upload(file), title=title, kind=kind, user=user)
+    document = AgreementDocument(agreement=agreement, title=title, kind=kind, uploaded_by=user)
+    return add_version(document, file, check_upload(file))
 
 
 def build_agreements(w):
@@ -329,9 +330,7 @@ def build_agreements(w):
 
 def build_risks_and_ig(w):
     """A risk with an action and an IG item with a document on each partnership (module docstring)."""
-    from assurance.models import IGItem, IGItemType, RecordedStatus
-    from assurance.views import add_ig_document
-    from core.documents import check_upload
+    from assurance.models import IGDocument, IGItem, IGItemType, RecordedStatus
     from risks.models import NoSignificantRisk, Risk, RiskAction, RiskDomain
 
     today = local_today()
@@ -370,7 +369,7 @@ def build_risks_and_ig(w):
             review_on=today + datetime.timedelta(days=335),
         )
         file = pdf_upload(f"{label}.pdf", marker=f"% {partnership.reference} {label}\n")
-        return item, add_ig_document(item, file, check_upload(file), w.user("administrator"))
+        return item, add_version(IGDocument(item=item, uploaded_by=w.user("administrator")), file, check_upload(file))
 
     w.risk, w.risk_action = risk(w.partnership, RiskDomain.PATIENT_SAFETY, "Referrals wait too long", "Anne Clarke")
     w.other_risk, w.other_risk_action = risk(
