@@ -10,27 +10,25 @@ partnerships (a 404 for them, as for agreement documents); the matrix is the adm
 
 from dataclasses import dataclass
 
-from django import forms
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views import View
 
-from accounts.models import User
-from assurance.forms import IGItemForm, RequirementsForm, save_requirements
+from assurance.filters import GapFilter
+from assurance.forms import IGItemForm, RequirementsForm
 from assurance.models import Assurance, IGDocument, IGItem, IGItemType, IGRequirement
-from assurance.selectors import GAP_ITEM_CHOICES, GAP_STATUSES, gap_rows, item_label, requirement_matrix
+from assurance.selectors import gap_rows, item_label, requirement_matrix
+from assurance.services import save_requirements
 from core import views as generic
 from core.dates import local_today
 from core.documents import add_version
 from core.exports import export_response
-from core.forms import FilterForm
 from core.models import AuditEntry
 from core.permissions import permitted, require
 from core.views_documents import visible_documents
@@ -84,52 +82,6 @@ class IGItemEditView(generic.ObjectEditView):
 
 # ---------------------------------------------------------------------------------------------
 # The IG gaps page
-
-
-STATUS_CHOICES = [(s.value, s.label) for s in GAP_STATUSES]
-
-
-class GapFilterForm(FilterForm):
-    item = forms.ChoiceField(label="IG item", choices=[("", "Any item"), *GAP_ITEM_CHOICES], required=False)
-    status = forms.ChoiceField(label="Status", choices=[("", "Any status"), *STATUS_CHOICES], required=False)
-    arrangement_type = forms.ChoiceField(
-        label="Type of arrangement", choices=[("", "Any type"), *ArrangementType.choices], required=False
-    )
-    data_sharing = forms.ChoiceField(
-        label="Level of data sharing",
-        choices=[("", "Any level"), ("not_assessed", "Not assessed"), *DataSharing.choices],
-        required=False,
-    )
-    lead = forms.ModelChoiceField(
-        label="Internal lead",
-        queryset=User.objects.filter(Exists(Partnership.objects.filter(lead=OuterRef("pk")))),
-        empty_label="Any lead",
-        required=False,
-    )
-    q = forms.CharField(label="Partnership", required=False, help_text="Reference or title.")
-
-
-class GapFilter:
-    """The shape the generic list template expects of a filterset (a form, bound or not)."""
-
-    def __init__(self, data):
-        self.form = GapFilterForm(data or None)
-        self.is_bound = self.form.is_bound
-
-    def partnerships(self):
-        queryset = Partnership.objects.all()
-        data = self.form.cleaned_data
-        if data.get("arrangement_type"):
-            queryset = queryset.filter(arrangement_type=data["arrangement_type"])
-        if data.get("data_sharing"):
-            queryset = queryset.filter(
-                data_sharing="" if data["data_sharing"] == "not_assessed" else data["data_sharing"]
-            )
-        if data.get("lead"):
-            queryset = queryset.filter(lead=data["lead"])
-        if text := (data.get("q") or "").strip():
-            queryset = queryset.filter(Q(reference__icontains=text) | Q(title__icontains=text))
-        return queryset
 
 
 @dataclass
