@@ -45,6 +45,7 @@ urlpatterns = [
             model=AgreementDocument,
             form_class=forms.AgreementDocumentForm,
             intro="Add a draft, the final version, a signed copy or a supporting document to this agreement.",
+            back_label="Back to the agreement",
         ),
         name="document_add",
     ),

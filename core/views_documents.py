@@ -41,6 +41,7 @@ class DocumentAddView(View):
     form_class = None  # a model form of it with a ``file`` field (core.forms_documents)
     template_name = "documents/add.html"
     intro = ""  # what may be uploaded here
+    back_label = "Back"  # the link to the parent's page
 
     @cached_property
     def parent(self):
