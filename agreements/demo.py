@@ -1,5 +1,5 @@
 """The demo agreements: the two memoranda of understanding among the seed papers, told through
-``agreements.lifecycle`` so that their history reads as it happened.
+``agreements.services`` so that their history reads as it happened.
 
 Sources (``../shared/seeds/``):
 
@@ -34,7 +34,7 @@ import datetime
 from django.db import transaction
 
 from accounts.models import User
-from agreements import lifecycle
+from agreements import services
 from agreements.models import (
     Agreement,
     AgreementKind,
@@ -263,7 +263,7 @@ def _draft(partnership, parties, **fields):
 def _sign(agreement, organisation, signatory, signed_on):
     name, position = signatory
     party = agreement.parties.get(organisation=organisation)
-    lifecycle.record_signature(party, name, position, signed_on)
+    services.record_signature(party, name, position, signed_on)
 
 
 def _seed_provider_collaborative_mou():
@@ -285,13 +285,13 @@ def _seed_provider_collaborative_mou():
     )
     for title, description in OH_OUH_SCOPE:
         _create(ScopeItem, agreement=mou, title=title, description=description)
-    lifecycle.send_for_comment(mou)
+    services.send_for_comment(mou)
     for body, date, feedback in OH_OUH_CONSULTATIONS:
         _create(Consultation, agreement=mou, body=body, date=date, feedback=feedback)
-    lifecycle.approve(mou)
+    services.approve(mou)
     _sign(mou, oxford_health, ("Nick Broughton", "Chief Executive"), OH_OUH_SIGNED)
     _sign(mou, ouh, (OUH_SIGNATORY, "Chief Executive"), OH_OUH_SIGNED)
-    lifecycle.bring_into_force(mou)
+    services.bring_into_force(mou)
     return 1
 
 
@@ -316,14 +316,14 @@ def _seed_doncaster():
             stated_commencement_date=S75_STARTS,
             governance=S75_GOVERNANCE,
         )
-        lifecycle.send_for_comment(s75)
-        lifecycle.approve(s75)
+        services.send_for_comment(s75)
+        services.approve(s75)
         _sign(s75, ccg, CCG_SIGNATORY, S75_SIGNED)
         _sign(s75, council, COUNCIL_SIGNATORY, S75_SIGNED)
-        lifecycle.bring_into_force(s75)
+        services.bring_into_force(s75)
         added += 1
         if mou.status == AgreementStatus.IN_FORCE:
-            lifecycle.supersede(mou, s75)
+            services.supersede(mou, s75)
     return added
 
 
@@ -363,11 +363,11 @@ def _doncaster_mou(partnership, parties, ccg, council):
         _create(Indicator, agreement=mou, measure=measure, frequency="Annually")
     for title, due, status in MOU_MILESTONES:
         _create(Milestone, agreement=mou, title=title, due_date=due, status=status)
-    lifecycle.send_for_comment(mou)
-    lifecycle.approve(mou)
+    services.send_for_comment(mou)
+    services.approve(mou)
     _sign(mou, ccg, CCG_SIGNATORY, MOU_SIGNED)
     _sign(mou, council, COUNCIL_SIGNATORY, MOU_SIGNED)
-    return lifecycle.bring_into_force(mou)
+    return services.bring_into_force(mou)
 
 
 def demo_step():

@@ -4,7 +4,8 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 
 from agreements.models import Agreement, AgreementKind, AgreementParty, AgreementStatus, LegallyBinding
-from agreements.selectors import agreement_filters, local_today, partnership_agreement_filters
+from agreements.selectors import agreement_filters, partnership_agreement_filters
+from core.dates import local_today
 from core.forms import FilterForm
 
 # The four conditions of the issue, in the words of the register (keys: agreements.selectors).

@@ -1,15 +1,16 @@
-"""The agreement's forms: its terms, its children and the lifecycle steps that need input.
+"""The agreement's forms: its terms, its children, the lifecycle steps that need input, its documents.
 
-Status is never a form field: it changes only through ``agreements.lifecycle``.
+Status is never a form field: it changes only through ``agreements.services``.
 """
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
+from agreements import lifecycle
 from agreements.models import (
     ENDED_STATUSES,
     Agreement,
+    AgreementDocument,
     AgreementParty,
     Commencement,
     Consultation,
@@ -19,6 +20,7 @@ from agreements.models import (
     ScopeItem,
 )
 from core.forms import AccordForm, AccordModelForm
+from core.forms_documents import DocumentUploadMixin, accepted_files, document_field
 from core.permissions import scope
 from core.validators import reject_nhs_number
 from organisations.models import Organisation
@@ -234,8 +236,8 @@ class SignatureForm(ConfirmForm):
 
     def clean_signed_on(self):
         signed_on = self.cleaned_data["signed_on"]
-        if signed_on > timezone.localdate():
-            raise ValidationError("The date of signature cannot be in the future.")
+        if reason := lifecycle.signature_date_refusal(signed_on):
+            raise ValidationError(reason)
         return signed_on
 
 
@@ -282,4 +284,25 @@ class TerminateForm(ConfirmForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _required(self, {"ended_on": "Enter the date the agreement was terminated."})
+        _required(self, {"ended_on": lifecycle.TERMINATION_DATE_NEEDED})
+
+
+# --- documents ---------------------------------------------------------------------------------
+
+
+class AgreementDocumentForm(DocumentUploadMixin, AccordModelForm):
+    """Upload a document to an agreement: a title, what the document is, and the file."""
+
+    file = document_field()
+
+    class Meta:
+        model = AgreementDocument
+        fields = ["title", "kind"]
+        widgets = {"kind": forms.RadioSelect}
+        labels = {"title": "Document title", "kind": "What is this document?"}
+        help_texts = {"title": "For example, Memorandum of understanding – draft for Board, March 2022."}
+        error_messages = {"title": {"required": "Enter a title for the document."}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = f"{accepted_files()}. Documents with macros are not accepted."

@@ -3,17 +3,18 @@
 An agreement belongs to a partnership. Its parties sign it; it comes into force only when every
 party has signed. A variation is a new version of the agreement that every party signs again; the
 earlier version stays readable. An agreement can be superseded by another (an MoU replaced by a
-section 75 joint commissioning agreement). The lifecycle rules are in ``agreements.lifecycle``;
-derived dates and warnings (commencement, expiry, overdue milestones) in ``agreements.selectors``.
+section 75 joint commissioning agreement). The lifecycle rules are in ``agreements.lifecycle``, the
+writes that take its steps in ``agreements.services``, and derived dates and warnings (expiry,
+overdue milestones, what needs attention) in ``agreements.selectors``.
 """
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from agreements.documents import document_storage
+from core.dates import day
+from core.models import Document
 from core.validators import reject_nhs_number
 from organisations.models import Organisation
 from partnerships.models import Partnership, PartnershipChildQuerySet
@@ -54,40 +55,6 @@ class AgreementStatus(models.TextChoices):
 
 _S = AgreementStatus
 ENDED_STATUSES = (_S.VARIED, _S.EXPIRED, _S.TERMINATED, _S.SUPERSEDED)
-# (from, to): the only status changes there are (agreements.lifecycle holds the rule for each).
-ALLOWED_STATUS_CHANGES = {
-    (_S.DRAFT, _S.OUT_FOR_COMMENT),
-    (_S.OUT_FOR_COMMENT, _S.DRAFT),
-    (_S.OUT_FOR_COMMENT, _S.APPROVED),
-    (_S.APPROVED, _S.IN_FORCE),
-    (_S.IN_FORCE, _S.VARIED),
-    (_S.IN_FORCE, _S.EXPIRED),
-    (_S.IN_FORCE, _S.TERMINATED),
-    (_S.IN_FORCE, _S.SUPERSEDED),
-}
-
-
-class StatusChangeRefused(ValidationError):
-    """A status change the lifecycle does not allow, whoever asks for it."""
-
-
-def check_status_change(old, new):
-    if old is None and new != _S.DRAFT:
-        raise StatusChangeRefused("A new agreement starts as a draft.")
-    if old is not None and old != new and (old, new) not in ALLOWED_STATUS_CHANGES:
-        raise StatusChangeRefused(f"An agreement that is “{_S(old).label}” cannot become “{_S(new).label}”.")
-
-
-def signing_problem(agreement):
-    """Why ``agreement`` cannot be in force yet (no parties, or parties not yet signed), or None."""
-    parties = list(agreement.parties.select_related("organisation"))
-    if not parties:
-        return "An agreement needs its parties before it can come into force."
-    missing = [p for p in parties if not p.has_signed]
-    if missing:
-        names = ", ".join(str(p.organisation) for p in missing)
-        return f"The agreement cannot come into force until every party has signed. Not yet signed: {names}."
-    return None
 
 
 class Agreement(models.Model):
@@ -163,15 +130,15 @@ class Agreement(models.Model):
         copy was loaded with: a copy loaded earlier, or refreshed since, cannot skip or undo a step.
         Nothing comes into force until every party has signed, whoever saves it.
         """
+        from agreements.lifecycle import check_status_change  # the lifecycle reads this module's choices
+
         with transaction.atomic(using=kwargs.get("using")):
             old = None
             if self.pk is not None:
                 old = (
                     type(self)._base_manager.select_for_update().filter(pk=self.pk).values_list("status", flat=True)
                 ).first()
-            check_status_change(old, self.status)
-            if self.status == _S.IN_FORCE and old != _S.IN_FORCE and (problem := signing_problem(self)):
-                raise StatusChangeRefused(problem)
+            check_status_change(self, old)
             if old != self.status:
                 self.status_changed_at = timezone.now()
             super().save(*args, **kwargs)
@@ -247,12 +214,7 @@ class Consultation(ShownOnTheAgreementPage, models.Model):
         ordering = ["date", "id"]
 
     def __str__(self):
-        return f"{self.body}, {self.date:%d %B %Y}"
-
-
-def document_path(instance, filename):
-    """Stored under the checksum, never the uploaded name (see agreements.documents)."""
-    return f"agreements/{instance.sha256[:2]}/{instance.sha256}"
+        return f"{self.body}, {day(self.date)}"
 
 
 class DocumentKind(models.TextChoices):
@@ -262,24 +224,16 @@ class DocumentKind(models.TextChoices):
     OTHER = "other", "Supporting document"
 
 
-class AgreementDocument(models.Model):
-    """One uploaded file. Files are only ever added: a new version is a new document."""
+class AgreementDocument(Document):
+    """One uploaded file of an agreement: a draft, the final version, a signed copy or a supporting
+    document. Only ever added: a new file is the next version."""
+
+    parent_field = "agreement"
+    download_url_name = "agreements:document"
 
     agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="documents")
     kind = models.CharField(max_length=20, choices=DocumentKind.choices, default=DocumentKind.DRAFT)
     title = models.CharField(max_length=200, validators=[reject_nhs_number])
-    version = models.PositiveSmallIntegerField(editable=False)
-    file = models.FileField(upload_to=document_path, storage=document_storage, max_length=200, editable=False)
-    original_name = models.CharField(max_length=200, editable=False)
-    content_type = models.CharField(max_length=100, editable=False)
-    size = models.PositiveBigIntegerField(editable=False)
-    sha256 = models.CharField("SHA-256 checksum", max_length=64, editable=False)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
-    )
-    uploaded_at = models.DateTimeField(default=timezone.now, editable=False)
-
-    objects = AgreementChildQuerySet.as_manager()
 
     class Meta:
         ordering = ["-uploaded_at", "-id"]
@@ -288,8 +242,9 @@ class AgreementDocument(models.Model):
     def __str__(self):
         return f"{self.title} (v{self.version}, {self.original_name})"
 
-    def get_absolute_url(self):
-        return reverse("agreements:document", args=[self.pk])
+    @property
+    def label(self):
+        return self.title
 
 
 class ScopeItem(ShownOnTheAgreementPage, models.Model):
@@ -338,7 +293,7 @@ class Milestone(ShownOnTheAgreementPage, models.Model):
         indexes = [models.Index(fields=["status", "due_date"])]
 
     def __str__(self):
-        return f"{self.title} (due {self.due_date:%d %B %Y})"
+        return f"{self.title} (due {day(self.due_date)})"
 
     def is_overdue(self, today):
         return self.status != MilestoneStatus.COMPLETE and self.due_date < today

@@ -11,16 +11,12 @@ from dataclasses import dataclass
 
 from django.db.models import Case, Count, DateField, Exists, F, IntegerField, Max, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from agreements.models import ENDED_STATUSES, Agreement, AgreementParty, AgreementStatus, Commencement, Milestone
+from core.dates import day, local_today
 from core.permissions import scope
 
 EXPIRY_WARNINGS = (90, 30, 0)  # days before the term ends at which an agreement needs attention
-
-
-def local_today(now=None):
-    return timezone.localdate(now or timezone.now())
 
 
 def expiring_within(queryset, days, today):
@@ -52,11 +48,6 @@ def with_commencement(queryset):
             output_field=DateField(),
         )
     )
-
-
-def with_signature_state(queryset):
-    unsigned = AgreementParty.objects.filter(agreement=OuterRef("pk"), signed_on__isnull=True)
-    return queryset.annotate(has_unsigned_party=Exists(unsigned))
 
 
 @dataclass(frozen=True)
@@ -100,14 +91,12 @@ class Attention:
     @property
     def message(self):
         if self.kind == "milestone":
-            return f"Milestone “{self.milestone.title}” was due on {self.due:%d %B %Y} ({_days(-self.days)} ago)."
+            return f"Milestone “{self.milestone.title}” was due on {day(self.due)} ({_days(-self.days)} ago)."
         if self.days < 0:
-            return (
-                f"The term ended on {self.due:%d %B %Y}, {_days(-self.days)} ago, and the agreement is still in force."
-            )
+            return f"The term ended on {day(self.due)}, {_days(-self.days)} ago, and the agreement is still in force."
         if self.days == 0:
             return "The term ends today."
-        return f"The term ends on {self.due:%d %B %Y}, in {_days(self.days)}."
+        return f"The term ends on {day(self.due)}, in {_days(self.days)}."
 
 
 def _days(n):

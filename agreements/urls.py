@@ -1,6 +1,8 @@
 from django.urls import path
 
-from agreements import views, views_documents
+from agreements import forms, views
+from agreements.models import AgreementDocument
+from core.views_documents import DocumentAddView, DocumentDownloadView
 
 app_name = "agreements"
 
@@ -10,7 +12,7 @@ urlpatterns = [
     path("<int:pk>/", views.AgreementDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", views.AgreementEditView.as_view(), name="edit"),
     path("<int:pk>/history/", views.AgreementHistoryView.as_view(), name="history"),
-    # Lifecycle steps: each a confirmation page that POSTs to agreements.lifecycle.
+    # Lifecycle steps: each a confirmation page whose POST takes the step (agreements.services).
     path("<int:pk>/send-for-comment/", views.SendForCommentView.as_view(), name="send_for_comment"),
     path("<int:pk>/return-to-draft/", views.ReturnToDraftView.as_view(), name="return_to_draft"),
     path("<int:pk>/approve/", views.ApproveView.as_view(), name="approve"),
@@ -36,7 +38,20 @@ urlpatterns = [
     path("<int:parent_pk>/indicators/add/", views.IndicatorEditView.as_view(), name="indicator_add"),
     path("indicators/<int:pk>/edit/", views.IndicatorEditView.as_view(), name="indicator_edit"),
     path("indicators/<int:pk>/delete/", views.IndicatorDeleteView.as_view(), name="indicator_delete"),
-    # Documents: upload a new version (agreements.views_documents), download through a permission check.
-    path("<int:pk>/documents/add/", views_documents.DocumentAddView.as_view(), name="document_add"),
-    path("documents/<int:pk>/", views_documents.DocumentDownloadView.as_view(), name="document"),
+    # Documents: upload the next version, download through a permission check (core.views_documents).
+    path(
+        "<int:pk>/documents/add/",
+        DocumentAddView.as_view(
+            model=AgreementDocument,
+            form_class=forms.AgreementDocumentForm,
+            intro="Add a draft, the final version, a signed copy or a supporting document to this agreement.",
+            back_label="Back to the agreement",
+        ),
+        name="document_add",
+    ),
+    path(
+        "documents/<int:pk>/",
+        DocumentDownloadView.as_view(model=AgreementDocument, back_label="Go back to the agreement"),
+        name="document",
+    ),
 ]

@@ -1,7 +1,8 @@
 """The agreements' pages: thin subclasses of the generic views in ``core.views``.
 
-Every status change goes through ``agreements.lifecycle``; a step it refuses is shown as an
-error summary (HTTP 400) and nothing is written.
+What is possible when is ``agreements.lifecycle``'s to say, and every step is taken by
+``agreements.services``; a step refused is shown as an error summary (HTTP 400) and nothing is
+written.
 """
 
 from django.contrib import messages
@@ -13,40 +14,26 @@ from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.views import View
 
-from agreements import forms, lifecycle
+from agreements import forms, lifecycle, services
 from agreements.filters import AgreementFilter
 from agreements.models import (
-    ENDED_STATUSES,
     Agreement,
     AgreementDocument,
     AgreementParty,
-    Commencement,
     Consultation,
     Indicator,
     Milestone,
     ScopeItem,
-    signing_problem,
 )
-from agreements.models import AgreementStatus as S
-from agreements.selectors import local_today, with_commencement
+from agreements.selectors import with_commencement
 from core import views as generic
+from core.dates import day, local_today
 from core.exports import export_response
 from core.models import AuditEntry
 from core.permissions import ALL, OWN, grant, require
 from partnerships.models import Partnership
 
 RECENT_CHANGES = 10
-# While the terms are open: after approval they are fixed, and a change is a variation.
-TERMS_OPEN = (S.DRAFT, S.OUT_FOR_COMMENT)
-TERMS_FIXED = (
-    "The terms of an agreement are fixed once it is approved (this one is “{status}”). "
-    "To change an agreement in force, start a variation: a new version that every party signs again."
-)
-
-
-def day(date):
-    """30 March 2022: the date as the trust writes it."""
-    return f"{date.day} {date:%B %Y}"
 
 
 def agreement_url(agreement, anchor=None):
@@ -192,130 +179,6 @@ class Rights:
         return self._owned
 
 
-def lifecycle_steps(agreement, parties):
-    """The life of the agreement as steps: (label, state, hint), state "done", "current" or "to do"."""
-    status = agreement.status
-    signed = sum(1 for p in parties if p.has_signed)
-    order = {S.DRAFT: 0, S.OUT_FOR_COMMENT: 1, S.APPROVED: 2, S.IN_FORCE: 3}
-    position = order.get(status, 4)
-    ended_hint = ""
-    if status in ENDED_STATUSES:
-        ended_hint = agreement.get_status_display()
-        if agreement.ended_on:
-            ended_hint += f", {day(agreement.ended_on)}"
-    steps = [
-        ("Draft", "The terms are written and agreed between the parties."),
-        ("Out for comment", "Boards or committees give their feedback."),
-        (
-            "Approved and signed by every party",
-            f"{signed} of {len(parties)} part{'y' if len(parties) == 1 else 'ies'} signed" if parties else "",
-        ),
-        ("In force", ""),
-        ("Ended", ended_hint or "Varied, expired, terminated or superseded."),
-    ]
-    if agreement.commencement_on and position >= 3:
-        steps[3] = ("In force", f"From {day(agreement.commencement_on)}")
-    result = []
-    for index, (label, hint) in enumerate(steps):
-        state = "done" if index < position else "current" if index == position else "to do"
-        result.append((label, state, hint))
-    return result
-
-
-def guidance(agreement, parties, milestones, documents, consultations, variation, today):
-    """What happens next and what is missing: [(text, level)], level "info", "warning" or "overdue"."""
-    items = []
-    status = agreement.status
-    if status in TERMS_OPEN:
-        if not parties:
-            items.append(("Add the parties before approval.", "warning"))
-        if not documents:
-            items.append(("No document has been uploaded yet: add the draft so that it can be read.", "info"))
-    if status == S.DRAFT:
-        items.append(("Send the draft for comment when it is ready, for example to each party's board.", "info"))
-    elif status == S.OUT_FOR_COMMENT:
-        if not consultations:
-            items.append(("Record each round of comment: the board or committee, the date and its feedback.", "info"))
-        if parties:
-            items.append(("Approve the agreement once the comments are resolved; then each party signs it.", "info"))
-    elif status == S.APPROVED:
-        unsigned = [p.organisation.name for p in parties if not p.has_signed]
-        if unsigned:
-            items.append((f"Waiting for signatures from {_and_list(unsigned)}.", "warning"))
-        else:
-            items.append(("Every party has signed: bring the agreement into force.", "info"))
-    stated_date_missing = (
-        agreement.commencement == Commencement.STATED_DATE and agreement.stated_commencement_date is None
-    )
-    if status in (S.DRAFT, S.OUT_FOR_COMMENT, S.APPROVED) and stated_date_missing:
-        items.append(("Enter the stated commencement date: it cannot come into force without it.", "warning"))
-    if status == S.IN_FORCE:
-        end = agreement.term_end_date
-        if end is None:
-            items.append(("No term end date is recorded: it runs until it is ended.", "info"))
-        else:
-            days = (end - today).days
-            if days < 0:
-                items.append(
-                    (
-                        f"The term ended on {day(end)}, {-days} day{'s' if days != -1 else ''} ago: "
-                        "mark the agreement as expired, or record what replaces it.",
-                        "warning",
-                    )
-                )
-            elif days == 0:
-                items.append(("The term ends today.", "warning"))
-            else:
-                level = "warning" if days <= 90 else "info"
-                items.append((f"Term ends in {days} day{'s' if days != 1 else ''}, on {day(end)}.", level))
-        if variation is not None:
-            items.append(
-                (f"A variation (version {variation.version}) is in progress: {variation.get_status_display()}.", "info")
-            )
-    if status == S.SUPERSEDED and agreement.superseded_by_id:
-        items.append((f"Superseded by {agreement.superseded_by}.", "info"))
-    elif status == S.VARIED and variation is not None:
-        items.append((f"Replaced by version {variation.version}.", "info"))
-    elif status in (S.EXPIRED, S.TERMINATED) and agreement.ended_on:
-        items.append((f"{agreement.get_status_display()} on {day(agreement.ended_on)}.", "info"))
-    if status not in ENDED_STATUSES:
-        for milestone, overdue in milestones:
-            if overdue:
-                items.append(
-                    (f"Milestone “{milestone.title}” is overdue: it was due on {day(milestone.due_date)}.", "overdue")
-                )
-    return items
-
-
-def _and_list(names):
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
-
-
-def lifecycle_actions(agreement, parties, variation, today):
-    """The lifecycle steps possible now: [(url name, label, secondary?)]."""
-    status = agreement.status
-    if status == S.DRAFT:
-        return [("agreements:send_for_comment", "Send for comment", False)]
-    if status == S.OUT_FOR_COMMENT:
-        actions = [("agreements:approve", "Approve", False)] if parties else []
-        return [*actions, ("agreements:return_to_draft", "Return to draft", True)]
-    if status == S.APPROVED:
-        ready = parties and all(p.has_signed for p in parties)
-        if ready and not (
-            agreement.commencement == Commencement.STATED_DATE and agreement.stated_commencement_date is None
-        ):
-            return [("agreements:bring_into_force", "Bring into force", False)]
-        return []
-    if status == S.IN_FORCE:
-        actions = [] if variation is not None else [("agreements:start_variation", "Start a variation", False)]
-        actions.append(("agreements:supersede", "Record that it is superseded", True))
-        if agreement.term_end_date and agreement.term_end_date < today:
-            actions.append(("agreements:expire", "Mark as expired", True))
-        actions.append(("agreements:terminate", "Terminate", True))
-        return actions
-    return []
-
-
 class AgreementDetailView(generic.ObjectDetailView):
     model = Agreement
 
@@ -339,37 +202,31 @@ class AgreementDetailView(generic.ObjectDetailView):
 
     def get_context_data(self):
         agreement = self.object
-        user = self.request.user
         today = local_today()
-        rights = Rights(user, agreement)
-        parties = list(agreement.parties.all())
-        milestones = [(m, m.is_overdue(today)) for m in agreement.milestones.all()]
-        documents = list(agreement.documents.all())
-        consultations = list(agreement.consultations.all())
-        variation = getattr(agreement, "variation", None)
-        can_change = rights.may("change", Agreement)
-        can_transition = rights.may("transition", Agreement)
+        rights = Rights(self.request.user, agreement)
         can_view_documents = rights.may("view", AgreementDocument)
-        terms_open = agreement.status in TERMS_OPEN
+        terms_open = lifecycle.terms_refusal(agreement) is None
+        consultation_refusal = lifecycle.consultation_refusal(agreement)
         return {
             "view": self,
             "object": agreement,
             "agreement": agreement,
             "today": today,
-            "parties": parties,
-            "milestones": milestones,
-            "documents": documents,
-            "consultations": consultations,
-            "variation": variation,
+            "parties": list(agreement.parties.all()),
+            "milestones": [(m, m.is_overdue(today)) for m in agreement.milestones.all()],
+            "documents": list(agreement.documents.all()),
+            "consultations": list(agreement.consultations.all()),
+            "consultation_refusal": consultation_refusal,
+            "variation": lifecycle.variation_of(agreement),
             "supersedes": list(agreement.supersedes.all()),
-            "steps": lifecycle_steps(agreement, parties),
-            "guidance": guidance(agreement, parties, milestones, documents, consultations, variation, today),
-            "actions": lifecycle_actions(agreement, parties, variation, today) if can_transition else [],
-            "can_change": can_change and terms_open,
-            "can_sign": can_transition and agreement.status == S.APPROVED,
+            "steps": lifecycle.progress(agreement),
+            "guidance": lifecycle.next_steps(agreement, today),
+            "actions": lifecycle.possible_steps(agreement, today) if rights.may("transition", Agreement) else [],
+            "can_change": rights.may("change", Agreement) and terms_open,
+            "can_sign": rights.may("transition", Agreement) and lifecycle.signing_refusal(agreement) is None,
             "can_edit_parties": rights.may("change", AgreementParty) and terms_open,
             "can_add_parties": rights.may("add", AgreementParty) and terms_open,
-            "can_add_consultations": rights.may("add", Consultation) and agreement.status != S.DRAFT,
+            "can_add_consultations": rights.may("add", Consultation) and consultation_refusal is None,
             "can_edit_consultations": rights.may("change", Consultation),
             "can_edit_children": rights.may("change", Milestone),
             "can_add_children": rights.may("add", Milestone),
@@ -405,9 +262,7 @@ class AgreementEditView(generic.ObjectEditView):
     template_name = "agreements/agreement_form.html"
 
     def refusal(self):
-        if not self.is_create and self.object.status not in TERMS_OPEN:
-            return TERMS_FIXED.format(status=self.object.get_status_display())
-        return None
+        return None if self.is_create else lifecycle.terms_refusal(self.object)
 
     def success_url(self, obj):
         return obj.get_absolute_url()
@@ -444,23 +299,13 @@ class AgreementChildDeleteView(generic.ObjectDeleteView):
         return agreement_url(self.object.agreement, self.anchor)
 
 
-def parties_refusal(agreement):
-    if agreement.status in TERMS_OPEN:
-        return None
-    return (
-        f"Parties can only be added, changed or removed while the agreement is a draft or out for comment; "
-        f"this one is “{agreement.get_status_display()}”. To change the parties of an agreement in force, "
-        "start a variation."
-    )
-
-
 class PartyEditView(AgreementChildEditView):
     model = AgreementParty
     form_class = forms.PartyForm
     anchor = "parties"
 
     def refusal(self):
-        return parties_refusal(self.parent)
+        return lifecycle.parties_refusal(self.parent)
 
     def success_message(self, obj):
         return f"Party {'added' if self.is_create else 'saved'}: {obj.organisation}"
@@ -471,7 +316,7 @@ class PartyDeleteView(AgreementChildDeleteView):
     anchor = "parties"
 
     def refusal(self):
-        return parties_refusal(self.object.agreement)
+        return lifecycle.parties_refusal(self.object.agreement)
 
 
 class ConsultationEditView(AgreementChildEditView):
@@ -480,9 +325,7 @@ class ConsultationEditView(AgreementChildEditView):
     anchor = "comment"
 
     def refusal(self):
-        if self.is_create and self.parent.status == S.DRAFT:
-            return "Rounds of comment are recorded once the agreement has been sent for comment."
-        return None
+        return lifecycle.consultation_refusal(self.parent) if self.is_create else None
 
 
 class ConsultationDeleteView(AgreementChildDeleteView):
@@ -529,33 +372,41 @@ class IndicatorDeleteView(AgreementChildDeleteView):
 class TransitionView(generic.ObjectMixin, View):
     """One lifecycle step: a page with a confirm button (and a few fields for some steps).
 
-    The user needs the "transition" right on the agreement; ``agreements.lifecycle`` decides
-    whether the step is allowed now. A refusal is an error summary (400) and nothing changes.
+    The user needs the "transition" right on the agreement; ``agreements.lifecycle`` says whether
+    the step is possible now and ``agreements.services`` takes it. A refusal is an error summary
+    (400) and nothing changes.
     """
 
     model = Agreement
     action = "transition"
     form_class = forms.ConfirmForm
     template_name = "agreements/transition.html"
+    step = None  # an agreements.lifecycle.Step
     title = ""
-    button = ""
     intro = ""
-    possible_from = ()
-    not_possible = "This step is not possible while the agreement is “{status}”."
-    warning = False
+
+    def get_queryset(self):
+        parties = AgreementParty.objects.select_related("organisation")
+        return Agreement.objects.prefetch_related(Prefetch("parties", queryset=parties))
 
     @property
     def agreement(self):
         return self.object
+
+    @property
+    def button(self):
+        return self.step.label
+
+    @property
+    def warning(self):
+        return self.step.ends
 
     def check(self):
         require(self.request.user, "transition", self.agreement)
 
     def refusal(self):
         """Why the step cannot be taken now (shown instead of the button), or None."""
-        if self.agreement.status not in self.possible_from:
-            return self.not_possible.format(status=self.agreement.get_status_display())
-        return None
+        return lifecycle.refusal(self.step, self.agreement)
 
     def get_form(self, data=None):
         return self.form_class(data, user=self.request.user, agreement=self.agreement)
@@ -603,55 +454,48 @@ class TransitionView(generic.ObjectMixin, View):
 
 
 class SendForCommentView(TransitionView):
+    step = lifecycle.STEP["send_for_comment"]
     title = "Send for comment"
-    button = "Send for comment"
     intro = "The draft goes to the parties' boards or committees for comment. Record each round of comment as it comes."
-    possible_from = (S.DRAFT,)
 
     def perform(self, form):
-        return lifecycle.send_for_comment(self.agreement)
+        return services.send_for_comment(self.agreement)
 
     def success_message(self, result):
         return f"Sent for comment: {result}"
 
 
 class ReturnToDraftView(TransitionView):
+    step = lifecycle.STEP["return_to_draft"]
     title = "Return to draft"
-    button = "Return to draft"
     intro = "The agreement goes back to being a draft, for example to rework it after the comments."
-    possible_from = (S.OUT_FOR_COMMENT,)
 
     def perform(self, form):
-        return lifecycle.return_to_draft(self.agreement)
+        return services.return_to_draft(self.agreement)
 
     def success_message(self, result):
         return f"Returned to draft: {result}"
 
 
 class ApproveView(TransitionView):
+    step = lifecycle.STEP["approve"]
     title = "Approve the agreement"
-    button = "Approve"
     intro = "Once approved, the terms are fixed and each party signs. A later change needs a variation."
-    possible_from = (S.OUT_FOR_COMMENT,)
 
     def perform(self, form):
-        return lifecycle.approve(self.agreement)
+        return services.approve(self.agreement)
 
     def success_message(self, result):
         return f"Approved: {result}. Record each party's signature as it comes."
 
 
 class BringIntoForceView(TransitionView):
+    step = lifecycle.STEP["bring_into_force"]
     title = "Bring into force"
-    button = "Bring into force"
     intro = "The agreement comes into force once every party has signed."
-    possible_from = (S.APPROVED,)
-
-    def refusal(self):
-        return super().refusal() or signing_problem(self.agreement)
 
     def perform(self, form):
-        return lifecycle.bring_into_force(self.agreement)
+        return services.bring_into_force(self.agreement)
 
     def success_message(self, result):
         start = lifecycle.commencement_date(result)
@@ -659,24 +503,16 @@ class BringIntoForceView(TransitionView):
 
 
 class StartVariationView(TransitionView):
+    step = lifecycle.STEP["start_variation"]
     title = "Start a variation"
-    button = "Start a variation"
     intro = (
         "A variation is a new version of the agreement, copied from this one: its terms, parties, scope, "
         "milestones and indicators. Edit it, send it for comment, approve it, and every party signs it again. "
         "This version stays in force, and readable, until the variation comes into force."
     )
-    possible_from = (S.IN_FORCE,)
-    not_possible = "Only an agreement in force can be varied; this one is “{status}”."
-
-    def refusal(self):
-        refusal = super().refusal()
-        if refusal is None and Agreement.objects.filter(varies=self.agreement).exists():
-            return "A variation of this agreement is already in progress."
-        return refusal
 
     def perform(self, form):
-        return lifecycle.start_variation(self.agreement)
+        return services.start_variation(self.agreement)
 
     def success_message(self, result):
         return f"Version {result.version} started as a draft: edit its terms, then send it for comment."
@@ -686,52 +522,38 @@ class StartVariationView(TransitionView):
 
 
 class SupersedeView(TransitionView):
+    step = lifecycle.STEP["supersede"]
     title = "Record that the agreement is superseded"
-    button = "Record that it is superseded"
     intro = "Another agreement replaces this one. Both are linked, and this one ends."
     form_class = forms.SupersedeForm
-    possible_from = (S.IN_FORCE,)
-    warning = True
 
     def perform(self, form):
-        return lifecycle.supersede(self.agreement, form.cleaned_data["replacement"], form.cleaned_data["ended_on"])
+        return services.supersede(self.agreement, form.cleaned_data["replacement"], form.cleaned_data["ended_on"])
 
     def success_message(self, result):
         return f"{result} is superseded by {result.superseded_by}."
 
 
 class ExpireView(TransitionView):
+    step = lifecycle.STEP["expire"]
     title = "Mark as expired"
-    button = "Mark as expired"
     intro = "The agreement's term has ended and it was not renewed or replaced."
-    possible_from = (S.IN_FORCE,)
-    not_possible = "Only an agreement in force can be marked as expired; this one is “{status}”."
-    warning = True
-
-    def refusal(self):
-        refusal = super().refusal()
-        end = self.agreement.term_end_date
-        if refusal is None and (end is None or end >= local_today()):
-            return "Only an agreement whose term has ended can be marked as expired."
-        return refusal
 
     def perform(self, form):
-        return lifecycle.expire(self.agreement, today=local_today())
+        return services.expire(self.agreement)
 
     def success_message(self, result):
         return f"Expired on {day(result.ended_on)}: {result}"
 
 
 class TerminateView(TransitionView):
+    step = lifecycle.STEP["terminate"]
     title = "Terminate the agreement"
-    button = "Terminate"
     intro = "The agreement ends before its term, for example on notice by a party."
     form_class = forms.TerminateForm
-    possible_from = (S.IN_FORCE,)
-    warning = True
 
     def perform(self, form):
-        return lifecycle.terminate(self.agreement, form.cleaned_data["ended_on"])
+        return services.terminate(self.agreement, form.cleaned_data["ended_on"])
 
     def success_message(self, result):
         return f"Terminated on {day(result.ended_on)}: {result}"
@@ -744,8 +566,7 @@ class SignatureView(TransitionView):
     form_class = forms.SignatureForm
     title = "Record a signature"
     button = "Record the signature"
-    possible_from = (S.APPROVED,)
-    not_possible = "Signatures are recorded once the agreement is approved; it is “{status}”."
+    warning = False
 
     def get_queryset(self):
         return AgreementParty.objects.select_related("agreement", "organisation")
@@ -759,17 +580,14 @@ class SignatureView(TransitionView):
         return f"The signature of {self.object.organisation} on {self.agreement}."
 
     def refusal(self):
-        refusal = super().refusal()
-        if refusal is None and self.object.has_signed:
-            return f"{self.object.organisation} has already signed, on {day(self.object.signed_on)}."
-        return refusal
+        return lifecycle.signature_refusal(self.object)
 
     def get_form(self, data=None):
         return self.form_class(data, user=self.request.user, party=self.object)
 
     def perform(self, form):
         data = form.cleaned_data
-        return lifecycle.record_signature(
+        return services.record_signature(
             self.object,
             data["signatory_name"],
             data["signatory_position"],

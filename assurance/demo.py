@@ -46,12 +46,12 @@ from dataclasses import dataclass
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
-from assurance.models import SHORT_LABELS, IGItem, IGItemType, RecordedStatus
-from assurance.services import add_ig_document
+from assurance.models import SHORT_LABELS, IGDocument, IGItem, IGItemType, RecordedStatus
 from core.audit import audit_context
+from core.dates import local_today
 from core.demo import Seeded, counted
-from core.documents import check_upload
-from organisations.dspt import DsptStatus, expected_year, local_today
+from core.documents import add_version, check_upload
+from organisations.dspt import DsptStatus, expected_year
 from partnerships import demo as register
 from partnerships.models import Partnership
 
@@ -269,7 +269,7 @@ def _seed_record(record, today):
             ),
             content_type="application/pdf",
         )
-        add_ig_document(item, upload, check_upload(upload), user=None)  # the same bytes every run: stored once
+        add_version(IGDocument(item=item), upload, check_upload(upload))  # the same bytes every run: stored once
     return 1
 
 

@@ -1,26 +1,17 @@
-"""The IG item form (with its document) and the requirements grid."""
+"""The IG item form (with its document) and the requirements grid (saved by ``assurance.services``)."""
 
 from django import forms
-from django.conf import settings
 
 from assurance.models import ITEMS, RECORDED_ITEMS, SHORT_LABELS, IGItem, IGItemType, RecordedStatus
-from core.documents import ACCEPT, EMPTY_MESSAGE, check_upload, size_text
 from core.forms import AccordForm, AccordModelForm
+from core.forms_documents import DocumentUploadMixin, accepted_files, document_field
 from partnerships.models import ArrangementType, DataSharing
 
 
-class IGItemForm(AccordModelForm):
+class IGItemForm(DocumentUploadMixin, AccordModelForm):
     """Record or update one IG item of a partnership; a file uploaded here is its next document."""
 
-    file = forms.FileField(
-        label="Document",
-        required=False,
-        widget=forms.FileInput(attrs={"accept": ACCEPT}),
-        error_messages={
-            "empty": EMPTY_MESSAGE,
-            "invalid": "The file could not be read. Choose the file again.",
-        },
-    )
+    file = document_field(label="Document", required=False)
 
     # Whether a date or the document is needed depends on the status, so no field says "(optional)".
     mark_optional = False
@@ -47,22 +38,14 @@ class IGItemForm(AccordModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.checked = None
         if self.instance.pk:
             del self.fields["item"]
         else:
             self.fields["item"].choices = [(i.value, i.label) for i in RECORDED_ITEMS]
         self.fields["file"].help_text = (
-            "The document itself, needed once the item is in place (unless one was uploaded before): PDF, Word, "
-            f"OpenDocument, Excel, CSV, plain text, PNG or JPEG, up to {size_text(settings.DOCUMENT_MAX_BYTES)}. "
-            "A new file becomes the next version; earlier versions are kept."
+            f"The document itself, needed once the item is in place (unless one was uploaded before): "
+            f"{accepted_files()}. A new file becomes the next version; earlier versions are kept."
         )
-
-    def clean_file(self):
-        upload = self.cleaned_data.get("file")
-        if upload:
-            self.checked = check_upload(upload)
-        return upload
 
     def clean_item(self):
         item = self.cleaned_data["item"]

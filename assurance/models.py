@@ -5,7 +5,7 @@
   (and why) are in ``assurance.defaults``; a cell with no row requires those.
 - :class:`IGItem` is what a partnership has recorded for one item (a DPIA, say): in progress or in
   place, when it was approved, when it is due for review, notes, and its documents
-  (:class:`IGDocument`, only ever added, each the next version, stored by ``core.documents``).
+  (:class:`IGDocument`, a ``core.models.Document``: only ever added, each the next version).
 
 Whether each required item is in place, in progress, missing or expired is computed, never
 typed, in ``assurance.selectors``: from the IG items, from the partnership's agreements (an
@@ -13,14 +13,13 @@ information sharing or data processing agreement recorded as an agreement counts
 "partner DSPT" from every partner organisation's recorded DSPT status (``organisations.dspt``).
 """
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
 
 from agreements.models import AgreementKind
-from core.documents import document_storage
+from core.dates import local_today
+from core.models import Document
 from core.validators import reject_nhs_number
 from partnerships.models import ArrangementType, DataSharing, Partnership, PartnershipChildQuerySet
 
@@ -142,7 +141,7 @@ class IGItem(models.Model):
                 errors["review_on"] = (
                     "Enter the review date: an item in place needs one, so Accord can tell when it expires."
                 )
-        if self.approved_on and self.approved_on > timezone.localdate():
+        if self.approved_on and self.approved_on > local_today():
             errors.setdefault("approved_on", "The approval date cannot be in the future.")
         if self.approved_on and self.review_on and self.review_on < self.approved_on:
             errors.setdefault("review_on", "The review date must be the same as or after the approval date.")
@@ -150,34 +149,13 @@ class IGItem(models.Model):
             raise ValidationError(errors)
 
 
-class IGDocumentQuerySet(models.QuerySet):
-    """Documents of an IG item are "owned" by whoever owns its partnership."""
-
-    def owned_by(self, user):
-        return self.filter(item__partnership__in=Partnership.objects.owned_by(user))
-
-
-def ig_document_path(instance, filename):
-    """Stored under the checksum, never the uploaded name (see core.documents)."""
-    return f"assurance/{instance.sha256[:2]}/{instance.sha256}"
-
-
-class IGDocument(models.Model):
+class IGDocument(Document):
     """One uploaded file evidencing an IG item. Only ever added: a new file is the next version."""
 
-    item = models.ForeignKey(IGItem, on_delete=models.PROTECT, related_name="documents")
-    version = models.PositiveSmallIntegerField(editable=False)
-    file = models.FileField(upload_to=ig_document_path, storage=document_storage, max_length=200, editable=False)
-    original_name = models.CharField(max_length=200, editable=False)
-    content_type = models.CharField(max_length=100, editable=False)
-    size = models.PositiveBigIntegerField(editable=False)
-    sha256 = models.CharField("SHA-256 checksum", max_length=64, editable=False)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
-    )
-    uploaded_at = models.DateTimeField(default=timezone.now, editable=False)
+    parent_field = "item"
+    download_url_name = "assurance:document"
 
-    objects = IGDocumentQuerySet.as_manager()
+    item = models.ForeignKey(IGItem, on_delete=models.PROTECT, related_name="documents")
 
     class Meta:
         verbose_name = "IG document"
@@ -187,6 +165,3 @@ class IGDocument(models.Model):
 
     def __str__(self):
         return f"{IGItemType(self.item.item).label} v{self.version} ({self.original_name})"
-
-    def get_absolute_url(self):
-        return reverse("assurance:document", args=[self.pk])

@@ -46,7 +46,8 @@ from assurance.models import (
     IGRequirement,
     RecordedStatus,
 )
-from organisations.dspt import assessment_conditions, local_today
+from core.dates import day, local_today
+from organisations.dspt import assessment_conditions
 from partnerships.models import ArrangementType, PartnerRole, Partnership, Status
 
 LEVEL_NOT_ASSESSED = "data_sharing_level"
@@ -133,10 +134,6 @@ def best(statuses):
 
 
 DSPT_WORST_FIRST = (Assurance.MISSING, Assurance.EXPIRED, Assurance.IN_PROGRESS, Assurance.IN_PLACE)
-
-
-def day(date):
-    return f"{date.day} {date:%B %Y}"
 
 
 @dataclass

@@ -1,21 +1,10 @@
-"""The IG writes: a document stored as the next version of an IG item, and the requirements matrix."""
+"""Writes of information-governance assurance that are more than one form's save.
 
-from django.db.models import Max
+An IG item's document is stored by ``core.documents.add_version``, as every document is.
+"""
 
 from assurance.defaults import default_items
-from assurance.models import ITEMS, IGDocument, IGItem, IGRequirement
-from core import documents
-
-
-def add_ig_document(item, upload, checked, user):
-    """Store ``upload`` as the next version of ``item``'s documents, all or nothing."""
-
-    def lock_and_number(document):
-        locked = IGItem.objects.select_for_update().get(pk=item.pk)
-        document.item = locked
-        document.version = (locked.documents.aggregate(highest=Max("version"))["highest"] or 0) + 1
-
-    return documents.save_with_file(IGDocument(item=item, uploaded_by=user), upload, checked, lock_and_number)
+from assurance.models import ITEMS, IGRequirement
 
 
 def save_requirements(cells):

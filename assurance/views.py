@@ -1,5 +1,6 @@
-"""The IG pages: record an IG item (with its document), download a document, the IG gaps across
-the register (with exports), and the administrator's requirements matrix.
+"""The IG pages: record an IG item (with its document), the IG gaps across the register (with
+exports), and the administrator's requirements matrix. Its documents are downloaded through the
+one document download view (``core.views_documents``).
 
 Rights are in ``core.permissions.RIGHTS``: whoever may see the register reads IG status and the
 gaps page; a lead records the IG items of their own partnerships (lead or delegate), the
@@ -7,7 +8,6 @@ coordinator and administrators any; documents are seen by everyone but the leads
 partnerships (a 404 for them, as for agreement documents); the matrix is the administrator's.
 """
 
-import logging
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -23,24 +23,19 @@ from django.views import View
 from assurance.filters import GapFilter
 from assurance.forms import IGItemForm, RequirementsForm
 from assurance.models import Assurance, IGDocument, IGItem, IGItemType, IGRequirement
-from assurance.selectors import gap_rows, item_label, local_today, requirement_matrix
-from assurance.services import add_ig_document, save_requirements
-from core import documents
+from assurance.selectors import gap_rows, item_label, requirement_matrix
+from assurance.services import save_requirements
 from core import views as generic
+from core.dates import local_today
+from core.documents import add_version
 from core.exports import export_response
 from core.models import AuditEntry
-from core.permissions import get_visible_or_404, permitted, require, scope
+from core.permissions import permitted, require
+from core.views_documents import visible_documents
 from partnerships.models import ArrangementType, DataSharing, Partnership
-
-logger = logging.getLogger(__name__)
-
 
 # ---------------------------------------------------------------------------------------------
 # IG items and their documents
-
-
-def visible_documents(user, item):
-    return scope(user, "view", IGDocument.objects.filter(item=item).select_related("uploaded_by")).order_by("-version")
 
 
 class IGItemEditView(generic.ObjectEditView):
@@ -65,7 +60,7 @@ class IGItemEditView(generic.ObjectEditView):
     def save(self, form):
         item = form.save()
         if form.checked is not None:
-            add_ig_document(item, form.cleaned_data["file"], form.checked, self.request.user)
+            add_version(IGDocument(item=item, uploaded_by=self.request.user), form.cleaned_data["file"], form.checked)
         return item
 
     def success_message(self, obj):
@@ -82,27 +77,7 @@ class IGItemEditView(generic.ObjectEditView):
     def documents(self):
         if self.is_create:
             return []
-        return list(visible_documents(self.request.user, self.object))
-
-
-class IGDocumentDownloadView(View):
-    """The stored file, as an attachment, if the user may see it and it is unchanged since upload."""
-
-    def get(self, request, pk):
-        queryset = IGDocument.objects.select_related("item__partnership")
-        document = get_visible_or_404(request.user, queryset, pk=pk)
-        try:
-            return documents.download_response(document)
-        except documents.DocumentUnavailable as problem:
-            logger.error(
-                "IG document %s (%s) not served: stored file %s; expected SHA-256 %s, %s bytes",
-                document.pk,
-                document.file.name,
-                problem.reason,
-                document.sha256,
-                document.size,
-            )
-            return render(request, "assurance/document_unavailable.html", {"document": document}, status=410)
+        return list(visible_documents(self.request.user, IGDocument, self.object))
 
 
 # ---------------------------------------------------------------------------------------------

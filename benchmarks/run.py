@@ -317,8 +317,9 @@ class Bench:
         from django.db.models import Count
         from django.http import QueryDict
 
-        from assurance.selectors import gap_rows, local_today
+        from assurance.selectors import gap_rows
         from assurance.views import GapListView
+        from core.dates import local_today
         from organisations.filters import OrganisationFilter
         from organisations.models import Organisation
         from partnerships.models import Partnership

@@ -269,7 +269,8 @@ def record_bulk(instances, action="create", extra=None):
 
 
 def record_change(instance, before, after):
-    """Audit an update made without ``save()`` (e.g. a bulk update); no-op when nothing changed."""
+    """Audit a change to ``instance`` made outside Accord's tables (an account's login lock, kept by
+    django-axes); no-op when nothing changed."""
     changed = [k for k in after if before.get(k) != after.get(k)]
     if changed:
         _entry(instance, "update", {k: before.get(k) for k in changed}, {k: after[k] for k in changed}, changed).save()

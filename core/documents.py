@@ -13,25 +13,29 @@ refuses to serve a file that is missing or has changed since it was uploaded
 (:func:`download_response`), always as an attachment with headers that stop a browser from
 rendering it as a page of Accord.
 
-A document record is any model with the fields ``file`` (a FileField on :func:`document_storage`),
-``original_name``, ``content_type``, ``size`` and ``sha256``. Who may download it is the calling
-view's business (``core.permissions``); this module only stores and serves bytes.
+A document record is a :class:`core.models.Document` (an agreement's, an IG item's): only ever
+added, each the next version of its parent's documents (:func:`add_version`). Who may download it
+is the download view's business (``core.views_documents``, ``core.permissions``); this module only
+checks, stores and serves bytes. Office 97–2003 files are read with ``olefile`` and a password is
+detected with ``msoffcrypto-tool``.
 """
 
 import codecs
 import hashlib
 import os
 import re
-import struct
 import unicodedata
 import zipfile
 from dataclasses import dataclass
 
+import msoffcrypto
+import olefile
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.core.signals import setting_changed
 from django.db import transaction
+from django.db.models import Max
 from django.http import FileResponse
 from django.utils.deconstruct import deconstructible
 from django.utils.functional import cached_property
@@ -74,6 +78,12 @@ _storage = DocumentStorage()
 def document_storage():
     """The storage of every document ``file`` field (a callable, so migrations name it, not its folder)."""
     return _storage
+
+
+def document_path(document, filename):
+    """Where a document's file is stored: under its app and its checksum, never the uploaded name
+    (``agreements/ab/ab12…``, ``assurance/ab/ab12…``)."""
+    return f"{document._meta.app_label}/{document.sha256[:2]}/{document.sha256}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -248,78 +258,59 @@ def _inspect_zip(upload):
     return Content(description="a ZIP archive")
 
 
-OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_FREE, _END_OF_CHAIN = 0xFFFFFFFF, 0xFFFFFFFE
+OLE2_SIGNATURE = olefile.MAGIC
 
 
-def ole2_entry_names(upload):
-    """The names in an OLE2 (Office 97–2003) file's directory; ValueError when it is not readable."""
-    upload.seek(0)
-    data = upload.read()
-    upload.seek(0)
-    if len(data) < 512 or not data.startswith(OLE2_SIGNATURE):
-        raise ValueError("not an OLE2 file")
-    sector_shift = struct.unpack_from("<H", data, 30)[0]
-    if sector_shift not in (9, 12):
-        raise ValueError("bad sector size")
-    size = 1 << sector_shift
-    sector_count = (len(data) + size - 1) // size - 1  # the header fills the first sector
+def _ole2_names(upload):
+    """Every stream and storage name in an OLE2 (Office 97–2003) file, lower case; None when unreadable."""
+    try:
+        with olefile.OleFileIO(upload) as ole:
+            return {part.lower() for path in ole.listdir(streams=True, storages=True) for part in path}
+    except Exception:  # whatever olefile makes of bytes that are not a sound compound file: damaged
+        return None
+    finally:
+        upload.seek(0)
 
-    def sector(n):
-        if n >= sector_count:
-            raise ValueError("sector out of range")
-        block = data[(n + 1) * size : (n + 2) * size]
-        return block.ljust(size, b"\0")
 
-    first_directory, first_difat, difat_count = (
-        struct.unpack_from("<I", data, 48)[0],
-        *struct.unpack_from("<II", data, 68),
-    )
-    fat_sectors = [s for s in struct.unpack_from("<109I", data, 76) if s not in (_FREE, _END_OF_CHAIN)]
-    per_sector = size // 4
-    next_difat = first_difat
-    for _ in range(difat_count):
-        if next_difat in (_FREE, _END_OF_CHAIN):
-            break
-        values = struct.unpack(f"<{per_sector}I", sector(next_difat))
-        fat_sectors += [s for s in values[:-1] if s not in (_FREE, _END_OF_CHAIN)]
-        next_difat = values[-1]
-    fat = []
-    for n in fat_sectors:
-        fat.extend(struct.unpack(f"<{per_sector}I", sector(n)))
-    names = []
-    current, seen = first_directory, set()
-    while current not in (_FREE, _END_OF_CHAIN):
-        if current in seen or current >= len(fat):
-            raise ValueError("broken directory chain")
-        seen.add(current)
-        block = sector(current)
-        for offset in range(0, size, 128):
-            length, kind = struct.unpack_from("<HB", block, offset + 64)
-            if kind in (1, 2, 5) and 2 <= length <= 64:
-                names.append(block[offset : offset + length - 2].decode("utf-16-le", "replace"))
-        current = fat[current]
-    if not names:
-        raise ValueError("empty directory")
-    return names
+def _password_protected(upload):
+    """Whether msoffcrypto-tool finds the Office file encrypted: True, False, or None when it cannot
+    read the file far enough to tell (damaged, or of a kind it does not know)."""
+    try:
+        return msoffcrypto.OfficeFile(upload).is_encrypted()
+    except Exception:  # any failure to parse untrusted bytes means "cannot tell"
+        return None
+    finally:
+        upload.seek(0)
 
 
 def _inspect_ole2(upload):
-    try:
-        names = set(ole2_entry_names(upload))
-    except (ValueError, struct.error):
+    """A Word or Excel 97–2003 file without a password or macros, or what else an OLE2 file is.
+
+    A password-protected Office Open XML file (.docx, .xlsx) is an OLE2 file too: an
+    ``EncryptedPackage`` stream with its ``EncryptionInfo``. A Word or Excel 97–2003 file must be
+    readable by msoffcrypto-tool, which says whether it is encrypted; one it cannot read is damaged.
+    """
+    names = _ole2_names(upload)
+    if names is None:
         return Content(description="a damaged Office 97–2003 file")
-    if "EncryptedPackage" in names or "EncryptionInfo" in names:
+    encrypted = _password_protected(upload)
+    if encrypted or "encryptedpackage" in names:
         return Content(description="a password-protected Office document", encrypted=True)
-    if "WordDocument" in names:
-        if "Macros" in names or "VBA" in names:
+    if "worddocument" in names:
+        if encrypted is None:
+            return Content(description="a damaged Word 97–2003 document")
+        if "macros" in names or "vba" in names:
             return Content(description="a Word document with macros", macros=True)
         return Content(key="doc")
-    if "Workbook" in names or "Book" in names:
-        if "_VBA_PROJECT_CUR" in names or "VBA" in names:
+    if "workbook" in names:
+        if encrypted is None:
+            return Content(description="a damaged Excel 97–2003 workbook")
+        if "_vba_project_cur" in names or "vba" in names:
             return Content(description="an Excel workbook with macros", macros=True)
         return Content(key="xls")
-    if "PowerPoint Document" in names:
+    if "book" in names:
+        return Content(description="an Excel 5.0/95 workbook, a format too old for Accord to check")
+    if "powerpoint document" in names:
         return Content(description="a PowerPoint 97–2003 presentation")
     if any(name.startswith("__substg1.0_") for name in names):
         return Content(description="an Outlook message")
@@ -415,11 +406,12 @@ def clean_name(name):
 
 
 def size_text(size):
+    """A size as people read it: "25 MB", "3.42 KB", "1 byte"."""
     if size >= 1024 * 1024:
         return f"{size / 1024 / 1024:.3g} MB"
     if size >= 1024:
         return f"{size / 1024:.3g} KB"
-    return f"{size} bytes"
+    return "1 byte" if size == 1 else f"{size} bytes"
 
 
 EMPTY_MESSAGE = "The file is empty. Choose the document you meant to upload."
@@ -442,9 +434,11 @@ UTF16_MESSAGE = (
 
 
 def too_large_message(size):
+    """Says by how much the file is over the limit, exactly while that is under a kilobyte (a size
+    rounded to "25 MB" would otherwise read as the limit itself)."""
     limit = settings.DOCUMENT_MAX_BYTES
     return (
-        f"The file is {size_text(size)}: the largest Accord accepts is {size_text(limit)}. "
+        f"The file is {size_text(size)}, {size_text(size - limit)} over the {size_text(limit)} limit. "
         "Save a smaller copy (for example, compress the PDF or remove large images) and upload that."
     )
 
@@ -569,6 +563,25 @@ def save_with_file(record, upload, checked, before_save=None):
             storage.delete(written)
         raise
     return record
+
+
+def add_version(document, upload, checked):
+    """Save ``document`` (new, its parent set) as the next version of its parent's documents, with
+    ``upload`` as its file, all or nothing.
+
+    The version number is taken with the parent row locked, so two uploads at the same moment
+    cannot both be version 3.
+    """
+    parent_field = type(document).parent_field
+
+    def lock_and_number(record):
+        parent = getattr(record, parent_field)
+        locked = type(parent)._default_manager.select_for_update().get(pk=parent.pk)
+        setattr(record, parent_field, locked)
+        siblings = type(record)._default_manager.filter(**{parent_field: locked})
+        record.version = (siblings.aggregate(highest=Max("version"))["highest"] or 0) + 1
+
+    return save_with_file(document, upload, checked, before_save=lock_and_number)
 
 
 class DocumentUnavailable(Exception):

@@ -1,4 +1,5 @@
-"""Cross-cutting records: the audit trail and the trust's reference lists."""
+"""Cross-cutting records: the audit trail, the trust's reference lists, and what every uploaded
+document is (:class:`Document`, the parent of agreement and IG documents)."""
 
 from decimal import Decimal
 
@@ -9,6 +10,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from core.documents import document_path, document_storage
 from core.validators import reject_nhs_number
 
 
@@ -200,3 +202,52 @@ class TierThresholds(models.Model):
         Reading never writes, so a page that shows a tier cannot change the database.
         """
         return cls.objects.filter(pk=1).first() or cls(pk=1)
+
+
+class DocumentQuerySet(models.QuerySet):
+    """A document is "owned" by whoever owns its parent (the agreement's or IG item's partnership)."""
+
+    def owned_by(self, user):
+        parent = self.model._meta.get_field(self.model.parent_field).related_model
+        return self.filter(**{f"{self.model.parent_field}__in": parent._default_manager.owned_by(user)})
+
+
+class Document(models.Model):
+    """One uploaded file of a parent record (an agreement, an IG item). Files are only ever added:
+    a new file is the next version, and every version stays downloadable.
+
+    A subclass adds the foreign key to its parent, named by ``parent_field`` (``related_name``
+    "documents"), and names its permission-checked download page (``download_url_name``).
+    Checking, storing and serving the bytes is ``core.documents``'.
+    """
+
+    parent_field = None
+    download_url_name = None
+
+    version = models.PositiveSmallIntegerField(editable=False)
+    file = models.FileField(upload_to=document_path, storage=document_storage, max_length=200, editable=False)
+    original_name = models.CharField(max_length=200, editable=False)
+    content_type = models.CharField(max_length=100, editable=False)
+    size = models.PositiveBigIntegerField(editable=False)
+    sha256 = models.CharField("SHA-256 checksum", max_length=64, editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def parent(self):
+        return getattr(self, self.parent_field)
+
+    @property
+    def label(self):
+        """What the document is called in lists: its title where it has one, else its file name."""
+        return self.original_name
+
+    def get_absolute_url(self):
+        return reverse(self.download_url_name, args=[self.pk])

@@ -26,7 +26,6 @@ import re
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 
 YEAR_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
 YEAR_MESSAGE = "Enter the assessment year as a financial year, for example 2024-25."
@@ -46,10 +45,6 @@ class DsptStatus(models.TextChoices):
 MET_OR_BETTER = (DsptStatus.STANDARDS_EXCEEDED, DsptStatus.STANDARDS_MET)
 # Statuses that say nothing good about the partner, whatever the year.
 NOT_ASSURED = (DsptStatus.STANDARDS_NOT_MET, DsptStatus.NOT_PUBLISHED)
-
-
-def local_today(now=None):
-    return timezone.localdate(now or timezone.now())
 
 
 def year_starting(start):

@@ -1,8 +1,9 @@
 import django_filters
 from django.db.models import Q
 
+from core.dates import local_today
 from core.forms import FilterForm
-from organisations.dspt import DsptStatus, expected_year, local_today
+from organisations.dspt import DsptStatus, expected_year
 from organisations.models import Organisation, OrganisationKind
 
 NOT_RECORDED = "not_recorded"

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
+from core.dates import day, local_today
 from core.validators import reject_nhs_number
 from organisations.dspt import (
     DsptStatus,
@@ -14,7 +15,6 @@ from organisations.dspt import (
     expected_year,
     financial_year,
     is_current_year,
-    local_today,
     validate_year,
 )
 
@@ -163,7 +163,7 @@ class Organisation(models.Model):
         """Why a recorded assessment is not current, in words for the page."""
         expected = expected_year(today or local_today())
         due = deadline(expected)
-        return f"the {expected} assessment was due by {due.day} {due:%B %Y}"
+        return f"the {expected} assessment was due by {day(due)}"
 
     def dspt_assessment(self, today=None):
         """in_place / in_progress / expired / missing, for a partnership's IG assurance."""

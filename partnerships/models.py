@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.audit import current_context
+from core.dates import local_today
 from core.models import BafRiskTheme, ServiceArea, StrategicObjective, TierThresholds
 from core.validators import reject_nhs_number
 from organisations.models import Organisation
@@ -82,7 +83,7 @@ class PartnershipQuerySet(models.QuerySet):
         return self.filter(models.Q(lead=user) | Exists(delegated))
 
     def review_overdue(self, today=None):
-        today = today or timezone.localdate()
+        today = today or local_today()
         return self.filter(next_review_date__lt=today).exclude(status=Status.CLOSED)
 
 
@@ -187,9 +188,7 @@ class Partnership(models.Model):
 
     @property
     def is_review_overdue(self):
-        return bool(
-            self.next_review_date and self.next_review_date < timezone.localdate() and self.status != Status.CLOSED
-        )
+        return bool(self.next_review_date and self.next_review_date < local_today() and self.status != Status.CLOSED)
 
     def clean(self):
         errors = {}

@@ -35,6 +35,7 @@ from django.utils import timezone
 from accounts.models import User
 from core import registry
 from core.audit import audit_context, record_bulk
+from core.dates import local_today
 from core.roles import Role
 from organisations.models import Organisation, OrganisationKind, normalise_name
 from partnerships import demo
@@ -197,7 +198,7 @@ class Generator:
 
     def __init__(self, seed=2019, today=None):
         self.rng = random.Random(seed)
-        self.today = today or timezone.localdate()
+        self.today = today or local_today()
 
     # -- names ---------------------------------------------------------------------------
 

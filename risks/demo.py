@@ -45,11 +45,11 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from core.audit import audit_context
+from core.dates import local_today
 from core.demo import Seeded, counted
 from partnerships import demo as register
 from partnerships.models import Partnership
 from risks.models import ActionStatus, NoSignificantRisk, Risk, RiskAction, RiskDomain, Treatment
-from risks.selectors import local_today
 from risks.services import close_risk, no_significant_risk_refusal, record_no_significant_risk, save_risk
 
 D = RiskDomain

@@ -8,11 +8,12 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
+from core.dates import local_today
 from core.forms import FilterForm
 from core.models import BafRiskTheme
 from risks.models import RiskDomain, RiskStatus
 from risks.scoring import LEVELS, Scoring
-from risks.selectors import PROFILE_STATUSES, filter_by_profile, local_today
+from risks.selectors import PROFILE_STATUSES, filter_by_profile
 
 
 def scoring_of(filterset):

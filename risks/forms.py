@@ -10,12 +10,12 @@ reason for a current score above the inherent one, a BAF theme once escalated) a
 from django import forms
 from django.core.exceptions import ValidationError
 
+from core.dates import local_today
 from core.forms import AccordForm, AccordModelForm
 from core.models import BafRiskTheme
 from core.validators import reject_nhs_number
 from risks import scoring
 from risks.models import NoSignificantRisk, Risk, RiskAction, RiskMatrix
-from risks.selectors import local_today
 
 
 def _required(form, messages):

@@ -23,6 +23,7 @@ from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
 
+from core.dates import local_today
 from core.models import BafRiskTheme
 from core.validators import reject_nhs_number
 from partnerships.models import Partnership, PartnershipChildQuerySet
@@ -173,7 +174,7 @@ class Risk(models.Model):
         return self.status == RiskStatus.OPEN
 
     def is_review_overdue(self, today=None):
-        return self.is_open and self.review_date is not None and self.review_date < (today or timezone.localdate())
+        return self.is_open and self.review_date is not None and self.review_date < (today or local_today())
 
     def positions(self, matrix_scoring):
         """(inherent, current, target), each scored and banded by the matrix in force."""
@@ -241,7 +242,7 @@ class RiskAction(models.Model):
         return f"{self.risk.get_absolute_url()}#actions"
 
     def is_overdue(self, today=None):
-        return self.status != ActionStatus.COMPLETE and self.due_date < (today or timezone.localdate())
+        return self.status != ActionStatus.COMPLETE and self.due_date < (today or local_today())
 
 
 class NoSignificantRisk(models.Model):

@@ -30,13 +30,13 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import Exact, GreaterThanOrEqual
-from django.utils import timezone
 
+from core.dates import local_today
 from core.models import TierThresholds
 from core.permissions import ALL, OWN, grant
 from partnerships.models import Partnership
 from partnerships.tiering import tier_expression
-from risks.models import DOMAIN_COUNT, NoSignificantRisk, Risk, RiskAction, RiskDomain, RiskStatus
+from risks.models import DOMAIN_COUNT, NoSignificantRisk, Risk, RiskDomain, RiskStatus
 from risks.scoring import LEVELS, Scoring
 
 COMPLETE, INCOMPLETE, REVIEW_OVERDUE, NOT_REQUIRED = "complete", "incomplete", "review_overdue", "not_required"
@@ -53,10 +53,6 @@ PROFILE_TAGS = {
     REVIEW_OVERDUE: "nhsuk-tag--red",
     NOT_REQUIRED: "nhsuk-tag--grey",
 }
-
-
-def local_today(now=None):
-    return timezone.localdate(now or timezone.now())
 
 
 # --- completeness, in SQL ------------------------------------------------------------------------
@@ -299,10 +295,6 @@ def risk_list(scoring, today=None):
 def escalated_risks(scoring):
     """Open risks whose current score is at or above the escalation threshold."""
     return risk_list(scoring).filter(Q(status=RiskStatus.OPEN) & Q(scoring.escalated_condition()))
-
-
-def actions_of(risk):
-    return RiskAction.objects.filter(risk=risk).order_by("due_date", "pk")
 
 
 def load_profile(partnership, user, scoring, thresholds=None, today=None):

@@ -10,8 +10,8 @@ seed, an import): each validates with the model's rules and is audited by ``core
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from core.dates import local_today
 from risks.models import NoSignificantRisk, Risk, RiskDomain, RiskStatus
-from risks.selectors import local_today
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ from django.utils.functional import cached_property
 from django.views import View
 
 from core import views as generic
+from core.dates import day, local_today
 from core.exports import export_response
 from core.models import TierThresholds
 from core.permissions import permitted, require
@@ -28,10 +29,6 @@ class ScoringMixin:
     @cached_property
     def scoring(self):
         return Scoring.for_request(self.request)
-
-
-def day(value):
-    return f"{value.day} {value:%B %Y}" if value else ""
 
 
 # --- lists ----------------------------------------------------------------------------------------
@@ -131,7 +128,7 @@ class RiskListView(ScoringMixin, generic.ObjectListView):
         return export_response(fmt, self.export_name, headers, rows)
 
     def get_extra_context(self):
-        return {"scoring": self.scoring, "today": selectors.local_today()}
+        return {"scoring": self.scoring, "today": local_today()}
 
 
 class EscalatedListView(RiskListView):
@@ -306,7 +303,7 @@ class RiskDetailView(ScoringMixin, generic.ObjectDetailView):
             "points": points,
             "chart": charts.score_chart(points, self.scoring) if points else None,
             "actions": list(risk.actions.all()),
-            "today": selectors.local_today(),
+            "today": local_today(),
             "can_change": may_change and risk.is_open,
             "can_close": may_change and risk.is_open and permitted(user, "close", Risk),
             "can_change_actions": may_change and risk.is_open,

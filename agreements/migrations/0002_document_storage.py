@@ -2,8 +2,7 @@
 
 from django.db import migrations, models
 
-import agreements.documents
-import agreements.models
+import core.documents
 
 
 class Migration(migrations.Migration):
@@ -18,8 +17,8 @@ class Migration(migrations.Migration):
             field=models.FileField(
                 editable=False,
                 max_length=200,
-                storage=agreements.documents.document_storage,
-                upload_to=agreements.models.document_path,
+                storage=core.documents.document_storage,
+                upload_to=core.documents.document_path,
             ),
         ),
     ]

@@ -1,13 +1,13 @@
 """Small builders for the agreements rules tests: organisations, partnerships and agreements.
 
-Agreements are moved through their life with ``agreements.lifecycle`` only, so a test that
+Agreements are moved through their life with ``agreements.services`` only, so a test that
 starts from "in force" or "varied" starts from a state the software itself can reach.
 """
 
 import datetime
 import hashlib
 
-from agreements import lifecycle
+from agreements import services
 from agreements.models import Agreement, AgreementDocument, AgreementKind, AgreementStatus, DocumentKind
 from organisations.models import Organisation, OrganisationKind
 from partnerships.models import ArrangementType, Partnership, Status
@@ -50,14 +50,14 @@ def agreement(partnership, parties=(), title="Memorandum of understanding", **fi
 
 
 def approved(a):
-    lifecycle.send_for_comment(a)
-    return lifecycle.approve(a)
+    services.send_for_comment(a)
+    return services.approve(a)
 
 
 def sign_all(a, signed_on=SIGNED_ON):
     for party in a.parties.select_related("organisation", "agreement"):
         if not party.has_signed:
-            lifecycle.record_signature(party, f"Signatory of {party.organisation}", "Chief Executive", signed_on)
+            services.record_signature(party, f"Signatory of {party.organisation}", "Chief Executive", signed_on)
 
 
 def in_force(a, signed_on=SIGNED_ON):
@@ -65,7 +65,7 @@ def in_force(a, signed_on=SIGNED_ON):
     if a.status == S.DRAFT:
         approved(a)
     sign_all(a, signed_on)
-    return lifecycle.bring_into_force(a)
+    return services.bring_into_force(a)
 
 
 def varied(a, signed_on=datetime.date(2023, 9, 1)):
@@ -73,7 +73,7 @@ def varied(a, signed_on=datetime.date(2023, 9, 1)):
 
     Returns the variation; ``a`` is reloaded, now "varied".
     """
-    variation = lifecycle.start_variation(a)
+    variation = services.start_variation(a)
     in_force(variation, signed_on)
     a.refresh_from_db()
     return variation

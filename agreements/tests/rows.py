@@ -5,8 +5,7 @@ import hashlib
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from agreements import lifecycle
-from agreements.documents import add_document, check_upload
+from agreements import services
 from agreements.models import (
     Agreement,
     AgreementDocument,
@@ -19,6 +18,7 @@ from agreements.models import (
     ScopeItem,
 )
 from core.dates import local_today
+from core.documents import add_version, check_upload
 from organisations.models import Organisation
 from tests.rows import (
     NHS_NUMBER_SHOWN,
@@ -42,7 +42,8 @@ from tests.world import NHS_NUMBER, agreement_form_data, day, pdf_upload
 def upload_document(agreement, title, user, name="Memorandum of understanding.pdf", kind="draft"):
     """A document stored the way the upload page stores it: checked by content, then written."""
     file = pdf_upload(name, marker=f"% {agreement.pk} {title}\n")
-    return add_document(agreement, file, check_upload(file), title=title, kind=kind, user=user)
+    document = AgreementDocument(agreement=agreement, title=title, kind=kind, uploaded_by=user)
+    return add_version(document, file, check_upload(file))
 
 
 def build(w):
@@ -69,7 +70,7 @@ def build(w):
 
     def sign(a, on):
         for party in a.parties.select_related("organisation", "agreement"):
-            lifecycle.record_signature(party, f"Chief Executive of {party.organisation}", "Chief Executive", on)
+            services.record_signature(party, f"Chief Executive of {party.organisation}", "Chief Executive", on)
 
     w.draft_agreement, (w.party,) = agreement(
         "Forensic network memorandum of understanding",
@@ -90,7 +91,7 @@ def build(w):
     w.commented_agreement, _ = agreement(
         "Forensic network information sharing agreement", AgreementKind.INFORMATION_SHARING, parties=[w.partner_org]
     )
-    lifecycle.send_for_comment(w.commented_agreement)
+    services.send_for_comment(w.commented_agreement)
     w.consultation = w.commented_agreement.consultations.create(
         body="Oxford University Hospitals Board of Directors", date=today - 20 * days, feedback="Agreed in principle."
     )
@@ -98,14 +99,14 @@ def build(w):
     w.approved_agreement, (w.unsigned_party,) = agreement(
         "Secure care section 75 agreement", AgreementKind.SECTION_75, parties=[w.partner_org]
     )
-    lifecycle.send_for_comment(w.approved_agreement)
-    lifecycle.approve(w.approved_agreement)
+    services.send_for_comment(w.approved_agreement)
+    services.approve(w.approved_agreement)
 
     w.signed_agreement, _ = agreement(
         "Forensic network data processing agreement", AgreementKind.DATA_PROCESSING, parties=[w.partner_org]
     )
-    lifecycle.send_for_comment(w.signed_agreement)
-    lifecycle.approve(w.signed_agreement)
+    services.send_for_comment(w.signed_agreement)
+    services.approve(w.signed_agreement)
     sign(w.signed_agreement, today - 3 * days)
 
     in_force = []
@@ -114,10 +115,10 @@ def build(w):
         ("Forensic network terms of reference", AgreementKind.TERMS_OF_REFERENCE, today - 10 * days),
     ):
         a, _ = agreement(title, kind, parties=[w.partner_org, w.home_trust], term_end_date=term_end)
-        lifecycle.send_for_comment(a)
-        lifecycle.approve(a)
+        services.send_for_comment(a)
+        services.approve(a)
         sign(a, today - 60 * days)
-        in_force.append(lifecycle.bring_into_force(a))
+        in_force.append(services.bring_into_force(a))
     w.agreement_in_force, w.lapsed_agreement = in_force
 
     w.other_agreement, _ = agreement(

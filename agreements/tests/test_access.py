@@ -5,7 +5,7 @@ import hashlib
 import pytest
 from django.urls import reverse
 
-from agreements import lifecycle
+from agreements import services
 from agreements.tests.rows import PAGES, upload_document
 from core.audit import audit_context
 from core.dates import local_today
@@ -114,10 +114,10 @@ def test_a_signed_copy_is_named_in_the_history_only_to_those_who_may_see_documen
     """A lead of another partnership reads that a party's signed copy was uploaded, not its title."""
     with audit_context(user=world.user("other_lead"), source="web"):
         signed_copy = upload_document(world.other_agreement, "Signed subcontract", world.user("other_lead"))
-        lifecycle.send_for_comment(world.other_agreement)
-        lifecycle.approve(world.other_agreement)
+        services.send_for_comment(world.other_agreement)
+        services.approve(world.other_agreement)
         party = world.other_agreement.parties.get()
-        lifecycle.record_signature(party, "Ms Sally Hart", "Director", local_today(), signed_copy=signed_copy)
+        services.record_signature(party, "Ms Sally Hart", "Director", local_today(), signed_copy=signed_copy)
     history = reverse("agreements:history", args=[world.other_agreement.pk])
     for role, sees in (("owner", False), ("delegate", False), ("other_lead", True), ("auditor", True)):
         sign_in(client, world, role)

@@ -11,13 +11,13 @@ from django.db.models import ProtectedError
 from django.urls import reverse
 from django.utils import timezone
 
-from agreements import lifecycle
+from agreements import services
 from agreements.models import (
     Agreement,
     AgreementDocument,
 )
-from agreements.selectors import local_today
 from core.audit import audit_context
+from core.dates import local_today
 from core.models import AuditEntry
 from core.nhs_number import contains_nhs_number
 from partnerships.models import Partnership
@@ -141,10 +141,10 @@ def test_a_variation_coming_into_force_audits_both_versions(client, world):
     client.post(reverse("agreements:start_variation", args=[earlier.pk]))
     variation = Agreement.objects.get(varies=earlier)
     with audit_context(user=world.user("owner"), source="web"):
-        lifecycle.send_for_comment(variation)
-        lifecycle.approve(variation)
+        services.send_for_comment(variation)
+        services.approve(variation)
         for party in variation.parties.select_related("organisation", "agreement"):
-            lifecycle.record_signature(party, "A Signatory", "Chief Executive", local_today())
+            services.record_signature(party, "A Signatory", "Chief Executive", local_today())
     start = last_entry_id()
     response = client.post(reverse("agreements:bring_into_force", args=[variation.pk]))
     assert response.status_code == 302

@@ -17,9 +17,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from msoffcrypto.format.ooxml import OOXMLFile
 
-from agreements.documents import ALLOWED_SENTENCE, add_document, check_upload, clean_name
 from agreements.models import Agreement, AgreementDocument, AgreementKind, DocumentKind
+from core.documents import ALLOWED_SENTENCE, add_version, check_upload, clean_name
 from core.models import AuditEntry
 from core.roles import Role
 from partnerships.models import ArrangementType, Partnership, Status
@@ -106,31 +107,67 @@ def odf(mimetype):
     )
 
 
-def ole2(*stream_names):
-    """A minimal, well-formed OLE2 compound file (the Office 97–2003 container) holding empty streams."""
+def ole2(*streams):
+    """A minimal, well-formed OLE2 compound file (the Office 97–2003 container).
+
+    Each stream is a name (an empty stream) or (name, bytes); a stream with bytes is padded to 4096
+    bytes, the size from which a compound file keeps a stream in ordinary sectors.
+    """
     end, free, fat_sector = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD
     header = bytearray(512)
     header[0:8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
     struct.pack_into("<HHHHH", header, 24, 0x3E, 3, 0xFFFE, 9, 6)
     struct.pack_into("<IIIIIIIII", header, 40, 0, 1, 1, 0, 4096, end, 0, end, 0)
     struct.pack_into("<109I", header, 76, 0, *([free] * 108))
-    fat = struct.pack("<128I", fat_sector, end, *([free] * 126))
+    fat, data, placed = [fat_sector, end], b"", []  # sector 0 holds the FAT, sector 1 the directory
+    for stream in streams:
+        name, content = stream if isinstance(stream, tuple) else (stream, b"")
+        if not content:
+            placed.append((name, end, 0))
+            continue
+        content = content.ljust(4096, b"\x00")
+        first, count = len(fat), -(-len(content) // 512)
+        fat += [*range(first + 1, first + count), end]
+        data += content.ljust(count * 512, b"\x00")
+        placed.append((name, first, len(content)))
+    assert len(fat) <= 128
 
-    def entry(name, kind, child=free, right=free):
+    def entry(name, kind, child=free, right=free, start=end, size=0):
         raw = name.encode("utf-16-le") + b"\x00\x00"
         block = bytearray(128)
         block[: len(raw)] = raw
         struct.pack_into("<HBB", block, 64, len(raw), kind, 1)
         struct.pack_into("<III", block, 68, free, right, child)
-        struct.pack_into("<II", block, 116, end, 0)
+        struct.pack_into("<II", block, 116, start, size)
         return bytes(block)
 
     entries = [entry("Root Entry", 5, child=1)]
-    for index, name in enumerate(stream_names):
-        right = index + 2 if index + 1 < len(stream_names) else free
-        entries.append(entry(name, 2, right=right))
+    for index, (name, start, size) in enumerate(placed):
+        right = index + 2 if index + 1 < len(placed) else free
+        entries.append(entry(name, 2, right=right, start=start, size=size))
     directory = b"".join(entries).ljust(512, b"\x00")
-    return bytes(header) + fat + directory
+    return bytes(header) + struct.pack(f"<{len(fat)}I", *fat).ljust(512, b"\xff") + directory + data
+
+
+def word_97(encrypted=False):
+    """A Word 97–2003 file: its WordDocument stream starts with the FIB, which says whether it is encrypted."""
+    flags = (1 << 9) | (encrypted << 8)  # the 1Table stream; fEncrypted
+    fib = struct.pack("<HHHHHH", 0xA5EC, 0xC1, 0, 0x0809, 0, flags) + bytes(20)
+    return ole2(("WordDocument", fib), ("1Table", b"\x00"))
+
+
+def excel_97(encrypted=False):
+    """An Excel 97–2003 file: its Workbook stream's globals, with a FilePass record when it is encrypted."""
+    bof = struct.pack("<HHHHHHII", 0x0809, 16, 0x0600, 0x0005, 0, 0, 0, 0)
+    file_pass = struct.pack("<HHH", 0x002F, 2, 0x0001) if encrypted else b""  # RC4
+    return ole2(("Workbook", bof + file_pass + struct.pack("<HH", 0x000A, 0)))
+
+
+def password_protected_docx():
+    """A .docx encrypted by msoffcrypto-tool, as Word saves one with a password (ECMA-376 agile)."""
+    encrypted = io.BytesIO()
+    OOXMLFile(io.BytesIO(docx())).encrypt("Partnership2018", encrypted)
+    return encrypted.getvalue()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -230,8 +267,8 @@ ALLOWED = [
         odf("application/vnd.oasis.opendocument.presentation"),
         "application/vnd.oasis.opendocument.presentation",
     ),
-    ("Old MoU.doc", ole2("WordDocument", "1Table"), "application/msword"),
-    ("Old budget.xls", ole2("Workbook"), "application/vnd.ms-excel"),
+    ("Old MoU.doc", word_97(), "application/msword"),
+    ("Old budget.xls", excel_97(), "application/vnd.ms-excel"),
     ("Milestones.csv", CSV, "text/csv"),
     ("Notes.txt", TEXT_1252, "text/plain"),
     ("Signature page.png", PNG, "image/png"),
@@ -292,6 +329,10 @@ def test_a_large_upload_spooled_to_disk_is_stored_whole_and_readable_by_accord_o
 # ---------------------------------------------------------------------------------------------
 # Refused uploads: a clear reason, and nothing stored
 
+ENCRYPTED = (
+    "This file is protected with a password, so Accord cannot check what it contains. "
+    "Remove the password, save it, and upload it again."
+)
 REFUSED = [
     (
         "renamed Windows program",
@@ -328,8 +369,16 @@ REFUSED = [
         "password-protected Word document",
         "MoU signed.docx",
         ole2("EncryptionInfo", "EncryptedPackage"),
-        "This file is protected with a password, so Accord cannot check what it contains. "
-        "Remove the password, save it, and upload it again.",
+        ENCRYPTED,
+    ),
+    ("Word document saved with a password", "MoU signed.docx", password_protected_docx(), ENCRYPTED),
+    ("Word 97–2003 document saved with a password", "MoU signed.doc", word_97(encrypted=True), ENCRYPTED),
+    ("Excel 97–2003 workbook saved with a password", "Budget.xls", excel_97(encrypted=True), ENCRYPTED),
+    (
+        "damaged Word 97–2003 document",
+        "MoU.doc",
+        ole2("WordDocument", "1Table"),
+        f"This file is not a Word 97–2003 document: its content is a damaged Word 97–2003 document. {ALLOWED_SENTENCE}",
     ),
     (
         "SVG named .png",
@@ -424,23 +473,36 @@ def test_refused_uploads_say_why_and_store_nothing(client_for, agreement, storag
     assert stored_files(storage_dir) == []
 
 
-def test_an_oversized_file_is_refused_with_the_limit(client_for, agreement, storage_dir, settings):
-    settings.DOCUMENT_MAX_BYTES = 1024
+@pytest.mark.parametrize(
+    ("limit", "size", "said"),
+    [
+        (1024, 1025, "The file is 1 KB, 1 byte over the 1 KB limit."),
+        (1024, 1024 + 700, "The file is 1.68 KB, 700 bytes over the 1 KB limit."),
+        (1024, 4096, "The file is 4 KB, 3 KB over the 1 KB limit."),
+        (25 * 1024 * 1024, 25 * 1024 * 1024 + 1, "The file is 25 MB, 1 byte over the 25 MB limit."),
+    ],
+)
+def test_a_file_over_the_limit_says_how_far_over(client_for, agreement, storage_dir, settings, limit, size, said):
+    settings.DOCUMENT_MAX_BYTES = limit
     client = client_for(Role.COORDINATOR)
-    response = upload(client, agreement, "big.pdf", PDF + b"%" * 2048)
+    response = upload(client, agreement, "big.pdf", PDF.ljust(size, b"%"))
 
-    message = (
-        f"The file is {(len(PDF) + 2048) / 1024:.3g} KB: the largest Accord accepts is 1 KB. "
-        "Save a smaller copy (for example, compress the PDF or remove large images) and upload that."
-    )
+    message = f"{said} Save a smaller copy (for example, compress the PDF or remove large images) and upload that."
     assert response.status_code == 400
     assert response.context["form"].errors["file"] == [message]
     assert message in page_text(response)
     assert not AgreementDocument.objects.exists()
     assert not document_audit_entries().exists()
     assert stored_files(storage_dir) == []
-    # The page tells people the limit before they try.
-    assert "up to 1 KB" in page_text(client.get(add_url(agreement)))
+
+
+def test_a_file_of_exactly_the_limit_is_accepted_and_the_page_says_the_limit(client_for, agreement, settings):
+    settings.DOCUMENT_MAX_BYTES = 1024
+    client = client_for(Role.COORDINATOR)
+    assert "up to 1 KB" in page_text(client.get(add_url(agreement)))  # told before they try
+
+    assert upload(client, agreement, "exactly.pdf", PDF.ljust(1024, b"%")).status_code == 302
+    assert AgreementDocument.objects.get().size == 1024
 
 
 def test_a_title_with_an_nhs_number_is_refused_and_nothing_stored(client_for, agreement, storage_dir):
@@ -663,9 +725,10 @@ def test_when_the_record_cannot_be_saved_the_file_written_is_removed(agreement, 
     file = SimpleUploadedFile("minutes.pdf", PDF)
     checked = check_upload(file)
     with pytest.raises(ValidationError):
-        add_document(
-            agreement, file, checked, title="Patient 943 476 5919", kind=DocumentKind.DRAFT, user=users[Role.LEAD]
+        document = AgreementDocument(
+            agreement=agreement, title="Patient 943 476 5919", kind=DocumentKind.DRAFT, uploaded_by=users[Role.LEAD]
         )
+        add_version(document, file, checked)
     assert not AgreementDocument.objects.exists()
     assert not document_audit_entries().exists()
     assert stored_files(storage_dir) == []

@@ -15,7 +15,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from agreements import lifecycle
+from agreements import lifecycle, services
 from agreements.models import (
     Agreement,
     AgreementParty,
@@ -26,8 +26,8 @@ from agreements.models import (
     MilestoneStatus,
     ScopeItem,
 )
-from agreements.selectors import local_today
 from core.audit import audit_context
+from core.dates import local_today
 from core.models import AuditEntry
 from organisations.models import Organisation, OrganisationKind
 from partnerships.models import ArrangementType, Partnership, Status
@@ -111,8 +111,8 @@ def make_agreement(partnership, title="Memorandum of understanding", parties=(),
 
 
 def approve(a):
-    lifecycle.send_for_comment(a)
-    return lifecycle.approve(a)
+    services.send_for_comment(a)
+    return services.approve(a)
 
 
 def bring_into_force(a, signed_on=None):
@@ -121,8 +121,8 @@ def bring_into_force(a, signed_on=None):
         approve(a)
     for party in a.parties.select_related("organisation", "agreement"):
         if not party.has_signed:
-            lifecycle.record_signature(party, "Jackie Pederson", "Accountable Officer", signed_on)
-    return lifecycle.bring_into_force(a)
+            services.record_signature(party, "Jackie Pederson", "Accountable Officer", signed_on)
+    return services.bring_into_force(a)
 
 
 @pytest.fixture
@@ -316,7 +316,7 @@ def draft(w):
 
 def out_for_comment(w):
     a = draft(w)
-    lifecycle.send_for_comment(a)
+    services.send_for_comment(a)
     a.consultations.create(body="Board", date=datetime.date(2024, 3, 30))
     a.scope_items.create(title="Urgent care")
     a.milestones.create(title="Milestone", due_date=datetime.date(2024, 3, 30))
@@ -451,7 +451,7 @@ BAD_INPUT = {
     ),
     "approve: no parties": (
         "agreements:approve",
-        lambda w: lifecycle.send_for_comment(make_agreement(w.partnership, "No parties")).pk,
+        lambda w: services.send_for_comment(make_agreement(w.partnership, "No parties")).pk,
         {},
         ["Add the parties to the agreement before it is approved."],
     ),
@@ -601,7 +601,7 @@ def portfolio(world, council):
         bring_into_force(expiring)
         unsigned = make_agreement(w.partnership, "Unsigned contract", kind="contract", parties=[w.partner_org, council])
         approve(unsigned)
-        lifecycle.record_signature(
+        services.record_signature(
             unsigned.parties.get(organisation=council), "Damian Allen", "Chief Executive", today()
         )
         late = make_agreement(

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from agreements import lifecycle
+from agreements import services
 from agreements.models import (
     ENDED_STATUSES,
     Agreement,
@@ -23,8 +23,8 @@ from agreements.models import (
     MilestoneStatus,
     ScopeItem,
 )
-from agreements.selectors import local_today
 from core.audit import audit_context
+from core.dates import local_today
 from organisations.models import Organisation
 from partnerships.models import Partnership, Status
 from tests.counting import PAGE_SIZE, Register, measure, table_rows, total_shown
@@ -251,9 +251,9 @@ def test_an_agreement_page_costs_the_same_with_1_or_15_of_each_record(client, re
         partnership.delegates.add(viewer)
     client.force_login(viewer)
     agreement = Agreement.objects.create(partnership=partnership, kind="mou", title="Memorandum of understanding")
-    lifecycle.send_for_comment(agreement)
+    services.send_for_comment(agreement)
     add_to_agreement(agreement, 1, 0, register.leads)
-    lifecycle.approve(agreement)
+    services.approve(agreement)
     url = agreement.get_absolute_url()
 
     small, response = measure(client, url)

@@ -6,11 +6,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from agreements import lifecycle
+from agreements import services
 from agreements.models import Agreement, AgreementStatus, Milestone, MilestoneStatus
-from agreements.selectors import agreement_filters, local_today, needs_attention, partnership_agreement_filters
+from agreements.selectors import agreement_filters, needs_attention, partnership_agreement_filters
 from agreements.tests import builders as b
 from core.audit import audit_context
+from core.dates import local_today
 from core.roles import Role
 from partnerships.models import Partnership
 from tests.world import make_user
@@ -71,7 +72,7 @@ def register(people, orgs):
             in_force(a, orgs, f"Ends in {days} days", day(days))
         current = in_force(a, orgs, "No end date")
         b.approved(b.agreement(a, orgs, title="Approved, ends in 10 days", term_end_date=day(10)))
-        lifecycle.supersede(in_force(a, orgs, "Superseded, ends in 10 days", day(10)), current)
+        services.supersede(in_force(a, orgs, "Superseded, ends in 10 days", day(10)), current)
         current.milestones.create(title="Overdue milestone", due_date=day(-3), status=MilestoneStatus.ON_TRACK)
         current.milestones.create(title="Due today", due_date=day(0))
         current.milestones.create(title="Complete but late", due_date=day(-20), status=MilestoneStatus.COMPLETE)
@@ -133,7 +134,7 @@ def test_a_variation_in_preparation_does_not_list_its_copied_milestones_twice(pe
         p = b.partnership("P-0009", lead=people["lead"])
         current = in_force(p, orgs, "Alliance agreement")
         current.milestones.create(title="Evaluation report", due_date=day(-3))
-        variation = lifecycle.start_variation(current)
+        variation = services.start_variation(current)
     assert variation.milestones.get().title == "Evaluation report"
     items = [(str(i.agreement), i.milestone.title) for i in needs_attention(people["lead"], now=NOW) if i.milestone]
     assert items == [("Alliance agreement", "Evaluation report")]
@@ -266,13 +267,13 @@ def filter_table(people, orgs):
         # P-4: in force ending in 91 days, and an approved agreement one party has not signed.
         in_force(p["P-4"], orgs, "P-4 ends in 91 days", day(91))
         half = b.approved(b.agreement(p["P-4"], orgs, title="P-4 half signed"))
-        lifecycle.record_signature(half.parties.first(), "Signatory", "Chief Executive", SIGNED)
+        services.record_signature(half.parties.first(), "Signatory", "Chief Executive", SIGNED)
         # P-5: in force with no end date and an overdue milestone.
         in_force(p["P-5"], orgs, "P-5 in force").milestones.create(title="Late", due_date=day(-1))
         # P-6: an MoU ending soon with an overdue milestone, superseded by an agreement in force.
         mou = in_force(p["P-6"], orgs, "P-6 MoU", day(10))
         mou.milestones.create(title="Late on the MoU", due_date=day(-1))
-        lifecycle.supersede(mou, in_force(p["P-6"], orgs, "P-6 section 75"))
+        services.supersede(mou, in_force(p["P-6"], orgs, "P-6 section 75"))
         # P-7: still in force although its term ended five days ago.
         in_force(p["P-7"], orgs, "P-7 ended 5 days ago", day(-5))
         # P-8: approved, every party signed, not yet brought into force; its parties' work is done.

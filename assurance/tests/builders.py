@@ -9,7 +9,8 @@ import datetime
 
 from agreements.models import Agreement, AgreementKind, AgreementStatus
 from assurance.models import IGItem, RecordedStatus
-from organisations.dspt import expected_year, local_today, year_starting
+from core.dates import local_today
+from organisations.dspt import expected_year, year_starting
 from organisations.models import Organisation, OrganisationKind
 from partnerships.models import ArrangementType, PartnerRole, Partnership, Status
 

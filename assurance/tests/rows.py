@@ -3,11 +3,10 @@
 import datetime
 
 from assurance.forms import cell_name
-from assurance.models import IGItem, IGItemType, IGRequirement, RecordedStatus
+from assurance.models import IGDocument, IGItem, IGItemType, IGRequirement, RecordedStatus
 from assurance.selectors import gap_rows, requirement_matrix
-from assurance.services import add_ig_document
 from core.dates import local_today
-from core.documents import check_upload
+from core.documents import add_version, check_upload
 from partnerships.models import Partnership
 from tests.rows import (
     ADMIN,
@@ -42,7 +41,7 @@ def build(w):
             review_on=today + datetime.timedelta(days=335),
         )
         file = pdf_upload(f"{label}.pdf", marker=f"% {partnership.reference} {label}\n")
-        return item, add_ig_document(item, file, check_upload(file), w.user("administrator"))
+        return item, add_version(IGDocument(item=item, uploaded_by=w.user("administrator")), file, check_upload(file))
 
     w.ig_item, w.ig_document = ig_item(w.partnership, "Forensic network ISA")
     w.other_ig_item, w.other_ig_document = ig_item(w.other_partnership, "Talking Space Plus ISA")
@@ -137,7 +136,9 @@ AUDIT = {
     ),
     # Uploaded, never changed or deleted: a new file is the next version.
     "assurance.IGDocument": Change(
-        lambda w: add_ig_document(w.ig_item, *_checked(pdf_upload("ISA v2.pdf", "% v2")), w.user("coordinator")),
+        lambda w: add_version(
+            IGDocument(item=w.ig_item, uploaded_by=w.user("coordinator")), *_checked(pdf_upload("ISA v2.pdf", "% v2"))
+        ),
         "original_name",
         "ISA v2.pdf",
         None,

@@ -12,8 +12,9 @@ from django.urls import reverse
 from accounts.models import User
 from assurance.models import Assurance, IGDocument, IGItem, RecordedStatus
 from assurance.selectors import LEVEL_NOT_ASSESSED, gap_rows, partnership_ig
+from core.dates import local_today
 from core.models import AuditEntry
-from organisations.dspt import expected_year, local_today
+from organisations.dspt import expected_year
 from organisations.models import Organisation
 from partnerships.models import Partnership
 

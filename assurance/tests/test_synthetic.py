@@ -25,8 +25,9 @@ from assurance.selectors import (
     status_expression,
 )
 from assurance.synthetic import IGGenerator
+from core.dates import local_today
 from core.models import AuditEntry
-from organisations.dspt import DsptStatus, is_current_year, local_today
+from organisations.dspt import DsptStatus, is_current_year
 from organisations.models import Organisation
 from partnerships.models import DataSharing, Partnership
 from partnerships.synthetic import seed_bench

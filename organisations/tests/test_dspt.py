@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from core.audit import audit_context
+from core.dates import local_today
 from core.roles import Role
 from organisations.dspt import (
     DsptStatus,
@@ -20,7 +21,6 @@ from organisations.dspt import (
     expected_year,
     financial_year,
     is_current_year,
-    local_today,
     validate_year,
     year_starting,
 )

@@ -7,10 +7,10 @@ the rules allow; ``bulk_risks`` writes many at once for the tests that only read
 import datetime
 from decimal import Decimal
 
+from core.dates import local_today
 from core.models import BafRiskTheme
 from partnerships.models import ArrangementType, Partnership, Status
 from risks.models import NoSignificantRisk, Risk, RiskDomain, RiskMatrix
-from risks.selectors import local_today
 
 DOMAINS = [d.value for d in RiskDomain]
 TIER_VALUES = {1: Decimal("2500000"), 2: Decimal("250000"), 3: Decimal("5000")}

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from agreements import demo as agreements_demo
+from core.dates import local_today
 from core.models import AuditEntry
 from partnerships import demo as register_demo
 from partnerships.models import Partnership
@@ -26,7 +27,6 @@ from risks.selectors import (
     escalated_risks,
     filter_by_profile,
     load_profile,
-    local_today,
     with_risk_profile,
 )
 

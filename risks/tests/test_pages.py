@@ -14,8 +14,8 @@ import pytest
 from django.urls import reverse
 
 from core.audit import audit_context
+from core.dates import local_today
 from risks.models import NoSignificantRisk, Risk, RiskAction, RiskMatrix, RiskStatus
-from risks.selectors import local_today
 from risks.tests.builders import DOMAINS, bulk_risks, no_significant_risk, risk
 from tests.spreadsheets import read_records
 from tests.world import NHS_NUMBER, build_world, database_state

@@ -13,10 +13,10 @@ import pytest
 from django.urls import reverse
 
 from core.audit import audit_context
+from core.dates import local_today
 from core.models import BafRiskTheme
 from core.roles import Role
 from risks.models import NoSignificantRisk, Risk, RiskAction
-from risks.selectors import local_today
 from risks.tests.builders import DOMAINS, partnership
 from tests.counting import measure, table_rows, total_shown
 from tests.spreadsheets import read_rows

@@ -9,11 +9,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from core.audit import audit_context, guard_free_text
+from core.dates import local_today
 from core.models import AuditEntry
 from core.validators import NHS_NUMBER_MESSAGE
 from partnerships.models import Partnership
 from risks.models import NoSignificantRisk, Risk, RiskAction, RiskStatus
-from risks.selectors import local_today
 from risks.tests.builders import baf_theme, partnership, risk, set_matrix
 from tests.world import NHS_NUMBER
 

@@ -8,18 +8,12 @@ import random
 import pytest
 from django.db import connection
 
+from core.dates import local_today
 from core.models import TierThresholds
 from partnerships.models import Partnership
 from risks.models import Risk, RiskStatus
 from risks.scoring import Scoring
-from risks.selectors import (
-    attach_risk_profiles,
-    escalated_risks,
-    filter_by_profile,
-    heatmap_counts,
-    local_today,
-    with_risk_profile,
-)
+from risks.selectors import attach_risk_profiles, escalated_risks, filter_by_profile, heatmap_counts, with_risk_profile
 from risks.tests.builders import DOMAINS, baf_theme, bulk_risks, no_significant_risk, partnership, risk, set_matrix
 
 pytestmark = pytest.mark.django_db

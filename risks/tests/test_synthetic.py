@@ -5,11 +5,12 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from core.dates import local_today
 from core.models import AuditEntry
 from partnerships.models import Partnership
 from risks.models import NoSignificantRisk, Risk, RiskAction
 from risks.scoring import Scoring
-from risks.selectors import escalated_risks, local_today
+from risks.selectors import escalated_risks
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from agreements.models import Agreement, AgreementDocument, AgreementStatus
-from agreements.selectors import local_today
+from core.dates import local_today
 from core.models import AuditEntry
 from organisations.models import Organisation, OrganisationKind
 from partnerships.models import ArrangementType, Partnership, Status

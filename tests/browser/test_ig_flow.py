@@ -17,8 +17,9 @@ import pytest
 from playwright.sync_api import expect
 
 from assurance.models import IGItem, RecordedStatus
+from core.dates import local_today
 from core.models import AuditEntry
-from organisations.dspt import DsptStatus, expected_year, local_today
+from organisations.dspt import DsptStatus, expected_year
 from organisations.models import Organisation, OrganisationKind
 from partnerships.models import ArrangementType, DataSharing, PartnerRole, Partnership, Status
 
