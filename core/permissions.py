@@ -35,6 +35,8 @@ RIGHTS = {
     ("partnerships.partnership", "close"): REGISTER_KEEPERS,
     ("partnerships.partnership", "delete"): ADMIN_ONLY,
     ("partnerships.partnership", "import"): REGISTER_KEEPERS,
+    # Link the user a recorded lead ("Head of Adult Services") names: the "Leads to confirm" page.
+    ("partnerships.partnership", "confirm_lead"): REGISTER_KEEPERS,
     ("partnerships.partnerrole", "view"): EVERYONE,
     ("partnerships.partnerrole", "add"): {A: ALL, C: ALL, L: OWN},
     ("partnerships.partnerrole", "change"): {A: ALL, C: ALL, L: OWN},
@@ -95,6 +97,9 @@ for _label in ("agreementparty", "consultation", "scopeitem", "milestone", "indi
 for _label in ("core.strategicobjective", "core.bafrisktheme", "core.servicearea", "core.tierthresholds"):
     for _action in ("view", "add", "change", "delete"):
         RIGHTS[(_label, _action)] = ADMIN_ONLY
+# The register's keepers add a directorate a register they import names; the list itself (its
+# pages: edit, retire, delete) stays the administrator's.
+RIGHTS[("core.servicearea", "add_from_import")] = REGISTER_KEEPERS
 RIGHTS[("core.tierthresholds", "add")] = {}
 RIGHTS[("core.tierthresholds", "delete")] = {}
 

@@ -34,11 +34,13 @@ class PartnershipForm(AccordModelForm):
             "trust_role",
             "status",
             "lead",
+            "recorded_lead",
             "delegates",
             "executive_sponsor",
             "service_area",
             "annual_value",
             "value_qualifier",
+            "value_note",
             "start_date",
             "end_date",
             "next_review_date",
@@ -84,6 +86,10 @@ class PartnershipForm(AccordModelForm):
             del self.fields["reference"]
             if self.user is not None and not permitted(self.user, "close", Partnership):
                 del self.fields["lead"]
+                del self.fields["recorded_lead"]
+
+    def clean_recorded_lead(self):
+        return " ".join(self.cleaned_data["recorded_lead"].split())
 
     def clean_reference(self):
         reference = (self.cleaned_data.get("reference") or "").strip().upper()
@@ -109,6 +115,29 @@ class PartnershipForm(AccordModelForm):
         if not self.instance.pk and not self.cleaned_data.get("reference"):
             self.cleaned_data["reference"] = next_reference()
         super()._post_clean()
+
+
+class ConfirmLeadForm(AccordModelForm):
+    """Who the recorded lead ("Head of Adult Services") is: one of the users with an account."""
+
+    class Meta:
+        model = Partnership
+        fields = ["lead", "recorded_lead"]
+        labels = {"lead": "User who leads this partnership"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        lead = self.fields["lead"]
+        lead.required = True
+        lead.queryset = active_users().order_by("first_name", "last_name", "username")
+        lead.empty_label = "Choose a user"
+        lead.error_messages["required"] = "Choose the user who leads this partnership."
+        lead.label_from_instance = lambda user: f"{user} ({user.email or user.username})"
+        lead.help_text = "Only people with an account can be linked. An administrator adds accounts."
+        self.fields["recorded_lead"].help_text = "As the register names them. Correct it if it is wrong."
+
+    def clean_recorded_lead(self):
+        return " ".join(self.cleaned_data["recorded_lead"].split())
 
 
 class ClosePartnershipForm(AccordModelForm):

@@ -57,6 +57,7 @@ HEADER_SYNONYMS = {
         "Value of partnership",
     ],
     "value_qualifier": ["Qualifier", "Value basis", "Value accuracy", "Value type"],
+    "value_note": ["Value notes", "Note on value", "Notes on value", "Value comment", "Value comments"],
     "start_date": ["Start", "Date started", "Commencement date", "Commenced", "Start of agreement", "Date from"],
     "end_date": ["End", "Expiry date", "Expiry", "Date ended", "Contract end date", "End of agreement", "Date to"],
     "next_review_date": ["Next review", "Review date", "Review due", "Date of next review"],
@@ -67,11 +68,38 @@ HEADER_SYNONYMS = {
         "Lead officer",
         "Lead contact",
         "Responsible lead",
+        "Responsible manager",
+        "Responsible officer",
+        "Accountable lead",
+        "Named lead",
+        "Operational lead",
+        "Service lead",
+        "Lead manager",
         "Lead name",
         "Owner",
     ],
-    "executive_sponsor": ["Exec sponsor", "Executive lead", "Sponsor", "Executive", "Executive director"],
-    "service_area": ["Directorate", "Service", "Division", "Clinical area", "Service line", "Business unit"],
+    "recorded_lead": ["Recorded lead", "Lead as written"],
+    "executive_sponsor": [
+        "Exec sponsor",
+        "Exec lead",
+        "Executive lead",
+        "Lead executive",
+        "Lead executive director",
+        "Sponsor",
+        "Executive",
+        "Executive director",
+    ],
+    "service_area": [
+        "Directorate",
+        "Clinical directorate",
+        "Service",
+        "Division",
+        "Care group",
+        "Clinical area",
+        "Service line",
+        "Business unit",
+        "Department",
+    ],
     "strategic_objectives": ["Strategic objective", "Trust objectives", "Objectives", "Strategic aims"],
     "material_contribution": [
         "Material contribution",
@@ -112,6 +140,8 @@ def _header_words():
 
 _HEADER_WORDS = _header_words()
 _LONG_HEADER_WORDS = sorted((w for w in _HEADER_WORDS if " " in w), key=len, reverse=True)
+# "OH lead", "OUH partnership lead": the trust's initials before a lead heading.
+_INITIALS_LEAD = re.compile(r"^\s*[A-Z]{2,6}\s+(?P<rest>.*\blead\b.*)$", re.IGNORECASE)
 
 
 def field_for_header(text):
@@ -121,6 +151,9 @@ def field_for_header(text):
         return None
     if key in _HEADER_WORDS:
         return _HEADER_WORDS[key]
+    initials = _INITIALS_LEAD.match(text_of(text))
+    if initials and text_of(text).split()[0].isupper() and _HEADER_WORDS.get(header_key(initials["rest"])) == "lead":
+        return "lead"
     without_brackets = header_key(re.sub(r"\(.*?\)", " ", text_of(text)))
     if without_brackets in _HEADER_WORDS:
         return _HEADER_WORDS[without_brackets]

@@ -129,6 +129,7 @@ def varied_register(world):
             data_sharing="special_category",
             standard_signed_on=datetime.date(2021, 6, 30),
             material_contribution=True,
+            recorded_lead="Dr Anne Clarke (Partnership Manager)",
             purpose="Secure care closer to home.\nTwo lines of purpose.",
             notes="Reviewed by the board; see minutes, item 7",
         ),
@@ -149,7 +150,14 @@ def varied_register(world):
             end_date=datetime.date(2022, 3, 30),
             annual_value=Decimal("2000000"),
             value_qualifier=ValueQualifier.UP_TO,
+            value_note="£1–2m",
         ),
-        add_partnership("P-0004", "-5 per cent waiting list pilot", notes="+44 1865 000000 is the switchboard"),
+        add_partnership(
+            "P-0004",
+            "-5 per cent waiting list pilot",
+            notes="+44 1865 000000 is the switchboard",
+            recorded_lead="Head of Adult Services",
+            value_note="awaiting the contract",
+        ),
         add_partnership("P-0005", "@Home respiratory project", annual_value=Decimal("1234.56")),
     ]

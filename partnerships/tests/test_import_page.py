@@ -1,5 +1,6 @@
 """The import page: upload, preview, change the column matching, import; and everything that is refused."""
 
+import json
 import re
 
 import pytest
@@ -188,14 +189,14 @@ def test_choosing_another_header_row(client_for, world, tmp_path):
 
 
 def test_the_commit_checks_the_file_again(client_for, world, tmp_path, staging):
-    """The preview was clean, but the staged file was replaced before the import: re-checked, refused."""
+    """The preview was clean, but the staged rows were replaced before the import: re-checked, refused."""
     client = client_for(Role.COORDINATOR)
     token = token_of(upload(client, register_file(tmp_path, *GOOD_ROWS)))
     preview = client.get(reverse("partnerships:import_preview", args=[token]))
     assert preview.context["plan"].problems == []
-    staged = staging / f"{token}.xlsx"
+    staged = staging / f"{token}.json"
     bad = ["", f"Now with {NHS_NUMBER}", "", "MoU", "Live", "", "", "", ""]
-    write_xlsx(staged, [["Title row"], [], HEADERS, *GOOD_ROWS, bad])
+    staged.write_text(json.dumps([["Title row"], [], HEADERS, *GOOD_ROWS, bad]))
     before = database_counts()
     response = preview_post(client, token, preview, action="commit")
     assert response.status_code == 400
@@ -212,11 +213,13 @@ def test_the_commit_notices_the_register_changed_since_the_preview(client_for, w
     client = client_for(Role.COORDINATOR)
     token = token_of(upload(client, register_file(tmp_path, *GOOD_ROWS)))
     preview = client.get(reverse("partnerships:import_preview", args=[token]))
+    assert preview.context["plan"].leads_to_confirm == []
     # Between the preview and the import, the lead the file names leaves and their account goes.
     world["people"]["priya"].delete()
     response = preview_post(client, token, preview, action="commit")
-    assert response.status_code == 400
-    assert "There is no user called “pshah”" in text(response)
+    assert response.status_code == 409
+    assert "The register changed since you looked at this preview" in text(response)
+    assert [lead.text for lead in response.context["plan"].leads_to_confirm] == ["pshah"]
     assert Partnership.objects.count() == 0
 
 
@@ -225,7 +228,7 @@ def test_counts_that_differ_from_the_preview_stop_the_import(client_for, world, 
     rows = [["P-0009", *GOOD_ROWS[0][1:]]]
     token = token_of(upload(client, register_file(tmp_path, *rows)))
     preview = client.get(reverse("partnerships:import_preview", args=[token]))
-    assert preview.context["signature"] == "1:0:0:1"
+    assert preview.context["signature"] == "1:0:0:1:0:0"
     Partnership.objects.create(reference="P-0009", title="Carers alliance", arrangement_type="informal")
     response = preview_post(client, token, preview, action="commit")
     assert response.status_code == 409
