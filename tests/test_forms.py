@@ -184,6 +184,31 @@ CASES = {
         partnership(status="closed"),
         {"end_date": "a closed partnership needs an end date"},
     ),
+    "partnership edit: an NHS number in the lead as recorded and the value's note": Case(
+        "partnerships:edit",
+        lambda w: [w.partnership.pk],
+        partnership(recorded_lead=f"Care coordinator for {NHS_NUMBER}", value_note=f"Spot purchase, {NHS_NUMBER}"),
+        {"recorded_lead": NHS_NUMBER_SHOWN, "value_note": NHS_NUMBER_SHOWN},
+    ),
+    "confirm lead: no user chosen": Case(
+        "partnerships:confirm_lead",
+        lambda w: [w.partnership.pk],
+        lambda w: {"lead": "", "recorded_lead": "Head of Adult Services"},
+        {"lead": "Choose the user who leads this partnership."},
+    ),
+    "confirm lead: an NHS number in the lead as recorded": Case(
+        "partnerships:confirm_lead",
+        lambda w: [w.partnership.pk],
+        lambda w: {"lead": w.user("owner").pk, "recorded_lead": f"Lead for {NHS_NUMBER}"},
+        {"recorded_lead": NHS_NUMBER_SHOWN},
+    ),
+    "confirm lead: a user who has left": Case(
+        "partnerships:confirm_lead",
+        lambda w: [w.partnership.pk],
+        lambda w: {"lead": w.user("owner").pk, "recorded_lead": "Anne Clarke"},
+        {"lead": "Select a valid choice."},
+        setup=lambda w: type(w.user("owner")).objects.filter(pk=w.user("owner").pk).update(is_active=False),
+    ),
     "close: no end date": Case(
         "partnerships:close",
         lambda w: [w.partnership.pk],

@@ -625,6 +625,16 @@ PAGES = {
         data=lambda w: {**w.import_form, "action": "commit"},
         effect=lambda w: Partnership.objects.filter(reference="P-0500", title="Banbury Carers Hub").exists(),
     ),
+    "partnerships:leads_to_confirm": Page(get=only(OK, KEEPERS), post=everyone(NOT_ALLOWED)),
+    "partnerships:confirm_lead": Page(
+        args=lambda w: [w.partnership.pk],
+        get=only(OK, KEEPERS),
+        post=only(SAVED, KEEPERS),
+        data=lambda w: {"lead": w.user("delegate").pk, "recorded_lead": "Head of Forensic Services"},
+        effect=lambda w: (
+            (_partnership(w).lead, _partnership(w).recorded_lead) == (w.user("delegate"), "Head of Forensic Services")
+        ),
+    ),
     "partnerships:detail": Page(args=lambda w: [w.partnership.pk], get=everyone(OK), post=everyone(NOT_ALLOWED)),
     "partnerships:edit": Page(
         args=lambda w: [w.partnership.pk],

@@ -360,14 +360,16 @@ class Planner:
         for data in parsed:
             if data.planned.row in matched_ids:
                 data.planned.instance = self.register.matched[matched_ids[data.planned.row]]
-        if "reference" in self.columns:
-            self.note_unreferenced_namesakes(parsed)
         self.number_new_rows(parsed)
 
     def find_existing(self, data, seen):
-        """The id of the partnership a row names, or None; ``seen`` catches a row naming one twice."""
+        """The id of the partnership a row names, or None; ``seen`` catches a row naming one twice.
+
+        By its reference, or by its name when it has none (no Reference column, or a blank cell):
+        a register re-imported without references updates the partnerships it created.
+        """
         planned, values, register = data.planned, data.values, self.register
-        if "reference" in self.columns:
+        if values.get("reference") or "reference" in data.failed:
             key = values.get("reference")
             if not key:
                 return None
@@ -384,8 +386,8 @@ class Planner:
                 self.problem(
                     planned,
                     "title",
-                    f"{len(candidates)} partnerships on the register are called {label}. Add a Reference column "
-                    "so each row says which one it is.",
+                    f"{len(candidates)} partnerships on the register are called {label}. Write the reference of "
+                    "the one this row is about in a Reference column.",
                 )
                 return None
             found = candidates[0] if candidates else None
@@ -406,24 +408,6 @@ class Planner:
             if data.planned.instance is None and not data.values.get("reference") and "reference" not in data.failed:
                 highest += 1
                 data.values["reference"] = data.planned.reference = f"P-{highest:04d}"
-
-    def note_unreferenced_namesakes(self, parsed):
-        """Rows without a reference are new, even when a partnership of that name exists: say so."""
-        rows = [
-            d.planned.row
-            for d in parsed
-            if not d.values.get("reference")
-            and "reference" not in d.failed
-            and d.values.get("title")
-            and normalise_name(d.values["title"]) in self.register.by_title
-        ]
-        if rows:
-            self.plan.notices.append(
-                f"Row{'s' if len(rows) > 1 else ''} {_row_list(rows)} ha{'ve' if len(rows) > 1 else 's'} no "
-                "reference but the name of a partnership already on the register, so "
-                f"{'they' if len(rows) > 1 else 'it'} will be added as new. To update the existing partnership "
-                "instead, write its reference in the Reference column."
-            )
 
     def note_closed_organisations(self):
         """Closed organisations (a CCG after 2022) are linked as the file says, but the preview says so."""

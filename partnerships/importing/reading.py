@@ -1,15 +1,19 @@
 """Reading the file: every row of an ``.xlsx`` worksheet or a ``.csv`` file, as cell values.
 
 Anything that cannot be read raises :class:`ImportFileError` with a message saying what to do,
-never another exception. A workbook is checked before it is parsed (``settings.IMPORT_MAX_*``:
-its unpacked size, its shared text, the size its worksheet declares) and counted while it is
-parsed, so a small file that unpacks to millions of cells is refused in moments. A merged cell's
-value belongs to every row it spans (a directorate merged down the rows of its partnerships).
+never another exception. A workbook is checked before it is parsed (``settings.IMPORT_MAX_*``):
+its unpacked size and its shared text from the archive's entries, and the cells of each
+worksheet counted from the raw XML (a worksheet's declared dimension can be missing or wrong,
+and openpyxl parses a whole sheet to size it when it is missing), so a small file that unpacks
+to millions of cells is refused in moments. A merged cell's value belongs to every row it spans
+(a directorate merged down the rows of its partnerships).
 """
 
 import csv
 import io
+import re
 import zipfile
+import zlib
 from pathlib import Path
 
 from django.conf import settings
@@ -27,6 +31,10 @@ from partnerships.parsing import quote
 EXTENSIONS = (".xlsx", ".csv")
 CSV_SAMPLE = 65536  # characters of a CSV file looked at to choose its delimiter
 MAX_ARCHIVE_ENTRIES = 10_000  # parts of an .xlsx: a workbook has tens, a few hundred with many sheets
+_WORKSHEET_PART = re.compile(r"^xl/worksheets/[^/]+\.xml$", re.IGNORECASE)
+_CELL_TAG = re.compile(rb"<(?:\w{1,10}:)?c[\s>/]")
+CHUNK = 1024 * 1024  # bytes of a worksheet's XML scanned at a time
+TAIL = 16  # bytes kept between chunks, so a tag cut in two is still counted once
 NAME_HAS_NHS_NUMBER = (
     "The file's name looks like it contains an NHS number. Accord must not hold patient information: "
     "rename the file and upload it again."
@@ -127,10 +135,7 @@ def _read_xlsx(data, sheet):
             "Open it in Excel, save it again as .xlsx, and retry."
         ) from None
     try:
-        worksheet = _worksheet(workbook, sheet)
-        limits = Limits()
-        _check_declared_size(worksheet, limits)
-        return _worksheet_rows(workbook, worksheet, limits)
+        return _worksheet_rows(workbook, _worksheet(workbook, sheet), Limits())
     except RegisterImportError:
         raise
     except Exception:
@@ -142,15 +147,41 @@ def _read_xlsx(data, sheet):
 
 
 def _check_archive(data):
-    """Refuse, before parsing, a workbook that unpacks to far more than any register."""
+    """Refuse, before parsing, a workbook that unpacks to far more than any register.
+
+    openpyxl parses a whole worksheet just to size it when the sheet does not declare its size,
+    so the cells of every worksheet are counted here first, from the raw XML.
+    """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             entries = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, EOFError):
+            _check_sizes(entries)
+            for entry in entries:
+                if _WORKSHEET_PART.match(entry.filename):
+                    _check_cell_count(archive, entry)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, ValueError, EOFError, OSError, NotImplementedError):
         raise ImportFileError(
             "The workbook could not be read: it may be damaged or password-protected. "
             "Open it in Excel, save it again as .xlsx, and retry."
         ) from None
+
+
+def _check_cell_count(archive, entry):
+    """Count a worksheet's cell tags chunk by chunk (the bytes carried over are not counted twice)."""
+    limit, cells, tail = settings.IMPORT_MAX_CELLS, 0, b""
+    with archive.open(entry) as part:
+        while chunk := part.read(CHUNK):
+            text = tail + chunk
+            cells += len(_CELL_TAG.findall(text)) - len(_CELL_TAG.findall(tail))
+            tail = text[-TAIL:]
+            if cells > limit:
+                raise ImportFileError(
+                    f"A worksheet of this workbook has more than {limit:,} cells, far more than a register. Copy "
+                    "the register's rows and columns into a new workbook or CSV file and import that."
+                )
+
+
+def _check_sizes(entries):
     unpacked = sum(entry.file_size for entry in entries)
     text = sum(entry.file_size for entry in entries if entry.filename.lower().endswith("sharedstrings.xml"))
     if len(entries) > MAX_ARCHIVE_ENTRIES or unpacked > settings.IMPORT_MAX_UNPACKED_BYTES:
@@ -187,17 +218,6 @@ def _worksheet(workbook, sheet):
     if not hasattr(worksheet, "iter_rows"):
         raise ImportFileError(f"The sheet {quote(worksheet.title)} is a chart, not a table of rows.")
     return worksheet
-
-
-def _check_declared_size(worksheet, limits):
-    """The size the worksheet declares (its ``dimension``), refused before a cell is read."""
-    rows, columns = worksheet.max_row, worksheet.max_column
-    if rows and columns and rows * columns > limits.cells:
-        raise ImportFileError(
-            f"The worksheet {quote(worksheet.title)} says it spans {rows:,} rows and {columns:,} columns, more than "
-            f"the {limits.cells:,} cells Accord reads. Delete the empty rows and columns around the register, "
-            "save, and import it again."
-        )
 
 
 def _worksheet_rows(workbook, worksheet, limits):

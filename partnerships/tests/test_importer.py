@@ -501,45 +501,35 @@ def test_any_problem_writes_nothing(tmp_path, world):
 
 
 def test_reimporting_the_same_file_changes_nothing(tmp_path, world):
-    path = write_xlsx(
-        tmp_path / "r.xlsx",
-        legacy_rows(
-            ["", "Carers alliance", "Restore; Oxfordshire Mind", "Informal", "Live", "c. £750k", "1/4/19", "", "pshah"],
-            ["", "NIHR", "RTH, University of Oxford", "Research", "Proposed", "up to £2m"],
-        ),
-    )
+    rows = [
+        ["", "Carers alliance", "Restore; Oxfordshire Mind", "Informal", "Live", "c. £750k", "1/4/19", "", "pshah"],
+        ["", "NIHR", "RTH, University of Oxford", "Research", "Proposed", "up to £2m"],
+    ]
+    path = write_xlsx(tmp_path / "r.xlsx", legacy_rows(*rows))
     import_register(path)
     before = database_counts()
-    # The first import gave the rows references; this file still has them blank, so its rows
-    # would be new again. A re-import uses the references, as the export writes them.
-    plan = plan_for(path)
-    assert plan.created == 2  # blank references are new rows each time: the coordinator is told so
-    assert (
-        "Rows 5, 6 have no reference but the name of a partnership already on the register, so they will be added "
-        "as new. To update the existing partnership instead, write its reference in the Reference column."
-    ) in plan.notices
-    assert database_counts() == before
-
-    path2 = write_xlsx(
-        tmp_path / "r2.xlsx",
-        legacy_rows(
-            [
-                "P-0001",
-                "Carers alliance",
-                "Restore; Oxfordshire Mind",
-                "Informal",
-                "Live",
-                "c. £750k",
-                "1/4/19",
-                "",
-                "pshah",
-            ],
-            ["P-0002", "NIHR", "RTH, University of Oxford", "Research", "Proposed", "up to £2m"],
-        ),
-    )
-    plan = import_register(path2)
+    # The first import gave the rows references; the file still has them blank, so its rows are
+    # matched by name and change nothing.
+    plan = import_register(path)
     assert (plan.created, plan.updated, plan.unchanged) == (0, 0, 2)
     assert database_counts() == before
+    # The same rows with the references the import gave them: matched by reference.
+    rows[0][0], rows[1][0] = "P-0001", "P-0002"
+    plan = import_register(write_xlsx(tmp_path / "r2.xlsx", legacy_rows(*rows)))
+    assert (plan.created, plan.updated, plan.unchanged) == (0, 0, 2)
+    assert database_counts() == before
+
+
+def test_a_row_without_a_reference_naming_two_partnerships_is_a_problem(tmp_path, world):
+    add_partnership("P-0001", "Community diabetes service")
+    add_partnership("P-0002", "Community diabetes service")
+    path = write_csv(tmp_path / "r.csv", [["Ref", "Name"], ["", "Community Diabetes Service"], ["P-0002", "Renamed"]])
+    plan = plan_for(path)
+    assert messages(plan) == [
+        "Row 2, Name: 2 partnerships on the register are called “Community Diabetes Service”. Write the reference "
+        "of the one this row is about in a Reference column."
+    ]
+    assert plan.rows[1].action == "update"
 
 
 def test_reimport_without_reference_column_matches_on_title(tmp_path, world):
