@@ -5,8 +5,10 @@ from django.core.validators import MaxValueValidator
 
 from accounts.models import User
 from core.forms import AccordForm, AccordModelForm, style_widgets
+from core.nhs_number import contains_nhs_number
 from core.permissions import permitted
 from organisations.models import Organisation
+from partnerships.importing.reading import SHEET_HAS_NHS_NUMBER
 from partnerships.models import REFERENCE_PATTERN, Headline, PartnerRole, Partnership, Status, next_reference
 
 
@@ -213,6 +215,15 @@ class ImportUploadForm(AccordForm):
         super().__init__(*args, **kwargs)
         self.fields["file"].help_text = f"An .xlsx or .csv file, up to {self.size_limit()}."
         self.fields["file"].widget.attrs["accept"] = ",".join(self.EXTENSIONS)
+
+    def clean_sheet(self):
+        """A worksheet name holding an NHS number is refused, and not shown back in the field."""
+        sheet = self.cleaned_data["sheet"]
+        if contains_nhs_number(sheet):
+            self.data = self.data.copy()
+            self.data[self.add_prefix("sheet")] = ""
+            raise ValidationError(SHEET_HAS_NHS_NUMBER)
+        return sheet
 
     @staticmethod
     def size_limit():

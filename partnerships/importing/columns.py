@@ -144,6 +144,14 @@ _LONG_HEADER_WORDS = sorted((w for w in _HEADER_WORDS if " " in w), key=len, rev
 _INITIALS_LEAD = re.compile(r"^\s*[A-Z]{2,6}\s+(?P<rest>.*\blead\b.*)$", re.IGNORECASE)
 
 
+def _is_initials_lead(text):
+    """ "OH lead": the trust's initials (not a field's own, such as "BAF") before a lead heading."""
+    match = _INITIALS_LEAD.match(text)
+    if not match or not text.split()[0].isupper() or header_key(text.split()[0]) in _HEADER_WORDS:
+        return False
+    return _HEADER_WORDS.get(header_key(match["rest"])) == "lead"
+
+
 def field_for_header(text):
     """The register field key a header means ("tier" included), or None."""
     key = header_key(text)
@@ -151,8 +159,7 @@ def field_for_header(text):
         return None
     if key in _HEADER_WORDS:
         return _HEADER_WORDS[key]
-    initials = _INITIALS_LEAD.match(text_of(text))
-    if initials and text_of(text).split()[0].isupper() and _HEADER_WORDS.get(header_key(initials["rest"])) == "lead":
+    if _is_initials_lead(text_of(text)):
         return "lead"
     without_brackets = header_key(re.sub(r"\(.*?\)", " ", text_of(text)))
     if without_brackets in _HEADER_WORDS:

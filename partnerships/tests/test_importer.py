@@ -115,6 +115,24 @@ def test_header_is_found_below_title_rows(tmp_path, world):
         ("Reference", "reference"),
         ("Tier", None),  # tier is derived, never imported
         ("Colour", None),
+        # The trust's initials before "lead", and the other words registers use for the lead.
+        ("OH lead", "lead"),
+        ("OUH partnership lead", "lead"),
+        ("Trust lead", "lead"),
+        ("Lead officer", "lead"),
+        ("Responsible manager", "lead"),
+        ("Lead (name or job title)", "lead"),
+        ("Lead as recorded", "recorded_lead"),
+        ("Exec lead", "executive_sponsor"),
+        ("Lead Executive Director", "executive_sponsor"),
+        # Directorates are Accord's service areas.
+        ("Directorate", "service_area"),
+        ("Service area", "service_area"),
+        ("Division", "service_area"),
+        ("Care group", "service_area"),
+        ("Value note", "value_note"),
+        ("RAG", None),
+        ("BAF lead", None),  # initials before "lead" only when the rest means the lead
     ],
 )
 def test_headers_are_matched_by_meaning(header, field):
