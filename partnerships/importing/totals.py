@@ -29,11 +29,15 @@ def _is_amount(value):
 
 
 def is_totals_row(row, last=False):
-    """Is this row of the table a total rather than a partnership (see the module's rules)?"""
+    """Is this row of the table a total rather than a partnership (see the module's rules)?
+
+    Cheap for the rows that are partnerships: amounts are only looked at in a row that starts
+    with "Total …", or in the last row.
+    """
     filled = [cell for cell in row if not parsing.is_blank(cell)]
-    labels = [key_of(parsing.text_of(cell)) for cell in filled if not _is_amount(cell)]
-    if any(key_of(parsing.text_of(cell)) in TOTAL_WORDS for cell in filled[:FIRST_CELLS]):
+    firsts = [key_of(parsing.text_of(cell)) for cell in filled[:FIRST_CELLS]]
+    if any(key in TOTAL_WORDS for key in firsts):
         return True
-    if len(labels) == 1 and labels[0].startswith(("total ", "grand total ", "totals ")):
-        return True
-    return last and not labels and any(_is_amount(cell) for cell in filled)
+    if firsts and firsts[0].startswith(("total ", "grand total ", "totals ")):
+        return all(_is_amount(cell) for cell in filled[1:])
+    return last and all(_is_amount(cell) for cell in filled)
