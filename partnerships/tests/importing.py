@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from accounts.models import Role
 from core.models import BafRiskTheme, ServiceArea, StrategicObjective
 from organisations.models import Organisation, OrganisationKind
+from partnerships.importing import build_plan, detect_header, load_rows, suggest_mapping
 from partnerships.models import ArrangementType, PartnerRole, Partnership, Status, ValueQualifier
 
 # 943 476 5919 passes the NHS number check (REFERENCE.md §8).
@@ -31,6 +32,17 @@ def write_csv(path, rows, delimiter=",", encoding="utf-8"):
     with open(path, "w", newline="", encoding=encoding) as handle:
         csv.writer(handle, delimiter=delimiter).writerows(rows)
     return path
+
+
+def plan_for(path, sheet=None, user=None):
+    """The plan of importing the file at ``path`` as the page would first show it (nothing written)."""
+    rows = load_rows(path, path.name, sheet=sheet)
+    header = detect_header(rows)
+    return build_plan(rows, header, suggest_mapping(rows[header]), user=user)
+
+
+def messages(plan):
+    return [str(p) for p in plan.problems]
 
 
 def database_counts():

@@ -10,11 +10,8 @@ from core.models import AuditEntry, ServiceArea
 from partnerships.importing import (
     ImportFileError,
     SheetError,
-    build_plan,
-    detect_header,
     import_register,
     load_rows,
-    suggest_mapping,
 )
 from partnerships.importing.service_areas import abbreviates
 from partnerships.importing.totals import is_totals_row
@@ -25,6 +22,8 @@ from partnerships.tests.importing import (
     add_partnership,
     build_world,
     database_counts,
+    messages,
+    plan_for,
     write_csv,
     write_xlsx,
 )
@@ -33,16 +32,6 @@ from partnerships.tests.importing import (
 @pytest.fixture
 def world(users, make_user):
     return build_world(users, make_user)
-
-
-def plan_for(path, user=None, sheet=None):
-    rows = load_rows(path, path.name, sheet=sheet)
-    header = detect_header(rows)
-    return build_plan(rows, header, suggest_mapping(rows[header]), user=user)
-
-
-def messages(plan):
-    return [str(p) for p in plan.problems]
 
 
 # --- Leads: kept as written, linked only to the one active user they name -------------------------

@@ -11,7 +11,6 @@ from organisations.models import Organisation
 from partnerships.importing import (
     ImportFileError,
     ImportRefused,
-    build_plan,
     commit_plan,
     detect_header,
     import_register,
@@ -26,6 +25,8 @@ from partnerships.tests.importing import (
     add_partnership,
     build_world,
     database_counts,
+    messages,
+    plan_for,
     varied_register,
     write_csv,
     write_xlsx,
@@ -60,16 +61,6 @@ def legacy_rows(*data):
         LEGACY_HEADERS,
         *data,
     ]
-
-
-def plan_for(path, sheet=None):
-    rows = load_rows(path, path.name, sheet=sheet)
-    header = detect_header(rows)
-    return build_plan(rows, header, suggest_mapping(rows[header]))
-
-
-def messages(plan):
-    return [str(p) for p in plan.problems]
 
 
 # --- Reading the file and finding the columns -----------------------------------------------
