@@ -31,7 +31,6 @@ from partnerships.parsing import quote
 EXTENSIONS = (".xlsx", ".csv")
 CSV_SAMPLE = 65536  # characters of a CSV file looked at to choose its delimiter
 MAX_ARCHIVE_ENTRIES = 10_000  # parts of an .xlsx: a workbook has tens, a few hundred with many sheets
-_WORKSHEET_PART = re.compile(r"^xl/worksheets/[^/]+\.xml$", re.IGNORECASE)
 _CELL_TAG = re.compile(rb"<(?:\w{1,10}:)?c[\s>/]")
 CHUNK = 1024 * 1024  # bytes of a worksheet's XML scanned at a time
 TAIL = 16  # bytes kept between chunks, so a tag cut in two is still counted once
@@ -150,14 +149,15 @@ def _check_archive(data):
     """Refuse, before parsing, a workbook that unpacks to far more than any register.
 
     openpyxl parses a whole worksheet just to size it when the sheet does not declare its size,
-    so the cells of every worksheet are counted here first, from the raw XML.
+    so the cells of every worksheet are counted here first, from the raw XML (of every XML part:
+    a worksheet may be stored under any name).
     """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             entries = archive.infolist()
             _check_sizes(entries)
             for entry in entries:
-                if _WORKSHEET_PART.match(entry.filename):
+                if entry.filename.lower().endswith(".xml") and not _is_shared_strings(entry):
                     _check_cell_count(archive, entry)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, ValueError, EOFError, OSError, NotImplementedError):
         raise ImportFileError(
@@ -181,9 +181,13 @@ def _check_cell_count(archive, entry):
                 )
 
 
+def _is_shared_strings(entry):
+    return entry.filename.lower().endswith("sharedstrings.xml")
+
+
 def _check_sizes(entries):
     unpacked = sum(entry.file_size for entry in entries)
-    text = sum(entry.file_size for entry in entries if entry.filename.lower().endswith("sharedstrings.xml"))
+    text = sum(entry.file_size for entry in entries if _is_shared_strings(entry))
     if len(entries) > MAX_ARCHIVE_ENTRIES or unpacked > settings.IMPORT_MAX_UNPACKED_BYTES:
         raise ImportFileError(
             f"The workbook unpacks to {_megabytes(unpacked)}, more than the "

@@ -22,13 +22,13 @@ DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 CONTENT = "application/vnd.openxmlformats-officedocument.spreadsheetml"
 
 
-def workbook_bomb(path, rows, columns, dimension=True, shared_text=0):
+def workbook_bomb(path, rows, columns, dimension=True, shared_text=0, sheet_part="worksheets/sheet1.xml"):
     """An .xlsx of ``rows`` × ``columns`` cells (or one cell holding ``shared_text`` bytes of text)."""
     shared = shared_text > 0
-    parts = [("/xl/workbook.xml", "sheet.main"), ("/xl/worksheets/sheet1.xml", "worksheet")]
+    parts = [("/xl/workbook.xml", "sheet.main"), (f"/xl/{sheet_part}", "worksheet")]
     if shared:
         parts.append(("/xl/sharedStrings.xml", "sharedStrings"))
-    targets = [("worksheet", "worksheets/sheet1.xml")] + ([("sharedStrings", "sharedStrings.xml")] if shared else [])
+    targets = [("worksheet", sheet_part)] + ([("sharedStrings", "sharedStrings.xml")] if shared else [])
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(
             "[Content_Types].xml",
@@ -63,7 +63,7 @@ def workbook_bomb(path, rows, columns, dimension=True, shared_text=0):
                 for _ in range(shared_text // 65536):
                     part.write(b"a" * 65536)
                 part.write(b"</t></si></sst>")
-        with archive.open("xl/worksheets/sheet1.xml", "w") as part:
+        with archive.open(f"xl/{sheet_part}", "w") as part:
             part.write(f'<worksheet xmlns="{MAIN}">'.encode())
             if dimension:
                 part.write(f'<dimension ref="A1:{get_column_letter(columns)}{rows}"/>'.encode())
@@ -93,6 +93,13 @@ def test_two_and_a_half_million_cells_are_refused_before_they_are_parsed(tmp_pat
         "rows and columns into a new workbook or CSV file and import that."
     )
     assert seconds < 5, "counted, not parsed (parsing these cells takes about 18 seconds)"
+
+
+def test_a_worksheet_stored_under_another_name_is_counted_too(tmp_path):
+    path = workbook_bomb(tmp_path / "register.xlsx", rows=100_000, columns=25, dimension=False, sheet_part="data.xml")
+    message, seconds = refusal(path)
+    assert message.startswith("A worksheet of this workbook has more than 500,000 cells")
+    assert seconds < 5
 
 
 def test_a_huge_shared_text_is_refused_from_the_archive_alone(tmp_path):
