@@ -7,7 +7,7 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from core import audit, registry, views_reference
-        from core.permissions import ADMIN_ONLY, ALL, A, U, rows
+        from core.permissions import ADMIN_ONLY, ALL, REGISTER_KEEPERS, A, U, rows
 
         from .models import AuditEntry, BafRiskTheme, ServiceArea, StrategicObjective, TierThresholds
 
@@ -20,6 +20,9 @@ class CoreConfig(AppConfig):
                 ("core.auditentry", "view"): {A: ALL, U: ALL},
                 **rows(reference_lists, ("view", "add", "change", "delete"), ADMIN_ONLY),
                 **rows(["core.tierthresholds"], ("view", "change"), ADMIN_ONLY),
+                # The register's keepers add a directorate a register they import names; the list
+                # itself (its pages: edit, retire, delete) stays the administrator's.
+                ("core.servicearea", "add_from_import"): REGISTER_KEEPERS,
             }
         )
         views_reference.register_administration()

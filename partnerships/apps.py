@@ -10,7 +10,7 @@ class PartnershipsConfig(AppConfig):
         from core.permissions import ADMIN_ONLY, EVERYONE, KEEPERS_AND_OWN_LEADS, REGISTER_KEEPERS, rows
         from core.views import Column
 
-        from . import demo, panels
+        from . import demo, panels, selectors
         from .models import Headline, PartnerRole, Partnership
 
         audit.register(Partnership)
@@ -24,6 +24,8 @@ class PartnershipsConfig(AppConfig):
                 ("partnerships.partnership", "close"): REGISTER_KEEPERS,
                 ("partnerships.partnership", "delete"): ADMIN_ONLY,
                 ("partnerships.partnership", "import"): REGISTER_KEEPERS,
+                # Link the user a recorded lead ("Head of Adult Services") names: "Leads to confirm".
+                ("partnerships.partnership", "confirm_lead"): REGISTER_KEEPERS,
                 **rows(["partnerships.partnerrole", "partnerships.headline"], ["view"], EVERYONE),
                 **rows(
                     ["partnerships.partnerrole", "partnerships.headline"],
@@ -48,6 +50,7 @@ class PartnershipsConfig(AppConfig):
             Column("partnership_count", "Partnerships", sort="partnership_count"),
             annotate=panels.with_partnership_count,
         )
+        registry.attention("leads_to_confirm", selectors.leads_attention)
         registry.demo_step("partnerships", demo.demo_step)
         registry.urls(self.label, "partnerships/", "partnerships.urls")
         registry.test_rows(self.label, "partnerships.tests.rows")

@@ -5,8 +5,10 @@ from django.core.validators import MaxValueValidator
 
 from accounts.models import User
 from core.forms import AccordForm, AccordModelForm, style_widgets
+from core.nhs_number import contains_nhs_number
 from core.permissions import permitted
 from organisations.models import Organisation
+from partnerships.importing.reading import SHEET_HAS_NHS_NUMBER
 from partnerships.models import REFERENCE_PATTERN, Headline, PartnerRole, Partnership, Status, next_reference
 
 
@@ -34,11 +36,13 @@ class PartnershipForm(AccordModelForm):
             "trust_role",
             "status",
             "lead",
+            "recorded_lead",
             "delegates",
             "executive_sponsor",
             "service_area",
             "annual_value",
             "value_qualifier",
+            "value_note",
             "start_date",
             "end_date",
             "next_review_date",
@@ -84,6 +88,10 @@ class PartnershipForm(AccordModelForm):
             del self.fields["reference"]
             if self.user is not None and not permitted(self.user, "close", Partnership):
                 del self.fields["lead"]
+                del self.fields["recorded_lead"]
+
+    def clean_recorded_lead(self):
+        return " ".join(self.cleaned_data["recorded_lead"].split())
 
     def clean_reference(self):
         reference = (self.cleaned_data.get("reference") or "").strip().upper()
@@ -109,6 +117,29 @@ class PartnershipForm(AccordModelForm):
         if not self.instance.pk and not self.cleaned_data.get("reference"):
             self.cleaned_data["reference"] = next_reference()
         super()._post_clean()
+
+
+class ConfirmLeadForm(AccordModelForm):
+    """Who the recorded lead ("Head of Adult Services") is: one of the users with an account."""
+
+    class Meta:
+        model = Partnership
+        fields = ["lead", "recorded_lead"]
+        labels = {"lead": "User who leads this partnership"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        lead = self.fields["lead"]
+        lead.required = True
+        lead.queryset = active_users().order_by("first_name", "last_name", "username")
+        lead.empty_label = "Choose a user"
+        lead.error_messages["required"] = "Choose the user who leads this partnership."
+        lead.label_from_instance = lambda user: f"{user} ({user.email or user.username})"
+        lead.help_text = "Only people with an account can be linked. An administrator adds accounts."
+        self.fields["recorded_lead"].help_text = "As the register names them. Correct it if it is wrong."
+
+    def clean_recorded_lead(self):
+        return " ".join(self.cleaned_data["recorded_lead"].split())
 
 
 class ClosePartnershipForm(AccordModelForm):
@@ -184,6 +215,15 @@ class ImportUploadForm(AccordForm):
         super().__init__(*args, **kwargs)
         self.fields["file"].help_text = f"An .xlsx or .csv file, up to {self.size_limit()}."
         self.fields["file"].widget.attrs["accept"] = ",".join(self.EXTENSIONS)
+
+    def clean_sheet(self):
+        """A worksheet name holding an NHS number is refused, and not shown back in the field."""
+        sheet = self.cleaned_data["sheet"]
+        if contains_nhs_number(sheet):
+            self.data = self.data.copy()
+            self.data[self.add_prefix("sheet")] = ""
+            raise ValidationError(SHEET_HAS_NHS_NUMBER)
+        return sheet
 
     @staticmethod
     def size_limit():

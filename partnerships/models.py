@@ -111,6 +111,14 @@ class Partnership(models.Model):
         related_name="led_partnerships",
         verbose_name="internal lead",
     )
+    recorded_lead = models.CharField(
+        "lead as recorded",
+        max_length=200,
+        blank=True,
+        validators=[reject_nhs_number],
+        help_text="The lead as the register names them, a name or a job title such as “Head of Adult Services”. "
+        "Kept as written; the coordinator links the user on “Leads to confirm”.",
+    )
     delegates = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
@@ -134,6 +142,13 @@ class Partnership(models.Model):
         help_text="Leave blank when the value is not known. It is never guessed.",
     )
     value_qualifier = models.CharField(max_length=20, choices=ValueQualifier.choices, default=ValueQualifier.EXACT)
+    value_note = models.CharField(
+        "note on the value",
+        max_length=200,
+        blank=True,
+        validators=[reject_nhs_number],
+        help_text="What the value stands for, for example “in-kind support”, “2019/20” or the range “£1–2m”.",
+    )
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
     next_review_date = models.DateField(null=True, blank=True)

@@ -10,6 +10,7 @@ labels Accord's own export writes, so an exported register imports unchanged.
 import datetime
 import re
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 from partnerships.models import ArrangementType, DataSharing, Status, TrustRole, ValueQualifier
 
@@ -87,6 +88,16 @@ def is_unknown_word(text):
 
 MONEY_HINT = "Write it like £750k, 5,800,000 or £1.2m, or leave it blank if not known."
 MAX_MONEY = Decimal("999999999999.99")  # the annual value column holds 14 digits, 2 after the point
+MAX_NOTE = 200  # characters of a value's note (``Partnership.value_note``)
+
+
+class Money(NamedTuple):
+    """A money cell as read: the amount (``None`` when unknown), its qualifier and the cell's remark."""
+
+    amount: Decimal | None
+    qualifier: str
+    note: str = ""
+
 
 _APPROXIMATE_PREFIXES = (
     "approximately",
@@ -161,9 +172,20 @@ _UNITS = {
     "b": Decimal(1_000_000_000),
     "billion": Decimal(1_000_000_000),
 }
-_AMOUNT = re.compile(
-    r"^(?:£|gbp)?\s*(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)\s*"
-    r"(?P<unit>k|thousand|mn|mil|millions|million|m|bn|billion|b)?(?:\s*(?:£|gbp|pounds))?$"
+_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
+_UNIT = r"k|thousand|mn|mil|millions|million|m|bn|billion|b"
+_AMOUNT = re.compile(rf"^(?:£|gbp)?\s*(?P<number>{_NUMBER})\s*(?P<unit>{_UNIT})?(?:\s*(?:£|gbp|pounds))?$")
+# "£1–2m", "£1m - £2m", "£500k to £1m": a range, read as "up to" its upper bound.
+_BOUND = rf"(?:£|gbp)?\s*(?:{_NUMBER})\s*(?:{_UNIT})?"
+_RANGE = re.compile(rf"^(?P<low>{_BOUND})\s*(?:-|–|—|to)\s*(?P<high>{_BOUND})$")
+# A remark after the amount: "£34m (2019/20)", "0 - in-kind support", "£65m, recurrent".
+_BRACKETED_REMARK = re.compile(r"^(?P<core>.*?\S)\s*\((?P<remark>[^()]*)\)$")
+_SEPARATED_REMARK = re.compile(r"^(?P<core>.*?\S)(?:\s+[-–—]\s+|:\s+|,\s+|;\s*)(?P<remark>[^\d£\s].*)$")
+_ZERO_WORDS = {"nil", "zero", "no cost", "no charge", "free of charge", "no value", "nil value"}
+# A value for another period than a year is never converted: the person who knows says what a year is.
+_OTHER_PERIOD = re.compile(
+    r"\b(?:per|a|each)\s+(?:month|quarter|week|day)\b|\b(?:monthly|quarterly|weekly|daily|pcm)\b"
+    r"|\bover\s+\d+\s+years?\b|\b\d+\s*-?\s*years?\b|\blifetime\b"
 )
 
 
@@ -188,26 +210,64 @@ def _strip_suffix(text, suffixes):
     return None
 
 
-def parse_money(value):
-    """(amount or ``None`` when unknown, qualifier) from a money cell.
+def _is_qualifying_word(text):
+    """ "approx", "p.a." and the like: part of how the amount is written, not a remark about it."""
+    folded = text.casefold().strip()
+    return any(folded in (s.strip("()"), s) for s in (*_APPROXIMATE_SUFFIXES, *_PER_YEAR_SUFFIXES))
 
-    >>> parse_money("c. £34m")
-    (Decimal('34000000.00'), 'approximate')
+
+def split_remark(text):
+    """(amount part, remark) of a money cell: "£34m (2019/20)" -> ("£34m", "2019/20")."""
+    for pattern in (_BRACKETED_REMARK, _SEPARATED_REMARK):
+        match = pattern.match(text)
+        if match and match["remark"].strip() and not _is_qualifying_word(match["remark"]):
+            return match["core"].strip(), match["remark"].strip()
+    return text, ""
+
+
+def parse_money(value):
+    """The :class:`Money` a cell holds: amount (``None`` when unknown), qualifier and remark.
+
+    Reads what registers really contain: "£65m", "c. £34m", "up to £2m", "£1–2m" (up to the upper
+    bound, the range kept as the note), "£0", "nil", "0 - in-kind support" (zero, the remark as the
+    note), "£34m (2019/20)", "£65m pa", "n/a" (unknown). A value for a month, a quarter or several
+    years is refused rather than converted.
+
+    >>> parse_money("£1–2m").amount
+    Decimal('2000000.00')
     """
     if isinstance(value, bool):
         raise CellError(f"{quote(value)} is not an amount of money. {MONEY_HINT}")
     if value is None:
-        return None, ValueQualifier.EXACT
+        return Money(None, ValueQualifier.EXACT)
     if isinstance(value, (int, float, Decimal)):
         try:
             amount = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
         except InvalidOperation:
             raise CellError(f"{quote(value)} is not an amount of money. {MONEY_HINT}") from None
-        return _checked_amount(amount, value), ValueQualifier.EXACT
-    original = str(value)
-    text = " ".join(original.replace("\u00a0", " ").split()).casefold()
+        return Money(_checked_amount(amount, value), ValueQualifier.EXACT)
+    original = " ".join(str(value).replace("\u00a0", " ").split())
+    core, note = split_remark(original)
+    if len(note) > MAX_NOTE:
+        raise CellError(
+            f"The remark after the value is {len(note)} characters long. Shorten it to {MAX_NOTE} or fewer."
+        )
+    if _OTHER_PERIOD.search(original.casefold()):
+        raise CellError(
+            f"{quote(original)} is not a value for a year. Write the annual value (for example £60k for £5k a "
+            "month), and keep the detail in the notes."
+        )
+    text = core.casefold()
     if is_unknown_word(text):
-        return None, ValueQualifier.EXACT
+        return Money(None, ValueQualifier.EXACT, note)
+    if key_of(text) in _ZERO_WORDS:
+        return Money(Decimal("0.00"), ValueQualifier.EXACT, note)
+    amount, qualifier, is_range = _amount_and_qualifier(text, original)
+    return Money(amount, qualifier, original if is_range and not note else note)
+
+
+def _amount_and_qualifier(text, original):
+    """(amount, qualifier, whether it was a range) from a money cell without its remark, folded."""
     qualifier = ValueQualifier.EXACT
     rest = _strip_prefix(text, _APPROXIMATE_PREFIXES)
     if rest is not None:
@@ -225,13 +285,29 @@ def parse_money(value):
             if qualifier == ValueQualifier.UP_TO:
                 raise CellError(f"{quote(original)} says both “up to” and “approximately”: choose one. {MONEY_HINT}")
             qualifier, text = ValueQualifier.APPROXIMATE, rest
+    if match := _RANGE.match(text):
+        return _range_top(match, original), ValueQualifier.UP_TO, True
     match = _AMOUNT.match(text)
     if not match:
         if text.startswith("-") or text.startswith("(") or text.startswith("£-"):
             raise CellError(f"{quote(original)}: an annual value cannot be negative. {MONEY_HINT}")
         raise CellError(f"{quote(original)} is not an amount of money. {MONEY_HINT}")
-    amount = Decimal(match["number"].replace(",", "")) * _UNITS[match["unit"] or ""]
-    return _checked_amount(amount, original), qualifier
+    return _amount_of(match, original), qualifier, False
+
+
+def _amount_of(match, original, unit=None):
+    amount = Decimal(match["number"].replace(",", "")) * _UNITS[unit if unit is not None else match["unit"] or ""]
+    return _checked_amount(amount, original)
+
+
+def _range_top(match, original):
+    """The upper bound of "£1–2m" (the lower bound takes the upper one's unit when it has none)."""
+    low, high = _AMOUNT.match(match["low"].strip()), _AMOUNT.match(match["high"].strip())
+    top = _amount_of(high, original)
+    bottom = _amount_of(low, original, unit=low["unit"] or high["unit"] or "")
+    if bottom > top:
+        raise CellError(f"{quote(original)}: the range must go from the lower amount to the higher. {MONEY_HINT}")
+    return top
 
 
 def _checked_amount(amount, original):

@@ -9,6 +9,7 @@ from core.models import AuditEntry, TierThresholds
 from partnerships import forms
 from partnerships.filters import RegisterFilter
 from partnerships.models import Headline, PartnerRole, Partnership
+from partnerships.selectors import leads_to_confirm, why_to_confirm
 from partnerships.spreadsheet import REGISTER_HEADERS, register_rows
 
 RECENT_CHANGES = 10
@@ -107,6 +108,7 @@ class PartnershipDetailView(generic.ObjectDetailView):
             recent_changes=AuditEntry.objects.for_object(self.object).select_related("object_type")[:RECENT_CHANGES],
             thresholds=TierThresholds.current(),
             can_close=generic.permitted(user, "close", self.object) and self.object.status != "closed",
+            can_confirm_lead=generic.permitted(user, "confirm_lead", self.object),
             can_edit_children=generic.permitted(user, "change", self.object),
         )
         return context
@@ -168,3 +170,52 @@ class HeadlineEditView(PartnerRoleEditView):
 
 class HeadlineDeleteView(PartnerRoleDeleteView):
     model = Headline
+
+
+class LeadsToConfirmView(generic.ObjectListView):
+    """Partnerships whose lead, as the register records it, is not (or no longer) linked to its user."""
+
+    model = Partnership
+    template_name = "partnerships/leads_to_confirm.html"
+    default_sort = "reference"
+    export_formats = ()
+    columns = (
+        generic.Column("reference", "Reference", sort="reference"),
+        generic.Column("title", "Partnership", sort="title"),
+        generic.Column("recorded_lead", "Lead as recorded", sort=["recorded_lead", "reference"]),
+        generic.Column(
+            "lead",
+            "Linked user",
+            sort=["lead__first_name", "lead__last_name", "reference"],
+            value=lambda p: str(p.lead) if p.lead else "None",
+        ),
+        generic.Column("why", "Why it is listed", value=why_to_confirm),
+        generic.Column("confirm", "Action", template="partnerships/includes/confirm_lead_cell.html"),
+    )
+
+    def get(self, request):
+        generic.require(request.user, "confirm_lead", Partnership)
+        return super().get(request)
+
+    def get_queryset(self):
+        return leads_to_confirm(Partnership.objects.select_related("lead"))
+
+
+class ConfirmLeadView(generic.ObjectEditView):
+    """The coordinator links the user a recorded lead names (an audited edit of the partnership)."""
+
+    model = Partnership
+    form_class = forms.ConfirmLeadForm
+    template_name = "partnerships/confirm_lead.html"
+
+    def check(self):
+        generic.require(self.request.user, "confirm_lead", self.object)
+
+    def success_message(self, obj):
+        return f"Lead confirmed: {obj.lead} leads {obj}."
+
+    def success_url(self, obj):
+        return reverse("partnerships:leads_to_confirm")
+
+    def cancel_url(self):
+        return reverse("partnerships:leads_to_confirm")

@@ -1,22 +1,19 @@
 """The import page: upload a register spreadsheet, check the preview, then import all rows or none.
 
-The uploaded file waits in ``settings.IMPORT_STAGING_DIR`` under a random token that only the
-uploader's session knows (anyone else's token is a 404). The preview is a dry run; pressing
-"Import" reads the staged file again and re-checks every row on the server before writing, so
+The uploaded file is read once, on upload; its rows wait in ``settings.IMPORT_STAGING_DIR``
+under a random token that only the uploader's session knows (anyone else's token is a 404), and
+the file's own name is never part of the staged file's. The preview is a dry run; pressing
+"Import" plans the staged rows again and re-checks every row on the server before writing, so
 nothing the browser sends can slip past the checks.
 """
 
-import os
-import re
-import secrets
-import time
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.views import View
 
 from core.permissions import require
@@ -24,7 +21,7 @@ from partnerships.forms import ImportMappingForm, ImportUploadForm
 from partnerships.importing import (
     ImportFileError,
     RegisterImportError,
-    SheetNotFound,
+    SheetError,
     build_plan,
     commit_plan,
     detect_header,
@@ -32,37 +29,15 @@ from partnerships.importing import (
     header_text,
     load_rows,
     nhs_number_problems,
+    staging,
     suggest_mapping,
 )
 from partnerships.models import Partnership
 
 SESSION_KEY = "register_imports"
-TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 PREVIEW_ROWS = 200
 MAX_LISTED = 50  # NHS-number cells listed on the upload page
 KEEP_UPLOADS = 5  # per session
-STALE_SECONDS = 24 * 60 * 60
-
-
-def staging_dir():
-    path = Path(settings.IMPORT_STAGING_DIR)
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return path
-
-
-def staged_path(token, entry):
-    return staging_dir() / f"{token}{entry['extension']}"
-
-
-def purge_stale_uploads():
-    """Remove staged files nobody came back for within a day (whoever uploaded them)."""
-    cutoff = time.time() - STALE_SECONDS
-    for path in staging_dir().iterdir():
-        try:
-            if path.is_file() and path.stat().st_mtime < cutoff:
-                path.unlink()
-        except OSError:
-            continue
 
 
 class ImportMixin:
@@ -79,9 +54,8 @@ class ImportMixin:
 
     def forget(self, token):
         uploads = self.uploads()
-        entry = uploads.pop(token, None)
-        if entry is not None:
-            staged_path(token, entry).unlink(missing_ok=True)
+        if uploads.pop(token, None) is not None:
+            staging.discard(token)
         self.save_uploads(uploads)
 
 
@@ -97,14 +71,14 @@ class ImportUploadView(ImportMixin, View):
             upload, sheet = form.cleaned_data["file"], form.cleaned_data["sheet"].strip()
             try:
                 rows = load_rows(upload, upload.name, sheet=sheet or None)
-            except SheetNotFound as error:
+            except SheetError as error:
                 form.add_error("sheet", error.message)
             except ImportFileError as error:
                 form.add_error("file", error.message)
             else:
                 refused = nhs_number_problems(rows)
                 if not refused:
-                    token = self.stage(upload, sheet)
+                    token = self.stage(rows, upload.name, sheet)
                     return redirect("partnerships:import_preview", token=token)
                 # A file with patient identifiers is not kept, not even for a preview.
                 for problem in refused[:MAX_LISTED]:
@@ -113,25 +87,14 @@ class ImportUploadView(ImportMixin, View):
                     form.add_error("file", f"And {len(refused) - MAX_LISTED} more cells like these.")
         return self.render(form, status=400)
 
-    def stage(self, upload, sheet):
-        purge_stale_uploads()
-        token = secrets.token_urlsafe(24)
-        entry = {
-            "name": Path(upload.name).name[:120],
-            "extension": Path(upload.name).suffix.lower(),
-            "sheet": sheet,
-            "header_row": None,
-            "mapping": None,
-        }
-        # Readable by Accord only, from the first byte written.
-        descriptor = os.open(staged_path(token, entry), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "wb") as handle:
-            for chunk in upload.chunks():
-                handle.write(chunk)
+    def stage(self, rows, name, sheet):
+        """Keep the rows read (the file is never read again) and remember them in this session."""
+        token = staging.stage(rows)
         uploads = self.uploads()
         for old in list(uploads)[: max(0, len(uploads) - KEEP_UPLOADS + 1)]:
-            staged_path(old, uploads.pop(old)).unlink(missing_ok=True)
-        uploads[token] = entry
+            uploads.pop(old)
+            staging.discard(old)
+        uploads[token] = {"name": Path(name).name[:120], "sheet": sheet, "header_row": None, "mapping": None}
         self.save_uploads(uploads)
         return token
 
@@ -144,21 +107,20 @@ class ImportPreviewView(ImportMixin, View):
     template_name = "partnerships/import/preview.html"
 
     def entry(self, token):
-        if not TOKEN_PATTERN.match(token):
+        if not staging.TOKEN.match(token):
             raise Http404
         entry = self.uploads().get(token)
         if entry is None:
             raise Http404  # not this user's upload (or long gone): say nothing about it
         return entry
 
-    def read(self, token, entry):
-        """The staged file's rows, or None (with a message) when it can no longer be read."""
-        path = staged_path(token, entry)
+    def read(self, token):
+        """The staged rows, or None (with a message) when they can no longer be read."""
         try:
-            return load_rows(path, entry["name"], sheet=entry["sheet"] or None)
-        except ImportFileError:
+            return staging.staged_rows(token)
+        except ImportFileError as error:
             self.forget(token)
-            messages.error(self.request, "That upload is no longer available. Upload the spreadsheet again.")
+            messages.error(self.request, error.message)
             return None
 
     def settings_for(self, entry, rows):
@@ -183,7 +145,7 @@ class ImportPreviewView(ImportMixin, View):
 
     def get(self, request, token):
         entry = self.entry(token)
-        rows = self.read(token, entry)
+        rows = self.read(token)
         if rows is None:
             return redirect("partnerships:import")
         header_index, mapping = self.settings_for(entry, rows)
@@ -194,7 +156,7 @@ class ImportPreviewView(ImportMixin, View):
 
     def post(self, request, token):
         entry = self.entry(token)
-        rows = self.read(token, entry)
+        rows = self.read(token)
         if rows is None:
             return redirect("partnerships:import")
         header_index, mapping = self.settings_for(entry, rows)
@@ -235,7 +197,18 @@ class ImportPreviewView(ImportMixin, View):
 
     @staticmethod
     def signature(plan):
-        return f"{plan.created}:{plan.updated}:{plan.unchanged}:{len(plan.new_organisations)}"
+        """What the import will do, in numbers: a commit that would do otherwise shows the preview again."""
+        return ":".join(
+            str(n)
+            for n in (
+                plan.created,
+                plan.updated,
+                plan.unchanged,
+                len(plan.new_organisations),
+                len(plan.new_service_areas),
+                len(plan.leads_to_confirm),
+            )
+        )
 
     @staticmethod
     def success_message(plan, name):
@@ -244,8 +217,18 @@ class ImportPreviewView(ImportMixin, View):
 
         parts = [f"{count(plan.created, 'partnership')} added", f"{plan.updated} updated"]
         if plan.new_organisations:
-            parts.append(f"{count(len(plan.new_organisations), 'new organisation')}")
-        return f"Imported {name}: " + ", ".join(parts) + "."
+            parts.append(count(len(plan.new_organisations), "new organisation"))
+        if plan.new_service_areas:
+            parts.append(count(len(plan.new_service_areas), "new service area"))
+        message = f"Imported {name}: " + ", ".join(parts) + "."
+        if not plan.leads_to_confirm:
+            return message
+        return format_html(
+            '{} <a class="nhsuk-link" href="{}">{}</a> to confirm.',
+            message,
+            reverse("partnerships:leads_to_confirm"),
+            count(len(plan.leads_to_confirm), "lead"),
+        )
 
     def save(self, token, entry):
         uploads = self.uploads()

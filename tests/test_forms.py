@@ -95,9 +95,7 @@ def test_every_form_page_has_a_bad_input_case():
     form_pages = {
         name
         for name, pattern in url_patterns()
-        if ":" in name
-        and name.split(":")[0] in apps_with_rows
-        and takes_input(pattern)
+        if ":" in name and name.split(":")[0] in apps_with_rows and takes_input(pattern)
     }
     assert {"agreements:add", "agreements:sign", "agreements:document_add", "core:tierthresholds_edit"} <= form_pages
     assert form_pages == {c.page for c in CASES.values()}

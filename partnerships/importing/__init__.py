@@ -10,12 +10,18 @@ Used by the import page, ``manage.py import_register`` and the benchmark::
 
 or ``import_register(path)`` for all of it. The modules, in the order a file goes through them:
 
-- ``reading``: the file's rows (``.xlsx`` or ``.csv``), or an :class:`ImportFileError`;
+- ``reading``: the file's rows (``.xlsx`` or ``.csv``), or an :class:`ImportFileError`; a
+  spreadsheet bomb is refused before it is parsed (``settings.IMPORT_MAX_*``);
+- ``staging``: the rows of an upload kept once for the page's previews and commit;
 - ``columns``: the header row and which register field each column holds;
+- ``totals``: the "Total" row at the foot of a register, recognised and skipped;
 - ``nhs_numbers``: a cell holding an NHS number refuses the file, naming only row and column;
 - ``register``: what is on the register already, read in a fixed number of queries;
 - ``cells``: the register value one cell means (people, lists, partners, money, dates…);
+- ``service_areas``: directorates matched to Accord's list (case, spacing, obvious
+  abbreviations) or proposed as new ones;
 - ``planner`` and ``plan``: each row matched and compared, every problem listed, nothing written;
+  the columns not imported and the leads to confirm named;
 - ``writing``: the plan written in one transaction, audited as an "import";
 - ``errors`` and ``fields``: the importer's errors and problems; the fields it can fill.
 """
@@ -26,6 +32,7 @@ from partnerships.importing.errors import (
     ImportRefused,
     Problem,
     RegisterImportError,
+    SheetError,
     SheetNotFound,
 )
 from partnerships.importing.nhs_numbers import has_nhs_number_problem, nhs_number_problems
@@ -41,6 +48,7 @@ __all__ = [
     "ImportRefused",
     "Problem",
     "RegisterImportError",
+    "SheetError",
     "SheetNotFound",
     "build_plan",
     "commit_plan",

@@ -2,7 +2,10 @@
 
 Names are looked up in the :class:`~partnerships.importing.register.Register` (people, service
 areas, reference lists, organisations); a partner that is not on the register yet becomes a
-:class:`NewOrganisation`, proposed once however many rows name it.
+:class:`NewOrganisation`, and a service area not on the list a
+:class:`~partnerships.importing.plan.NewServiceArea`, each proposed once however many rows name
+it. A lead cell is kept as written (:class:`LeadCell`), linked to a user only when exactly one
+active user has that name, e-mail address or username.
 """
 
 import re
@@ -13,10 +16,9 @@ from partnerships import parsing
 from partnerships.importing.fields import DATE_FIELDS
 from partnerships.importing.plan import NewOrganisation
 from partnerships.importing.register import split_ods
+from partnerships.importing.service_areas import ServiceAreaMatcher
 from partnerships.models import REFERENCE_PATTERN
 from partnerships.parsing import CellError, quote, text_of
-
-_HONORIFICS = re.compile(r"^(?:dr|prof|professor|mr|mrs|ms|miss|mx|sir|dame)\.?\s+", re.IGNORECASE)
 
 CHOICE_PARSERS = {
     "arrangement_type": parsing.parse_arrangement_type,
@@ -26,12 +28,33 @@ CHOICE_PARSERS = {
 }
 
 
+MAX_TEXT = 200  # characters of the lead as recorded and of the value's note
+
+NO_USER = "No user has this name, e-mail address or username."
+SEVERAL_USERS = "More than one user has this name."
+NOT_ACTIVE = "The user of this name no longer has an active account."
+
+
 @dataclass
 class Ambiguous:
     """A person cell naming several users; resolved once the row's partnership is known."""
 
     text: str
     user_ids: set
+
+
+@dataclass(frozen=True)
+class LeadCell:
+    """A lead as the file writes it, and the user it names when exactly one active user matches.
+
+    ``reason`` says why no user is linked (``NO_USER``, ``SEVERAL_USERS``, ``NOT_ACTIVE``);
+    ``candidates`` are the active users of that name when there are several.
+    """
+
+    text: str
+    user: object = None
+    reason: str = ""
+    candidates: frozenset = frozenset()
 
 
 def _pieces(text, separators):
@@ -76,13 +99,22 @@ def parse_title(value):
     return text
 
 
+def parse_short_text(value):
+    """A one-line text of at most 200 characters (the lead as recorded, the value's note)."""
+    text = " ".join(text_of(value).split())
+    if len(text) > MAX_TEXT:
+        raise CellError(f"This is {len(text)} characters long. Shorten it to {MAX_TEXT} characters or fewer.")
+    return text
+
+
 class CellReader:
     """Turns cells into register values for one file, proposing each new organisation once."""
 
-    def __init__(self, register):
+    def __init__(self, register, may_add_service_areas=False):
         self.register = register
         self.new_orgs = {}  # name key -> NewOrganisation
         self.new_org_codes = {}  # ODS code -> NewOrganisation
+        self.service_areas = ServiceAreaMatcher(register.service_areas, may_add_service_areas)
 
     def parse(self, key, value):
         """The value of ``value`` in the column mapped to field ``key``; :class:`CellError` if unreadable."""
@@ -93,6 +125,8 @@ class CellReader:
             return parse_title(value)
         if key in ("purpose", "notes"):
             return text_of(value)
+        if key in ("recorded_lead", "value_note"):
+            return parse_short_text(value)
         if key in CHOICE_PARSERS:
             return CHOICE_PARSERS[key](value)
         if key == "annual_value":
@@ -103,7 +137,9 @@ class CellReader:
             return parsing.parse_date(value, end_date=key == "end_date")
         if key == "material_contribution":
             return parsing.parse_yes_no(value)
-        if key in ("lead", "executive_sponsor"):
+        if key == "lead":
+            return self.lead(value)
+        if key == "executive_sponsor":
             return self.person(text_of(value))
         if key == "service_area":
             return self.service_area(value)
@@ -116,14 +152,11 @@ class CellReader:
         raise CellError("This column cannot be imported.")
 
     def person(self, text):
-        """The user a lead or sponsor cell names, by username, e-mail or full name."""
+        """The user a sponsor cell names, by username, e-mail or full name."""
         text = " ".join(text.split())
         if not text or parsing.is_unknown_word(text):
             return None
-        keys = self.register.user_keys
-        found = keys.get(text.casefold()) or keys.get(normalise_name(text))
-        if not found:
-            found = keys.get(normalise_name(_HONORIFICS.sub("", text)))
+        found = self.register.users_named(text)
         if not found:
             raise CellError(
                 f"There is no user called {quote(text)}. Add them as a user first, or write the name, username "
@@ -133,17 +166,24 @@ class CellReader:
             return Ambiguous(text, set(found))
         return self.register.users[next(iter(found))]
 
+    def lead(self, value):
+        """The lead as written, with the one active user it names (never a guess, never a new user)."""
+        text = parse_short_text(value)
+        if not text or parsing.is_unknown_word(text):
+            return LeadCell("")
+        found = self.register.users_named(text)
+        active = {pk for pk in found if self.register.users[pk].is_active}
+        if len(active) == 1:
+            return LeadCell(text, user=self.register.users[active.pop()])
+        if active:
+            return LeadCell(text, reason=SEVERAL_USERS, candidates=frozenset(active))
+        return LeadCell(text, reason=NOT_ACTIVE if found else NO_USER)
+
     def service_area(self, value):
         text = " ".join(text_of(value).split())
         if not text or parsing.is_unknown_word(text):
             return None
-        found = self.register.service_area(text)
-        if found is None:
-            raise CellError(
-                f"{quote(text)} is not a service area on Accord's list. Use a name from the list of service "
-                "areas, or ask an administrator to add it."
-            )
-        return found
+        return self.service_areas.find(text)
 
     def listed(self, value, lookup, singular, plural):
         """The entries of a reference list a cell names (several separated by ";", "," or lines)."""

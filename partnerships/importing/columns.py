@@ -57,6 +57,7 @@ HEADER_SYNONYMS = {
         "Value of partnership",
     ],
     "value_qualifier": ["Qualifier", "Value basis", "Value accuracy", "Value type"],
+    "value_note": ["Value notes", "Note on value", "Notes on value", "Value comment", "Value comments"],
     "start_date": ["Start", "Date started", "Commencement date", "Commenced", "Start of agreement", "Date from"],
     "end_date": ["End", "Expiry date", "Expiry", "Date ended", "Contract end date", "End of agreement", "Date to"],
     "next_review_date": ["Next review", "Review date", "Review due", "Date of next review"],
@@ -67,11 +68,38 @@ HEADER_SYNONYMS = {
         "Lead officer",
         "Lead contact",
         "Responsible lead",
+        "Responsible manager",
+        "Responsible officer",
+        "Accountable lead",
+        "Named lead",
+        "Operational lead",
+        "Service lead",
+        "Lead manager",
         "Lead name",
         "Owner",
     ],
-    "executive_sponsor": ["Exec sponsor", "Executive lead", "Sponsor", "Executive", "Executive director"],
-    "service_area": ["Directorate", "Service", "Division", "Clinical area", "Service line", "Business unit"],
+    "recorded_lead": ["Recorded lead", "Lead as written"],
+    "executive_sponsor": [
+        "Exec sponsor",
+        "Exec lead",
+        "Executive lead",
+        "Lead executive",
+        "Lead executive director",
+        "Sponsor",
+        "Executive",
+        "Executive director",
+    ],
+    "service_area": [
+        "Directorate",
+        "Clinical directorate",
+        "Service",
+        "Division",
+        "Care group",
+        "Clinical area",
+        "Service line",
+        "Business unit",
+        "Department",
+    ],
     "strategic_objectives": ["Strategic objective", "Trust objectives", "Objectives", "Strategic aims"],
     "material_contribution": [
         "Material contribution",
@@ -112,6 +140,16 @@ def _header_words():
 
 _HEADER_WORDS = _header_words()
 _LONG_HEADER_WORDS = sorted((w for w in _HEADER_WORDS if " " in w), key=len, reverse=True)
+# "OH lead", "OUH partnership lead": the trust's initials before a lead heading.
+_INITIALS_LEAD = re.compile(r"^\s*[A-Z]{2,6}\s+(?P<rest>.*\blead\b.*)$", re.IGNORECASE)
+
+
+def _is_initials_lead(text):
+    """ "OH lead": the trust's initials (not a field's own, such as "BAF") before a lead heading."""
+    match = _INITIALS_LEAD.match(text)
+    if not match or not text.split()[0].isupper() or header_key(text.split()[0]) in _HEADER_WORDS:
+        return False
+    return _HEADER_WORDS.get(header_key(match["rest"])) == "lead"
 
 
 def field_for_header(text):
@@ -121,6 +159,8 @@ def field_for_header(text):
         return None
     if key in _HEADER_WORDS:
         return _HEADER_WORDS[key]
+    if _is_initials_lead(text_of(text)):
+        return "lead"
     without_brackets = header_key(re.sub(r"\(.*?\)", " ", text_of(text)))
     if without_brackets in _HEADER_WORDS:
         return _HEADER_WORDS[without_brackets]

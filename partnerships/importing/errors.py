@@ -19,7 +19,11 @@ class ImportFileError(RegisterImportError):
     """The file cannot be read at all (wrong type, damaged, empty, no such worksheet)."""
 
 
-class SheetNotFound(ImportFileError):
+class SheetError(ImportFileError):
+    """The worksheet asked for cannot be used: its name is refused, or the workbook has no such sheet."""
+
+
+class SheetNotFound(SheetError):
     """The workbook has no worksheet of the name asked for."""
 
 

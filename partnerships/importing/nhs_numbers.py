@@ -33,14 +33,14 @@ def tainted_columns(row):
     }
 
 
-def nhs_number_cells(rows, headers):
-    """A problem for every text or number cell of ``rows`` holding an NHS number."""
+def nhs_number_cells(rows, headers, first=1):
+    """A problem for every text or number cell of ``rows`` (numbered from ``first``) holding an NHS number."""
     problems = []
     for index, row in enumerate(rows):
         for column, value in enumerate(row):
             readable = isinstance(value, (str, int, float)) and not isinstance(value, bool)
             if readable and _holds_nhs_number(value):
-                problems.append(Problem(index + 1, column_name(headers, column), NHS_NUMBER_PROBLEM))
+                problems.append(Problem(index + first, column_name(headers, column), NHS_NUMBER_PROBLEM))
     return problems
 
 

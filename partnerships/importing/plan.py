@@ -6,6 +6,7 @@ shown on the preview page, and written by :func:`partnerships.importing.writing.
 
 from dataclasses import dataclass, field
 
+from core.models import ServiceArea
 from organisations.models import Organisation
 from partnerships.models import Partnership
 
@@ -26,6 +27,30 @@ class NewOrganisation:
     ods_code: str | None
     rows: list = field(default_factory=list)
     instance: Organisation | None = None
+
+
+@dataclass
+class NewServiceArea:
+    """A service area (directorate) the file names that is not on Accord's list: added with the plan.
+
+    ``instance`` is the unsaved entry the planned partnerships point at; writing saves it first.
+    """
+
+    name: str
+    instance: ServiceArea
+    rows: list = field(default_factory=list)
+
+
+@dataclass
+class LeadToConfirm:
+    """A lead the file names whom no user could be linked to: kept as text, for the coordinator to confirm."""
+
+    row: int
+    reference: str
+    title: str
+    text: str  # the lead as the file writes it
+    reason: str
+    kept: str = ""  # the user the partnership stays linked to, if it has one
 
 
 @dataclass
@@ -52,6 +77,7 @@ class RowData:
     values: dict  # field key -> parsed value, for the mapped columns that could be read
     tainted: set  # column indexes holding an NHS number
     failed: set  # field keys whose cell could not be read
+    unlinked_lead: object = None  # the row's LeadCell when no single active user could be linked
 
 
 @dataclass
@@ -63,6 +89,10 @@ class ImportPlan:
     problems: list = field(default_factory=list)
     notices: list = field(default_factory=list)
     new_organisations: list = field(default_factory=list)
+    new_service_areas: list = field(default_factory=list)
+    leads_to_confirm: list = field(default_factory=list)
+    not_imported: list = field(default_factory=list)  # the names of the columns left out
+    skipped: list = field(default_factory=list)  # totals rows: recognised and not imported
     user: object = None
     committed: bool = False
 
@@ -95,5 +125,7 @@ class ImportPlan:
             "updated": self.updated,
             "unchanged": self.unchanged,
             "new_organisations": len(self.new_organisations),
+            "new_service_areas": len(self.new_service_areas),
+            "leads_to_confirm": len(self.leads_to_confirm),
             "problems": len(self.problems),
         }

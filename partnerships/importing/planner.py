@@ -12,15 +12,25 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core.models import ServiceArea
+from core.permissions import permitted
 from organisations.models import Organisation, normalise_name
 from partnerships import parsing
-from partnerships.importing.cells import Ambiguous, CellReader
+from partnerships.importing.cells import SEVERAL_USERS, Ambiguous, CellReader
 from partnerships.importing.columns import column_name, field_for_header
 from partnerships.importing.errors import ImportFileError, Problem
 from partnerships.importing.fields import CHOICE_FIELDS, FIELD_LABELS, FK_FIELDS, M2M_FIELDS, SCALAR_FIELDS
 from partnerships.importing.nhs_numbers import NHS_NUMBER_PROBLEM, nhs_number_cells, tainted_columns
-from partnerships.importing.plan import Change, ImportPlan, NewOrganisation, PlannedRow, RowData
+from partnerships.importing.plan import (
+    Change,
+    ImportPlan,
+    LeadToConfirm,
+    NewOrganisation,
+    PlannedRow,
+    RowData,
+)
 from partnerships.importing.register import Register
+from partnerships.importing.totals import is_totals_row
 from partnerships.models import ArrangementType, Partnership, Status, ValueQualifier
 from partnerships.parsing import CellError, quote
 
@@ -64,6 +74,18 @@ def _row_list(rows):
     return ", ".join(str(r) for r in rows[:10]) + (f" and {len(rows) - 10} more" if len(rows) > 10 else "")
 
 
+def may_add_service_areas(user):
+    """New service areas come with an import run by a user allowed to add them (or from the command line)."""
+    return user is None or permitted(user, "add_from_import", ServiceArea)
+
+
+def _same_link(new, current_id):
+    """Does the row's person or service area (an unsaved new one never does) equal the one linked now?"""
+    if new is None:
+        return current_id is None
+    return new.pk is not None and new.pk == current_id
+
+
 class Planner:
     """Plans one file against the register: every row's action and every problem."""
 
@@ -85,21 +107,47 @@ class Planner:
         self.assign_columns()
         self.note_what_is_not_imported()
         self.register = Register()
-        self.cells = CellReader(self.register)
-        parsed = [
-            self.read_row(index + 1, row)
-            for index, row in enumerate(self.rows)
-            if index > self.header_index and any(not parsing.is_blank(c) for c in row)
-        ]
+        self.cells = CellReader(self.register, may_add_service_areas(self.plan.user))
+        rows = self.table_rows()
+        if "service_area" in self.columns:
+            self.cells.service_areas.prepare(self.column_texts(rows, self.columns["service_area"]))
+        parsed = [self.read_row(number, row) for number, row in rows]
         self.match(parsed)
         self.compare(parsed)
         self.plan.rows = [data.planned for data in parsed]
         self.plan.new_organisations = self.new_organisations()
+        self.plan.new_service_areas = self.new_service_areas()
         self.note_closed_organisations()
         # Title rows and the header are not imported, but an NHS number there is refused too.
         self.plan.problems += nhs_number_cells(self.rows[: self.header_index + 1], self.headers)
         self.plan.problems += [p for planned in self.plan.rows for p in planned.problems]
         return self.plan
+
+    def table_rows(self):
+        """(row number, cells) of the rows under the header that hold something, totals rows left out."""
+        filled = [
+            (index + 1, row)
+            for index, row in enumerate(self.rows)
+            if index > self.header_index and any(not parsing.is_blank(c) for c in row)
+        ]
+        kept = []
+        for position, (number, row) in enumerate(filled):
+            if is_totals_row(row, last=position == len(filled) - 1):
+                self.plan.skipped.append(number)
+                self.plan.notices.append(f"Row {number} looks like a totals row and was skipped.")
+                self.plan.problems += nhs_number_cells([row], self.headers, first=number)
+            else:
+                kept.append((number, row))
+        return kept
+
+    @staticmethod
+    def column_texts(rows, index):
+        """The text cells of one column (those holding an NHS number left out: never proposed as a name)."""
+        return [
+            parsing.text_of(row[index])
+            for _, row in rows
+            if index < len(row) and not parsing.is_blank(row[index]) and index not in tainted_columns(row)
+        ]
 
     def new_organisations(self):
         """The organisations to create, each noting the rows that add it (in file order)."""
@@ -108,6 +156,17 @@ class Planner:
                 if isinstance(org, NewOrganisation) and (not org.rows or org.rows[-1] != planned.row):
                     org.rows.append(planned.row)
         return [new for new in self.cells.new_orgs.values() if new.rows]
+
+    def new_service_areas(self):
+        """The service areas to add: those a row to be written points at, each noting its rows."""
+        by_instance = {id(new.instance): new for new in self.cells.service_areas.new.values()}
+        for planned in self.plan.rows:
+            if planned.instance is None or planned.hidden:
+                continue
+            new = by_instance.get(id(planned.instance.service_area))
+            if new is not None and (planned.action == "create" or "service_area" in planned.updates):
+                new.rows.append(planned.row)
+        return [new for new in by_instance.values() if new.rows]
 
     def file_problem(self, message, column=""):
         self.plan.problems.append(Problem(None, column, message))
@@ -141,13 +200,21 @@ class Planner:
             )
 
     def note_what_is_not_imported(self):
-        """Notices for the columns left out and the defaults new partnerships get instead."""
+        """Notices for the columns left out, by name, and the defaults new partnerships get instead."""
         notices = self.plan.notices
-        if any(field_for_header(h) == "tier" for h in self.headers):
+        tier = [i for i, h in enumerate(self.headers) if field_for_header(h) == "tier"]
+        if tier:
             notices.append(
                 "Tier is worked out by Accord from the value and strategic contribution, "
                 "so the Tier column is not imported."
             )
+        self.plan.not_imported = [
+            column_name(self.headers, index)
+            for index, key in enumerate(self.mapping)
+            if key is None and index not in tier and self.column_has_content(index)
+        ]
+        if self.plan.not_imported:
+            notices.append(f"Not imported: {', '.join(self.plan.not_imported)}.")
         if "arrangement_type" not in self.columns:
             notices.append("No column is matched to Type of arrangement: new partnerships will be recorded as “Other”.")
         if "status" not in self.columns:
@@ -160,6 +227,10 @@ class Planner:
                 "Partners in the file are added to each partnership. An import never removes a partner "
                 "that is already recorded, and existing partners keep their roles."
             )
+
+    def column_has_content(self, index):
+        """Does the column hold anything in the header row or below it?"""
+        return any(index < len(row) and not parsing.is_blank(row[index]) for row in self.rows[self.header_index :])
 
     # -- one row ----------------------------------------------------------------------------
 
@@ -180,6 +251,7 @@ class Planner:
                 data.failed.add(key)
                 self.problem(planned, key, error.message)
         self.settle_value(planned, data.values)
+        self.settle_lead(data)
         if "title" in self.columns and "title" not in data.failed and not data.values.get("title"):
             data.failed.add("title")
             self.problem(planned, "title", "Enter the partnership's name: every row needs one.")
@@ -188,11 +260,15 @@ class Planner:
         return data
 
     def settle_value(self, planned, values):
-        """One qualifier for the annual value, from the value cell ("c. £5k") or the qualifier column."""
+        """One qualifier and one note for the annual value, from the value cell or their own columns.
+
+        "c. £5k" in the value cell and "Approximate" in a qualifier column agree; a remark in the
+        value cell ("0 - in-kind support") is the value's note unless a note column says otherwise.
+        """
         if "annual_value" not in values:
             values.pop("value_qualifier", None)
             return
-        amount, qualifier = values.pop("annual_value")
+        amount, qualifier, note = values.pop("annual_value")
         column_qualifier = values.pop("value_qualifier", "")
         if amount is None:
             qualifier = ValueQualifier.EXACT
@@ -205,26 +281,70 @@ class Planner:
             )
         else:
             qualifier = column_qualifier or qualifier
+        column_note = values.get("value_note", "")
+        if note and column_note and normalise_name(note) != normalise_name(column_note):
+            self.problem(
+                planned,
+                "value_note",
+                f"The annual value's cell says {quote(note)} but this column says {quote(column_note)}. "
+                "Make them agree, or leave one of them blank.",
+            )
         values["annual_value"], values["value_qualifier"] = amount, qualifier
+        values["value_note"] = column_note or note
+
+    def settle_lead(self, data):
+        """The lead as the file writes it is kept; the user it names is linked only when there is one.
+
+        Without a "Lead as recorded" column the lead cell's text is the recorded lead. A lead no
+        user can be linked to leaves the partnership's link as it is, to be confirmed later.
+        """
+        if "lead" not in data.values:
+            return
+        lead = data.values.pop("lead")
+        recorded = data.values.get("recorded_lead", "")
+        if "recorded_lead" not in self.columns or (lead.user is None and not recorded):
+            data.values["recorded_lead"] = lead.text
+        elif lead.user is None and lead.text and normalise_name(lead.text) != normalise_name(recorded):
+            self.problem(
+                data.planned,
+                "lead",
+                f"No user can be linked to {quote(lead.text)}, and the lead as recorded says {quote(recorded)}. "
+                "Make them agree, or leave one of them blank.",
+            )
+        if lead.user is not None or not lead.text:
+            data.values["lead"] = lead.user
+        else:
+            data.unlinked_lead = lead
 
     def resolve_people(self, data, current):
-        """Settle cells naming several users: the current holder if among them, else a problem."""
-        for key in ("lead", "executive_sponsor"):
-            value = data.values.get(key)
-            if not isinstance(value, Ambiguous):
-                continue
-            held = getattr(current, f"{key}_id", None) if current is not None else None
-            if held in value.user_ids:
-                data.values[key] = self.register.users[held]
-            else:
-                del data.values[key]
-                data.failed.add(key)
-                self.problem(
-                    data.planned,
-                    key,
-                    f"More than one user is called {quote(value.text)}. "
-                    "Write their username or e-mail address instead.",
-                )
+        """Settle cells naming several users: the current holder if among them, else a problem (a
+        sponsor) or a lead to confirm."""
+        lead = data.unlinked_lead
+        held = getattr(current, "lead_id", None) if current is not None else None
+        if lead is not None and lead.reason == SEVERAL_USERS and held in lead.candidates:
+            data.values["lead"], data.unlinked_lead = self.register.users[held], None
+        value = data.values.get("executive_sponsor")
+        if not isinstance(value, Ambiguous):
+            return
+        held = getattr(current, "executive_sponsor_id", None) if current is not None else None
+        if held in value.user_ids:
+            data.values["executive_sponsor"] = self.register.users[held]
+        else:
+            del data.values["executive_sponsor"]
+            data.failed.add("executive_sponsor")
+            self.problem(
+                data.planned,
+                "executive_sponsor",
+                f"More than one user is called {quote(value.text)}. Write their username or e-mail address instead.",
+            )
+
+    def note_lead_to_confirm(self, data, current):
+        """A lead the file names whom no single active user matches: kept as text and listed."""
+        lead, planned = data.unlinked_lead, data.planned
+        kept = getattr(current, "lead", None) if current is not None else None
+        self.plan.leads_to_confirm.append(
+            LeadToConfirm(planned.row, planned.reference, planned.title, lead.text, lead.reason, str(kept or ""))
+        )
 
     # -- matching rows to the register ------------------------------------------------------
 
@@ -240,14 +360,16 @@ class Planner:
         for data in parsed:
             if data.planned.row in matched_ids:
                 data.planned.instance = self.register.matched[matched_ids[data.planned.row]]
-        if "reference" in self.columns:
-            self.note_unreferenced_namesakes(parsed)
         self.number_new_rows(parsed)
 
     def find_existing(self, data, seen):
-        """The id of the partnership a row names, or None; ``seen`` catches a row naming one twice."""
+        """The id of the partnership a row names, or None; ``seen`` catches a row naming one twice.
+
+        By its reference, or by its name when it has none (no Reference column, or a blank cell):
+        a register re-imported without references updates the partnerships it created.
+        """
         planned, values, register = data.planned, data.values, self.register
-        if "reference" in self.columns:
+        if values.get("reference") or "reference" in data.failed:
             key = values.get("reference")
             if not key:
                 return None
@@ -264,8 +386,8 @@ class Planner:
                 self.problem(
                     planned,
                     "title",
-                    f"{len(candidates)} partnerships on the register are called {label}. Add a Reference column "
-                    "so each row says which one it is.",
+                    f"{len(candidates)} partnerships on the register are called {label}. Write the reference of "
+                    "the one this row is about in a Reference column.",
                 )
                 return None
             found = candidates[0] if candidates else None
@@ -286,24 +408,6 @@ class Planner:
             if data.planned.instance is None and not data.values.get("reference") and "reference" not in data.failed:
                 highest += 1
                 data.values["reference"] = data.planned.reference = f"P-{highest:04d}"
-
-    def note_unreferenced_namesakes(self, parsed):
-        """Rows without a reference are new, even when a partnership of that name exists: say so."""
-        rows = [
-            d.planned.row
-            for d in parsed
-            if not d.values.get("reference")
-            and "reference" not in d.failed
-            and d.values.get("title")
-            and normalise_name(d.values["title"]) in self.register.by_title
-        ]
-        if rows:
-            self.plan.notices.append(
-                f"Row{'s' if len(rows) > 1 else ''} {_row_list(rows)} ha{'ve' if len(rows) > 1 else 's'} no "
-                "reference but the name of a partnership already on the register, so "
-                f"{'they' if len(rows) > 1 else 'it'} will be added as new. To update the existing partnership "
-                "instead, write its reference in the Reference column."
-            )
 
     def note_closed_organisations(self):
         """Closed organisations (a CCG after 2022) are linked as the file says, but the preview says so."""
@@ -329,6 +433,8 @@ class Planner:
             if planned.hidden:
                 planned.action, planned.instance = "refused", None
                 continue
+            if data.unlinked_lead is not None:
+                self.note_lead_to_confirm(data, planned.instance)
             self.check_retired(data)
             if planned.instance is None:
                 self.plan_create(planned, data.values, now, user)
@@ -401,7 +507,7 @@ class Planner:
                 continue
             new, old = values[key], getattr(instance, key)
             if key in FK_FIELDS:
-                same = getattr(new, "pk", None) == getattr(instance, f"{key}_id")
+                same = _same_link(new, getattr(instance, f"{key}_id"))
             elif key in ("title", "purpose", "notes"):
                 same = _same_text(old, new, collapse=key == "title")
             else:

@@ -19,6 +19,24 @@ MATCHED_RELATED = ("lead", "executive_sponsor", "service_area", "status_changed_
 _NAME_WITH_CODE = re.compile(r"^(?P<name>.*?)\s*\(\s*(?P<code>[A-Za-z0-9]{3,6})\s*\)$")
 _NOT_ODS_CODES = {"NHS", "ICB", "CCG", "ICS", "PCN", "CIC", "LTD", "PLC", "CIO", "VCS", "LLP", "UK", "GP", "FT"}
 _OBJECTIVE_NUMBER = re.compile(r"^(?:so\s*|objective\s*)?(\d{1,3})\s*(?:[).:\-–]\s*(.*))?$", re.IGNORECASE)
+_HONORIFICS = re.compile(r"^(?:dr|prof|professor|mr|mrs|ms|miss|mx|sir|dame|cllr)\.?\s+", re.IGNORECASE)
+_BRACKETED = re.compile(r"\s*\(.*\)\s*$")
+
+
+def name_keys(text):
+    """The keys a person cell is looked up by, most exact first.
+
+    As written (a username or an e-mail address), then the name with its case and spacing
+    ignored, without a title or a job in brackets ("Dr Anne Clarke", "Anne Clarke (Partnership
+    Manager)"), and turned round ("Clarke, Anne"). A job title alone matches nobody.
+    """
+    text = " ".join(text.split())
+    plain = _HONORIFICS.sub("", _BRACKETED.sub("", text).strip() or text)
+    keys = [text.casefold(), normalise_name(text), normalise_name(plain)]
+    if plain.count(",") == 1:
+        last, first = plain.split(",")
+        keys.append(normalise_name(f"{_HONORIFICS.sub('', first.strip())} {last}"))
+    return list(dict.fromkeys(key for key in keys if key))
 
 
 def chunks(ids):
@@ -61,6 +79,13 @@ class Register:
                 keys_to_users.setdefault(key, set()).add(user.pk)
         return keys_to_users
 
+    def users_named(self, text):
+        """The ids of the users (active or not) a person cell names, by the first key that finds any."""
+        for key in name_keys(text):
+            if key in self.user_keys:
+                return set(self.user_keys[key])
+        return set()
+
     def load_matched(self, ids, columns):
         """Read the partnerships with these ids, and the links of theirs the file's ``columns`` hold."""
         self.matched = {}
@@ -101,9 +126,6 @@ class Register:
 
     def baf_theme(self, text):
         return self.baf_themes.get(normalise_name(text))
-
-    def service_area(self, text):
-        return self.service_areas.get(normalise_name(text))
 
     def organisation(self, text):
         """The existing organisation a partner cell's item names (by ODS code or name), or None.

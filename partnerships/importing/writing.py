@@ -1,7 +1,7 @@
 """Writing a plan: every row or none, in one transaction, audited as an "import".
 
-New organisations, partnerships and partner links are created with ``bulk_create`` and audited
-with :func:`core.audit.record_bulk`; partnerships that really change are saved one by one
+New service areas, organisations, partnerships and partner links are created with
+``bulk_create`` and audited with :func:`core.audit.record_bulk`; partnerships that really change are saved one by one
 (audited by the model signals); rows that match the register are not touched, so re-importing
 a file, or importing Accord's own export, writes nothing at all.
 """
@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core import audit
-from core.models import BafRiskTheme, StrategicObjective
+from core.models import BafRiskTheme, ServiceArea, StrategicObjective
 from organisations.models import Organisation, OrganisationKind, normalise_name
 from partnerships.importing.errors import ImportRefused, RegisterImportError
 from partnerships.importing.fields import FK_FIELDS, M2M_FIELDS
@@ -36,6 +36,7 @@ def commit_plan(plan, user=None):
         return plan.summary()
     try:
         with audit.audit_context(user=user, source="import"), transaction.atomic():
+            _create_service_areas(plan.new_service_areas)
             _create_organisations(plan.new_organisations)
             _create_partnerships([r for r in plan.rows if r.action == "create"], user)
             _update_partnerships([r for r in plan.rows if r.action == "update"])
@@ -48,6 +49,13 @@ def commit_plan(plan, user=None):
         ) from None
     plan.committed = True
     return plan.summary()
+
+
+def _create_service_areas(new_service_areas):
+    """The directorates the file adds to the list: the planned partnerships already point at them."""
+    created = [new.instance for new in new_service_areas]
+    ServiceArea.objects.bulk_create(created, batch_size=500)
+    audit.record_bulk(created)
 
 
 def _create_organisations(new_organisations):

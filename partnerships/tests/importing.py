@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from core.models import BafRiskTheme, ServiceArea, StrategicObjective
 from core.roles import Role
 from organisations.models import Organisation, OrganisationKind
+from partnerships.importing import build_plan, detect_header, load_rows, suggest_mapping
 from partnerships.models import ArrangementType, PartnerRole, Partnership, Status, ValueQualifier
 
 # 943 476 5919 passes the NHS number check (REFERENCE.md §8).
@@ -31,6 +32,17 @@ def write_csv(path, rows, delimiter=",", encoding="utf-8"):
     with open(path, "w", newline="", encoding=encoding) as handle:
         csv.writer(handle, delimiter=delimiter).writerows(rows)
     return path
+
+
+def plan_for(path, sheet=None, user=None):
+    """The plan of importing the file at ``path`` as the page would first show it (nothing written)."""
+    rows = load_rows(path, path.name, sheet=sheet)
+    header = detect_header(rows)
+    return build_plan(rows, header, suggest_mapping(rows[header]), user=user)
+
+
+def messages(plan):
+    return [str(p) for p in plan.problems]
 
 
 def database_counts():
@@ -129,6 +141,7 @@ def varied_register(world):
             data_sharing="special_category",
             standard_signed_on=datetime.date(2021, 6, 30),
             material_contribution=True,
+            recorded_lead="Dr Anne Clarke (Partnership Manager)",
             purpose="Secure care closer to home.\nTwo lines of purpose.",
             notes="Reviewed by the board; see minutes, item 7",
         ),
@@ -149,7 +162,14 @@ def varied_register(world):
             end_date=datetime.date(2022, 3, 30),
             annual_value=Decimal("2000000"),
             value_qualifier=ValueQualifier.UP_TO,
+            value_note="£1–2m",
         ),
-        add_partnership("P-0004", "-5 per cent waiting list pilot", notes="+44 1865 000000 is the switchboard"),
+        add_partnership(
+            "P-0004",
+            "-5 per cent waiting list pilot",
+            notes="+44 1865 000000 is the switchboard",
+            recorded_lead="Head of Adult Services",
+            value_note="awaiting the contract",
+        ),
         add_partnership("P-0005", "@Home respiratory project", annual_value=Decimal("1234.56")),
     ]

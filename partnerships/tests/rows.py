@@ -13,6 +13,7 @@ from tests.rows import (
     END_BEFORE_START,
     FORBIDDEN,
     KEEPERS,
+    NHS_NUMBER_SHOWN,
     NOT_A_DATE,
     NOT_ALLOWED,
     NOT_FOUND,
@@ -30,7 +31,7 @@ from tests.rows import (
     form_values,
     only,
 )
-from tests.world import partnership_form_data
+from tests.world import NHS_NUMBER, partnership_form_data
 
 NEW_TITLE = "Thames Valley and Wessex Forensic Network"
 IMPORT_CSV = "Reference,Partnership name,Type of arrangement,Status\r\nP-0500,Banbury Carers Hub,Alliance,Active\r\n"
@@ -84,6 +85,16 @@ PAGES = {
         post=only(SAVED, ["coordinator"], otherwise=FORBIDDEN) | {"administrator": NOT_FOUND},
         data=lambda w: {**w.import_form, "action": "commit"},
         effect=lambda w: Partnership.objects.filter(reference="P-0500", title="Banbury Carers Hub").exists(),
+    ),
+    "partnerships:leads_to_confirm": Page(get=only(OK, KEEPERS), post=everyone(NOT_ALLOWED)),
+    "partnerships:confirm_lead": Page(
+        args=lambda w: [w.partnership.pk],
+        get=only(OK, KEEPERS),
+        post=only(SAVED, KEEPERS),
+        data=lambda w: {"lead": w.user("delegate").pk, "recorded_lead": "Head of Forensic Services"},
+        effect=lambda w: (
+            (_partnership(w).lead, _partnership(w).recorded_lead) == (w.user("delegate"), "Head of Forensic Services")
+        ),
     ),
     "partnerships:detail": Page(args=lambda w: [w.partnership.pk], get=everyone(OK), post=everyone(NOT_ALLOWED)),
     "partnerships:edit": Page(
@@ -325,6 +336,31 @@ FORMS = {
         partnership(status="closed"),
         {"end_date": "a closed partnership needs an end date"},
     ),
+    "partnership edit: an NHS number in the lead as recorded and the value's note": Form(
+        "partnerships:edit",
+        lambda w: [w.partnership.pk],
+        partnership(recorded_lead=f"Care coordinator for {NHS_NUMBER}", value_note=f"Spot purchase, {NHS_NUMBER}"),
+        {"recorded_lead": NHS_NUMBER_SHOWN, "value_note": NHS_NUMBER_SHOWN},
+    ),
+    "confirm lead: no user chosen": Form(
+        "partnerships:confirm_lead",
+        lambda w: [w.partnership.pk],
+        lambda w: {"lead": "", "recorded_lead": "Head of Adult Services"},
+        {"lead": "Choose the user who leads this partnership."},
+    ),
+    "confirm lead: an NHS number in the lead as recorded": Form(
+        "partnerships:confirm_lead",
+        lambda w: [w.partnership.pk],
+        lambda w: {"lead": w.user("owner").pk, "recorded_lead": f"Lead for {NHS_NUMBER}"},
+        {"recorded_lead": NHS_NUMBER_SHOWN},
+    ),
+    "confirm lead: a user who has left": Form(
+        "partnerships:confirm_lead",
+        lambda w: [w.partnership.pk],
+        lambda w: {"lead": w.user("owner").pk, "recorded_lead": "Anne Clarke"},
+        {"lead": "Select a valid choice."},
+        setup=lambda w: type(w.user("owner")).objects.filter(pk=w.user("owner").pk).update(is_active=False),
+    ),
     "close: no end date": Form(
         "partnerships:close",
         lambda w: [w.partnership.pk],
@@ -410,7 +446,16 @@ def more_partners_and_headlines(w, n):
         Headline.objects.create(partnership=w.partnership, date=datetime.date(2024, 4, 1), text=f"Headline {i}")
 
 
+def more_leads_to_confirm(w, n):
+    start = Partnership.objects.count() + 100
+    for i in range(start, start + n):
+        Partnership.objects.create(
+            reference=f"P-{i:04d}", title=f"Partnership {i}", arrangement_type="alliance", recorded_lead=f"Head {i}"
+        )
+
+
 QUERIES = {
+    "partnerships:leads_to_confirm": Growth(more_leads_to_confirm),
     "partnerships:list": Growth(more_partnerships),
     "partnerships:detail": Growth(more_partners_and_headlines, args=lambda w: [w.partnership.pk]),
     "partnerships:history": Growth(

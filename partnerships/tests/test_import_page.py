@@ -1,15 +1,18 @@
 """The import page: upload, preview, change the column matching, import; and everything that is refused."""
 
+import html
+import json
 import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from core.models import AuditEntry
+from core.models import AuditEntry, ServiceArea
 from core.roles import Role
 from partnerships.models import Partnership
 from partnerships.tests.importing import NHS_NUMBER, NHS_NUMBER_FORMS, build_world, database_counts, write_xlsx
+from partnerships.tests.registers import OXFORD_HEALTH
 
 HEADERS = ["Ref", "Partnership", "Partners", "Type", "Status", "Annual value (£)", "Lead", "Tier", "Comments"]
 
@@ -188,14 +191,14 @@ def test_choosing_another_header_row(client_for, world, tmp_path):
 
 
 def test_the_commit_checks_the_file_again(client_for, world, tmp_path, staging):
-    """The preview was clean, but the staged file was replaced before the import: re-checked, refused."""
+    """The preview was clean, but the staged rows were replaced before the import: re-checked, refused."""
     client = client_for(Role.COORDINATOR)
     token = token_of(upload(client, register_file(tmp_path, *GOOD_ROWS)))
     preview = client.get(reverse("partnerships:import_preview", args=[token]))
     assert preview.context["plan"].problems == []
-    staged = staging / f"{token}.xlsx"
+    staged = staging / f"{token}.json"
     bad = ["", f"Now with {NHS_NUMBER}", "", "MoU", "Live", "", "", "", ""]
-    write_xlsx(staged, [["Title row"], [], HEADERS, *GOOD_ROWS, bad])
+    staged.write_text(json.dumps([["Title row"], [], HEADERS, *GOOD_ROWS, bad]))
     before = database_counts()
     response = preview_post(client, token, preview, action="commit")
     assert response.status_code == 400
@@ -212,11 +215,13 @@ def test_the_commit_notices_the_register_changed_since_the_preview(client_for, w
     client = client_for(Role.COORDINATOR)
     token = token_of(upload(client, register_file(tmp_path, *GOOD_ROWS)))
     preview = client.get(reverse("partnerships:import_preview", args=[token]))
+    assert preview.context["plan"].leads_to_confirm == []
     # Between the preview and the import, the lead the file names leaves and their account goes.
     world["people"]["priya"].delete()
     response = preview_post(client, token, preview, action="commit")
-    assert response.status_code == 400
-    assert "There is no user called “pshah”" in text(response)
+    assert response.status_code == 409
+    assert "The register changed since you looked at this preview" in text(response)
+    assert [lead.text for lead in response.context["plan"].leads_to_confirm] == ["pshah"]
     assert Partnership.objects.count() == 0
 
 
@@ -225,7 +230,7 @@ def test_counts_that_differ_from_the_preview_stop_the_import(client_for, world, 
     rows = [["P-0009", *GOOD_ROWS[0][1:]]]
     token = token_of(upload(client, register_file(tmp_path, *rows)))
     preview = client.get(reverse("partnerships:import_preview", args=[token]))
-    assert preview.context["signature"] == "1:0:0:1"
+    assert preview.context["signature"] == "1:0:0:1:0:0"
     Partnership.objects.create(reference="P-0009", title="Carers alliance", arrangement_type="informal")
     response = preview_post(client, token, preview, action="commit")
     assert response.status_code == 409
@@ -315,3 +320,63 @@ def test_the_menu_offers_import_to_coordinators(client_for, world):
     assert upload_page.status_code == 200
     assert 'enctype="multipart/form-data"' in text(upload_page)
     assert '<label class="nhsuk-label" for="id_file">' in text(upload_page)
+
+
+def test_a_messy_register_through_the_page_into_an_empty_accord(client, make_user, tmp_path, staging):
+    coordinator = make_user(Role.COORDINATOR, username="coordinator", first_name="Ben", last_name="Cahill")
+    make_user(Role.LEAD, username="aclarke", first_name="Anne", last_name="Clarke")
+    client.force_login(coordinator)
+    path = OXFORD_HEALTH.write(tmp_path)
+    response = upload(client, SimpleUploadedFile(path.name, path.read_bytes()))
+    token = token_of(response)
+    # The rows are kept once, as JSON under the token: never the file, never its name.
+    assert staged_files(staging) == [f"{token}.json"]
+    assert json.loads((staging / f"{token}.json").read_text())[4][1] == "Thames Valley and Wessex Forensic Network"
+
+    preview = client.get(response["Location"])
+    page = html.unescape(text(preview))
+    assert "Partnership register 2024-25.xlsx" in page
+    for shown in (
+        "Not imported: RAG.",
+        "Row 10 looks like a totals row and was skipped.",
+        '<h2 id="new-service-areas">New service areas</h2>',
+        "Research & Development",
+        '<h2 id="leads-to-confirm">Leads to confirm</h2>',
+        "Head of Forensic Services",
+        "No user has this name, e-mail address or username.",
+        "Import 4 partnerships",
+    ):
+        assert shown in page, shown
+    assert preview.context["signature"] == "4:0:0:6:3:2"
+
+    response = preview_post(client, token, preview, action="commit")
+    assert response.status_code == 302
+    register = html.unescape(text(client.get(response["Location"])))
+    assert (
+        "Imported Partnership register 2024-25.xlsx: 4 partnerships added, 0 updated, 6 new organisations, "
+        '3 new service areas. <a class="nhsuk-link" href="/partnerships/leads-to-confirm/">2 leads</a> to confirm.'
+    ) in register
+    assert sorted(ServiceArea.objects.values_list("name", flat=True)) == OXFORD_HEALTH.service_areas
+    assert staged_files(staging) == []
+
+
+def test_a_file_named_with_an_nhs_number_is_refused_and_not_kept(client_for, world, tmp_path, staging):
+    client = client_for(Role.COORDINATOR)
+    named = SimpleUploadedFile(f"Referral {NHS_NUMBER}.xlsx", register_file(tmp_path, *GOOD_ROWS).read())
+    response = upload(client, named)
+    assert response.status_code == 400
+    page = text(response)
+    assert "The file&#x27;s name looks like it contains an NHS number." in page
+    assert not any(form in page for form in NHS_NUMBER_FORMS)
+    assert staged_files(staging) == []
+    assert not any(form in str(client.session.get("register_imports")) for form in NHS_NUMBER_FORMS)
+
+
+def test_a_worksheet_name_holding_an_nhs_number_is_refused_on_its_field(client_for, world, tmp_path, staging):
+    client = client_for(Role.COORDINATOR)
+    response = upload(client, register_file(tmp_path, *GOOD_ROWS), sheet=f"Patient {NHS_NUMBER}")
+    assert response.status_code == 400
+    page = text(response)
+    assert '<a href="#id_sheet">The worksheet&#x27;s name looks like it contains an NHS number.' in page
+    assert not any(form in page for form in NHS_NUMBER_FORMS)
+    assert staged_files(staging) == []

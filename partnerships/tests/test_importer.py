@@ -11,7 +11,6 @@ from organisations.models import Organisation
 from partnerships.importing import (
     ImportFileError,
     ImportRefused,
-    build_plan,
     commit_plan,
     detect_header,
     import_register,
@@ -26,6 +25,8 @@ from partnerships.tests.importing import (
     add_partnership,
     build_world,
     database_counts,
+    messages,
+    plan_for,
     varied_register,
     write_csv,
     write_xlsx,
@@ -60,16 +61,6 @@ def legacy_rows(*data):
         LEGACY_HEADERS,
         *data,
     ]
-
-
-def plan_for(path, sheet=None):
-    rows = load_rows(path, path.name, sheet=sheet)
-    header = detect_header(rows)
-    return build_plan(rows, header, suggest_mapping(rows[header]))
-
-
-def messages(plan):
-    return [str(p) for p in plan.problems]
 
 
 # --- Reading the file and finding the columns -----------------------------------------------
@@ -115,6 +106,24 @@ def test_header_is_found_below_title_rows(tmp_path, world):
         ("Reference", "reference"),
         ("Tier", None),  # tier is derived, never imported
         ("Colour", None),
+        # The trust's initials before "lead", and the other words registers use for the lead.
+        ("OH lead", "lead"),
+        ("OUH partnership lead", "lead"),
+        ("Trust lead", "lead"),
+        ("Lead officer", "lead"),
+        ("Responsible manager", "lead"),
+        ("Lead (name or job title)", "lead"),
+        ("Lead as recorded", "recorded_lead"),
+        ("Exec lead", "executive_sponsor"),
+        ("Lead Executive Director", "executive_sponsor"),
+        # Directorates are Accord's service areas.
+        ("Directorate", "service_area"),
+        ("Service area", "service_area"),
+        ("Division", "service_area"),
+        ("Care group", "service_area"),
+        ("Value note", "value_note"),
+        ("RAG", None),
+        ("BAF lead", None),  # initials before "lead" only when the rest means the lead
     ],
 )
 def test_headers_are_matched_by_meaning(header, field):
@@ -338,24 +347,42 @@ def test_problems_name_row_and_column_in_plain_words(tmp_path, world):
         "understanding, Provider collaborative, Section 75 agreement, Lead-provider subcontract, Alliance, "
         "Joint venture, Research collaboration, Other.",
         "Row 11, Start date: “31/02/2022” is not a real date. Check the day and the month (day first).",
-        "Row 12, Internal lead: There is no user called “Dr Who”. Add them as a user first, or write the name, "
-        "username or e-mail address of someone who has an account.",
         "Row 13, Ref: “BAD REF!” is not a valid reference. A reference is up to 20 letters, numbers, dashes or "
         "slashes, for example P-0042. Leave it blank to give the partnership the next free reference.",
     ]
+    # A lead who is nobody's account is not a problem: kept as written, to be confirmed.
+    assert [(lead.row, lead.text) for lead in plan.leads_to_confirm] == [(12, "Dr Who")]
 
 
-def test_a_name_shared_by_two_users_is_a_problem_unless_it_is_the_current_lead(tmp_path, world, make_user):
+def test_a_name_shared_by_two_users_keeps_the_current_lead_or_waits_to_be_confirmed(tmp_path, world, make_user):
     make_user(username="anne2", first_name="Anne", last_name="Clarke")
-    add_partnership("P-0001", "Led by the first Anne", lead=world["people"]["lead"])
+    add_partnership("P-0001", "Led by the first Anne", lead=world["people"]["lead"], recorded_lead="Anne Clarke")
     path = write_csv(
         tmp_path / "r.csv",
         [["Ref", "Name", "Lead"], ["P-0001", "Led by the first Anne", "Anne Clarke"], ["", "New", "anne clarke"]],
     )
     plan = plan_for(path)
     assert plan.rows[0].action == "unchanged"
+    assert plan.problems == []
+    new = plan.rows[1].instance
+    assert (new.lead, new.recorded_lead) == (None, "anne clarke")
+    assert [(lead.row, lead.text, lead.reason) for lead in plan.leads_to_confirm] == [
+        (3, "anne clarke", "More than one user has this name.")
+    ]
+
+
+def test_a_sponsor_shared_by_two_users_is_a_problem_unless_it_is_the_current_one(tmp_path, world, make_user):
+    make_user(username="martyn2", first_name="Martyn", last_name="Ward")
+    add_partnership("P-0001", "Sponsored", executive_sponsor=world["people"]["executive"])
+    path = write_csv(
+        tmp_path / "r.csv",
+        [["Ref", "Name", "Exec sponsor"], ["P-0001", "Sponsored", "Martyn Ward"], ["", "New", "martyn ward"]],
+    )
+    plan = plan_for(path)
+    assert plan.rows[0].action == "unchanged"
     assert messages(plan) == [
-        "Row 3, Lead: More than one user is called “anne clarke”. Write their username or e-mail address instead."
+        "Row 3, Exec sponsor: More than one user is called “martyn ward”. Write their username or e-mail address "
+        "instead."
     ]
 
 
@@ -366,7 +393,7 @@ def test_reference_lists_are_matched_by_name_number_or_numbered_name(tmp_path, w
             ["Name", "Strategic objectives", "BAF risk themes", "Service area"],
             ["A", "3) Sustainability; 1", "workforce, Partnership governance", "mental HEALTH"],
             ["B", "Developing our business through collaboration and partnerships", "", ""],
-            ["C", "9) Space travel", "Dragons", "Astrology"],
+            ["C", "9) Space travel", "Dragons", "Research"],
         ],
     )
     plan = plan_for(path)
@@ -377,7 +404,7 @@ def test_reference_lists_are_matched_by_name_number_or_numbered_name(tmp_path, w
     }
     assert plan.rows[0].instance.service_area == areas["Mental health"]
     assert plan.rows[1].m2m == {"strategic_objectives": {objectives[4].pk}}
-    assert [p.column for p in plan.problems] == ["Strategic objectives", "BAF risk themes", "Service area"]
+    assert [p.column for p in plan.problems] == ["Strategic objectives", "BAF risk themes"]
     assert all(p.row == 4 for p in plan.problems)
 
 
@@ -405,7 +432,15 @@ def test_commit_writes_rows_partners_and_audit_entries(tmp_path, world):
     )
     audit_before = AuditEntry.objects.count()
     plan = import_register(path, user=world["people"]["coordinator"])
-    assert plan.summary() == {"created": 2, "updated": 0, "unchanged": 0, "new_organisations": 1, "problems": 0}
+    assert plan.summary() == {
+        "created": 2,
+        "updated": 0,
+        "unchanged": 0,
+        "new_organisations": 1,
+        "new_service_areas": 0,
+        "leads_to_confirm": 0,
+        "problems": 0,
+    }
     carers = Partnership.objects.get(title="Carers alliance")
     assert carers.reference == "P-0101"
     assert sorted(carers.partner_roles.values_list("organisation__name", "role")) == [
@@ -475,45 +510,35 @@ def test_any_problem_writes_nothing(tmp_path, world):
 
 
 def test_reimporting_the_same_file_changes_nothing(tmp_path, world):
-    path = write_xlsx(
-        tmp_path / "r.xlsx",
-        legacy_rows(
-            ["", "Carers alliance", "Restore; Oxfordshire Mind", "Informal", "Live", "c. £750k", "1/4/19", "", "pshah"],
-            ["", "NIHR", "RTH, University of Oxford", "Research", "Proposed", "up to £2m"],
-        ),
-    )
+    rows = [
+        ["", "Carers alliance", "Restore; Oxfordshire Mind", "Informal", "Live", "c. £750k", "1/4/19", "", "pshah"],
+        ["", "NIHR", "RTH, University of Oxford", "Research", "Proposed", "up to £2m"],
+    ]
+    path = write_xlsx(tmp_path / "r.xlsx", legacy_rows(*rows))
     import_register(path)
     before = database_counts()
-    # The first import gave the rows references; this file still has them blank, so its rows
-    # would be new again. A re-import uses the references, as the export writes them.
-    plan = plan_for(path)
-    assert plan.created == 2  # blank references are new rows each time: the coordinator is told so
-    assert (
-        "Rows 5, 6 have no reference but the name of a partnership already on the register, so they will be added "
-        "as new. To update the existing partnership instead, write its reference in the Reference column."
-    ) in plan.notices
-    assert database_counts() == before
-
-    path2 = write_xlsx(
-        tmp_path / "r2.xlsx",
-        legacy_rows(
-            [
-                "P-0001",
-                "Carers alliance",
-                "Restore; Oxfordshire Mind",
-                "Informal",
-                "Live",
-                "c. £750k",
-                "1/4/19",
-                "",
-                "pshah",
-            ],
-            ["P-0002", "NIHR", "RTH, University of Oxford", "Research", "Proposed", "up to £2m"],
-        ),
-    )
-    plan = import_register(path2)
+    # The first import gave the rows references; the file still has them blank, so its rows are
+    # matched by name and change nothing.
+    plan = import_register(path)
     assert (plan.created, plan.updated, plan.unchanged) == (0, 0, 2)
     assert database_counts() == before
+    # The same rows with the references the import gave them: matched by reference.
+    rows[0][0], rows[1][0] = "P-0001", "P-0002"
+    plan = import_register(write_xlsx(tmp_path / "r2.xlsx", legacy_rows(*rows)))
+    assert (plan.created, plan.updated, plan.unchanged) == (0, 0, 2)
+    assert database_counts() == before
+
+
+def test_a_row_without_a_reference_naming_two_partnerships_is_a_problem(tmp_path, world):
+    add_partnership("P-0001", "Community diabetes service")
+    add_partnership("P-0002", "Community diabetes service")
+    path = write_csv(tmp_path / "r.csv", [["Ref", "Name"], ["", "Community Diabetes Service"], ["P-0002", "Renamed"]])
+    plan = plan_for(path)
+    assert messages(plan) == [
+        "Row 2, Name: 2 partnerships on the register are called “Community Diabetes Service”. Write the reference "
+        "of the one this row is about in a Reference column."
+    ]
+    assert plan.rows[1].action == "update"
 
 
 def test_reimport_without_reference_column_matches_on_title(tmp_path, world):
@@ -655,7 +680,7 @@ def test_people_and_list_entries_no_longer_in_use_are_not_newly_chosen(tmp_path,
     workforce = world["baf"]["Workforce"]
     workforce.is_active = False
     workforce.save()
-    kept = add_partnership("P-0001", "Kept as it is", lead=priya, baf_themes=[workforce])
+    kept = add_partnership("P-0001", "Kept as it is", lead=priya, recorded_lead="Priya Shah", baf_themes=[workforce])
     path = write_csv(
         tmp_path / "r.csv",
         [
@@ -666,8 +691,13 @@ def test_people_and_list_entries_no_longer_in_use_are_not_newly_chosen(tmp_path,
     )
     plan = plan_for(path)
     assert plan.rows[0].action == "unchanged"  # what a record already has, it keeps
+    # A lead who has left is kept as written, never linked anew: the coordinator confirms who now.
+    assert [(lead.row, lead.text, lead.reason, lead.kept) for lead in plan.leads_to_confirm] == [
+        (2, "Priya Shah", "The user of this name no longer has an active account.", "Priya Shah"),
+        (3, "pshah", "The user of this name no longer has an active account.", ""),
+    ]
+    assert plan.rows[1].instance.lead is None
     assert messages(plan) == [
-        "Row 3, Lead: Priya Shah no longer has an active account. Name someone who does, or leave the cell blank.",
         "Row 3, Service area: “Research” is no longer in use. Choose a current service area, or leave the cell blank.",
         "Row 3, BAF risk themes: “Workforce” is no longer in use. Leave it out.",
     ]

@@ -13,53 +13,92 @@ EXACT, APPROX, UP_TO = ValueQualifier.EXACT, ValueQualifier.APPROXIMATE, ValueQu
 
 
 @pytest.mark.parametrize(
-    ("cell", "amount", "qualifier"),
+    ("cell", "amount", "qualifier", "note"),
     [
-        ("£65m", "65000000", EXACT),
-        ("c. £34m", "34000000", APPROX),
-        ("c.£34m", "34000000", APPROX),
-        ("circa £34m", "34000000", APPROX),
-        ("nearly £34m", "34000000", APPROX),
-        ("8.6m", "8600000", EXACT),
-        ("5,800,000", "5800000", EXACT),
-        ("£5,800,000.00", "5800000", EXACT),
-        ("£750k", "750000", EXACT),
-        ("£750K", "750000", EXACT),
-        ("£1.2 million", "1200000", EXACT),
-        ("£1.2 Million", "1200000", EXACT),
-        ("up to £2m", "2000000", UP_TO),
-        ("Up to £2m", "2000000", UP_TO),
-        ("about £1bn", "1000000000", APPROX),
-        ("£65m per annum", "65000000", EXACT),
-        ("£65m pa", "65000000", EXACT),
-        ("£34m (approx)", "34000000", APPROX),
-        ("£ 240k", "240000", EXACT),
-        ("0", "0", EXACT),
-        ("£0", "0", EXACT),
-        (5800000, "5800000", EXACT),
-        (8600000.0, "8600000", EXACT),
-        (1234.56, "1234.56", EXACT),
-        (Decimal("750000"), "750000", EXACT),
+        # As the board papers write them (seed "Trust partnerships update report").
+        ("£65m", "65000000", EXACT, ""),
+        ("c. £34m", "34000000", APPROX, ""),
+        ("c.£34m", "34000000", APPROX, ""),
+        ("circa £34m", "34000000", APPROX, ""),
+        ("nearly £34m", "34000000", APPROX, ""),
+        ("£8.6m", "8600000", EXACT, ""),
+        ("8.6m", "8600000", EXACT, ""),
+        ("£5.8m", "5800000", EXACT, ""),
+        ("up to £2m", "2000000", UP_TO, ""),
+        ("Up to £2m", "2000000", UP_TO, ""),
+        # Ranges: up to the upper bound, the range as written kept as the note.
+        ("£1–2m", "2000000", UP_TO, "£1–2m"),
+        ("£1-2m", "2000000", UP_TO, "£1-2m"),
+        ("£1m - £2m", "2000000", UP_TO, "£1m - £2m"),
+        ("£500k to £1m", "1000000", UP_TO, "£500k to £1m"),
+        ("£500k-1m", "1000000", UP_TO, "£500k-1m"),
+        # Thousands, millions, plain numbers.
+        ("£500k", "500000", EXACT, ""),
+        ("£750K", "750000", EXACT, ""),
+        ("1,200,000", "1200000", EXACT, ""),
+        ("5,800,000", "5800000", EXACT, ""),
+        ("£5,800,000.00", "5800000", EXACT, ""),
+        ("£1.2 million", "1200000", EXACT, ""),
+        ("£1.2 Million", "1200000", EXACT, ""),
+        ("about £1bn", "1000000000", APPROX, ""),
+        ("£ 240k", "240000", EXACT, ""),
+        # Zero, however it is written; a remark beside it is the value's note.
+        ("0", "0", EXACT, ""),
+        ("£0", "0", EXACT, ""),
+        ("nil", "0", EXACT, ""),
+        ("Nil.", "0", EXACT, ""),
+        ("NIL", "0", EXACT, ""),
+        ("zero", "0", EXACT, ""),
+        ("0 - in-kind support", "0", EXACT, "in-kind support"),
+        ("£0 (in kind)", "0", EXACT, "in kind"),
+        ("Nil – staff time only", "0", EXACT, "staff time only"),
+        # A year's value with words after it.
+        ("£65m pa", "65000000", EXACT, ""),
+        ("£65m p.a.", "65000000", EXACT, ""),
+        ("£65m per annum", "65000000", EXACT, ""),
+        ("£34m (approx)", "34000000", APPROX, ""),
+        ("£34m (2019/20)", "34000000", EXACT, "2019/20"),
+        ("c. £34m (2019/20)", "34000000", APPROX, "2019/20"),
+        ("£65m, contract value", "65000000", EXACT, "contract value"),
+        ("£8.6m: recurrent", "8600000", EXACT, "recurrent"),
+        # Numbers straight from the spreadsheet.
+        (5800000, "5800000", EXACT, ""),
+        (8600000.0, "8600000", EXACT, ""),
+        (1234.56, "1234.56", EXACT, ""),
+        (0, "0", EXACT, ""),
+        (Decimal("750000"), "750000", EXACT, ""),
     ],
 )
-def test_money_as_people_write_it(cell, amount, qualifier):
-    assert parsing.parse_money(cell) == (Decimal(amount), qualifier)
+def test_money_as_people_write_it(cell, amount, qualifier, note):
+    assert parsing.parse_money(cell) == (Decimal(amount), qualifier, note)
+
+
+@pytest.mark.parametrize(
+    ("cell", "note"),
+    [("n/a - not yet agreed", "not yet agreed"), ("TBC (awaiting contract)", "awaiting contract")],
+)
+def test_unknown_money_keeps_its_remark(cell, note):
+    assert parsing.parse_money(cell) == (None, EXACT, note)
 
 
 @pytest.mark.parametrize(
     "cell", [None, "", "   ", "-", "–", "TBC", "tbc", "TBD", "unknown", "Unknown", "n/a", "N/A", "?"]
 )
 def test_unknown_money_is_unknown_never_zero(cell):
-    amount, qualifier = parsing.parse_money(cell)
-    assert amount is None
-    assert qualifier == EXACT
+    assert parsing.parse_money(cell) == (None, EXACT, "")
 
 
 @pytest.mark.parametrize(
     ("cell", "says"),
     [
         ("twelve", "is not an amount of money"),
-        ("£1m-£2m", "is not an amount of money"),
+        ("£1m-£2m-£3m", "is not an amount of money"),
+        ("£2m-£1m", "from the lower amount to the higher"),
+        ("£5k a month", "is not a value for a year"),
+        ("£60k per quarter", "is not a value for a year"),
+        ("£3m over 3 years", "is not a value for a year"),
+        ("£3m (3 year contract)", "is not a value for a year"),
+        ("lots (see notes)", "is not an amount of money"),
         ("1,2", "is not an amount of money"),
         ("cash", "is not an amount of money"),
         ("-£500k", "cannot be negative"),
@@ -87,6 +126,12 @@ def test_a_huge_cell_is_not_repeated_in_full():
     with pytest.raises(CellError) as error:
         parsing.parse_money("x" * 10_000)
     assert len(error.value.message) < 200
+
+
+def test_a_remark_too_long_for_the_note_is_refused():
+    with pytest.raises(CellError) as error:
+        parsing.parse_money("£1m - " + "in kind " * 30)
+    assert error.value.message == "The remark after the value is 239 characters long. Shorten it to 200 or fewer."
 
 
 @pytest.mark.parametrize(

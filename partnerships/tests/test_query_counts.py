@@ -121,3 +121,35 @@ def test_a_partnership_page_costs_the_same_with_1_or_20_partners_and_headlines(c
     large, response = measure(coordinator, url)
     assert shown_children(response) == (20, 20)
     assert small == large, f"{small} queries with 1 partner, {large} with 20"
+
+
+# --- leads to confirm ------------------------------------------------------------------------------
+
+
+def record_leads():
+    """Recorded leads of every kind, by index: naming the linked user (confirmed, not listed), with
+    no user linked, and naming someone other than the linked user. Returns how many are listed."""
+    partnerships = list(Partnership.objects.order_by("pk").select_related("lead"))
+    for n, partnership in enumerate(partnerships):
+        if n % 3 == 0:
+            partnership.recorded_lead = f"Dr {partnership.lead} (Partnership Manager)"
+        elif n % 3 == 1:
+            partnership.recorded_lead, partnership.lead = "Head of Adult Services", None
+        else:
+            partnership.recorded_lead = "Clinical Director"
+    Partnership.objects.bulk_update(partnerships, ["recorded_lead", "lead"])
+    return sum(1 for n in range(len(partnerships)) if n % 3)
+
+
+@pytest.mark.parametrize("params", [{}, {"sort": "-lead"}, {"sort": "recorded_lead"}])
+def test_leads_to_confirm_costs_the_same_for_10_and_200_partnerships(coordinator, register, params):
+    url = reverse("partnerships:leads_to_confirm")
+    counts = []
+    for size in (10, 200):
+        register.grow_to(size)
+        listed = record_leads()
+        queries, response = measure(coordinator, url, params)
+        assert total_shown(response) == listed > 0
+        assert table_rows(response) == min(listed, PAGE_SIZE)
+        counts.append(queries)
+    assert counts[0] == counts[1], f"{counts[0]} queries for 10 partnerships, {counts[1]} for 200"

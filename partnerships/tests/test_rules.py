@@ -13,7 +13,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from core.audit import audit_context
-from core.models import TierThresholds
+from core.models import AuditEntry, TierThresholds
 from partnerships.models import Partnership, Status
 from partnerships.tiering import derive_tier
 from tests.world import build_world, database_state, partnership_form_data
@@ -358,3 +358,37 @@ def test_xlsx_export_writes_formula_like_text_as_literal_strings(client, dangero
     assert (value.data_type, value.value) == ("n", 5800000)
     start = risky["Start date"]
     assert start.is_date and start.value.date() == datetime.date(2019, 4, 1)
+
+
+# --- the lead as recorded and the value's note -------------------------------------------------------
+
+
+def test_the_lead_as_recorded_and_the_values_note_are_edited_on_the_form_and_audited(client, world):
+    client.force_login(world.user("coordinator"))
+    response = client.post(
+        reverse("partnerships:edit", args=[world.partnership.pk]),
+        partnership_form_data(
+            world.partnership, recorded_lead="  Head of   Forensic Services ", value_note="in-kind support"
+        ),
+    )
+    assert response.status_code == 302
+    partnership = Partnership.objects.get(pk=world.partnership.pk)
+    assert (partnership.recorded_lead, partnership.value_note) == ("Head of Forensic Services", "in-kind support")
+    entry = AuditEntry.objects.for_object(partnership).latest("id")
+    assert sorted(entry.changed_fields) == ["recorded_lead", "value_note"]
+    assert entry.after["recorded_lead"] == "Head of Forensic Services"
+    page = client.get(partnership.get_absolute_url()).content.decode()
+    assert "Recorded as “Head of Forensic Services”" in page
+    assert "(in-kind support)" in page
+
+
+def test_a_lead_editing_their_partnership_changes_neither_who_leads_it_nor_how_it_is_recorded(client, world):
+    Partnership.objects.filter(pk=world.partnership.pk).update(recorded_lead="Anne Clarke")
+    client.force_login(world.user("owner"))
+    form = client.get(reverse("partnerships:edit", args=[world.partnership.pk])).context["form"]
+    assert "recorded_lead" not in form.fields and "lead" not in form.fields
+    client.post(
+        reverse("partnerships:edit", args=[world.partnership.pk]),
+        partnership_form_data(world.partnership, recorded_lead="Someone else"),
+    )
+    assert Partnership.objects.get(pk=world.partnership.pk).recorded_lead == "Anne Clarke"

@@ -4,9 +4,10 @@ import pytest
 from openpyxl import Workbook
 from playwright.sync_api import expect
 
-from core.models import AuditEntry
+from core.models import AuditEntry, ServiceArea
 from organisations.models import Organisation
 from partnerships.models import Partnership
+from partnerships.tests.registers import OXFORD_HEALTH
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -98,3 +99,42 @@ def test_a_file_with_a_problem_changes_nothing(users, login, live_server, tmp_pa
     expect(summary).to_contain_text("twelve")
     expect(page.get_by_role("button", name="Import 2 partnerships")).to_have_count(0)
     assert Partnership.objects.count() == 0
+
+
+def test_a_messy_register_imports_into_an_empty_accord_and_its_leads_are_confirmed(
+    make_user, login, live_server, tmp_path, axe_violations
+):
+    """Only two people on Accord; the register keeps a title, merged cells, RAG and a totals row."""
+    coordinator = make_user("coordinator", username="bcahill", first_name="Ben", last_name="Cahill")
+    anne = make_user("lead", username="aclarke", first_name="Anne", last_name="Clarke")
+    path = OXFORD_HEALTH.write(tmp_path)
+
+    page = login(coordinator)
+    page.get_by_role("link", name="Import", exact=True).click()
+    page.get_by_label("Register spreadsheet").set_input_files(str(path))
+    page.get_by_role("button", name="Upload and preview").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check the import")
+    expect(page.locator(".nhsuk-inset-text").first).to_contain_text("Not imported: RAG.")
+    expect(page.locator(".nhsuk-inset-text").first).to_contain_text("Row 10 looks like a totals row and was skipped.")
+    expect(page.locator("#new-service-areas + p + div table")).to_contain_text("Research & Development")
+    expect(page.locator("#leads-to-confirm + p + div table")).to_contain_text("Head of Forensic Services")
+    assert Partnership.objects.count() == 0, "the preview must not write anything"
+    assert axe_violations() == []
+
+    page.get_by_role("button", name="Import 4 partnerships").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Partnership register")
+    page.get_by_role("link", name="2 leads").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Leads to confirm")
+    expect(page.locator("#results tbody tr")).to_have_count(2)
+    assert axe_violations() == []
+    page.get_by_role("link", name="Choose the user who leads Thames Valley and Wessex Forensic Network").click()
+    page.get_by_label("User who leads this partnership").select_option(label="Anne Clarke (aclarke)")
+    page.get_by_role("button", name="Confirm the lead").click()
+
+    expect(page.locator(".nhsuk-error-summary")).to_have_count(0)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Leads to confirm")
+    forensic = Partnership.objects.get(title="Thames Valley and Wessex Forensic Network")
+    assert (forensic.lead, forensic.recorded_lead) == (anne, "Head of Forensic Services")
+    assert sorted(ServiceArea.objects.values_list("name", flat=True)) == OXFORD_HEALTH.service_areas
