@@ -48,7 +48,7 @@ from partnerships.models import Headline, PartnerRole, Partnership
 from risks.models import NoSignificantRisk, Risk, RiskAction, RiskMatrix
 from tests.spreadsheets import is_download, read_records
 from tests.test_permission_matrix import url_patterns, view_class
-from tests.world import PDF, accord_models, build_world, make_user, pdf_upload, upload_document
+from tests.world import PDF, accord_models, build_world, make_user, opened_at_now, pdf_upload, upload_document
 
 
 @pytest.fixture
@@ -692,6 +692,7 @@ def test_a_page_write_records_the_user_and_one_request_id_for_the_record_and_its
             "value_qualifier": "exact",
             "lead": world.user("owner").pk,
             "notes": "Hosted by the trust.",
+            **opened_at_now(partnership),
         },
     )
     later = entries_about(partnership)[len(entries) :]

@@ -23,6 +23,7 @@ from agreements.views_documents import DocumentAddView
 from core.views import ObjectEditView
 from partnerships.models import PartnerRole
 from risks.models import RiskMatrix
+from tests.editing import opened_version
 from tests.test_permission_matrix import url_patterns, view_class
 from tests.world import (
     NHS_NUMBER,
@@ -626,7 +627,8 @@ def test_bad_input_is_explained_and_nothing_is_written(client, world, name):
     before = database_state()
     files = stored_files()
 
-    response = client.post(reverse(case.page, args=case.args(world)), case.data(world))
+    url = reverse(case.page, args=case.args(world))
+    response = client.post(url, {**opened_version(client, url), **case.data(world)})
 
     assert response.status_code == 400
     body = response.content.decode()
