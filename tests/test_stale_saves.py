@@ -1,0 +1,615 @@
+"""No lost updates: a save from a page opened before someone else's save is never silently applied.
+
+For every kind of edit page (each generic edit page, the risk matrix, the tier thresholds, the IG
+requirements grid): two people open the page; the other saves a change; the user then saves a
+change of their own to another field. The user's save writes nothing at all (audit trail
+included) and answers 409 with who changed what (the value when the page was opened, the value
+now, and theirs), and the form of the current record with the user's change on it. Saving that
+form as it stands keeps both changes, and the audit trail shows each person's own change only.
+"""
+
+import datetime
+import html
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.messages.storage.fallback import FallbackStorage
+from django.contrib.sessions.backends.db import SessionStore
+from django.test import Client, RequestFactory
+from django.urls import resolve, reverse
+
+from accounts.models import Role
+from agreements import lifecycle
+from agreements.models import Agreement, AgreementStatus
+from agreements.selectors import local_today
+from agreements.views import SendForCommentView, TerminateView
+from assurance.models import IGRequirement
+from core.audit import audit_context
+from core.models import AuditEntry, TierThresholds
+from core.versions import VERSION_FIELD
+from partnerships.models import Partnership
+from partnerships.views import PartnershipEditView
+from risks.models import RiskMatrix
+from tests.editing import submitted
+from tests.world import NHS_NUMBER, build_world, database_state, day, make_user
+
+NEW_PASSWORD = "violet-harbour-lantern-42"  # noqa: S105 (a test user's password)
+NOT_CHANGED = "You did not change it: it stays as it is now"
+
+
+@dataclass(frozen=True)
+class Case:
+    """Two people on one page: ``theirs`` is saved first, ``yours`` from a page opened before it.
+
+    ``theirs`` and ``yours`` are form fields and the values typed (``None``: untick). The other
+    person saves on ``their_page`` (default: the same page). ``row`` is the table row the stale
+    save must show for their change: (label, value when opened, value now, your value or None).
+    ``their_fields`` and ``your_fields`` are the fields each person's audit entries name.
+    """
+
+    page: str
+    args: Callable
+    theirs: dict
+    yours: dict
+    row: tuple
+    their_fields: set
+    your_fields: set
+    you: str = "coordinator"
+    them: str = "owner"
+    their_page: str | None = None
+    record: Callable | None = None  # whose audit entries to read (default: the record in the URL)
+    typed_again: dict = field(default_factory=dict)  # what a browser cannot fill in again (a password)
+
+
+def _pk(name):
+    return lambda w: [getattr(w, name).pk]
+
+
+CASES = {
+    "partnership: a title and a value": Case(
+        "partnerships:edit",
+        _pk("partnership"),
+        theirs={"title": "Thames Valley and Wessex Forensic Network"},
+        yours={"annual_value": "70000000.00"},
+        row=("Title", "Thames Valley Forensic Network", "Thames Valley and Wessex Forensic Network", None),
+        their_fields={"title"},
+        your_fields={"annual_value"},
+        you="owner",
+        them="coordinator",
+    ),
+    "partnership: its strategic objectives and its notes": Case(
+        "partnerships:edit",
+        _pk("partnership"),
+        theirs={"strategic_objectives": lambda w: [str(w.objective.pk), str(w.objective2.pk)]},
+        yours={"notes": "Annual review booked with the provider collaborative board."},
+        row=(
+            "Strategic objectives",
+            "1) Deliver outstanding care",
+            "1) Deliver outstanding care; 2) Be a great place to work",
+            None,
+        ),
+        their_fields={"strategic_objectives"},
+        your_fields={"notes"},
+        you="delegate",
+    ),
+    "closing a partnership edited meanwhile": Case(
+        "partnerships:close",
+        _pk("partnership"),
+        their_page="partnerships:edit",
+        theirs={"notes": "Closing report due at the May board."},
+        yours={"end_date": "31/03/2025"},
+        row=("Notes", "Not recorded", "Closing report due at the May board.", "Not on this page"),
+        their_fields={"notes"},
+        your_fields={"end_date", "status", "status_changed_at", "status_changed_by"},
+    ),
+    "partner role": Case(
+        "partnerships:partner_edit",
+        _pk("partner_role"),
+        theirs={"role": "funder"},
+        yours={"organisation": lambda w: str(w.spare_org.pk)},
+        row=("Role", "Member", "Funder", None),
+        their_fields={"role"},
+        your_fields={"organisation"},
+    ),
+    "headline": Case(
+        "partnerships:headline_edit",
+        _pk("headline"),
+        theirs={"text": "Bed occupancy at 92% in February."},
+        yours={"date": "02/03/2024"},
+        row=("Headline", "Bed occupancy back under target.", "Bed occupancy at 92% in February.", None),
+        their_fields={"text"},
+        your_fields={"date"},
+    ),
+    "organisation": Case(
+        "organisations:edit",
+        _pk("partner_org"),
+        theirs={"website": "https://www.ouh.nhs.uk"},
+        yours={"notes": "Host of the Thames Valley forensic network."},
+        row=("Website", "Not recorded", "https://www.ouh.nhs.uk", None),
+        their_fields={"website"},
+        your_fields={"notes"},
+        you="administrator",
+        them="coordinator",
+    ),
+    "agreement terms": Case(
+        "agreements:edit",
+        _pk("draft_agreement"),
+        theirs={"title": "Thames Valley forensic network memorandum of understanding"},
+        yours={"notice_period": "Six months' notice in writing"},
+        row=(
+            "Title",
+            "Forensic network memorandum of understanding",
+            "Thames Valley forensic network memorandum of understanding",
+            None,
+        ),
+        their_fields={"title"},
+        your_fields={"notice_period"},
+    ),
+    "agreement party": Case(
+        "agreements:party_edit",
+        _pk("party"),
+        theirs={"address": "John Radcliffe Hospital, Headley Way, Oxford"},
+        yours={"organisation": lambda w: str(w.other_org.pk)},
+        row=(
+            "Address",
+            "Head office of Oxford University Hospitals NHS Foundation Trust",
+            "John Radcliffe Hospital, Headley Way, Oxford",
+            None,
+        ),
+        their_fields={"address"},
+        your_fields={"organisation"},
+    ),
+    "round of comment": Case(
+        "agreements:consultation_edit",
+        _pk("consultation"),
+        theirs={"feedback": "Agreed, subject to the data protection schedule."},
+        yours={"date": "02/05/2025"},
+        row=("Feedback", "Agreed in principle.", "Agreed, subject to the data protection schedule.", None),
+        their_fields={"feedback"},
+        your_fields={"date"},
+    ),
+    "scope item": Case(
+        "agreements:scope_edit",
+        _pk("scope_item"),
+        theirs={"lead": "Dr Amy Chen"},
+        yours={"description": "Same-day emergency care across both trusts."},
+        row=("Lead", "Dr Ben Riley", "Dr Amy Chen", None),
+        their_fields={"lead"},
+        your_fields={"description"},
+    ),
+    "milestone": Case(
+        "agreements:milestone_edit",
+        _pk("milestone"),
+        theirs={"status": "complete"},
+        yours={"owner": "Dr Amy Chen"},
+        row=("Status", "On track", "Complete", None),
+        their_fields={"status"},
+        your_fields={"owner"},
+    ),
+    "indicator": Case(
+        "agreements:indicator_edit",
+        _pk("indicator"),
+        theirs={"frequency": "Monthly"},
+        yours={"target": "Fewer than three"},
+        row=("How often", "Quarterly", "Monthly", None),
+        their_fields={"frequency"},
+        your_fields={"target"},
+    ),
+    "risk": Case(
+        "risks:edit",
+        _pk("risk"),
+        theirs={"title": "Referrals wait more than 18 weeks"},
+        yours={"owner": "Dr Amy Chen"},
+        row=("Risk", "Referrals wait too long", "Referrals wait more than 18 weeks", None),
+        their_fields={"title"},
+        your_fields={"owner"},
+    ),
+    "closing a risk edited meanwhile": Case(
+        "risks:close",
+        _pk("risk"),
+        their_page="risks:edit",
+        theirs={"owner": "Dr Amy Chen"},
+        yours={"closed_on": lambda w: day(local_today()), "closing_note": "The escalation protocol is embedded."},
+        row=("Risk owner", "Anne Clarke", "Dr Amy Chen", "Not on this page"),
+        their_fields={"owner"},
+        your_fields={"status", "closed_on", "closing_note"},
+    ),
+    "risk action": Case(
+        "risks:action_edit",
+        _pk("risk_action"),
+        theirs={"status": "complete"},
+        yours={"owner": "Dr Amy Chen"},
+        row=("Status", "Not started", "Complete", None),
+        their_fields={"status"},
+        your_fields={"owner"},
+    ),
+    "IG item": Case(
+        "assurance:item_edit",
+        _pk("ig_item"),
+        theirs={"notes": "Reviewed by the IG steering group."},
+        yours={"review_on": lambda w: day(local_today() + datetime.timedelta(days=365))},
+        row=("Notes", "Not recorded", "Reviewed by the IG steering group.", None),
+        their_fields={"notes"},
+        your_fields={"review_on"},
+    ),
+    "user": Case(
+        "accounts:edit",
+        lambda w: [w.user("executive").pk],
+        theirs={"job_title": "Chief Executive"},
+        yours={"last_name": "Ward-Jones"},
+        row=("Job title", "Not recorded", "Chief Executive", None),
+        their_fields={"job_title"},
+        your_fields={"last_name"},
+        you="administrator",
+        them="second_administrator",
+    ),
+    "a user's password, after their details changed": Case(
+        "accounts:password",
+        lambda w: [w.user("executive").pk],
+        their_page="accounts:edit",
+        theirs={"job_title": "Chief Executive"},
+        yours={"password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+        row=("Job title", "Not recorded", "Chief Executive", "Not on this page"),
+        their_fields={"job_title"},
+        your_fields={"password"},
+        you="administrator",
+        them="second_administrator",
+        typed_again={"password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    ),
+    "strategic objective": Case(
+        "core:strategicobjective_edit",
+        _pk("objective"),
+        theirs={"name": "Deliver outstanding, safe care"},
+        yours={"description": "Quality priorities of the annual plan."},
+        row=("Name", "Deliver outstanding care", "Deliver outstanding, safe care", None),
+        their_fields={"name"},
+        your_fields={"description"},
+        you="administrator",
+        them="second_administrator",
+    ),
+    "BAF risk theme": Case(
+        "core:bafrisktheme_edit",
+        _pk("baf_theme"),
+        theirs={"name": "System working and collaboration"},
+        yours={"strategic_objective": lambda w: str(w.objective2.pk)},
+        row=("Name", "System working", "System working and collaboration", None),
+        their_fields={"name"},
+        your_fields={"strategic_objective"},
+        you="administrator",
+        them="second_administrator",
+    ),
+    "service area": Case(
+        "core:servicearea_edit",
+        _pk("service_area"),
+        theirs={"name": "Forensic and secure services"},
+        yours={"is_active": None},
+        row=("Name", "Forensic services", "Forensic and secure services", None),
+        their_fields={"name"},
+        your_fields={"is_active"},
+        you="administrator",
+        them="second_administrator",
+    ),
+    "tier thresholds": Case(
+        "core:tierthresholds_edit",
+        lambda w: [],
+        theirs={"tier2_min_value": "150,000"},
+        yours={"tier1_min_value": "2,000,000"},
+        row=("Tier 2 from (£ a year)", "£100,000", "£150,000", None),
+        their_fields={"tier2_min_value"},
+        your_fields={"tier1_min_value"},
+        you="administrator",
+        them="second_administrator",
+        record=lambda w: TierThresholds.current(),
+    ),
+    "risk matrix": Case(
+        "risks:matrix",
+        lambda w: [],
+        theirs={"escalation_threshold": "16"},
+        yours={"band_1_name": "Very low"},
+        row=("Escalation threshold", "15", "16", None),
+        their_fields={"escalation_threshold"},
+        your_fields={"bands"},
+        you="administrator",
+        them="second_administrator",
+        record=lambda w: RiskMatrix.current(),
+    ),
+    "IG requirements": Case(
+        "assurance:requirements",
+        lambda w: [],
+        theirs={"mou__none__dpia": "on"},
+        yours={"informal__none__isa": "on"},
+        row=("Memorandum of understanding, none: Data protection impact assessment (DPIA)", "No", "Yes", None),
+        their_fields={"dpia"},
+        your_fields={"isa"},
+        you="administrator",
+        them="second_administrator",
+        record=lambda w: IGRequirement,
+    ),
+}
+
+
+@pytest.fixture
+def world(db):
+    w = build_world(agreements=True)
+    w.users["second_administrator"] = make_user(
+        "second_administrator", role=Role.ADMINISTRATOR, first_name="Sam", last_name="Okoro"
+    )
+    return w
+
+
+def signed_in(world, who):
+    client = Client()
+    client.force_login(world.user(who))
+    return client
+
+
+def fill(values, changes, world):
+    """``values`` with ``changes`` typed in (a callable value is computed; ``None`` unticks)."""
+    values = dict(values)
+    for name, value in changes.items():
+        value = value(world) if callable(value) else value
+        if value is None:
+            values.pop(name, None)
+        else:
+            values[name] = value
+    return values
+
+
+def text(fragment):
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
+
+
+def changes_table(body):
+    """[(field, when opened, now, yours)] of the stale page's table (the mobile headings left out)."""
+    table = re.search(r'<h2 id="changes-meanwhile".*?</table>', body, flags=re.S)
+    assert table, "the page shows what changed"
+    rows = []
+    for row in re.findall(r"<tbody.*?</tbody>", table.group(0), flags=re.S)[0].split("</tr>")[:-1]:
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)
+        rows.append(
+            tuple(text(re.sub(r'<span class="nhsuk-table-responsive__heading".*?</span>', "", c)) for c in cells)
+        )
+    return rows
+
+
+def record_entries(world, case, since):
+    """Each person's audit entries about the record (or the grid) since ``since``: {name: fields}."""
+    record = case.record(world) if case.record else None
+    if record is IGRequirement:
+        entries = AuditEntry.objects.filter(object_type=ContentType.objects.get_for_model(IGRequirement))
+    else:
+        url_record = record or _url_record(world, case)
+        entries = AuditEntry.objects.filter(
+            object_type=ContentType.objects.get_for_model(type(url_record)), object_id=url_record.pk
+        )
+    fields = {}
+    for entry in entries.filter(id__gt=since).order_by("id"):
+        fields.setdefault(entry.user_name, set()).update(entry.changed_fields)
+    return fields
+
+
+def _url_record(world, case):
+    match = resolve(reverse(case.page, args=case.args(world)))
+    model = match.func.view_initkwargs.get("model") or match.func.view_class.model
+    return model._base_manager.get(pk=match.kwargs["pk"])
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_a_stale_save_writes_nothing_shows_what_changed_and_can_be_applied_again(world, name):
+    case = CASES[name]
+    you, them = signed_in(world, case.you), signed_in(world, case.them)
+    url = reverse(case.page, args=case.args(world))
+    their_url = reverse(case.their_page, args=case.args(world)) if case.their_page else url
+    yours = submitted(you.get(url).content.decode())
+    theirs = submitted(them.get(their_url).content.decode())
+    assert yours[VERSION_FIELD], "the page carries the version it was opened at"
+    since = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first()
+
+    saved = them.post(their_url, fill(theirs, case.theirs, world))
+    assert saved.status_code == 302, text(saved.content.decode())[:2000]
+    before = database_state()
+
+    refused = you.post(url, fill(yours, case.yours, world))
+
+    assert refused.status_code == 409
+    assert database_state() == before, "a stale save writes nothing, audit trail included"
+    body = refused.content.decode()
+    assert re.search(r"<title>\s*Error: ", body)
+    summary = text(re.search(r'<div class="nhsuk-error-summary".*?</ul>', body, flags=re.S).group(0))
+    assert "after you opened this page. Your changes have not been saved." in summary
+    their_name = world.user(case.them).get_full_name()
+    assert f"{their_name} saved changes on {day_in_words(local_today())} at " in summary
+    label, opened, now, mine = case.row
+    assert (label, opened, now, NOT_CHANGED if mine is None else mine) in changes_table(body)
+    again = submitted(body)
+    assert again[VERSION_FIELD] != yours[VERSION_FIELD], "the form now carries the current version"
+    for name_, value in case.theirs.items():
+        if case.their_page is None:
+            assert again.get(name_) == _typed(value, world), f"{name_}: the current value is shown"
+    for name_, value in case.yours.items():
+        if name_ not in case.typed_again:
+            assert again.get(name_) == _typed(value, world), f"{name_}: the user's value is kept"
+
+    applied = you.post(url, {**again, **case.typed_again})
+
+    assert applied.status_code == 302, text(applied.content.decode())[:2000]
+    assert record_entries(world, case, since) == {
+        their_name: case.their_fields,
+        world.user(case.you).get_full_name(): case.your_fields,
+    }
+
+
+def _typed(value, world):
+    value = value(world) if callable(value) else value
+    return value
+
+
+def day_in_words(date):
+    return f"{date.day} {date:%B %Y}"
+
+
+# --- the same field, children, no version, another page's version, NHS numbers -------------------
+
+
+def _open_partnership(world, who):
+    client = signed_in(world, who)
+    url = reverse("partnerships:edit", args=[world.partnership.pk])
+    return client, url, submitted(client.get(url).content.decode())
+
+
+def test_when_both_change_the_same_field_the_user_sees_both_and_their_value_wins_only_when_saved_again(world):
+    you, url, yours = _open_partnership(world, "owner")
+    them, _, theirs = _open_partnership(world, "coordinator")
+    assert them.post(url, {**theirs, "title": "Thames Valley and Wessex Forensic Network"}).status_code == 302
+
+    refused = you.post(url, {**yours, "title": "Thames Valley Secure Care Network"})
+
+    assert refused.status_code == 409
+    assert changes_table(refused.content.decode()) == [
+        (
+            "Title",
+            "Thames Valley Forensic Network",
+            "Thames Valley and Wessex Forensic Network",
+            "Thames Valley Secure Care Network",
+        )
+    ]
+    assert Partnership.objects.get(pk=world.partnership.pk).title == "Thames Valley and Wessex Forensic Network"
+    again = submitted(refused.content.decode())
+    assert again["title"] == "Thames Valley Secure Care Network"
+    assert you.post(url, again).status_code == 302
+    titles = [
+        (e.user_name, e.before["title"], e.after["title"])
+        for e in AuditEntry.objects.for_object(world.partnership).filter(action="update").order_by("id")
+        if "title" in e.changed_fields
+    ]
+    assert titles == [
+        ("Ben Cahill", "Thames Valley Forensic Network", "Thames Valley and Wessex Forensic Network"),
+        ("Anne Clarke", "Thames Valley and Wessex Forensic Network", "Thames Valley Secure Care Network"),
+    ]
+
+
+def test_a_new_headline_or_partner_does_not_make_the_partnerships_edit_stale(world):
+    you, url, yours = _open_partnership(world, "owner")
+    them = signed_in(world, "coordinator")
+    headline = {"date": "02/04/2024", "text": "Contract extended to March 2027."}
+    assert them.post(reverse("partnerships:headline_add", args=[world.partnership.pk]), headline).status_code == 302
+    partner = {"organisation": world.spare_org.pk, "role": "funder"}
+    assert them.post(reverse("partnerships:partner_add", args=[world.partnership.pk]), partner).status_code == 302
+
+    assert you.post(url, {**yours, "annual_value": "70000000.00"}).status_code == 302
+    assert Partnership.objects.get(pk=world.partnership.pk).annual_value == 70000000
+
+
+def test_a_save_that_does_not_say_which_version_it_was_opened_at_writes_nothing(world):
+    you, url, yours = _open_partnership(world, "owner")
+    del yours[VERSION_FIELD]
+    before = database_state()
+
+    refused = you.post(url, {**yours, "title": "Thames Valley Secure Care Network"})
+
+    assert refused.status_code == 428
+    assert database_state() == before
+    body = refused.content.decode()
+    assert "could not tell which version of the partnership you opened" in text(body)
+    assert changes_table(body) == [
+        ("Title", "Not known", "Thames Valley Forensic Network", "Thames Valley Secure Care Network")
+    ]
+    again = submitted(body)
+    assert again["title"] == "Thames Valley Secure Care Network"
+    assert you.post(url, again).status_code == 302
+    assert Partnership.objects.get(pk=world.partnership.pk).title == "Thames Valley Secure Care Network"
+
+
+def test_another_records_version_or_an_altered_one_is_no_version_at_all(world):
+    you, url, yours = _open_partnership(world, "coordinator")
+    other_url = reverse("partnerships:edit", args=[world.other_partnership.pk])
+    other_version = submitted(you.get(other_url).content.decode())[VERSION_FIELD]
+    before = database_state()
+    for version in (other_version, yours[VERSION_FIELD][:-2] + "xx"):
+        response = you.post(url, {**yours, VERSION_FIELD: version, "title": "Hijacked"})
+        assert response.status_code == 428
+    assert database_state() == before
+
+
+def test_a_stale_save_never_repeats_an_nhs_number_typed_into_it(world):
+    you, url, yours = _open_partnership(world, "owner")
+    them, _, theirs = _open_partnership(world, "coordinator")
+    assert them.post(url, {**theirs, "title": "Thames Valley and Wessex Forensic Network"}).status_code == 302
+
+    refused = you.post(url, {**yours, "notes": f"Referral for {NHS_NUMBER} delayed."})
+
+    assert refused.status_code == 409
+    body = refused.content.decode()
+    for written in (NHS_NUMBER, NHS_NUMBER.replace(" ", "")):
+        assert written not in body
+    assert submitted(body)["notes"] == ""
+
+
+# --- a save already under way when someone else's is committed ----------------------------------
+
+
+def _under_way(view_class, world, who, url, data, pk):
+    """A request that has already read its record (and checked the user's right on it)."""
+    request = RequestFactory().post(url, data)
+    request.user = world.user(who)
+    request.session = SessionStore()
+    request._messages = FallbackStorage(request)
+    view = view_class()
+    view.setup(request, pk=pk)
+    view.check()
+    return view, request
+
+
+def _saved_by(world, who, record, **values):
+    with audit_context(user=world.user(who), source="web"):
+        for name, value in values.items():
+            setattr(record, name, value)
+        record.save()
+
+
+def test_a_change_committed_while_a_save_is_under_way_is_not_written_over(world):
+    """The save reads the record again under a row lock: the copy the request read at its start is
+    never what is written back."""
+    _, url, yours = _open_partnership(world, "owner")
+    pk = world.partnership.pk
+    view, request = _under_way(PartnershipEditView, world, "owner", url, {**yours, "notes": "Board in May."}, pk)
+    _saved_by(world, "coordinator", Partnership.objects.get(pk=pk), title="Thames Valley and Wessex Forensic Network")
+
+    response = view.post(request, pk=pk)
+
+    assert response.status_code == 409
+    stored = Partnership.objects.get(pk=pk)
+    assert (stored.title, stored.notes) == ("Thames Valley and Wessex Forensic Network", "")
+
+
+def test_a_lifecycle_step_under_way_does_not_undo_an_edit_of_the_terms(world):
+    draft = world.draft_agreement
+    url = reverse("agreements:send_for_comment", args=[draft.pk])
+    view, request = _under_way(SendForCommentView, world, "owner", url, {}, draft.pk)
+    _saved_by(world, "coordinator", Agreement.objects.get(pk=draft.pk), purpose="Secure care for the Thames Valley.")
+
+    response = view.post(request, pk=draft.pk)
+
+    assert response.status_code == 302
+    stored = Agreement.objects.get(pk=draft.pk)
+    assert (stored.status, stored.purpose) == (AgreementStatus.OUT_FOR_COMMENT, "Secure care for the Thames Valley.")
+
+
+def test_the_same_step_taken_twice_at_once_is_taken_once(world):
+    """Two people terminate the same agreement from pages opened together: the second is refused."""
+    agreement = world.agreement_in_force
+    url = reverse("agreements:terminate", args=[agreement.pk])
+    ended = local_today() - datetime.timedelta(days=1)
+    view, request = _under_way(TerminateView, world, "owner", url, {"ended_on": day(ended)}, agreement.pk)
+    with audit_context(user=world.user("coordinator"), source="web"):
+        lifecycle.terminate(Agreement.objects.get(pk=agreement.pk), local_today())
+    before = database_state()
+
+    response = view.post(request, pk=agreement.pk)
+
+    assert response.status_code == 400
+    assert "This step is not possible while the agreement is “Terminated”." in text(response.content.decode())
+    assert database_state() == before
