@@ -92,7 +92,9 @@ def is_audited(model):
 
 
 def _display(value):
-    if value is None or isinstance(value, (bool, int, str)):
+    # A JSON field's value stays JSON, so that it compares as data: PostgreSQL's jsonb reorders the
+    # keys of an object, which would make its text differ when nothing changed.
+    if value is None or isinstance(value, (bool, int, str, list, dict)):
         return value
     if isinstance(value, Decimal):
         return format(value.normalize(), "f") if value == value.to_integral() else str(value)
