@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils import timezone
 
 from core.audit import registration
@@ -154,13 +156,14 @@ def reapply(form, posted_form, touched):
 
 def record_changes(model, opened, now, on_form):
     """Changes to the fields of the record that the page's form does not show (a lead's form has no
-    lead field; an agreement's status changes by its lifecycle), from stored values."""
+    lead field; an agreement's status changes by its lifecycle), from stored values. Not the stamps
+    of who saved and when (a status's "changed at" and "by"): the page names who saved, and when."""
     sensitive = registration(model).sensitive
     changes = []
     for name, value in opened.items():
-        if name in on_form or value == now.get(name):
-            continue
         model_field = model._meta.get_field(name)
+        if name in on_form or value == now.get(name) or _is_stamp(model_field):
+            continue
         form_field = model_field.formfield()
         if name in sensitive:
             changes.append(Change(str(form_field.label), NOT_SHOWN, NOT_SHOWN, NOT_SHOWN))
@@ -168,6 +171,12 @@ def record_changes(model, opened, now, on_form):
         before, after = (_python(model_field, v) for v in (value, now.get(name)))
         changes.append(Change(str(form_field.label), shown(form_field, before), shown(form_field, after), NOT_ON_PAGE))
     return changes
+
+
+def _is_stamp(model_field):
+    if isinstance(model_field, models.DateTimeField):
+        return True
+    return not model_field.editable and model_field.is_relation and model_field.related_model is get_user_model()
 
 
 def _python(model_field, stored):

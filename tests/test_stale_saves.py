@@ -613,3 +613,22 @@ def test_the_same_step_taken_twice_at_once_is_taken_once(world):
     assert response.status_code == 400
     assert "This step is not possible while the agreement is “Terminated”." in text(response.content.decode())
     assert database_state() == before
+
+
+def test_a_lifecycle_step_taken_meanwhile_is_shown_and_kept(world):
+    """The agreement was sent for comment while its terms were open on someone's page: the page
+    shows the new status (not a field of the form) and saving again keeps it."""
+    draft = world.draft_agreement
+    you = signed_in(world, "owner")
+    url = reverse("agreements:edit", args=[draft.pk])
+    yours = submitted(you.get(url).content.decode())
+    them = signed_in(world, "coordinator")
+    assert them.post(reverse("agreements:send_for_comment", args=[draft.pk])).status_code == 302
+
+    refused = you.post(url, {**yours, "notice_period": "Six months' notice in writing"})
+
+    assert refused.status_code == 409
+    assert changes_table(refused.content.decode()) == [("Status", "Draft", "Out for comment", "Not on this page")]
+    assert you.post(url, submitted(refused.content.decode())).status_code == 302
+    stored = Agreement.objects.get(pk=draft.pk)
+    assert (stored.status, stored.notice_period) == (AgreementStatus.OUT_FOR_COMMENT, "Six months' notice in writing")
