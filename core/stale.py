@@ -19,6 +19,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.forms.utils import pretty_name
 from django.utils import timezone
 
 from core.audit import registration
@@ -65,15 +66,15 @@ class StaleSave:
     changes: list = field(default_factory=list)
 
 
-def refused(noun, opened, form, posted_form, opened_form, entries, record_changes=()):
+def refused(noun, opened, form, posted_form, opened_form, entries, outside_form=()):
     """The form to show instead of saving, and the report of what changed since ``opened``.
 
     ``form`` is the page's unbound form of the current record; ``posted_form`` the refused one;
     ``opened_form`` the form as the page showed it (``None`` when not known); ``entries`` the audit
-    entries of what the page edits; ``record_changes`` those of :func:`record_changes`.
+    entries of what the page edits; ``outside_form`` the changes of :func:`record_changes`.
     """
     changes, touched = compare(form, posted_form, opened_form)
-    report = StaleSave(noun, opened_at=opened and opened.at, changes=changes + list(record_changes))
+    report = StaleSave(noun, opened_at=opened and opened.at, changes=changes + list(outside_form))
     if opened:
         report.saves = saved_since(entries, opened.at)
     return reapply(form, posted_form, touched), report
@@ -141,7 +142,7 @@ def _yours(form_field, data):
 
 
 def _label(form_field, name):
-    return str(form_field.label or forms.forms.pretty_name(name))
+    return str(form_field.label or pretty_name(name))
 
 
 def reapply(form, posted_form, touched):

@@ -632,3 +632,14 @@ def test_a_lifecycle_step_taken_meanwhile_is_shown_and_kept(world):
     assert you.post(url, submitted(refused.content.decode())).status_code == 302
     stored = Agreement.objects.get(pk=draft.pk)
     assert (stored.status, stored.notice_period) == (AgreementStatus.OUT_FOR_COMMENT, "Six months' notice in writing")
+
+
+def test_after_bad_input_the_corrected_form_saves(world):
+    """A form sent back for bad input carries the version of the record as stored, not as typed."""
+    you, url, yours = _open_partnership(world, "owner")
+    bad = you.post(url, {**yours, "title": "Thames Valley Secure Care Network", "end_date": "01/01/2019"})
+    assert bad.status_code == 400
+    corrected = {**submitted(bad.content.decode()), "end_date": ""}
+
+    assert you.post(url, corrected).status_code == 302
+    assert Partnership.objects.get(pk=world.partnership.pk).title == "Thames Valley Secure Care Network"
