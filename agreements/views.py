@@ -424,6 +424,7 @@ class TransitionView(generic.ObjectMixin, View):
         if form.is_valid():
             try:
                 with transaction.atomic():
+                    self.read_for_update()
                     result = self.perform(form)
             except ValidationError as error:
                 form.add_error(None, error.messages)
@@ -431,6 +432,16 @@ class TransitionView(generic.ObjectMixin, View):
                 messages.success(request, self.success_message(result))
                 return redirect(self.success_url(result))
         return self.render(form, status=400)
+
+    def read_for_update(self):
+        """Read the record again, its row locked until the step ends, and ask again whether the step
+        is possible. A step saves the whole agreement: from a copy read before somebody else's save
+        it would silently undo that save, and two people taking the same step at once could both
+        pass the check above."""
+        self.lock_object()
+        refusal = self.refusal()
+        if refusal:
+            raise ValidationError(refusal)
 
     def perform(self, form):
         raise NotImplementedError

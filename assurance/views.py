@@ -25,6 +25,7 @@ from assurance.forms import IGItemForm, RequirementsForm
 from assurance.models import Assurance, IGDocument, IGItem, IGItemType, IGRequirement
 from assurance.selectors import gap_rows, item_label, requirement_matrix
 from assurance.services import save_requirements
+from core import stale, versions
 from core import views as generic
 from core.dates import local_today
 from core.documents import add_version
@@ -211,9 +212,24 @@ class GapListView(generic.ObjectListView):
 # The requirements matrix (administration)
 
 
+MATRIX_KEY = "assurance.igrequirement:matrix"
+
+
+def matrix_values(matrix):
+    """The requirements matrix as stored values for ``core.versions``: each cell's required items."""
+    return {f"{arrangement_type}__{level}": sorted(items) for (arrangement_type, level), items in matrix.items()}
+
+
+def matrix_from_values(values):
+    return {tuple(key.split("__")): set(items) for key, items in values.items()}
+
+
 class RequirementsView(View):
     """The matrix as a grid: a table per level of data sharing, a row per arrangement type, a
-    checkbox per IG item. Saving writes (and audits) only the cells that changed."""
+    checkbox per IG item. Saving writes (and audits) only the cells that changed.
+
+    The grid is one page over many rows, so its version is the whole matrix's: a save is refused
+    if any cell changed since the page was opened (``core.versions``), and shows which."""
 
     template_name = "assurance/requirements.html"
 
@@ -222,15 +238,23 @@ class RequirementsView(View):
 
     def get(self, request):
         self.check()
-        return self.render(RequirementsForm(matrix=requirement_matrix()))
+        matrix = requirement_matrix()
+        return self.render(RequirementsForm(matrix=matrix), matrix)
 
     def post(self, request):
         self.check()
-        form = RequirementsForm(request.POST, matrix=requirement_matrix())
-        if not form.is_valid():
-            return self.render(form, status=400)
-        with transaction.atomic():
-            changed = save_requirements(form.cells())
+        opened = versions.read_token(MATRIX_KEY, request.POST.get(versions.VERSION_FIELD))
+        try:
+            with transaction.atomic():
+                versions.lock(IGRequirement.objects.all())
+                matrix = requirement_matrix()
+                versions.check_values(matrix_values(matrix), opened and opened.version)
+                form = RequirementsForm(request.POST, matrix=matrix)
+                if not form.is_valid():
+                    return self.render(form, matrix, status=400)
+                changed = save_requirements(form.cells())
+        except versions.StaleVersion:
+            return self.render_stale(matrix, opened)
         if changed:
             messages.success(
                 request,
@@ -241,8 +265,27 @@ class RequirementsView(View):
             messages.success(request, "Nothing was changed: the IG requirements are as they were.")
         return redirect("assurance:requirements")
 
-    def render(self, form, status=200):
-        return render(self.request, self.template_name, {"form": form, "grid": form.grid()}, status=status)
+    def render_stale(self, matrix, opened):
+        """The grid again, nothing saved (409): the cells changed since the page was opened, and the
+        user's own ticks over the current matrix."""
+        form, report = stale.refused(
+            "IG requirements",
+            opened,
+            RequirementsForm(matrix=matrix),
+            RequirementsForm(self.request.POST, matrix=matrix),
+            RequirementsForm(matrix=matrix_from_values(opened.values)) if opened else None,
+            AuditEntry.objects.filter(object_type=ContentType.objects.get_for_model(IGRequirement)),
+        )
+        return self.render(form, matrix, status=409 if opened else 428, stale=report)
+
+    def render(self, form, matrix, status=200, stale=None):
+        context = {
+            "form": form,
+            "grid": form.grid(),
+            "stale": stale,
+            "record_version": versions.make_token(MATRIX_KEY, matrix_values(matrix)),
+        }
+        return render(self.request, self.template_name, context, status=status)
 
 
 class RequirementsHistoryView(View):

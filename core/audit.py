@@ -98,7 +98,9 @@ def is_audited(model):
 
 
 def _display(value):
-    if value is None or isinstance(value, (bool, int, str)):
+    # A JSON field's value stays JSON, so that it compares as data: PostgreSQL's jsonb reorders the
+    # keys of an object, which would make its text differ when nothing changed.
+    if value is None or isinstance(value, (bool, int, str, list, dict)):
         return value
     if isinstance(value, Decimal):
         return format(value.normalize(), "f") if value == value.to_integral() else str(value)
@@ -107,13 +109,29 @@ def _display(value):
     return str(value)
 
 
+def registration(model):
+    """How ``model`` is audited: its parent, excluded and sensitive fields, many-to-many fields."""
+    return _registry[model]
+
+
+def recorded_fields(model):
+    """The concrete fields that make up a record of ``model``: not its id, not the fields it
+    excludes, not the timestamps that saving alone moves (``updated_at``)."""
+    reg = _registry[model]
+    return [
+        f
+        for f in model._meta.concrete_fields
+        if not (
+            f.primary_key or f.name in reg.exclude or getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+        )
+    ]
+
+
 def snapshot(instance):
     """A JSON-ready picture of ``instance``: labels for links, readable names for choices."""
     reg = _registry[type(instance)]
     data = {}
-    for f in instance._meta.concrete_fields:
-        if f.primary_key or f.name in reg.exclude or getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            continue
+    for f in recorded_fields(type(instance)):
         if f.name in reg.sensitive:
             data[f.name] = REDACTED if f.value_from_object(instance) else ""
             continue

@@ -8,6 +8,7 @@ write goes through the model layer so the audit trail records it.
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -18,7 +19,8 @@ from django.template.loader import render_to_string
 from django.utils.functional import cached_property
 from django.views import View
 
-from core import registry
+from core import registry, stale, versions
+from core.audit import registration
 from core.exports import export_response
 from core.models import AuditEntry
 from core.permissions import get_visible_or_404, grant, permitted, require, scope
@@ -196,6 +198,13 @@ class ObjectMixin:
     def check(self):
         require(self.request.user, self.action, self.object)
 
+    def lock_object(self):
+        """Read the object again, its row locked until the transaction ends (``core.versions``),
+        and check the user's right on it again: a write starts from what is stored now."""
+        versions.lock_record(self.object)
+        self.__dict__.pop("object")
+        self.check()
+
 
 class ObjectDetailView(ObjectMixin, View):
     """An object's page, with the panels other apps add to it (``core.registry.panel``)."""
@@ -232,12 +241,18 @@ class ObjectDetailView(ObjectMixin, View):
 
 
 class ObjectEditView(ObjectMixin, View):
-    """Create (no ``pk`` in the URL) or update an object through its form, in one transaction."""
+    """Create (no ``pk`` in the URL) or update an object through its form, in one transaction.
+
+    An update is refused, and shown with what changed meanwhile, when the record is no longer as
+    the page showed it (``core.versions``, ``core.stale``): no save silently undoes another.
+    """
 
     form_class = None
     template_name = "generic/object_form.html"
     parent_model = None
     parent_field = None
+    stored = None  # the record's stored values, read under the save's row lock
+    opened = None  # what the page showed when it was opened (``core.versions.Opened``)
 
     @property
     def is_create(self):
@@ -289,17 +304,67 @@ class ObjectEditView(ObjectMixin, View):
         refusal = self.refusal()
         if refusal:
             return self.render(None, status=400, refusal=refusal)
-        form = self.get_form(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                with transaction.atomic():
-                    obj = self.save(form)
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
+        try:
+            with transaction.atomic():
+                if not self.is_create:
+                    self.read_for_update()
+                form = self.get_form(request.POST, request.FILES)
+                obj = self.save(form) if form.is_valid() else None
+        except versions.StaleVersion:
+            return self.render_stale()
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if obj is not None:
                 messages.success(request, self.success_message(obj))
                 return redirect(self.success_url(obj))
         return self.render(form, status=400)
+
+    def read_for_update(self):
+        """Read the record again, its row locked until the save ends, and refuse the save
+        (``StaleVersion``) unless the record is still as the page showed it (``core.versions``)."""
+        self.lock_object()
+        self.stored = versions.record_values(self.object)  # before the form changes the object in memory
+        self.opened = versions.read_record_token(self.object, self.request.POST.get(versions.VERSION_FIELD))
+        versions.check_values(self.stored, self.opened and self.opened.version)
+
+    def render_stale(self):
+        """The form again, nothing saved (409): who changed the record since the page was opened,
+        each field that changed meanwhile, and the user's own changes over the current record, so
+        that saving again re-applies them. 428 when the page did not say what it was opened at."""
+        form, opened = self.get_form(), self.opened
+        outside_form = []
+        if opened:
+            outside_form = stale.record_changes(self.model, opened.values, self.stored, stale.form_fields(form))
+        form, report = stale.refused(
+            self.model._meta.verbose_name,
+            opened,
+            form,
+            self.get_form(self.request.POST, self.request.FILES),
+            self.form_as_opened(opened.values) if opened else None,
+            AuditEntry.objects.filter(
+                object_type=ContentType.objects.get_for_model(self.model), object_id=self.object.pk
+            ),
+            outside_form,
+        )
+        return self.render(form, status=409 if opened else 428, stale=report)
+
+    def form_as_opened(self, values):
+        """The page's form, unbound, showing the record as it was when the page was opened."""
+        current = self.object
+        self.object = versions.record_as(current, values)
+        try:
+            form = self.get_form()
+        finally:
+            self.object = current
+        form.initial.update({name: values[name] for name in registration(self.model).m2m if name in form.fields})
+        return form
+
+    def record_token(self):
+        """The token of the record as stored, for the form's hidden field (``core.versions``)."""
+        if self.is_create:
+            return None
+        return versions.record_token(self.object, self.stored)
 
     def save(self, form):
         return form.save()
@@ -311,11 +376,13 @@ class ObjectEditView(ObjectMixin, View):
     def success_url(self, obj):
         return (self.parent or obj).get_absolute_url()
 
-    def render(self, form, status=200, refusal=None):
+    def render(self, form, status=200, refusal=None, stale=None):
         context = {
             "view": self,
             "form": form,
             "refusal": refusal,
+            "stale": stale,
+            "record_version": None if refusal else self.record_token(),
             "object": None if self.is_create else self.object,
             "parent": self.parent,
             "is_create": self.is_create,

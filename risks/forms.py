@@ -212,6 +212,9 @@ class RiskMatrixForm(AccordForm):
     about (``risks.scoring.band_problems``); the same rules are checked again by ``RiskMatrix.clean``.
     """
 
+    # The matrix's fields that this form shows as a field per descriptor and band.
+    record_fields = ("likelihood", "consequence", "bands")
+
     escalation_threshold = forms.IntegerField(
         label="Escalation threshold",
         help_text="A current score at or above this goes to the corporate risk register and needs a BAF risk theme. "

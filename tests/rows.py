@@ -12,7 +12,8 @@ in its own ``<app>/tests/rows.py`` and registers from its ``AppConfig.ready``
 - ``private(world)``: ``[text]``, what only those allowed to see the app's records may read;
 - ``AUDIT``: ``{model label: Change}``, how to create, change and delete each of its models;
 - ``FORMS``: ``{case name: Form}``, bad input on each of its form pages and what the page says;
-- ``QUERIES``: ``{url name: Growth}``, how to grow what each of its list and detail pages shows.
+- ``QUERIES``: ``{url name: Growth}``, how to grow what each of its list and detail pages shows;
+- ``STALE``: ``{case name: Stale}``, two people on each of its edit pages, one saving first.
 
 The checks fail when a URL, an export, a model or a form page of any app has no row, so a new
 app cannot be forgotten (and no central file grows with every app).
@@ -20,7 +21,7 @@ app cannot be forgotten (and no central file grows with every app).
 
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlparse
 
@@ -177,6 +178,35 @@ def edits(record, field, value):
         w._edits = start + n
 
     return grow
+
+
+@dataclass(frozen=True)
+class Stale:
+    """Two people on one page: ``theirs`` is saved first, ``yours`` from a page opened before it.
+
+    ``theirs`` and ``yours`` are form fields and the values typed (``None``: untick). The other
+    person saves on ``their_page`` (default: the same page). ``row`` is the table row the stale
+    save must show for their change: (label, value when opened, value now, your value or None).
+    ``their_fields`` and ``your_fields`` are the fields each person's audit entries name.
+    """
+
+    page: str
+    args: Callable
+    theirs: dict
+    yours: dict
+    row: tuple
+    their_fields: set
+    your_fields: set
+    you: str = "coordinator"
+    them: str = "owner"
+    their_page: str | None = None
+    record: Callable | None = None  # whose audit entries to read (default: the record in the URL)
+    typed_again: dict = field(default_factory=dict)  # what a browser cannot fill in again (a password)
+
+
+def pk_of(name):
+    """The URL arguments of the world's record called ``name``."""
+    return lambda w: [getattr(w, name).pk]
 
 
 # --- collecting every app's rows ---------------------------------------------------------------

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from core.views import ObjectEditView
+from tests.editing import opened_version
 from tests.rows import REQUIRED, collect, row_modules
 from tests.urls import url_patterns, view_class
 from tests.world import build_world, database_state
@@ -54,7 +55,8 @@ def test_bad_input_is_explained_and_nothing_is_written(client, world, name):
     before = database_state()
     files = stored_files()
 
-    response = client.post(reverse(case.page, args=case.args(world)), case.data(world))
+    url = reverse(case.page, args=case.args(world))
+    response = client.post(url, {**opened_version(client, url), **case.data(world)})
 
     assert response.status_code == 400
     body = response.content.decode()

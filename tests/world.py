@@ -27,6 +27,7 @@ from accounts.models import User
 from core.audit import audit_context
 from core.models import BafRiskTheme, ServiceArea, StrategicObjective
 from core.roles import Role
+from core.versions import VERSION_FIELD, record_token
 from organisations.models import Organisation, OrganisationKind
 from partnerships.models import (
     ArrangementType,
@@ -234,6 +235,13 @@ def database_state():
     return state
 
 
+def opened_at_now(record):
+    """The hidden field of ``record``'s edit page opened now: the version it is stored at ({} for a new record)."""
+    if record.pk is None:
+        return {}
+    return {VERSION_FIELD: record_token(type(record)._base_manager.get(pk=record.pk))}
+
+
 def partnership_form_data(partnership, **changes):
     """The POST body of the partnership form, as a browser would send it for ``partnership``."""
 
@@ -267,6 +275,7 @@ def partnership_form_data(partnership, **changes):
     }
     if p.material_contribution:
         data["material_contribution"] = "on"
+    data.update(opened_at_now(p))
     data.update(changes)
     return {k: v for k, v in data.items() if v is not None}
 
@@ -290,6 +299,7 @@ def organisation_form_data(org, **changes):
     closed_on = getattr(org, "closed_on", None)
     if closed_on:
         data["closed_on"] = closed_on.strftime("%d/%m/%Y")
+    data.update(opened_at_now(org))
     data.update(changes)
     return data
 
@@ -314,5 +324,6 @@ def agreement_form_data(agreement, **changes):
         "notice_period": a.notice_period,
         "governance": a.governance,
     }
+    data.update(opened_at_now(a))
     data.update(changes)
     return data

@@ -14,6 +14,7 @@ from tests.rows import (
     Form,
     Growth,
     Page,
+    Stale,
     edits,
     everyone,
     only,
@@ -150,5 +151,33 @@ QUERIES = {
         edits(lambda w: w.user("executive"), "job_title", lambda i: f"Director {i}"),
         args=lambda w: [w.user("executive").pk],
         role="administrator",
+    ),
+}
+
+# Two people on each edit page, one saving first (tests/test_stale_saves.py).
+STALE = {
+    "user": Stale(
+        "accounts:edit",
+        lambda w: [w.user("executive").pk],
+        theirs={"job_title": "Chief Executive"},
+        yours={"last_name": "Ward-Jones"},
+        row=("Job title", "Not recorded", "Chief Executive", None),
+        their_fields={"job_title"},
+        your_fields={"last_name"},
+        you="administrator",
+        them="second_administrator",
+    ),
+    "a user's password, after their details changed": Stale(
+        "accounts:password",
+        lambda w: [w.user("executive").pk],
+        their_page="accounts:edit",
+        theirs={"job_title": "Chief Executive"},
+        yours={"password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+        row=("Job title", "Not recorded", "Chief Executive", "Not on this page"),
+        their_fields={"job_title"},
+        your_fields={"password"},
+        you="administrator",
+        them="second_administrator",
+        typed_again={"password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
     ),
 }

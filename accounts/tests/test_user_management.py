@@ -13,6 +13,7 @@ from accounts.models import User
 from conftest import TEST_PASSWORD
 from core.models import AuditEntry
 from core.roles import Role
+from tests.world import opened_at_now
 
 NEW_PASSWORD = "violet-harbour-lantern-42"
 
@@ -40,6 +41,7 @@ def edit_data(user, **overrides):
         "job_title": user.job_title,
         "role": user.role,
         "is_active": "on" if user.is_active else "",
+        **opened_at_now(user),
     }
     data.update(overrides)
     return {k: v for k, v in data.items() if v != ""}
@@ -218,7 +220,8 @@ def test_new_password_is_audited_as_changed_with_no_hash_anywhere(client_for, us
     old_hash = lead.password
     admin = client_for(Role.ADMINISTRATOR)
     response = admin.post(
-        reverse("accounts:password", args=[lead.pk]), {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+        reverse("accounts:password", args=[lead.pk]),
+        {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD, **opened_at_now(lead)},
     )
     assert response.status_code == 302
     lead.refresh_from_db()
@@ -243,7 +246,8 @@ def test_new_password_is_audited_as_changed_with_no_hash_anywhere(client_for, us
 def test_weak_new_password_is_refused_and_the_old_one_still_works(client_for, users):
     lead = users[Role.LEAD]
     response = client_for(Role.ADMINISTRATOR).post(
-        reverse("accounts:password", args=[lead.pk]), {"password1": "anne12", "password2": "anne12"}
+        reverse("accounts:password", args=[lead.pk]),
+        {"password1": "anne12", "password2": "anne12", **opened_at_now(lead)},
     )
     assert response.status_code == 400
     assert "This password is too short" in response.content.decode()
@@ -261,7 +265,10 @@ def test_new_password_unlocks_a_locked_account(client_for, users, client):
     admin = client_for(Role.ADMINISTRATOR)
     detail = admin.get(reverse("accounts:detail", args=[lead.pk])).content.decode()
     assert "Account locked" in detail
-    admin.post(reverse("accounts:password", args=[lead.pk]), {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    admin.post(
+        reverse("accounts:password", args=[lead.pk]),
+        {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD, **opened_at_now(lead)},
+    )
     admin.logout()
     assert client.post(reverse("login"), {"username": lead.username, "password": NEW_PASSWORD}).status_code == 302
 

@@ -31,9 +31,11 @@ from tests.rows import (
     Form,
     Growth,
     Page,
+    Stale,
     changes,
     edits,
     everyone,
+    pk_of,
     reads,
 )
 from tests.world import NHS_NUMBER, agreement_form_data, day, pdf_upload
@@ -774,5 +776,73 @@ QUERIES = {
     "agreements:history": Growth(
         edits(lambda w: w.draft_agreement, "notice_period", lambda i: f"{i} months"),
         args=lambda w: [w.draft_agreement.pk],
+    ),
+}
+
+# Two people on each edit page, one saving first (tests/test_stale_saves.py).
+STALE = {
+    "agreement terms": Stale(
+        "agreements:edit",
+        pk_of("draft_agreement"),
+        theirs={"title": "Thames Valley forensic network memorandum of understanding"},
+        yours={"notice_period": "Six months' notice in writing"},
+        row=(
+            "Title",
+            "Forensic network memorandum of understanding",
+            "Thames Valley forensic network memorandum of understanding",
+            None,
+        ),
+        their_fields={"title"},
+        your_fields={"notice_period"},
+    ),
+    "agreement party": Stale(
+        "agreements:party_edit",
+        pk_of("party"),
+        theirs={"address": "John Radcliffe Hospital, Headley Way, Oxford"},
+        yours={"organisation": lambda w: str(w.other_org.pk)},
+        row=(
+            "Address",
+            "Head office of Oxford University Hospitals NHS Foundation Trust",
+            "John Radcliffe Hospital, Headley Way, Oxford",
+            None,
+        ),
+        their_fields={"address"},
+        your_fields={"organisation"},
+    ),
+    "round of comment": Stale(
+        "agreements:consultation_edit",
+        pk_of("consultation"),
+        theirs={"feedback": "Agreed, subject to the data protection schedule."},
+        yours={"date": "02/05/2025"},
+        row=("Feedback", "Agreed in principle.", "Agreed, subject to the data protection schedule.", None),
+        their_fields={"feedback"},
+        your_fields={"date"},
+    ),
+    "scope item": Stale(
+        "agreements:scope_edit",
+        pk_of("scope_item"),
+        theirs={"lead": "Dr Amy Chen"},
+        yours={"description": "Same-day emergency care across both trusts."},
+        row=("Lead", "Dr Ben Riley", "Dr Amy Chen", None),
+        their_fields={"lead"},
+        your_fields={"description"},
+    ),
+    "milestone": Stale(
+        "agreements:milestone_edit",
+        pk_of("milestone"),
+        theirs={"status": "complete"},
+        yours={"owner": "Dr Amy Chen"},
+        row=("Status", "On track", "Complete", None),
+        their_fields={"status"},
+        your_fields={"owner"},
+    ),
+    "indicator": Stale(
+        "agreements:indicator_edit",
+        pk_of("indicator"),
+        theirs={"frequency": "Monthly"},
+        yours={"target": "Fewer than three"},
+        row=("How often", "Quarterly", "Monthly", None),
+        their_fields={"frequency"},
+        your_fields={"target"},
     ),
 }

@@ -31,6 +31,7 @@ from core.dates import local_today
 from core.models import AuditEntry
 from organisations.models import Organisation, OrganisationKind
 from partnerships.models import ArrangementType, Partnership, Status
+from tests.editing import opened_version
 from tests.spreadsheets import read_records
 from tests.world import build_world, database_state
 
@@ -504,6 +505,7 @@ def test_bad_input_and_refused_steps_answer_400_and_write_nothing(client, world,
     if data.get("signed_on") == TOMORROW:
         data["signed_on"] = typed(today() + datetime.timedelta(days=1))
     client.force_login(world.user("owner"))
+    data = {**opened_version(client, url), **data}
     before = state()
     entries = AuditEntry.objects.count()
 

@@ -19,9 +19,11 @@ from tests.rows import (
     Form,
     Growth,
     Page,
+    Stale,
     changes,
     everyone,
     only,
+    pk_of,
     reads,
 )
 from tests.world import day, pdf_upload
@@ -184,4 +186,29 @@ def more_gaps(w, n):
 
 QUERIES = {
     "assurance:gaps": Growth(more_gaps),
+}
+
+# Two people on each edit page, one saving first (tests/test_stale_saves.py).
+STALE = {
+    "IG item": Stale(
+        "assurance:item_edit",
+        pk_of("ig_item"),
+        theirs={"notes": "Reviewed by the IG steering group."},
+        yours={"review_on": lambda w: day(local_today() + datetime.timedelta(days=365))},
+        row=("Notes", "Not recorded", "Reviewed by the IG steering group.", None),
+        their_fields={"notes"},
+        your_fields={"review_on"},
+    ),
+    "IG requirements": Stale(
+        "assurance:requirements",
+        lambda w: [],
+        theirs={"mou__none__dpia": "on"},
+        yours={"informal__none__isa": "on"},
+        row=("Memorandum of understanding, none: Data protection impact assessment (DPIA)", "No", "Yes", None),
+        their_fields={"dpia"},
+        your_fields={"isa"},
+        you="administrator",
+        them="second_administrator",
+        record=lambda w: IGRequirement,
+    ),
 }

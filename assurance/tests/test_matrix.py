@@ -17,7 +17,10 @@ from assurance.tests.builders import partnership
 from core.models import AuditEntry
 from core.roles import Role
 from partnerships.models import ArrangementType, DataSharing, Partnership
+from tests.editing import opened_version
 from tests.world import database_state
+
+GRID = reverse("assurance:requirements")
 
 I = IGItemType  # noqa: E741
 A = ArrangementType
@@ -145,8 +148,11 @@ def test_a_matrix_change_changes_required_items_and_gaps_at_once_and_is_audited(
     assert Partnership.objects.filter(pk=no_sharing.pk).filter(**{}).exists()
 
     response = client.post(
-        reverse("assurance:requirements"),
-        grid_post(requirement_matrix(), mou__aggregate__isa=False, informal__none__dpia=True),
+        GRID,
+        {
+            **opened_version(client, GRID),
+            **grid_post(requirement_matrix(), mou__aggregate__isa=False, informal__none__dpia=True),
+        },
     )
 
     assert response.status_code == 302
@@ -174,7 +180,7 @@ def test_a_matrix_change_changes_required_items_and_gaps_at_once_and_is_audited(
 def test_saving_the_grid_unchanged_writes_nothing(client_for):
     client = client_for(Role.ADMINISTRATOR)
     before = database_state()
-    response = client.post(reverse("assurance:requirements"), grid_post(requirement_matrix()))
+    response = client.post(GRID, {**opened_version(client, GRID), **grid_post(requirement_matrix())})
     assert response.status_code == 302
     assert "Nothing was changed" in page_text(client.get(response["Location"]))
     assert database_state() == before
@@ -187,7 +193,7 @@ def test_a_cell_without_a_row_requires_the_defaults_and_gets_a_row_once_changed(
     client = client_for(Role.ADMINISTRATOR)
     assert gap_items(client, p) == {"Information sharing agreement"}  # the default, with no row
 
-    client.post(reverse("assurance:requirements"), grid_post(requirement_matrix(), other__aggregate__ropa=True))
+    client.post(GRID, {**opened_version(client, GRID), **grid_post(requirement_matrix(), other__aggregate__ropa=True)})
 
     assert requirement_matrix()[("other", "aggregate")] == {"isa", "ropa"}
     assert IGRequirement.objects.filter(arrangement_type="other").count() == 1  # only the changed cell

@@ -18,6 +18,7 @@ from assurance.tests.builders import DAY, organisation, partnership, record, tod
 from core.models import AuditEntry
 from core.roles import Role
 from partnerships.models import ArrangementType
+from tests.editing import opened_version
 from tests.world import NHS_NUMBER, PDF, database_state, day
 
 I = IGItemType  # noqa: E741
@@ -148,9 +149,13 @@ def test_a_delegate_updates_the_item_and_a_new_file_is_the_next_version(
     item = record(forensic, I.DPIA, status="in_progress")
     client.force_login(delegate)
     edit = reverse("assurance:item_edit", args=[item.pk])
-    first = client.post(edit, {**form(item=None, status="in_progress"), "file": pdf(marker="% draft")})
+    first = client.post(
+        edit, {**opened_version(client, edit), **form(item=None, status="in_progress"), "file": pdf(marker="% draft")}
+    )
     assert first.status_code == 302
-    second = client.post(edit, {**form(item=None), "file": pdf("DPIA signed.pdf", marker="% signed")})
+    second = client.post(
+        edit, {**opened_version(client, edit), **form(item=None), "file": pdf("DPIA signed.pdf", marker="% signed")}
+    )
     assert second.status_code == 302
 
     item.refresh_from_db()
@@ -170,8 +175,9 @@ def test_an_item_in_place_keeps_its_earlier_document_when_only_the_dates_change(
     client = client_for(Role.COORDINATOR)
     client.post(add_url(forensic), {**form(), "file": pdf()})
     item = IGItem.objects.get()
+    edit = reverse("assurance:item_edit", args=[item.pk])
     response = client.post(
-        reverse("assurance:item_edit", args=[item.pk]), form(item=None, review_on=day(today() + 700 * DAY))
+        edit, {**opened_version(client, edit), **form(item=None, review_on=day(today() + 700 * DAY))}
     )
     assert response.status_code == 302
     item.refresh_from_db()

@@ -15,9 +15,11 @@ from tests.rows import (
     Form,
     Growth,
     Page,
+    Stale,
     edits,
     everyone,
     only,
+    pk_of,
 )
 
 
@@ -256,5 +258,54 @@ QUERIES = {
     ),
     "core:tierthresholds_history": _admin(
         edits(lambda w: TierThresholds.current(), "tier2_min_value", lambda i: Decimal(100000 + i))
+    ),
+}
+
+# Two people on each edit page, one saving first (tests/test_stale_saves.py).
+STALE = {
+    "strategic objective": Stale(
+        "core:strategicobjective_edit",
+        pk_of("objective"),
+        theirs={"name": "Deliver outstanding, safe care"},
+        yours={"description": "Quality priorities of the annual plan."},
+        row=("Name", "Deliver outstanding care", "Deliver outstanding, safe care", None),
+        their_fields={"name"},
+        your_fields={"description"},
+        you="administrator",
+        them="second_administrator",
+    ),
+    "BAF risk theme": Stale(
+        "core:bafrisktheme_edit",
+        pk_of("baf_theme"),
+        theirs={"name": "System working and collaboration"},
+        yours={"strategic_objective": lambda w: str(w.objective2.pk)},
+        row=("Name", "System working", "System working and collaboration", None),
+        their_fields={"name"},
+        your_fields={"strategic_objective"},
+        you="administrator",
+        them="second_administrator",
+    ),
+    "service area": Stale(
+        "core:servicearea_edit",
+        pk_of("service_area"),
+        theirs={"name": "Forensic and secure services"},
+        yours={"is_active": None},
+        row=("Name", "Forensic services", "Forensic and secure services", None),
+        their_fields={"name"},
+        your_fields={"is_active"},
+        you="administrator",
+        them="second_administrator",
+    ),
+    "tier thresholds": Stale(
+        "core:tierthresholds_edit",
+        lambda w: [],
+        theirs={"tier2_min_value": "150,000"},
+        yours={"tier1_min_value": "2,000,000"},
+        row=("Tier 2 from (£ a year)", "£100,000", "£150,000", None),
+        their_fields={"tier2_min_value"},
+        your_fields={"tier1_min_value"},
+        you="administrator",
+        them="second_administrator",
+        record=lambda w: TierThresholds.current(),
     ),
 }

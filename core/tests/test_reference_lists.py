@@ -9,12 +9,16 @@ from django.urls import reverse
 from core.models import AuditEntry, BafRiskTheme, ServiceArea, StrategicObjective, TierThresholds
 from core.roles import Role
 from partnerships.models import ArrangementType, Partnership
+from tests.editing import opened_version
 
 LISTS = [
     (StrategicObjective, {"number": "7", "name": "Research and innovation", "description": "", "is_active": "on"}),
     (BafRiskTheme, {"name": "Workforce capacity", "strategic_objective": "", "is_active": "on"}),
     (ServiceArea, {"name": "Forensic services", "is_active": "on"}),
 ]
+
+
+THRESHOLDS = reverse("core:tierthresholds_edit")
 
 
 def url(model, page, obj=None):
@@ -52,7 +56,8 @@ def test_administrator_adds_edits_and_deletes_an_entry(admin, model, data):
     assert data["name"] in listed.content.decode()
     assert "Not used" in listed.content.decode()
 
-    admin.post(url(model, "edit", item), {**data, "name": f"  {data['name']}   (renamed) ", "is_active": ""})
+    edit = url(model, "edit", item)
+    admin.post(edit, {**opened_version(admin, edit), **data, "name": f"  {data['name']}   (renamed) ", "is_active": ""})
     item.refresh_from_db()
     assert (item.name, item.is_active) == (f"{data['name']} (renamed)", False)
     update = entries(item).get(action="update")
@@ -160,7 +165,8 @@ def test_lowering_the_tier_1_threshold_moves_a_500k_partnership_to_tier_1(admin)
     assert 'value="1,000,000"' in page
 
     response = admin.post(
-        reverse("core:tierthresholds_edit"), {"tier1_min_value": "£400,000", "tier2_min_value": "100000"}
+        reverse("core:tierthresholds_edit"),
+        {"tier1_min_value": "£400,000", "tier2_min_value": "100000", **opened_version(admin, THRESHOLDS)},
     )
     assert response.status_code == 302
     assert TierThresholds.current().tier1_min_value == Decimal("400000")
@@ -175,7 +181,8 @@ def test_lowering_the_tier_1_threshold_moves_a_500k_partnership_to_tier_1(admin)
 @pytest.mark.parametrize("tier1", ["100000", "50000"])
 def test_tier_1_threshold_must_stay_above_tier_2(admin, tier1):
     p = partnership("P-0500", value=Decimal("500000"))
-    response = admin.post(reverse("core:tierthresholds_edit"), {"tier1_min_value": tier1, "tier2_min_value": "100000"})
+    data = {"tier1_min_value": tier1, "tier2_min_value": "100000", **opened_version(admin, THRESHOLDS)}
+    response = admin.post(THRESHOLDS, data)
     assert response.status_code == 400
     assert "The Tier 1 threshold must be higher than the Tier 2 threshold." in response.content.decode()
     assert TierThresholds.current().tier1_min_value == Decimal("1000000")
@@ -183,7 +190,8 @@ def test_tier_1_threshold_must_stay_above_tier_2(admin, tier1):
 
 
 def test_threshold_that_is_not_an_amount_is_refused(admin):
-    response = admin.post(reverse("core:tierthresholds_edit"), {"tier1_min_value": "a million", "tier2_min_value": ""})
+    data = {"tier1_min_value": "a million", "tier2_min_value": "", **opened_version(admin, THRESHOLDS)}
+    response = admin.post(THRESHOLDS, data)
     page = response.content.decode()
     assert response.status_code == 400
     assert "Enter the Tier 1 threshold as an amount in pounds" in page

@@ -20,6 +20,7 @@ from organisations.models import Organisation, validate_ods_code
 from partnerships.forms import HeadlineForm, PartnershipForm
 from risks.forms import CloseRiskForm, NoSignificantRiskForm, RiskActionForm, RiskForm
 from risks.models import Risk
+from tests.editing import opened_version
 from tests.world import (
     NHS_NUMBER,
     NHS_NUMBER_DIGITS,
@@ -271,12 +272,13 @@ def test_no_form_stores_an_nhs_number_in_any_text_box(coordinator, world, page):
     form = spec.form_class(instance=spec.instance(world), user=world.user("coordinator"))
     fields = free_text_fields(form)
     assert WRITTEN_IN[page] <= set(fields)
+    url = reverse(page, args=spec.args(world))
     for field in fields:
-        body = spec.data(world)
+        body = {**opened_version(coordinator, url), **spec.data(world)}
         body[field] = text_with_nhs_number(form.fields[field])
         before = database_state()
 
-        response = coordinator.post(reverse(page, args=spec.args(world)), body)
+        response = coordinator.post(url, body)
 
         assert response.status_code == 400, field
         shown = errors_shown(response)

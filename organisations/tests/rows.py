@@ -2,7 +2,23 @@
 
 from organisations.models import Organisation
 from partnerships.models import PartnerRole, Partnership
-from tests.rows import ADMIN, KEEPERS, NOT_ALLOWED, OK, SAVED, Change, Export, Form, Growth, Page, edits, everyone, only
+from tests.rows import (
+    ADMIN,
+    KEEPERS,
+    NOT_ALLOWED,
+    OK,
+    SAVED,
+    Change,
+    Export,
+    Form,
+    Growth,
+    Page,
+    Stale,
+    edits,
+    everyone,
+    only,
+    pk_of,
+)
 from tests.world import organisation_form_data
 
 PAGES = {
@@ -122,5 +138,20 @@ QUERIES = {
     "organisations:detail": Growth(more_partnerships_of_the_partner, args=lambda w: [w.partner_org.pk]),
     "organisations:history": Growth(
         edits(lambda w: w.partner_org, "notes", lambda i: f"Reviewed {i} times."), args=lambda w: [w.partner_org.pk]
+    ),
+}
+
+# Two people on each edit page, one saving first (tests/test_stale_saves.py).
+STALE = {
+    "organisation": Stale(
+        "organisations:edit",
+        pk_of("partner_org"),
+        theirs={"website": "https://www.ouh.nhs.uk"},
+        yours={"notes": "Host of the Thames Valley forensic network."},
+        row=("Website", "Not recorded", "https://www.ouh.nhs.uk", None),
+        their_fields={"website"},
+        your_fields={"notes"},
+        you="administrator",
+        them="coordinator",
     ),
 }

@@ -26,10 +26,12 @@ from tests.rows import (
     Form,
     Growth,
     Page,
+    Stale,
     edits,
     everyone,
     form_values,
     only,
+    pk_of,
 )
 from tests.world import NHS_NUMBER, partnership_form_data
 
@@ -460,5 +462,74 @@ QUERIES = {
     "partnerships:detail": Growth(more_partners_and_headlines, args=lambda w: [w.partnership.pk]),
     "partnerships:history": Growth(
         edits(lambda w: w.partnership, "notes", lambda i: f"Reviewed {i} times."), args=lambda w: [w.partnership.pk]
+    ),
+}
+
+# Two people on each edit page, one saving first (tests/test_stale_saves.py).
+STALE = {
+    "partnership: a title and a value": Stale(
+        "partnerships:edit",
+        pk_of("partnership"),
+        theirs={"title": "Thames Valley and Wessex Forensic Network"},
+        yours={"annual_value": "70000000.00"},
+        row=("Title", "Thames Valley Forensic Network", "Thames Valley and Wessex Forensic Network", None),
+        their_fields={"title"},
+        your_fields={"annual_value"},
+        you="owner",
+        them="coordinator",
+    ),
+    "partnership: its strategic objectives and its notes": Stale(
+        "partnerships:edit",
+        pk_of("partnership"),
+        theirs={"strategic_objectives": lambda w: [str(w.objective.pk), str(w.objective2.pk)]},
+        yours={"notes": "Annual review booked with the provider collaborative board."},
+        row=(
+            "Strategic objectives",
+            "1) Deliver outstanding care",
+            "1) Deliver outstanding care; 2) Be a great place to work",
+            None,
+        ),
+        their_fields={"strategic_objectives"},
+        your_fields={"notes"},
+        you="delegate",
+    ),
+    "closing a partnership edited meanwhile": Stale(
+        "partnerships:close",
+        pk_of("partnership"),
+        their_page="partnerships:edit",
+        theirs={"notes": "Closing report due at the May board."},
+        yours={"end_date": "31/03/2025"},
+        row=("Notes", "Not recorded", "Closing report due at the May board.", "Not on this page"),
+        their_fields={"notes"},
+        your_fields={"end_date", "status", "status_changed_at", "status_changed_by"},
+    ),
+    "partner role": Stale(
+        "partnerships:partner_edit",
+        pk_of("partner_role"),
+        theirs={"role": "funder"},
+        yours={"organisation": lambda w: str(w.spare_org.pk)},
+        row=("Role", "Member", "Funder", None),
+        their_fields={"role"},
+        your_fields={"organisation"},
+    ),
+    "headline": Stale(
+        "partnerships:headline_edit",
+        pk_of("headline"),
+        theirs={"text": "Bed occupancy at 92% in February."},
+        yours={"date": "02/03/2024"},
+        row=("Headline", "Bed occupancy back under target.", "Bed occupancy at 92% in February.", None),
+        their_fields={"text"},
+        your_fields={"date"},
+    ),
+    "confirming a lead while the partnership is edited": Stale(
+        "partnerships:confirm_lead",
+        pk_of("partnership"),
+        their_page="partnerships:edit",
+        theirs={"notes": "Lead changes at the April board."},
+        yours={"lead": lambda w: str(w.user("delegate").pk), "recorded_lead": "Head of Forensic Services"},
+        row=("Notes", "Not recorded", "Lead changes at the April board.", "Not on this page"),
+        their_fields={"notes"},
+        your_fields={"lead", "recorded_lead"},
+        them="administrator",
     ),
 }

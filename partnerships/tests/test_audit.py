@@ -7,7 +7,7 @@ from django.urls import reverse
 from core.audit import audit_context
 from core.models import AuditEntry, BafRiskTheme
 from partnerships.models import Partnership
-from tests.world import build_world
+from tests.world import build_world, opened_at_now
 
 
 @pytest.fixture
@@ -116,6 +116,7 @@ def test_a_page_write_records_the_user_and_one_request_id_for_the_record_and_its
             "value_qualifier": "exact",
             "lead": world.user("owner").pk,
             "notes": "Hosted by the trust.",
+            **opened_at_now(partnership),
         },
     )
     later = entries_about(partnership)[len(entries) :]

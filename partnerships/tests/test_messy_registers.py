@@ -20,6 +20,7 @@ from partnerships.importing import import_register
 from partnerships.models import PartnerRole, Partnership
 from partnerships.tests.importing import database_counts
 from partnerships.tests.registers import COMMUNITY_CSV, MESSY_REGISTERS, OXFORD_HEALTH, expected_value
+from tests.world import opened_at_now
 
 
 @pytest.fixture
@@ -148,7 +149,7 @@ def test_leads_to_confirm_lists_the_imported_leads_and_the_coordinator_links_the
     forensic = Partnership.objects.get(reference="P-0001")
     response = client.post(
         reverse("partnerships:confirm_lead", args=[forensic.pk]),
-        {"lead": people["aclarke"].pk, "recorded_lead": "Head of Forensic Services"},
+        {"lead": people["aclarke"].pk, "recorded_lead": "Head of Forensic Services", **opened_at_now(forensic)},
     )
     assert response.status_code == 302 and response["Location"] == reverse("partnerships:leads_to_confirm")
     forensic.refresh_from_db()

@@ -16,7 +16,7 @@ from core.audit import audit_context
 from core.models import AuditEntry, TierThresholds
 from partnerships.models import Partnership, Status
 from partnerships.tiering import derive_tier
-from tests.world import build_world, database_state, partnership_form_data
+from tests.world import build_world, database_state, opened_at_now, partnership_form_data
 
 
 @pytest.fixture
@@ -229,6 +229,11 @@ def test_a_closed_partnership_needs_an_end_date_on_the_edit_form(client, world):
     assert database_state() == before
 
 
+def closing(world, end_date):
+    """The close page's form as sent, with ``end_date``."""
+    return {"end_date": end_date, **opened_at_now(world.partnership)}
+
+
 @pytest.mark.parametrize(
     ("end_date", "message"),
     [
@@ -240,7 +245,7 @@ def test_a_closed_partnership_needs_an_end_date_on_the_edit_form(client, world):
 def test_closing_needs_a_real_end_date_not_before_the_start(client, world, end_date, message):
     client.force_login(world.user("coordinator"))
     before = database_state()
-    response = client.post(reverse("partnerships:close", args=[world.partnership.pk]), {"end_date": end_date})
+    response = client.post(reverse("partnerships:close", args=[world.partnership.pk]), closing(world, end_date))
     assert response.status_code == 400
     assert message in response.content.decode()
     assert database_state() == before
@@ -253,7 +258,7 @@ def test_closing_needs_a_real_end_date_not_before_the_start(client, world, end_d
 def test_closing_stamps_who_changed_the_status_and_when(client, world):
     client.force_login(world.user("coordinator"))
     started = timezone.now()
-    response = client.post(reverse("partnerships:close", args=[world.partnership.pk]), {"end_date": "31/03/2025"})
+    response = client.post(reverse("partnerships:close", args=[world.partnership.pk]), closing(world, "31/03/2025"))
     assert response.status_code == 302
     p = Partnership.objects.get(pk=world.partnership.pk)
     assert (p.status, p.end_date) == (Status.CLOSED, datetime.date(2025, 3, 31))

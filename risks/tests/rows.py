@@ -15,10 +15,12 @@ from tests.rows import (
     Form,
     Growth,
     Page,
+    Stale,
     changes,
     edits,
     everyone,
     only,
+    pk_of,
     reads,
 )
 from tests.world import NHS_NUMBER, day
@@ -411,5 +413,49 @@ QUERIES = {
     "risks:history": Growth(edits(lambda w: w.risk, "owner", lambda i: f"Owner {i}"), args=lambda w: [w.risk.pk]),
     "risks:matrix_history": Growth(
         edits(lambda w: RiskMatrix.current(), "escalation_threshold", lambda i: 16 + i % 5), role="administrator"
+    ),
+}
+
+# Two people on each edit page, one saving first (tests/test_stale_saves.py).
+STALE = {
+    "risk": Stale(
+        "risks:edit",
+        pk_of("risk"),
+        theirs={"title": "Referrals wait more than 18 weeks"},
+        yours={"owner": "Dr Amy Chen"},
+        row=("Risk", "Referrals wait too long", "Referrals wait more than 18 weeks", None),
+        their_fields={"title"},
+        your_fields={"owner"},
+    ),
+    "closing a risk edited meanwhile": Stale(
+        "risks:close",
+        pk_of("risk"),
+        their_page="risks:edit",
+        theirs={"owner": "Dr Amy Chen"},
+        yours={"closed_on": lambda w: day(local_today()), "closing_note": "The escalation protocol is embedded."},
+        row=("Risk owner", "Anne Clarke", "Dr Amy Chen", "Not on this page"),
+        their_fields={"owner"},
+        your_fields={"status", "closed_on", "closing_note"},
+    ),
+    "risk action": Stale(
+        "risks:action_edit",
+        pk_of("risk_action"),
+        theirs={"status": "complete"},
+        yours={"owner": "Dr Amy Chen"},
+        row=("Status", "Not started", "Complete", None),
+        their_fields={"status"},
+        your_fields={"owner"},
+    ),
+    "risk matrix": Stale(
+        "risks:matrix",
+        lambda w: [],
+        theirs={"escalation_threshold": "16"},
+        yours={"band_1_name": "Very low"},
+        row=("Escalation threshold", "15", "16", None),
+        their_fields={"escalation_threshold"},
+        your_fields={"bands"},
+        you="administrator",
+        them="second_administrator",
+        record=lambda w: RiskMatrix.current(),
     ),
 }

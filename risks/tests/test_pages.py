@@ -17,8 +17,9 @@ from core.audit import audit_context
 from core.dates import local_today
 from risks.models import NoSignificantRisk, Risk, RiskAction, RiskMatrix, RiskStatus
 from risks.tests.builders import DOMAINS, bulk_risks, no_significant_risk, risk
+from tests.editing import opened_version
 from tests.spreadsheets import read_records
-from tests.world import NHS_NUMBER, build_world, database_state
+from tests.world import NHS_NUMBER, build_world, database_state, opened_at_now
 
 TODAY = local_today()
 
@@ -120,6 +121,7 @@ def edit_data(r, **changes):
         "review_date": typed(r.review_date),
         "baf_theme": r.baf_theme_id or "",
         "current_above_inherent_reason": r.current_above_inherent_reason,
+        **opened_at_now(r),
     }
     for position in ("inherent", "current", "target"):
         for axis in ("likelihood", "consequence"):
@@ -236,7 +238,8 @@ def test_withdrawing_no_significant_risk_makes_the_domain_unassessed(client, wor
 def test_a_closed_risk_leaves_the_profile_but_keeps_its_page_and_history(client, world):
     login(client, world, "owner")
     url = reverse("risks:close", args=[world.risk.pk])
-    response = client.post(url, {"closed_on": typed(TODAY), "closing_note": "The protocol is embedded."})
+    closing = {"closed_on": typed(TODAY), "closing_note": "The protocol is embedded.", **opened_at_now(world.risk)}
+    response = client.post(url, closing)
     assert response.status_code == 302
     r = Risk.objects.get(pk=world.risk.pk)
     assert (r.status, r.closed_on, r.closing_note) == (RiskStatus.CLOSED, TODAY, "The protocol is embedded.")
@@ -406,7 +409,7 @@ BAD_INPUT = {
 
 def matrix_data(**changes):
     matrix = RiskMatrix.current()
-    data = {"escalation_threshold": str(matrix.escalation_threshold)}
+    data = {"escalation_threshold": str(matrix.escalation_threshold), **opened_at_now(matrix)}
     for kind in ("likelihood", "consequence"):
         for n, d in enumerate(getattr(matrix, kind), 1):
             data[f"{kind}_{n}_name"] = d["name"]
@@ -442,7 +445,7 @@ def test_bad_input_on_every_risk_form_is_a_400_with_an_error_summary_and_nothing
     url, data, messages = BAD_INPUT[case]
     login(client, world, "owner")
     before = database_state()
-    response = client.post(url(world), data(world))
+    response = client.post(url(world), {**opened_version(client, url(world)), **data(world)})
     assert response.status_code == 400
     shown = error_summary(response)
     for message in messages:
