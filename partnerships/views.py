@@ -43,6 +43,7 @@ class PartnershipListView(generic.ObjectListView):
     template_name = "partnerships/partnership_list.html"
     add_url_name = "partnerships:add"
     default_sort = "reference"
+    choose_columns = True
     columns = (
         generic.Column("reference", "Reference", sort="reference"),
         generic.Column("title", "Title", sort="title", template="partnerships/includes/title_cell.html"),
@@ -52,7 +53,7 @@ class PartnershipListView(generic.ObjectListView):
             value=lambda p: "; ".join(r.organisation.name for r in p.partner_roles.all()),
             template="partnerships/includes/partners_cell.html",
         ),
-        generic.Column("arrangement_type", "Type of arrangement", sort="arrangement_type"),
+        generic.Column("arrangement_type", "Type of arrangement", sort="arrangement_type", shown=False),
         generic.Column("status", "Status", sort="status", template="partnerships/includes/status_cell.html"),
         generic.Column("tier", "Tier", sort=["tier", "-annual_value"], template="partnerships/includes/tier_cell.html"),
         generic.Column(
@@ -68,6 +69,7 @@ class PartnershipListView(generic.ObjectListView):
             "Next review",
             sort="next_review_date",
             template="partnerships/includes/review_cell.html",
+            shown=False,
         ),
         generic.Column(
             "risk_profile_status",
@@ -80,6 +82,7 @@ class PartnershipListView(generic.ObjectListView):
             "Highest current score",
             sort="risk_highest_sort",
             template="risks/includes/register_score_cell.html",
+            shown=False,
         ),
     )
 

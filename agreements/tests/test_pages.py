@@ -7,7 +7,6 @@ the register's agreement filter and the "needs attention" panel show exactly the
 """
 
 import datetime
-import html
 import re
 
 import pytest
@@ -32,6 +31,7 @@ from core.models import AuditEntry
 from organisations.models import Organisation, OrganisationKind
 from partnerships.models import ArrangementType, Partnership, Status
 from tests.spreadsheets import read_records
+from tests.text import readable_text
 from tests.world import build_world, database_state
 
 S = AgreementStatus
@@ -61,7 +61,7 @@ def state():
 
 
 def text(fragment):
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
+    return readable_text(fragment)
 
 
 def page_text(response):

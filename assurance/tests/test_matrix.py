@@ -17,6 +17,7 @@ from assurance.selectors import requirement_matrix
 from assurance.tests.builders import partnership
 from core.models import AuditEntry
 from partnerships.models import ArrangementType, DataSharing, Partnership
+from tests.text import readable_text
 from tests.world import database_state
 
 I = IGItemType  # noqa: E741
@@ -102,7 +103,7 @@ def grid_post(matrix, **changes):
 
 
 def page_text(response):
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
+    return readable_text(response.content.decode())
 
 
 def requirement_entries():
