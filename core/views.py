@@ -67,10 +67,16 @@ class ObjectListView(View):
     def get_queryset(self):
         return self.model._default_manager.all()
 
+    def filter_defaults(self):
+        """Filters applied while the request does not name them (a lead's "My partnerships")."""
+        return {}
+
     def filter_data(self, request):
-        """The filters to apply: the request's own (``None`` when it names none)."""
+        """The filters to apply: the request's own and the defaults (``None`` when there are none)."""
         data = request.GET.copy()
         data.pop("columns", None)
+        for name, value in self.filter_defaults().items():
+            data.setdefault(name, value)
         return data or None
 
     def get(self, request):

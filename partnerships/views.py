@@ -3,6 +3,7 @@
 from django.db.models import Prefetch
 from django.urls import reverse
 
+from accounts.models import Role
 from agreements.models import Agreement
 from agreements.selectors import needs_attention, with_commencement
 from assurance.models import IGDocument, IGItem
@@ -41,6 +42,7 @@ class PartnershipListView(generic.ObjectListView):
     model = Partnership
     filterset_class = RegisterFilter
     template_name = "partnerships/partnership_list.html"
+    results_template_name = "partnerships/includes/register_results.html"
     add_url_name = "partnerships:add"
     default_sort = "reference"
     choose_columns = True
@@ -88,6 +90,10 @@ class PartnershipListView(generic.ObjectListView):
 
     def get_queryset(self):
         return register_queryset()
+
+    def filter_defaults(self):
+        """A lead's register opens on "My partnerships"; "All partnerships" is one choice away."""
+        return {"partnerships": "mine"} if self.request.user.role == Role.LEAD else {}
 
     def rows(self, objects):
         """The page's rows with their risk profile columns: one query for the page (risks.selectors)."""
