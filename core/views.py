@@ -15,6 +15,7 @@ from django.db.models import ProtectedError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.functional import cached_property
+from django.utils.text import capfirst
 from django.views import View
 
 from core.exports import export_response
@@ -292,7 +293,7 @@ class ObjectEditView(ObjectMixin, View):
 
     def success_message(self, obj):
         verb = "added" if self.is_create else "saved"
-        return f"{self.model._meta.verbose_name.capitalize()} {verb}: {obj}"
+        return f"{capfirst(self.model._meta.verbose_name)} {verb}: {obj}"
 
     def success_url(self, obj):
         return (self.parent or obj).get_absolute_url()
@@ -354,7 +355,7 @@ class ObjectDeleteView(ObjectMixin, View):
         except ProtectedError:
             messages.error(request, f"{label} cannot be deleted because other records still use it.")
             return redirect(self.object.get_absolute_url())
-        messages.success(request, f"{self.model._meta.verbose_name.capitalize()} deleted: {label}")
+        messages.success(request, f"{capfirst(self.model._meta.verbose_name)} deleted: {label}")
         return redirect(parent_url)
 
     def after_delete_url(self):
