@@ -163,10 +163,10 @@ def test_a_lead_completes_a_six_domain_profile_for_a_tier_1_partnership(client, 
     records = NoSignificantRisk.objects.filter(partnership=p)
     assert {r.assessed_by for r in records} == {w.user("owner")} and {r.assessed_on for r in records} == {TODAY}
 
-    register = client.get(reverse("partnerships:list"), {"risk_profile": "complete"})
+    register = client.get(reverse("partnerships:list"), {"risk_profile": "complete", "partnerships": "all"})
     assert "Thames Valley Forensic Network" in page_text(register)
     assert "Talking Space Plus" not in page_text(register)
-    incomplete = client.get(reverse("partnerships:list"), {"risk_profile": "incomplete"})
+    incomplete = client.get(reverse("partnerships:list"), {"risk_profile": "incomplete", "partnerships": "all"})
     assert "Talking Space Plus" in page_text(incomplete) and "Thames Valley Forensic Network" not in page_text(
         incomplete
     )
