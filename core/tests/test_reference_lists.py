@@ -241,7 +241,7 @@ def test_other_roles_are_refused_every_administration_page(client_for, role):
 
 
 def test_the_baf_risk_themes_keep_their_capitals_in_headings_and_messages(admin):
-    """"BAF" is an abbreviation: never "Baf risk themes"."""
+    """BAF is an abbreviation: never "Baf risk themes"."""
     index = admin.get(reverse("core:administration")).content.decode()
     assert ">BAF risk themes</a>" in index
     page = admin.get(url(BafRiskTheme, "list")).content.decode()
