@@ -4,12 +4,30 @@ On a phone, or wherever a table has more columns than its space holds, the rows 
 and the column headings are hidden; each cell then shows its column's name beside its value.
 ``{% cell "Organisation" %}…{% endcell %}`` writes that cell (``{% cell label "a-class" %}`` adds
 a class to it).
+
+A cell's text may break inside a very long word (a web address, a checksum), so that one long
+value cannot push a table past the page's edge; ordinary words still break only between words.
 """
+
+import re
 
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 register = template.Library()
+
+LONG_WORD = re.compile(r"[^\s<>&]{20,}")  # no break opportunity for 20 characters or more
+TAG_OR_ENTITY = re.compile(r"(<[^>]*>|&[#\w]+;)")
+CHUNK = 12
+
+
+def breakable(html):
+    """``html`` with a break opportunity (``<wbr>``) every few characters of each very long word."""
+    parts = TAG_OR_ENTITY.split(str(html))
+    for i in range(0, len(parts), 2):  # the text between tags and entities
+        parts[i] = LONG_WORD.sub(lambda m: "<wbr>".join(re.findall(f".{{1,{CHUNK}}}", m.group())), parts[i])
+    return mark_safe("".join(parts))  # noqa: S308 - only <wbr> added to markup already escaped
 
 
 class CellNode(template.Node):
@@ -25,7 +43,7 @@ class CellNode(template.Node):
             "</span><div>{}</div></td>",
             f" {css_class}" if css_class else "",
             self.label.resolve(context),
-            self.nodelist.render(context),
+            breakable(self.nodelist.render(context)),
         )
 
 
