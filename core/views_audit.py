@@ -8,6 +8,8 @@ columns can be shown on the page too ("Choose columns").
 
 import json
 
+from django.utils.text import capfirst
+
 from core import views as generic
 from core.filters import AuditFilter
 from core.models import AuditEntry
@@ -27,7 +29,7 @@ class AuditLogView(generic.ObjectListView):
         generic.Column("timestamp", "When", sort="timestamp", template="core/includes/audit_when_cell.html"),
         generic.Column("user_name", "Changed by", sort="user_name"),
         generic.Column("action", "Change", sort="action"),
-        generic.Column("object_type", "Kind of record", value=lambda e: e.object_type.name),
+        generic.Column("object_type", "Kind of record", value=lambda e: capfirst(e.object_type.name)),
         generic.Column("object_label", "Record", sort="object_label"),
         generic.Column("parent_label", "Part of"),
         generic.Column("changes", "Changes", template="core/includes/audit_changes_cell.html", export=False),

@@ -11,8 +11,10 @@ from django.test import Client
 from django.urls import reverse
 
 from core.audit import audit_context
+from core.exports import write_xlsx
 from organisations.models import Organisation, OrganisationKind
 from partnerships.models import ArrangementType, Headline, PartnerRole, Partnership, Status
+from partnerships.spreadsheet import REGISTER_HEADERS, register_rows
 from tests.world import build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -154,6 +156,21 @@ def layout_problems(page, base_url, paths):
 def test_no_page_scrolls_sideways_and_every_heading_lines_up_with_the_header(world, browse, live_server, role):
     page = browse(world.user(role))
     problems = layout_problems(page, live_server.url, pages(world, role))
+    assert problems == [], "\n".join(problems)
+
+
+def test_the_import_preview_fits_a_phone_and_a_desktop(world, browse, live_server, tmp_path):
+    """Uploading the register's own download: every column matched by a select, every row listed."""
+    path = tmp_path / "register.xlsx"
+    with path.open("wb") as stream:
+        write_xlsx(stream, REGISTER_HEADERS, register_rows(Partnership.objects.order_by("reference")))
+    page = browse(world.user("coordinator"))
+    page.goto(live_server.url + reverse("partnerships:import"))
+    page.get_by_label("Register spreadsheet").set_input_files(str(path))
+    page.get_by_role("button", name="Upload and preview").click()
+    page.wait_for_url("**/partnerships/import/*/")
+    preview = page.url.removeprefix(live_server.url)
+    problems = layout_problems(page, live_server.url, [preview])
     assert problems == [], "\n".join(problems)
 
 
