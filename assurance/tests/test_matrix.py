@@ -169,7 +169,7 @@ def test_a_matrix_change_changes_required_items_and_gaps_at_once_and_is_audited(
     ]
     history = page_text(client.get(reverse("assurance:requirements_history")))
     assert "Updated IG requirement: Informal (no income transaction), none" in history
-    assert "Data protection impact assessment (DPIA) False True" in history
+    assert "Data protection impact assessment (DPIA) No Yes" in history
 
 
 def test_saving_the_grid_unchanged_writes_nothing(client_for):
