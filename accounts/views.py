@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views import View
 
 from accounts import selectors, services
@@ -18,12 +17,6 @@ from accounts.forms import SetPasswordForm, UserChangeForm, UserCreateForm
 from accounts.models import User
 from core import views as generic
 from core.permissions import permitted, require
-
-
-def _last_login(user):
-    if user.last_login is None:
-        return "Never"
-    return timezone.localtime(user.last_login).strftime("%d/%m/%Y %H:%M")
 
 
 class UserListView(generic.ObjectListView):
@@ -45,7 +38,9 @@ class UserListView(generic.ObjectListView):
             value=lambda u: "Active" if u.is_active else "Inactive",
             template="core/reference/includes/active_cell.html",
         ),
-        generic.Column("last_login", "Last logged in", sort="last_login", value=_last_login),
+        generic.Column(
+            "last_login", "Last logged in", sort="last_login", template="accounts/includes/last_login_cell.html"
+        ),
     )
 
 

@@ -59,7 +59,7 @@ from partnerships.models import ArrangementType, PartnerRole, PartnerRoleKind, P
 PROVIDER_COLLABORATIVE = "P-0011"
 OH_OUH_TITLE = "Memorandum of understanding: provider collaborative for integrated care"
 OUH_SIGNATORY = "OUH Chief Executive (demo name: not named in the paper)"
-OH_OUH_SIGNED = datetime.date(2022, 4, 1)  # "signed ... by the Chief Executives over April 2022"
+OH_OUH_SIGNED = register.OH_OUH_MOU_SIGNED  # "signed ... by the Chief Executives over April 2022"
 
 OH_OUH_PURPOSE = (
     "To develop a practical platform for collaboration and integrated care, in particular to remove "
@@ -336,6 +336,7 @@ def _doncaster_partnership(ccg, council):
         purpose=DONCASTER_PURPOSE,
         arrangement_type=ArrangementType.MOU,
         status=Status.ACTIVE,
+        status_changed_at=register.status_date(MOU_SIGNED),  # active since the MoU was made
         lead=lead,
         start_date=MOU_SIGNED,
         notes=DONCASTER_NOTES,

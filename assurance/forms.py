@@ -98,7 +98,8 @@ class RequirementsForm(AccordForm):
         }
 
     def grid(self):
-        """For the template: a table per level, a row per arrangement type, a bound field per item."""
+        """For the template: a table per level, a row per arrangement type, a bound field per item
+        (with the item's short name, which a phone shows beside the checkbox)."""
         return [
             {
                 "level": level,
@@ -106,7 +107,9 @@ class RequirementsForm(AccordForm):
                 "rows": [
                     {
                         "arrangement_type": arrangement_type,
-                        "cells": [self[cell_name(arrangement_type, level, item)] for item in ITEMS],
+                        "cells": [
+                            (SHORT_LABELS[item], self[cell_name(arrangement_type, level, item)]) for item in ITEMS
+                        ],
                     }
                     for arrangement_type in ArrangementType
                 ],

@@ -12,12 +12,14 @@ import contextvars
 import datetime
 import uuid
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from core.nhs_number import contains_nhs_number
 from core.validators import NHS_NUMBER_MESSAGE
@@ -125,6 +127,38 @@ def recorded_fields(model):
             f.primary_key or f.name in reg.exclude or getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
         )
     ]
+
+
+def readable(model_field, value):
+    """A snapshot's value as the pages show it: "6 Dec 2026", "6 Dec 2026 14:05", "£1,234", "Yes".
+
+    Snapshots keep dates as ISO text and amounts as plain numbers, exact for the audit export;
+    pages read them in the trust's formats. ``model_field`` is the field the value was taken from,
+    or ``None`` when the model no longer has it (the value is then shown as stored). Every
+    decimal field in Accord is an amount in pounds (annual values, tier thresholds).
+    """
+    if value in (None, "", []):
+        return None
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    if model_field is None or not isinstance(value, str):
+        return value
+    try:
+        if isinstance(model_field, models.DateTimeField):
+            moment = datetime.datetime.fromisoformat(value)
+            return date_format(timezone.localtime(moment) if timezone.is_aware(moment) else moment, "j M Y H:i")
+        if isinstance(model_field, models.DateField):
+            return date_format(datetime.date.fromisoformat(value), "j M Y")
+        if isinstance(model_field, models.DecimalField):
+            amount = Decimal(value)
+            return f"£{amount:,.0f}" if amount == amount.to_integral() else f"£{amount:,.2f}"
+    except (ValueError, InvalidOperation):
+        return value  # a placeholder such as "(changed, not shown)", or a value from before a change of type
+    if model_field.choices:
+        return dict(model_field.flatchoices).get(value, value)
+    return value
 
 
 def snapshot(instance):

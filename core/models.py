@@ -9,7 +9,9 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 
+from core.audit import readable
 from core.documents import document_path, document_storage
 from core.validators import reject_nhs_number
 
@@ -98,18 +100,24 @@ class AuditEntry(models.Model):
         raise AppendOnlyError("Audit entries are append-only and cannot be deleted.")
 
     def changes(self):
-        """(field label, before, after) triples for display, in the model's own words."""
+        """(field label, before, after) for display: each field by its label, in the model's own
+        words, and each value as the pages show it (``core.audit.readable``)."""
         before, after = self.before or {}, self.after or {}
         model = self.object_type.model_class()
-        return [(_field_label(model, f), before.get(f), after.get(f)) for f in self.changed_fields]
+        rows = []
+        for name in self.changed_fields:
+            model_field = _model_field(model, name)
+            label = capfirst(model_field.verbose_name) if model_field is not None else name
+            rows.append((label, readable(model_field, before.get(name)), readable(model_field, after.get(name))))
+        return rows
 
 
-def _field_label(model, name):
+def _model_field(model, name):
+    """The model's field called ``name``; ``None`` if the model or the field is gone."""
     try:
-        label = str(model._meta.get_field(name).verbose_name)
-        return label[:1].upper() + label[1:]  # not str.capitalize(): "ODS code", "DPIA" keep their capitals
+        return model._meta.get_field(name)
     except (AttributeError, FieldDoesNotExist):
-        return name
+        return None
 
 
 class ReferenceItem(models.Model):

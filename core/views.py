@@ -17,6 +17,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.functional import cached_property
+from django.utils.text import capfirst
 from django.views import View
 
 from core import registry, stale, versions
@@ -27,15 +28,19 @@ from core.permissions import get_visible_or_404, grant, permitted, require, scop
 
 
 class Column:
-    """A list column: what it is called, how to sort by it and what it exports."""
+    """A list column: what it is called, how to sort by it and what it exports.
 
-    def __init__(self, name, label, sort=None, value=None, template=None, export=True):
+    ``shown`` says whether a list that lets the user choose its columns shows it until they do.
+    """
+
+    def __init__(self, name, label, sort=None, value=None, template=None, export=True, shown=True):
         self.name = name
         self.label = label
         self.sort = sort
         self._value = value
         self.template = template
         self.export = export
+        self.shown = shown
 
     def value(self, obj):
         if self._value is not None:
@@ -67,6 +72,7 @@ class ObjectListView(View):
     results_template_name = "generic/includes/object_table.html"
     add_url_name = None
     export_formats = ("csv", "xlsx")
+    choose_columns = False  # a "Choose columns" control; each user's choice is kept in their session
 
     def get_queryset(self):
         return self.model._default_manager.all()
@@ -78,6 +84,18 @@ class ObjectListView(View):
 
     def get_columns(self):
         return (*self.columns, *(extension.column for extension in self.extensions))
+
+    def filter_defaults(self):
+        """Filters applied while the request does not name them (a lead's "My partnerships")."""
+        return {}
+
+    def filter_data(self, request):
+        """The filters to apply: the request's own and the defaults (``None`` when there are none)."""
+        data = request.GET.copy()
+        data.pop("columns", None)
+        for name, value in self.filter_defaults().items():
+            data.setdefault(name, value)
+        return data or None
 
     def get(self, request):
         require(request.user, "view", self.model)
@@ -101,7 +119,7 @@ class ObjectListView(View):
                 queryset = extension.annotate(queryset)
         if self.filterset_class is None:
             return None, queryset
-        filterset = self.filterset_class(request.GET or None, queryset, request=request)
+        filterset = self.filterset_class(self.filter_data(request), queryset, request=request)
         if filterset.is_bound:
             queryset = filterset.qs if filterset.is_valid() else queryset.none()
         return filterset, queryset
@@ -119,11 +137,13 @@ class ObjectListView(View):
             "filterset": filterset,
             "page": page,
             "rows": self.rows(page.object_list),
-            "columns": self.get_columns(),
+            "columns": self.shown_columns,
+            "column_choices": [(c, c in self.shown_columns) for c in self.get_columns()] if self.choose_columns else (),
             "sort": sort,
-            "query_without_page": self.query_string(request, exclude=("page",)),
-            "query_without_sort": self.query_string(request, exclude=("page", "sort")),
-            "query_for_export": self.query_string(request, exclude=("page", "export")),
+            "query_without_page": self.query_string(request, exclude=("page", "columns")),
+            "query_without_sort": self.query_string(request, exclude=("page", "sort", "columns")),
+            "query_for_export": self.query_string(request, exclude=("page", "export", "columns")),
+            "query_for_columns": self.query_pairs(request, exclude=("page", "columns")),
             "can_add": permitted(request.user, "add", self.model),
             "add_url_name": self.add_url_name,
             "export_formats": self.export_formats,
@@ -134,12 +154,25 @@ class ObjectListView(View):
         or the results alone. Keep it to a fixed number of queries, whatever the list's length."""
         return {}
 
+    @cached_property
+    def shown_columns(self):
+        """The columns on the page: those the user chose (``?columns=…``, then remembered in their
+        session) or those shown by default. The first column, the link to the record, always is."""
+        if not self.choose_columns:
+            return list(self.get_columns())
+        request = self.request
+        key = f"columns:{request.path}"
+        if "columns" in request.GET:
+            request.session[key] = request.GET.getlist("columns")
+        chosen = request.session.get(key)
+        first, *others = self.get_columns()
+        return [first, *(c for c in others if (c.name in chosen if chosen is not None else c.shown))]
+
     def rows(self, objects):
         for extension in self.extensions:
             if extension.attach is not None:
                 objects = extension.attach(objects, self.request)
-        columns = self.get_columns()
-        return [(obj, [(col, col.value(obj)) for col in columns]) for obj in objects]
+        return [(obj, [(col, col.value(obj)) for col in self.shown_columns]) for obj in objects]
 
     def sortable(self):
         return {c.name: c.sort for c in self.get_columns() if c.sort}
@@ -173,9 +206,12 @@ class ObjectListView(View):
         return export_response(fmt, self.export_name(), headers, rows)
 
     @staticmethod
-    def query_string(request, exclude=()):
-        pairs = [(k, v) for k, values in request.GET.lists() if k not in exclude for v in values if v != ""]
-        return urlencode(pairs)
+    def query_pairs(request, exclude=()):
+        return [(k, v) for k, values in request.GET.lists() if k not in exclude for v in values if v != ""]
+
+    @classmethod
+    def query_string(cls, request, exclude=()):
+        return urlencode(cls.query_pairs(request, exclude))
 
 
 class ObjectMixin:
@@ -371,7 +407,7 @@ class ObjectEditView(ObjectMixin, View):
 
     def success_message(self, obj):
         verb = "added" if self.is_create else "saved"
-        return f"{self.model._meta.verbose_name.capitalize()} {verb}: {obj}"
+        return f"{capfirst(self.model._meta.verbose_name)} {verb}: {obj}"
 
     def success_url(self, obj):
         return (self.parent or obj).get_absolute_url()
@@ -435,7 +471,7 @@ class ObjectDeleteView(ObjectMixin, View):
         except ProtectedError:
             messages.error(request, f"{label} cannot be deleted because other records still use it.")
             return redirect(self.object.get_absolute_url())
-        messages.success(request, f"{self.model._meta.verbose_name.capitalize()} deleted: {label}")
+        messages.success(request, f"{capfirst(self.model._meta.verbose_name)} deleted: {label}")
         return redirect(parent_url)
 
     def after_delete_url(self):

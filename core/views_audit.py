@@ -1,6 +1,14 @@
-"""The global audit log: auditors and administrators browse, filter and export every change."""
+"""The global audit log: auditors and administrators browse, filter and export every change.
+
+The page names fields by their labels and shows values in the trust's formats; the download
+keeps what was recorded, exactly (field names, and before and after as JSON keyed by field
+name), for an auditor to check or load elsewhere, and its headings say so. Those recorded
+columns can be shown on the page too ("Choose columns").
+"""
 
 import json
+
+from django.utils.text import capfirst
 
 from core import views as generic
 from core.filters import AuditFilter
@@ -16,25 +24,41 @@ class AuditLogView(generic.ObjectListView):
     filterset_class = AuditFilter
     template_name = "core/audit_log.html"
     default_sort = "-timestamp"
+    choose_columns = True
     columns = (
         generic.Column("timestamp", "When", sort="timestamp", template="core/includes/audit_when_cell.html"),
         generic.Column("user_name", "Changed by", sort="user_name"),
         generic.Column("action", "Change", sort="action"),
-        generic.Column("object_type", "Kind of record", value=lambda e: e.object_type.name),
+        generic.Column("object_type", "Kind of record", value=lambda e: capfirst(e.object_type.name)),
         generic.Column("object_label", "Record", sort="object_label"),
         generic.Column("parent_label", "Part of"),
-        generic.Column("changed_fields", "Fields", value=lambda e: ", ".join(e.changed_fields)),
+        generic.Column("changes", "Changes", template="core/includes/audit_changes_cell.html", export=False),
         generic.Column(
-            "before", "Before", value=lambda e: _json(e.before), template="core/includes/audit_hidden_cell.html"
+            "changed_fields",
+            "Fields (names as recorded)",
+            value=lambda e: ", ".join(e.changed_fields),
+            shown=False,
         ),
         generic.Column(
-            "after", "After", value=lambda e: _json(e.after), template="core/includes/audit_hidden_cell.html"
+            "before",
+            "Before (as recorded, JSON)",
+            value=lambda e: _json(e.before),
+            template="core/includes/audit_hidden_cell.html",
+            shown=False,
+        ),
+        generic.Column(
+            "after",
+            "After (as recorded, JSON)",
+            value=lambda e: _json(e.after),
+            template="core/includes/audit_hidden_cell.html",
+            shown=False,
         ),
         generic.Column(
             "request_id",
-            "Request",
+            "Request ID",
             value=lambda e: str(e.request_id or ""),
             template="core/includes/audit_hidden_cell.html",
+            shown=False,
         ),
     )
 

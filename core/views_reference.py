@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.functional import cached_property
+from django.utils.text import capfirst
 from django.views import View
 
 from core import registry
@@ -105,7 +106,7 @@ class ReferenceList:
 
     @property
     def title(self):
-        return self.model._meta.verbose_name_plural.capitalize()
+        return capfirst(self.model._meta.verbose_name_plural)
 
 
 REFERENCE_LISTS = (

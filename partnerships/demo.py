@@ -23,6 +23,7 @@ from decimal import Decimal
 from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 from core.audit import audit_context
@@ -192,6 +193,7 @@ class Demo:
     arrangement_type: str
     trust_role: str
     status: str
+    status_since: datetime.date  # when the status took effect, from the papers (see STATUS DATES)
     service_area: str
     lead: str
     sponsor: str
@@ -224,6 +226,19 @@ BAF_COMMUNITY_DEMAND = "Demand and Capacity (Community Oxfordshire)"
 BAF_RESEARCH = "Failure to realise Research and Development potential"
 APRIL_2019 = datetime.date(2019, 4, 30)
 
+# STATUS DATES: the day each partnership's status took effect, as the board papers give or imply.
+# Trust partnerships update report (2019): the register "was last updated in April 2019", so what
+# that report describes as running, being reviewed or bid for has had that status since the end of
+# April 2019; the community diabetes service's partners "met on 16 April to develop an action plan"
+# (developing since then); the OMHP evaluation closed with its final report in September 2019.
+# Provider Collaborative for Integrated Care (March 2022): the MoU signed over April 2022.
+# Partnerships report on the BOB Mental Health Provider Collaborative (19 July 2023): selected for
+# NHS England's Innovators scheme in February 2023, "in its early stages of development".
+DIABETES_MEETING = datetime.date(2019, 4, 16)
+OMHP_EVALUATION_REPORTED = datetime.date(2019, 9, 30)
+OH_OUH_MOU_SIGNED = datetime.date(2022, 4, 1)
+BOB_INNOVATORS = datetime.date(2023, 2, 1)
+
 PARTNERSHIPS = [
     Demo(
         "P-0001",
@@ -233,6 +248,7 @@ PARTNERSHIPS = [
         A.PROVIDER_COLLABORATIVE,
         TrustRole.LEAD,
         Status.ACTIVE,
+        APRIL_2019,
         "Forensic services",
         "david.okoro",
         "martyn.ward",
@@ -260,6 +276,7 @@ PARTNERSHIPS = [
         A.LEAD_PROVIDER_SUBCONTRACT,
         TrustRole.LEAD,
         Status.ACTIVE,
+        APRIL_2019,
         "Mental health",
         "anne.clarke",
         "martyn.ward",
@@ -323,6 +340,7 @@ PARTNERSHIPS = [
         A.LEAD_PROVIDER_SUBCONTRACT,
         TrustRole.LEAD,
         Status.ACTIVE,
+        APRIL_2019,
         "Children and young people",
         "priya.sharma",
         "martyn.ward",
@@ -356,6 +374,7 @@ PARTNERSHIPS = [
         A.PROCURED_CONTRACT,
         TrustRole.LEAD,
         Status.ACTIVE,
+        APRIL_2019,
         "Psychological therapies",
         "tom.hughes",
         "martyn.ward",
@@ -410,6 +429,7 @@ PARTNERSHIPS = [
         A.RESEARCH_COLLABORATION,
         TrustRole.LEAD,
         Status.ACTIVE,
+        APRIL_2019,
         "Research",
         "helen.ford",
         "martyn.ward",
@@ -430,6 +450,7 @@ PARTNERSHIPS = [
         A.RESEARCH_COLLABORATION,
         TrustRole.LEAD,
         Status.ACTIVE,
+        APRIL_2019,
         "Research",
         "helen.ford",
         "martyn.ward",
@@ -450,6 +471,7 @@ PARTNERSHIPS = [
         A.ALLIANCE,
         TrustRole.MEMBER,
         Status.UNDER_REVIEW,
+        APRIL_2019,
         "Community services",
         "gareth.lewis",
         "claire.morgan",
@@ -482,6 +504,7 @@ PARTNERSHIPS = [
         A.INFORMAL,
         TrustRole.MEMBER,
         Status.DEVELOPING,
+        DIABETES_MEETING,
         "Community services",
         "gareth.lewis",
         "martyn.ward",
@@ -506,6 +529,7 @@ PARTNERSHIPS = [
         A.OTHER,
         TrustRole.MEMBER,
         Status.ACTIVE,
+        APRIL_2019,
         "Community services",
         "gareth.lewis",
         "martyn.ward",
@@ -540,6 +564,7 @@ PARTNERSHIPS = [
         A.PROVIDER_COLLABORATIVE,
         TrustRole.LEAD,
         Status.DEVELOPING,
+        BOB_INNOVATORS,
         "Mental health",
         "anne.clarke",
         "amelie.bages",
@@ -563,6 +588,7 @@ PARTNERSHIPS = [
         A.MOU,
         TrustRole.MEMBER,
         Status.ACTIVE,
+        OH_OUH_MOU_SIGNED,
         "Trust-wide",
         "ben.cahill",
         "nick.broughton",
@@ -571,7 +597,7 @@ PARTNERSHIPS = [
         baf_themes=(BAF_PARTNERS, "Information Governance & Cyber Security"),
         material=True,
         data_sharing=D.PERSONAL,
-        start=datetime.date(2022, 4, 1),
+        start=OH_OUH_MOU_SIGNED,
         review=datetime.date(2027, 4, 30),
         notes="Not legally binding, except the confidentiality and data protection clauses. "
         "Signed by the Chief Executives in April 2022.",
@@ -584,6 +610,7 @@ PARTNERSHIPS = [
         A.INFORMAL,
         TrustRole.MEMBER,
         Status.ACTIVE,
+        APRIL_2019,
         "Mental health",
         "anne.clarke",
         "martyn.ward",
@@ -603,6 +630,7 @@ PARTNERSHIPS = [
         A.INFORMAL,
         TrustRole.MEMBER,
         Status.CLOSED,
+        OMHP_EVALUATION_REPORTED,
         "Mental health",
         "anne.clarke",
         "martyn.ward",
@@ -610,7 +638,7 @@ PARTNERSHIPS = [
         objectives=(1,),
         baf_themes=("Triangulating data and learning to drive Quality Improvement",),
         data_sharing=D.AGGREGATE,
-        end=datetime.date(2019, 9, 30),
+        end=OMHP_EVALUATION_REPORTED,
         notes="Closed with the final report in September 2019.",
     ),
     Demo(
@@ -621,6 +649,7 @@ PARTNERSHIPS = [
         A.INFORMAL,
         TrustRole.LEAD,
         Status.PROPOSED,
+        APRIL_2019,
         "Children and young people",
         "priya.sharma",
         "martyn.ward",
@@ -749,6 +778,7 @@ def _seed_partnership(demo, objectives, themes, areas, orgs, users):
         arrangement_type=demo.arrangement_type,
         trust_role=demo.trust_role,
         status=demo.status,
+        status_changed_at=status_date(demo.status_since),
         lead=users[demo.lead],
         executive_sponsor=users[demo.sponsor],
         service_area=areas[demo.service_area],
@@ -776,6 +806,11 @@ def _seed_partnership(demo, objectives, themes, areas, orgs, users):
             for_board_report=for_board,
             author=users[demo.lead],
         ).save()
+
+
+def status_date(day):
+    """The moment a demo status took effect: midday on ``day`` in the trust's time zone."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
 
 
 def _logins(users):

@@ -27,6 +27,13 @@ class RegisterFilterForm(FilterForm):
 
 
 class RegisterFilter(ExtensibleFilterSet):
+    partnerships = django_filters.ChoiceFilter(
+        label="Partnerships",
+        choices=[("all", "All partnerships"), ("mine", "My partnerships")],
+        method="filter_mine",
+        empty_label=None,
+        help_text="“My partnerships”: those you lead or are delegated on.",
+    )
     q = django_filters.CharFilter(
         label="Search",
         method="search",
@@ -83,6 +90,11 @@ class RegisterFilter(ExtensibleFilterSet):
         self.form.fields["value_max"].error_messages["invalid"] = (
             "Enter the highest annual value as a number of pounds, for example 1000000."
         )
+
+    def filter_mine(self, queryset, name, value):
+        if value != "mine" or self.request is None:
+            return queryset
+        return queryset.owned_by(self.request.user)
 
     def search(self, queryset, name, value):
         value = value.strip()

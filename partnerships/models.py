@@ -187,8 +187,13 @@ class Partnership(models.Model):
         return instance
 
     def save(self, *args, **kwargs):
-        """Stamp who changed the status and when, whichever path (page, import, shell) saved it."""
-        if self.status != getattr(self, "_loaded_status", None):
+        """Stamp who changed the status and when, whichever path (page, import, shell) saved it.
+
+        A record created with the date its status took effect (demo data from the board papers)
+        keeps that date; forms cannot set it.
+        """
+        dated_at_creation = self._state.adding and self.status_changed_at is not None
+        if self.status != getattr(self, "_loaded_status", None) and not dated_at_creation:
             user = current_context().user
             self.status_changed_at = timezone.now()
             self.status_changed_by = user if getattr(user, "pk", None) else None

@@ -6,6 +6,7 @@ from django.urls import reverse
 from core import views as generic
 from core.attention import more_links, needs_attention
 from core.models import AuditEntry, TierThresholds
+from core.roles import Role
 from partnerships import forms
 from partnerships.filters import RegisterFilter
 from partnerships.models import Headline, PartnerRole, Partnership
@@ -35,8 +36,10 @@ class PartnershipListView(generic.ObjectListView):
     model = Partnership
     filterset_class = RegisterFilter
     template_name = "partnerships/partnership_list.html"
+    results_template_name = "partnerships/includes/register_results.html"
     add_url_name = "partnerships:add"
     default_sort = "reference"
+    choose_columns = True
     columns = (
         generic.Column("reference", "Reference", sort="reference"),
         generic.Column("title", "Title", sort="title", template="partnerships/includes/title_cell.html"),
@@ -46,7 +49,7 @@ class PartnershipListView(generic.ObjectListView):
             value=lambda p: "; ".join(r.organisation.name for r in p.partner_roles.all()),
             template="partnerships/includes/partners_cell.html",
         ),
-        generic.Column("arrangement_type", "Type of arrangement", sort="arrangement_type"),
+        generic.Column("arrangement_type", "Type of arrangement", sort="arrangement_type", shown=False),
         generic.Column("status", "Status", sort="status", template="partnerships/includes/status_cell.html"),
         generic.Column("tier", "Tier", sort=["tier", "-annual_value"], template="partnerships/includes/tier_cell.html"),
         generic.Column(
@@ -62,11 +65,16 @@ class PartnershipListView(generic.ObjectListView):
             "Next review",
             sort="next_review_date",
             template="partnerships/includes/review_cell.html",
+            shown=False,
         ),
     )
 
     def get_queryset(self):
         return register_queryset()
+
+    def filter_defaults(self):
+        """A lead's register opens on "My partnerships"; "All partnerships" is one choice away."""
+        return {"partnerships": "mine"} if self.request.user.role == Role.LEAD else {}
 
     def get_extra_context(self):
         """The "needs attention" panel: what each app's sources list for this user (core.attention)."""

@@ -64,6 +64,7 @@ class RisksConfig(AppConfig):
                 "Highest current score",
                 sort="risk_highest_sort",
                 template="risks/includes/register_score_cell.html",
+                shown=False,
             ),
             annotate=lambda partnerships: partnerships.alias(risk_highest_sort=selectors.highest_score_sort_sql()),
             order=20,

@@ -144,7 +144,8 @@ def test_a_childs_changes_show_in_its_partnerships_history(client, world, label)
     other = client.get(reverse("partnerships:history", args=[world.other_partnership.pk])).content.decode()
     name = type(obj)._meta.verbose_name
     assert f"{name}: {shown}" in history
-    assert str(change.shown_after if "update" in change.actions else change.shown_before) in history
+    recorded = change.shown_after if "update" in change.actions else change.shown_before
+    assert str(audit.readable(type(obj)._meta.get_field(change.field), recorded)) in history
     assert shown not in other
 
 

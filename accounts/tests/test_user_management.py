@@ -1,6 +1,7 @@
 """An administrator manages users and roles; every change is audited, passwords never appear."""
 
 import csv
+import datetime
 import io
 
 import pytest
@@ -331,6 +332,17 @@ def test_list_filters_by_status_and_sorts(client_for, users):
         "board_member",
         "administrator",
     ]
+
+
+def test_the_list_gives_last_logins_in_the_date_format_of_every_other_page(client_for, users):
+    users[Role.LEAD].last_login = datetime.datetime(2026, 7, 6, 8, 5, tzinfo=datetime.UTC)  # 09:05 in London
+    users[Role.LEAD].save()
+    page = client_for(Role.ADMINISTRATOR).get(reverse("accounts:list"), {"role": Role.LEAD})
+    text = " ".join(page.content.decode().split())
+    assert "6 Jul 2026 09:05" in text
+    assert "06/07/2026" not in text
+    auditors = client_for(Role.ADMINISTRATOR).get(reverse("accounts:list"), {"role": Role.AUDITOR})
+    assert "Never" in auditors.content.decode()
 
 
 def test_list_is_paginated(client_for, users):

@@ -7,7 +7,6 @@ the register's agreement filter and the "needs attention" panel show exactly the
 """
 
 import datetime
-import html
 import re
 
 import pytest
@@ -33,6 +32,7 @@ from organisations.models import Organisation, OrganisationKind
 from partnerships.models import ArrangementType, Partnership, Status
 from tests.editing import opened_version
 from tests.spreadsheets import read_records
+from tests.text import readable_text
 from tests.world import build_world, database_state
 
 S = AgreementStatus
@@ -62,7 +62,7 @@ def state():
 
 
 def text(fragment):
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
+    return readable_text(fragment)
 
 
 def page_text(response):

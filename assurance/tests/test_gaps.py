@@ -24,6 +24,7 @@ from core.roles import Role
 from partnerships.models import ArrangementType, DataSharing, Partnership, Status
 from partnerships.views import PartnershipDetailView
 from tests.spreadsheets import read_records
+from tests.text import without_cell_headings
 from tests.world import make_user
 
 I = IGItemType  # noqa: E741
@@ -125,9 +126,9 @@ def as_set(records):
 
 def shown(response):
     """(reference, item) of each row of the page's table, in order."""
-    body = response.content.decode()
+    body = without_cell_headings(response.content.decode())
     table = body[body.index("<tbody") : body.index("</tbody>")] if "<tbody" in body else ""
-    rows = re.findall(r"<tr class=\"nhsuk-table__row\">(.*?)</tr>", table, flags=re.S)
+    rows = re.findall(r"<tr class=\"nhsuk-table__row\"[^>]*>(.*?)</tr>", table, flags=re.S)
     cells = [re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S) for row in rows]
     return [
         (html.unescape(re.sub(r"<[^>]+>", "", c[0]).strip()), html.unescape(re.sub(r"<[^>]+>", "", c[2]).strip()))
@@ -262,7 +263,7 @@ def rows_of(response):
     body = response.content.decode()
     if "<tbody" not in body:
         return []
-    return re.findall(r'<tr class="nhsuk-table__row">', body[body.index("<tbody") : body.index("</tbody>")])
+    return re.findall(r'<tr class="nhsuk-table__row"', body[body.index("<tbody") : body.index("</tbody>")])
 
 
 def test_a_partnership_page_costs_the_same_with_one_ig_item_or_every_one(client_for, db, users):

@@ -19,6 +19,7 @@ from core.models import AuditEntry
 from core.roles import Role
 from partnerships.models import ArrangementType
 from tests.editing import opened_version
+from tests.text import readable_text
 from tests.world import NHS_NUMBER, PDF, database_state, day
 
 I = IGItemType  # noqa: E741
@@ -54,15 +55,14 @@ def forensic(users, delegate, other_lead):
 
 
 def text(response):
-    body = html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode()))
-    return " ".join(body.split())
+    return readable_text(response.content.decode())
 
 
 def ig_section(response):
     body = response.content.decode()
     start = body.index('id="information-governance"')
     end = body.index('id="headlines"')
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body[start:end])).split())
+    return readable_text(body[start:end])
 
 
 def add_url(p, item=None):

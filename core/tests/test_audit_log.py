@@ -118,9 +118,9 @@ def test_the_audit_log_export_holds_before_and_after(client, activity):
     client.force_login(activity.user("administrator"))
     download = client.get(reverse("core:audit_log"), {"q": "Talking Space Plus (Oxfordshire)", "export": "csv"})
     (row,) = read_records(download)
-    assert json.loads(row["Before"])["title"] == "Talking Space Plus"
-    assert json.loads(row["After"])["title"] == "Talking Space Plus (Oxfordshire)"
-    assert row["Fields"] == "title"
+    assert json.loads(row["Before (as recorded, JSON)"])["title"] == "Talking Space Plus"
+    assert json.loads(row["After (as recorded, JSON)"])["title"] == "Talking Space Plus (Oxfordshire)"
+    assert row["Fields (names as recorded)"] == "title"
 
 
 def test_an_impossible_date_range_is_explained_not_ignored(client, activity):

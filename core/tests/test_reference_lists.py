@@ -246,3 +246,14 @@ def test_other_roles_are_refused_every_administration_page(client_for, role):
     assert (AuditEntry.objects.count(), ServiceArea.objects.count(), StrategicObjective.objects.count()) == before
     assert TierThresholds.current().tier1_min_value == Decimal("1000000")
     assert not ServiceArea.objects.filter(name="Hijacked").exists()
+
+
+def test_the_baf_risk_themes_keep_their_capitals_in_headings_and_messages(admin):
+    """BAF is an abbreviation: never "Baf risk themes"."""
+    index = admin.get(reverse("core:administration")).content.decode()
+    assert ">BAF risk themes</a>" in index
+    page = admin.get(url(BafRiskTheme, "list")).content.decode()
+    assert "<title>BAF risk themes – Accord</title>" in page and "<h1>BAF risk themes</h1>" in page
+    added = admin.post(url(BafRiskTheme, "add"), LISTS[1][1], follow=True).content.decode()
+    assert "BAF risk theme added: Workforce capacity" in added
+    assert "Baf" not in index + page + added

@@ -171,11 +171,20 @@ PAGES = {
     ),
 }
 
+# The register a user opens: a lead's own partnerships ("My partnerships": the owner leads P-0001,
+# the delegate is delegated on it, the other lead leads P-0002), every other role's all of them.
+REGISTER_OPENING = {"owner": ["P-0001"], "delegate": ["P-0001"], "other_lead": ["P-0002"]}
+
+
+def _register_opening(w, role):
+    return REGISTER_OPENING.get(role, ["P-0001", "P-0002", "P-0009"])
+
+
 EXPORTS = {
     "partnerships:list": Export(
         key="Reference",
-        rows=lambda w, role: ["P-0001", "P-0002", "P-0009"],
-        filter={"partner": "Southern Health"},
+        rows=lambda w, role: _register_opening(w, role),
+        filter={"partnerships": "all", "partner": "Southern Health"},
         filtered_rows=lambda w, role: ["P-0002"],
     ),
 }

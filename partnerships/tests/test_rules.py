@@ -295,6 +295,28 @@ def test_a_status_change_outside_the_pages_is_stamped_too(world):
     assert p.status_changed_at is not None
 
 
+def test_a_record_created_with_the_date_its_status_took_effect_keeps_it_until_the_status_changes(client, world):
+    """Demo data from the board papers: "active since April 2019", not since the day it was seeded."""
+    april_2019 = timezone.make_aware(datetime.datetime(2019, 4, 30, 12))
+    with audit_context(source="seed"):
+        p = Partnership.objects.create(
+            reference="P-0042",
+            title="Dated",
+            arrangement_type="mou",
+            status=Status.ACTIVE,
+            status_changed_at=april_2019,
+        )
+    p.refresh_from_db()
+    assert p.status_changed_at == april_2019
+
+    client.force_login(world.user("coordinator"))
+    data = partnership_form_data(p, status="under_review")
+    client.post(reverse("partnerships:edit", args=[p.pk]), {**data, "status_changed_at": "01/01/2000"})
+    p.refresh_from_db()
+    assert p.status == Status.UNDER_REVIEW and p.status_changed_at > april_2019, "a later change is stamped now"
+    assert p.status_changed_by == world.user("coordinator")
+
+
 # --- safe exports -----------------------------------------------------------------------------
 
 DANGEROUS = {

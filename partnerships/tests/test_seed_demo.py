@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.utils import timezone
 
 from accounts.models import User
 from core.models import AuditEntry, BafRiskTheme, StrategicObjective
@@ -129,6 +130,25 @@ def test_headlines_from_the_paper_are_dated_april_2019_and_some_go_to_the_board(
     assert {h.date for h in headlines} == {datetime.date(2019, 4, 30)}
     assert headlines.filter(for_board_report=True).count() >= 5
     assert Headline.objects.filter(partnership__title="TalkingSpace Plus", text__contains="15,000 referrals").exists()
+
+
+def test_each_status_dates_from_the_papers_not_from_the_day_the_demo_was_seeded(client):
+    seed()
+    since = {
+        p.reference: timezone.localtime(p.status_changed_at).date()
+        for p in Partnership.objects.exclude(status_changed_at=None)
+    }
+    assert len(since) == Partnership.objects.count() == 15
+    assert since["P-0001"] == datetime.date(2019, 4, 30)  # the register "last updated in April 2019"
+    assert since["P-0008"] == datetime.date(2019, 4, 16)  # "met on 16 April to develop an action plan"
+    assert since["P-0010"] == datetime.date(2023, 2, 1)  # Innovators scheme, February 2023
+    assert since["P-0011"] == datetime.date(2022, 4, 1)  # the MoU signed over April 2022
+    assert since["P-0013"] == datetime.date(2019, 9, 30)  # closed with the September 2019 report
+    assert since["EX-0001"] == datetime.date(2017, 11, 10)  # the Doncaster MoU
+    assert all(day < datetime.date(2024, 1, 1) for day in since.values())
+    client.force_login(User.objects.get(username="ben.cahill"))
+    page = " ".join(client.get(Partnership.objects.get(reference="P-0011").get_absolute_url()).content.decode().split())
+    assert "Since 1 April 2022" in page
 
 
 def test_the_review_overdue_filter_shows_some_partnerships_but_not_all(client):

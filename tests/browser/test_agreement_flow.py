@@ -92,7 +92,7 @@ def test_a_lead_takes_an_mou_into_force_and_the_coordinator_finds_its_overdue_mi
         page.get_by_label("Organisation").select_option(label=organisation.name)
         page.get_by_role("button", name="Add agreement party").click()
         expect(page.get_by_text(f"Party added: {organisation.name}")).to_be_visible()
-    parties_table = page.locator("#parties + .accord-table-scroll table")
+    parties_table = page.get_by_role("table", name="Parties to the agreement and their signatures")
     expect(parties_table.locator("tbody tr")).to_have_count(2)
 
     # The draft itself.
@@ -102,7 +102,9 @@ def test_a_lead_takes_an_mou_into_force_and_the_coordinator_finds_its_overdue_mi
     page.get_by_label("File", exact=True).set_input_files(str(draft))
     page.get_by_role("button", name="Upload document").click()
     expect(page.get_by_text("Document added: MoU – draft for Board, March 2022 (version 1")).to_be_visible()
-    expect(page.locator("#documents + .accord-table-scroll")).to_contain_text("MoU draft for Board.pdf")
+    expect(page.get_by_role("table", name="Documents of the agreement, newest first")).to_contain_text(
+        "MoU draft for Board.pdf"
+    )
 
     # Out for comment, then approved.
     confirm_step(page, "Send for comment")

@@ -45,8 +45,9 @@ def test_coordinator_creates_partnership_with_two_partners_finds_and_exports_it(
     assert partnership.derived_tier() == 2
 
     page.get_by_role("link", name="Register", exact=True).click()
-    page.get_by_label("Partner organisation").fill("Oxfordshire Mind")
-    page.get_by_label("Tier", exact=True).select_option(label="Tier 2")
+    filters = page.get_by_role("search", name="Filter partnerships")
+    filters.get_by_label("Partner organisation").fill("Oxfordshire Mind")
+    filters.get_by_label("Tier", exact=True).select_option(label="Tier 2")
     page.get_by_role("button", name="Apply filters").click()
     results = page.locator("#results")
     expect(results).to_contain_text("Showing 1 to 1 of 1 partnership")

@@ -80,7 +80,7 @@ def test_a_lead_completes_a_profile_and_escalates_a_risk(users, login, axe_viola
     page.get_by_label("BAF risk theme").select_option(label="Financial Sustainability")
     page.get_by_role("button", name="Save changes").click()
     expect(page.get_by_role("heading", name=re.compile("Escalated to the corporate risk register"))).to_be_visible()
-    expect(page.locator("#score-over-time tbody tr, #score-over-time ~ div tbody tr")).to_have_count(2)
+    expect(page.get_by_role("table", name=re.compile("Each change of the scores")).locator("tbody tr")).to_have_count(2)
 
     page.get_by_role("link", name="Risks", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Risk heatmap")
