@@ -7,7 +7,6 @@ error summary (HTTP 400) and nothing is written.
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
@@ -32,6 +31,7 @@ from agreements.selectors import local_today, with_commencement
 from core import views as generic
 from core.exports import export_response
 from core.models import AuditEntry
+from core.pagination import paginate
 from core.permissions import ALL, OWN, grant, require
 from partnerships.models import Partnership
 
@@ -387,7 +387,7 @@ class AgreementHistoryView(generic.ObjectHistoryView):
     def get(self, request, **kwargs):
         self.check()
         can_view_documents = Rights(request.user, self.object).may("view", AgreementDocument)
-        page = Paginator(changes_shown(self.object, can_view_documents), 50).get_page(request.GET.get("page"))
+        page = paginate(changes_shown(self.object, can_view_documents), request.GET.get("page"), 50)
         hide_signed_copies(page.object_list, can_view_documents)
         return render(request, self.template_name, {"view": self, "object": self.object, "page": page})
 

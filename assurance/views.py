@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from django import forms
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Exists, Max, OuterRef, Q
 from django.http import Http404
@@ -31,6 +30,7 @@ from core import views as generic
 from core.exports import export_response
 from core.forms import FilterForm
 from core.models import AuditEntry
+from core.pagination import LAST, paginate, requested_page
 from core.permissions import get_visible_or_404, permitted, require, scope
 from partnerships.models import ArrangementType, DataSharing, Partnership
 
@@ -152,6 +152,9 @@ class GapFilter:
         self.form = GapFilterForm(data or None)
         self.is_bound = self.form.is_bound
 
+    def is_valid(self):
+        return self.form.is_valid()
+
     def partnerships(self):
         queryset = Partnership.objects.all()
         data = self.form.cleaned_data
@@ -250,9 +253,11 @@ class GapListView(generic.ObjectListView):
                 items=[data["item"]] if data.get("item") else None,
                 statuses=[data["status"]] if data.get("status") else None,
             )
-        sort, rows = self.sort_rows(rows, request.GET.get("sort"))
+        sort, ordering = self.ordering(request.GET.get("sort"))
+        if rows is not None:
+            rows = rows.order_by(*ordering)
         fmt = request.GET.get("export")
-        if fmt:
+        if fmt and rows is not None:
             return self.export(fmt, rows)
         page = self.paginate(rows, request.GET.get("page"))
         gaps = [Gap(**row) for row in page.object_list]
@@ -271,29 +276,19 @@ class GapListView(generic.ObjectListView):
             "query_for_export": self.query_string(request, exclude=("page", "export")),
             "can_add": False,
             "export_formats": self.export_formats,
-            "can_change_matrix": permitted(request.user, "change", IGRequirement),
         }
-        template = self.results_template_name if getattr(request, "htmx", False) else self.template_name
-        return render(request, template, context)
+        return self.render_list(request, context, filterset)
 
-    def paginate(self, rows, number):
+    def get_extra_context(self):
+        return {"can_change_matrix": permitted(self.request.user, "change", IGRequirement)}
+
+    def paginate(self, rows, value):
         """The page asked for; its rows and the total read together (``GapRows.read_page``)."""
-        paginator = Paginator(rows if rows is not None else [], self.page_size)
-        if rows is not None and number != "last":
-            wanted = int(number) if str(number or "").isdigit() and int(number) > 0 else 1
-            start = (wanted - 1) * self.page_size
+        number = requested_page(value)
+        if rows is not None and number != LAST:
+            start = (number - 1) * self.page_size
             rows.read_page(start, start + self.page_size)  # past the end: the paginator finds the last page
-        return paginator.get_page(number)
-
-    def sort_rows(self, rows, requested):
-        fields = self.sortable()
-        key = (requested or "").lstrip("-")
-        if key not in fields:
-            requested, key = self.default_sort, self.default_sort
-        if rows is None:
-            return requested, None
-        descending = requested.startswith("-")
-        return requested, rows.order_by(*[("-" if descending else "") + name for name in fields[key]])
+        return paginate(rows if rows is not None else [], value, self.page_size)
 
     def export(self, fmt, rows):
         if fmt not in self.export_formats:
@@ -350,5 +345,5 @@ class RequirementsHistoryView(View):
         entries = AuditEntry.objects.filter(
             object_type=ContentType.objects.get_for_model(IGRequirement)
         ).select_related("object_type")
-        page = Paginator(entries, 50).get_page(request.GET.get("page"))
+        page = paginate(entries, request.GET.get("page"), 50)
         return render(request, "assurance/requirements_history.html", {"page": page})

@@ -9,7 +9,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.http import Http404
@@ -19,6 +18,7 @@ from django.views import View
 
 from core.exports import export_response
 from core.models import AuditEntry
+from core.pagination import paginate
 from core.permissions import get_visible_or_404, grant, permitted, require, scope
 
 
@@ -72,9 +72,9 @@ class ObjectListView(View):
                 queryset = filterset.qs if filterset.is_valid() else queryset.none()
         sort, queryset = self.sort(queryset, request.GET.get("sort"))
         fmt = request.GET.get("export")
-        if fmt:
+        if fmt and not refused_filters(filterset):
             return self.export(fmt, queryset)
-        page = Paginator(queryset, self.page_size).get_page(request.GET.get("page"))
+        page = paginate(queryset, request.GET.get("page"), self.page_size)
         context = {
             "view": self,
             "model": self.model,
@@ -92,10 +92,19 @@ class ObjectListView(View):
             "add_url_name": self.add_url_name,
             "export_formats": self.export_formats,
         }
-        template = self.results_template_name if getattr(request, "htmx", False) else self.template_name
-        if template == self.template_name:
-            context.update(self.get_extra_context())
-        return render(request, template, context)
+        return self.render_list(request, context, filterset)
+
+    def render_list(self, request, context, filterset):
+        """The whole page, or only its results for htmx; 400 when a filter value is refused.
+
+        A refused filter value (an unknown partner, a value range in words) is never silently
+        dropped: the list is empty and the filters' error summary says which value and why.
+        """
+        status = 400 if refused_filters(filterset) else 200
+        if getattr(request, "htmx", False):
+            return render(request, self.results_template_name, context, status=status)
+        context.update(self.get_extra_context())
+        return render(request, self.template_name, context, status=status)
 
     def get_extra_context(self):
         """More for the full page around the results (a panel above the list); not for exports
@@ -110,17 +119,29 @@ class ObjectListView(View):
 
     def sort(self, queryset, requested):
         """Apply ``?sort=name`` / ``?sort=-name`` for a sortable column; ignore anything else."""
-        fields = self.sortable()
-        key = (requested or "").lstrip("-")
-        if key not in fields:
-            requested = self.default_sort
-            key = (requested or "").lstrip("-")
-        if key not in fields:
+        requested, ordering = self.ordering(requested)
+        if not ordering:
             return None, queryset.order_by("pk")
         descending = requested.startswith("-")
-        expressions = fields[key] if isinstance(fields[key], (list, tuple)) else [fields[key]]
-        ordering = [("-" if descending else "") + e for e in expressions]
         return requested, queryset.order_by(*ordering, "-pk" if descending else "pk")
+
+    def ordering(self, requested):
+        """The sort key in force (the one asked for if a column offers it, else the default) and
+        its ``order_by`` expressions, each reversed when the key is descending.
+
+        A column's own expressions may be descending already (the tier sorts its ties by value,
+        highest first); descending the column turns them round rather than writing ``--``.
+        """
+        fields = self.sortable()
+        if sort_key(requested) not in fields:
+            requested = self.default_sort
+        key = sort_key(requested)
+        if key not in fields:
+            return None, []
+        expressions = fields[key] if isinstance(fields[key], (list, tuple)) else [fields[key]]
+        if requested.startswith("-"):
+            expressions = [e[1:] if e.startswith("-") else f"-{e}" for e in expressions]
+        return requested, list(expressions)
 
     def export_headers_and_rows(self, queryset):
         columns = [c for c in self.columns if c.export]
@@ -333,8 +354,19 @@ class ObjectHistoryView(ObjectMixin, View):
     def get(self, request, **kwargs):
         self.check()
         entries = AuditEntry.objects.for_object(self.object).select_related("object_type")
-        page = Paginator(entries, 50).get_page(request.GET.get("page"))
+        page = paginate(entries, request.GET.get("page"), 50)
         return render(request, self.template_name, {"view": self, "object": self.object, "page": page})
+
+
+def sort_key(requested):
+    """The column a ``?sort=`` value names: ``title`` for ``title`` and ``-title``."""
+    requested = requested or ""
+    return requested[1:] if requested.startswith("-") else requested
+
+
+def refused_filters(filterset):
+    """True when the list's filters were given a value they refuse."""
+    return filterset is not None and filterset.is_bound and not filterset.is_valid()
 
 
 def permitted_child(user, action, child_model, parent):
