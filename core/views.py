@@ -18,6 +18,7 @@ from django.views import View
 
 from core.exports import export_response
 from core.models import AuditEntry
+from core.nhs_number import contains_nhs_number
 from core.pagination import paginate
 from core.permissions import get_visible_or_404, grant, permitted, require, scope
 
@@ -156,7 +157,15 @@ class ObjectListView(View):
 
     @staticmethod
     def query_string(request, exclude=()):
-        pairs = [(k, v) for k, values in request.GET.lists() if k not in exclude for v in values if v != ""]
+        """The list's query for its links, without ``exclude`` and without a value the filters
+        refuse as an NHS number (links never carry it on)."""
+        pairs = [
+            (k, v)
+            for k, values in request.GET.lists()
+            if k not in exclude
+            for v in values
+            if v != "" and not contains_nhs_number(v)
+        ]
         return urlencode(pairs)
 
 
