@@ -387,7 +387,7 @@ class AgreementHistoryView(generic.ObjectHistoryView):
     def get(self, request, **kwargs):
         self.check()
         can_view_documents = Rights(request.user, self.object).may("view", AgreementDocument)
-        page = paginate(changes_shown(self.object, can_view_documents), request.GET.get("page"), 50)
+        page = paginate(changes_shown(self.object, can_view_documents), request.GET.get("page"), self.page_size)
         hide_signed_copies(page.object_list, can_view_documents)
         return render(request, self.template_name, {"view": self, "object": self.object, "page": page})
 

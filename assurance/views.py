@@ -345,5 +345,5 @@ class RequirementsHistoryView(View):
         entries = AuditEntry.objects.filter(
             object_type=ContentType.objects.get_for_model(IGRequirement)
         ).select_related("object_type")
-        page = paginate(entries, request.GET.get("page"), 50)
+        page = paginate(entries, request.GET.get("page"), generic.ObjectHistoryView.page_size)
         return render(request, "assurance/requirements_history.html", {"page": page})

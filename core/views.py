@@ -359,11 +359,12 @@ class ObjectHistoryView(ObjectMixin, View):
     """Every audited change to the object and to its children, newest first."""
 
     template_name = "generic/object_history.html"
+    page_size = 50
 
     def get(self, request, **kwargs):
         self.check()
         entries = AuditEntry.objects.for_object(self.object).select_related("object_type")
-        page = paginate(entries, request.GET.get("page"), 50)
+        page = paginate(entries, request.GET.get("page"), self.page_size)
         return render(request, self.template_name, {"view": self, "object": self.object, "page": page})
 
 

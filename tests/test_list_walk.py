@@ -24,7 +24,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from core.audit import audit_context
-from core.views import ObjectListView
+from core.views import ObjectHistoryView, ObjectListView
 from risks.models import Risk
 from tests.spreadsheets import is_download
 from tests.test_permission_matrix import OK, PAGES, url_patterns, view_class
@@ -198,3 +198,23 @@ def test_filter_values_the_filters_do_not_know_are_refused_with_a_message(client
         )
         if fields:
             assert assert_refused_or_accepted(client, name, dict.fromkeys(fields, "zzz-unknown"), fields)
+
+
+HISTORIES = sorted(
+    name
+    for name, pattern in url_patterns()
+    if name.endswith("history") and view_class(pattern) and name in PAGES and roles_seeing(name)
+)
+
+
+@pytest.mark.parametrize("name", HISTORIES)
+def test_a_history_page_reads_any_page_number(client, world, name, monkeypatch):
+    """History pages share the lists' reading of ``?page=``: first page, or last past the end."""
+    monkeypatch.setattr(ObjectHistoryView, "page_size", 1)
+    client.force_login(world.user(roles_seeing(name)[0]))
+    url = reverse(name, args=PAGES[name].args(world))
+    for number in [*NOT_PAGE_NUMBERS, *PAST_THE_END]:
+        response = client.get(url, {"page": number})
+        assert response.status_code == 200, (name, number)
+        page = response.context["page"]
+        assert page.number == (1 if number in NOT_PAGE_NUMBERS else page.paginator.num_pages), number

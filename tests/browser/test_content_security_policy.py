@@ -90,5 +90,6 @@ def test_htmx_filters_and_a_refused_filter_says_why(signed_in, live_server, worl
     page.get_by_role("button", name="Apply filters").click()
     expect(results).to_contain_text("Check the filters")
     expect(results).to_contain_text("Annual value from")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Partnership register")  # the page, not only its results
     assert violations(page) == []
     assert [p for p in problems if "Content Security Policy" in p] == []
