@@ -7,8 +7,6 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.world import build_world
-
 PAGE_POLICY = {
     "default-src": "'self'",
     "script-src": "'self'",
@@ -35,18 +33,6 @@ def assert_page_policy(response):
 
 def assert_not_stored(response):
     assert "no-store" in response["Cache-Control"].split(", ")
-
-
-@pytest.fixture
-def world(db, settings, tmp_path):
-    settings.DOCUMENT_STORAGE_DIR = tmp_path / "documents"
-    return build_world(agreements=True)
-
-
-@pytest.fixture
-def coordinator(client, world):
-    client.force_login(world.user("coordinator"))
-    return client
 
 
 def test_a_page_has_the_strict_policy_and_is_not_stored(coordinator):
