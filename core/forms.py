@@ -3,11 +3,12 @@
 import re
 
 from django import forms
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.forms.renderers import TemplatesSetting
 
+from core.documents import NHS_NUMBER_NAME_MESSAGE
 from core.nhs_number import contains_nhs_number
 from core.validators import NHS_NUMBER_MESSAGE
 
@@ -123,13 +124,26 @@ def refuse_nhs_numbers(form):
     """
     refused = [name for name, field in form.fields.items() if _holds_nhs_number(form, name, field)]
     for name in refused:
-        form._errors[name] = form.error_class([NHS_NUMBER_MESSAGE], renderer=form.renderer)
+        form._errors[name] = form.error_class(_refusal(form, name), renderer=form.renderer)
         form.cleaned_data.pop(name, None)
         _drop_input(form, name)
         _keep_stored_value(form, name)
     for name, errors in form._errors.items():
         if any(contains_nhs_number(message) for message in errors):
-            form._errors[name] = form.error_class([NHS_NUMBER_MESSAGE], renderer=form.renderer)
+            form._errors[name] = form.error_class(
+                [ValidationError(NHS_NUMBER_MESSAGE, code="nhs_number")], renderer=form.renderer
+            )
+
+
+def _refusal(form, name):
+    """The field's own NHS-number message if it gave one (a file's says to rename the file), else
+    the shared one; never its other messages, which may quote the input."""
+    own = [e for e in form._errors[name].as_data() if e.code == "nhs_number"] if name in form._errors else []
+    if own:
+        return own
+    if isinstance(form.fields[name], forms.FileField):
+        return [ValidationError(NHS_NUMBER_NAME_MESSAGE, code="nhs_number")]
+    return [ValidationError(NHS_NUMBER_MESSAGE, code="nhs_number")]
 
 
 def _holds_nhs_number(form, name, field):
