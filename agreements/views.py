@@ -8,7 +8,6 @@ written.
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
@@ -30,6 +29,7 @@ from core import views as generic
 from core.dates import day, local_today
 from core.exports import export_response
 from core.models import AuditEntry
+from core.pagination import paginate
 from core.permissions import ALL, OWN, grant, require
 from partnerships.models import Partnership
 
@@ -244,7 +244,7 @@ class AgreementHistoryView(generic.ObjectHistoryView):
     def get(self, request, **kwargs):
         self.check()
         can_view_documents = Rights(request.user, self.object).may("view", AgreementDocument)
-        page = Paginator(changes_shown(self.object, can_view_documents), 50).get_page(request.GET.get("page"))
+        page = paginate(changes_shown(self.object, can_view_documents), request.GET.get("page"), self.page_size)
         hide_signed_copies(page.object_list, can_view_documents)
         return render(request, self.template_name, {"view": self, "object": self.object, "page": page})
 

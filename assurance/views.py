@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -31,6 +30,7 @@ from core.dates import local_today
 from core.documents import add_version
 from core.exports import export_response
 from core.models import AuditEntry
+from core.pagination import LAST, paginate, requested_page
 from core.permissions import permitted, require
 from core.views_documents import visible_documents
 from partnerships.models import ArrangementType, DataSharing, Partnership
@@ -169,35 +169,26 @@ class GapListView(generic.ObjectListView):
         )
         return filterset, rows
 
-    def paginate(self, rows, number):
+    def get_extra_context(self):
+        return {"can_change_matrix": permitted(self.request.user, "change", IGRequirement)}
+
+    def paginate(self, rows, value):
         """The page asked for; its rows and the total read together (``GapRows.read_page``)."""
-        paginator = Paginator(rows if rows is not None else [], self.page_size)
-        if rows is not None and number != "last":
-            wanted = int(number) if str(number or "").isdigit() and int(number) > 0 else 1
-            start = (wanted - 1) * self.page_size
+        number = requested_page(value)
+        if rows is not None and number != LAST:
+            start = (number - 1) * self.page_size
             rows.read_page(start, start + self.page_size)  # past the end: the paginator finds the last page
-        return paginator.get_page(number)
+        return paginate(rows if rows is not None else [], value, self.page_size)
 
     def rows(self, objects):
         return super().rows([Gap(**row) for row in objects])
 
     def sort(self, rows, requested):
-        fields = self.sortable()
-        key = (requested or "").lstrip("-")
-        if key not in fields:
-            requested, key = self.default_sort, self.default_sort
-        if rows is None:
-            return requested, None
-        descending = requested.startswith("-")
-        return requested, rows.order_by(*[("-" if descending else "") + name for name in fields[key]])
+        requested, ordering = self.ordering(requested)
+        return requested, (rows.order_by(*ordering) if rows is not None else None)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs) | {
-            "verbose_name": "IG gap",
-            "verbose_name_plural": "IG gaps",
-            "can_add": False,
-            "can_change_matrix": permitted(self.request.user, "change", IGRequirement),
-        }
+        return super().get_context_data(**kwargs) | {"verbose_name": "IG gap", "verbose_name_plural": "IG gaps"}
 
     def export(self, fmt, rows):
         if fmt not in self.export_formats:
@@ -296,5 +287,5 @@ class RequirementsHistoryView(View):
         entries = AuditEntry.objects.filter(
             object_type=ContentType.objects.get_for_model(IGRequirement)
         ).select_related("object_type")
-        page = Paginator(entries, 50).get_page(request.GET.get("page"))
+        page = paginate(entries, request.GET.get("page"), generic.ObjectHistoryView.page_size)
         return render(request, "assurance/requirements_history.html", {"page": page})

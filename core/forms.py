@@ -3,8 +3,14 @@
 import re
 
 from django import forms
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.forms.renderers import TemplatesSetting
+
+from core.documents import NHS_NUMBER_NAME_MESSAGE
+from core.nhs_number import contains_nhs_number
+from core.validators import NHS_NUMBER_MESSAGE
 
 WIDGET_CLASSES = {
     "text": "nhsuk-input",
@@ -90,6 +96,8 @@ class AccordFormMixin:
 
     def full_clean(self):
         super().full_clean()
+        if self.is_bound:
+            refuse_nhs_numbers(self)
         style_widgets(self)
 
     def get_context(self):
@@ -99,6 +107,78 @@ class AccordFormMixin:
 
 class AccordModelForm(AccordFormMixin, forms.ModelForm):
     pass
+
+
+# -- No NHS number in, none echoed back ---------------------------------------------------------
+
+
+def refuse_nhs_numbers(form):
+    """Refuse every field whose input holds an NHS number, in any form, whatever the field.
+
+    The field gets the one message that never repeats the number, and its input is dropped: the
+    form shown again has the field empty (no ``value=""``, no textarea text), a model form's
+    instance keeps its stored value (so an edit page's heading shows the record as it was), and
+    any other message that quotes the number (a "Select a valid choice. … is not one of the
+    choices", a "reference … already used") is replaced by the same one. Passwords are neither
+    stored nor shown, and are left to the password rules.
+    """
+    refused = [name for name, field in form.fields.items() if _holds_nhs_number(form, name, field)]
+    for name in refused:
+        form._errors[name] = form.error_class(_refusal(form, name), renderer=form.renderer)
+        form.cleaned_data.pop(name, None)
+        _drop_input(form, name)
+        _keep_stored_value(form, name)
+    for name, errors in form._errors.items():
+        if any(contains_nhs_number(message) for message in errors):
+            form._errors[name] = form.error_class(
+                [ValidationError(NHS_NUMBER_MESSAGE, code="nhs_number")], renderer=form.renderer
+            )
+
+
+def _refusal(form, name):
+    """The field's own NHS-number message if it gave one (a file's says to rename the file), else
+    the shared one; never its other messages, which may quote the input."""
+    own = [e for e in form._errors[name].as_data() if e.code == "nhs_number"] if name in form._errors else []
+    if own:
+        return own
+    if isinstance(form.fields[name], forms.FileField):
+        return [ValidationError(NHS_NUMBER_NAME_MESSAGE, code="nhs_number")]
+    return [ValidationError(NHS_NUMBER_MESSAGE, code="nhs_number")]
+
+
+def _holds_nhs_number(form, name, field):
+    if isinstance(field.widget, forms.PasswordInput):
+        return False
+    value = field.widget.value_from_datadict(form.data, form.files, form.add_prefix(name))
+    values = value if isinstance(value, (list, tuple)) else [value]
+    return any(contains_nhs_number(v.name if isinstance(v, UploadedFile) else v) for v in values if v)
+
+
+def _input_names(form, name):
+    widget, html_name = form.fields[name].widget, form.add_prefix(name)
+    if isinstance(widget, forms.MultiWidget):
+        return [f"{html_name}{suffix}" for suffix in widget.widgets_names]
+    return [html_name]
+
+
+def _drop_input(form, name):
+    form.data, form.files = form.data.copy(), form.files.copy()
+    for key in _input_names(form, name):
+        form.data.pop(key, None)
+        form.files.pop(key, None)
+
+
+def _keep_stored_value(form, name):
+    """A model form has already copied the input onto its instance: put the stored value back."""
+    instance = getattr(form, "instance", None)
+    if instance is None:
+        return
+    try:
+        field = instance._meta.get_field(name)
+    except FieldDoesNotExist:
+        return
+    if field.concrete and not field.is_relation:
+        setattr(instance, field.attname, form.initial.get(name, field.get_default()))
 
 
 def https_url_formfield(model_field, **kwargs):

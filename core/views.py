@@ -10,7 +10,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.http import Http404
@@ -24,6 +23,8 @@ from core import registry, stale, versions
 from core.audit import registration
 from core.exports import export_response
 from core.models import AuditEntry
+from core.nhs_number import contains_nhs_number
+from core.pagination import paginate
 from core.permissions import get_visible_or_404, grant, permitted, require, scope
 
 
@@ -102,14 +103,11 @@ class ObjectListView(View):
         filterset, results = self.results(request)
         sort, results = self.sort(results, request.GET.get("sort"))
         fmt = request.GET.get("export")
-        if fmt:
+        if fmt and not refused_filters(filterset):
             return self.export(fmt, results)
         page = self.paginate(results, request.GET.get("page"))
         context = self.get_context_data(filterset=filterset, page=page, sort=sort)
-        if getattr(request, "htmx", False):
-            return render(request, self.results_template_name, context)
-        context.update(self.get_extra_context())
-        return render(request, self.template_name, context)
+        return self.render_list(request, context, filterset)
 
     def results(self, request):
         """(the filterset, the rows it leaves among those the user may see)."""
@@ -125,7 +123,7 @@ class ObjectListView(View):
         return filterset, queryset
 
     def paginate(self, results, number):
-        return Paginator(results, self.page_size).get_page(number)
+        return paginate(results, number, self.page_size)
 
     def get_context_data(self, filterset, page, sort):
         request = self.request
@@ -148,6 +146,18 @@ class ObjectListView(View):
             "add_url_name": self.add_url_name,
             "export_formats": self.export_formats,
         }
+
+    def render_list(self, request, context, filterset):
+        """The whole page, or only its results for htmx; 400 when a filter value is refused.
+
+        A refused filter value (an unknown partner, a value range in words) is never silently
+        dropped: the list is empty and the filters' error summary says which value and why.
+        """
+        status = 400 if refused_filters(filterset) else 200
+        if getattr(request, "htmx", False):
+            return render(request, self.results_template_name, context, status=status)
+        context.update(self.get_extra_context())
+        return render(request, self.template_name, context, status=status)
 
     def get_extra_context(self):
         """More for the full page around the results (a panel above the list); not for exports
@@ -179,17 +189,29 @@ class ObjectListView(View):
 
     def sort(self, queryset, requested):
         """Apply ``?sort=name`` / ``?sort=-name`` for a sortable column; ignore anything else."""
-        fields = self.sortable()
-        key = (requested or "").lstrip("-")
-        if key not in fields:
-            requested = self.default_sort
-            key = (requested or "").lstrip("-")
-        if key not in fields:
+        requested, ordering = self.ordering(requested)
+        if not ordering:
             return None, queryset.order_by("pk")
         descending = requested.startswith("-")
-        expressions = fields[key] if isinstance(fields[key], (list, tuple)) else [fields[key]]
-        ordering = [("-" if descending else "") + e for e in expressions]
         return requested, queryset.order_by(*ordering, "-pk" if descending else "pk")
+
+    def ordering(self, requested):
+        """The sort key in force (the one asked for if a column offers it, else the default) and
+        its ``order_by`` expressions, each reversed when the key is descending.
+
+        A column's own expressions may be descending already (the tier sorts its ties by value,
+        highest first); descending the column turns them round rather than writing ``--``.
+        """
+        fields = self.sortable()
+        if sort_key(requested) not in fields:
+            requested = self.default_sort
+        key = sort_key(requested)
+        if key not in fields:
+            return None, []
+        expressions = fields[key] if isinstance(fields[key], (list, tuple)) else [fields[key]]
+        if requested.startswith("-"):
+            expressions = [e[1:] if e.startswith("-") else f"-{e}" for e in expressions]
+        return requested, list(expressions)
 
     def export_headers_and_rows(self, queryset):
         columns = [c for c in self.get_columns() if c.export]
@@ -207,7 +229,15 @@ class ObjectListView(View):
 
     @staticmethod
     def query_pairs(request, exclude=()):
-        return [(k, v) for k, values in request.GET.lists() if k not in exclude for v in values if v != ""]
+        """The list's query for its links, without ``exclude`` and without a value the filters
+        refuse as an NHS number (links never carry it on)."""
+        return [
+            (k, v)
+            for k, values in request.GET.lists()
+            if k not in exclude
+            for v in values
+            if v != "" and not contains_nhs_number(v)
+        ]
 
     @classmethod
     def query_string(cls, request, exclude=()):
@@ -482,12 +512,24 @@ class ObjectHistoryView(ObjectMixin, View):
     """Every audited change to the object and to its children, newest first."""
 
     template_name = "generic/object_history.html"
+    page_size = 50
 
     def get(self, request, **kwargs):
         self.check()
         entries = AuditEntry.objects.for_object(self.object).select_related("object_type")
-        page = Paginator(entries, 50).get_page(request.GET.get("page"))
+        page = paginate(entries, request.GET.get("page"), self.page_size)
         return render(request, self.template_name, {"view": self, "object": self.object, "page": page})
+
+
+def sort_key(requested):
+    """The column a ``?sort=`` value names: ``title`` for ``title`` and ``-title``."""
+    requested = requested or ""
+    return requested[1:] if requested.startswith("-") else requested
+
+
+def refused_filters(filterset):
+    """True when the list's filters were given a value they refuse."""
+    return filterset is not None and filterset.is_bound and not filterset.is_valid()
 
 
 def permitted_child(user, action, child_model, parent):

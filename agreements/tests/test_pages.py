@@ -690,6 +690,7 @@ def test_an_export_row_tells_the_agreements_story(client, world, portfolio):
 def test_a_bad_filter_is_explained_not_ignored(client, world, portfolio):
     client.force_login(world.user("coordinator"))
     response = client.get(reverse("agreements:list"), {"condition": "nonsense"})
+    assert response.status_code == 400
     assert "Check the filters" in page_text(response)
     assert "Expiring MoU" not in page_text(response)
 

@@ -186,12 +186,14 @@ def test_the_lead_filter(client_for, register):
     assert as_set(exported(client_for(Role.EXECUTIVE), lead=lead.pk)) == expected
 
 
-def test_a_bad_filter_value_shows_no_rows_and_says_so(client_for, register):
+def test_a_bad_filter_value_shows_no_rows_says_so_and_downloads_nothing(client_for, register):
     response = client_for(Role.COORDINATOR).get(reverse("assurance:gaps"), {"status": "in_place"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Check the filters" in response.content.decode()
     assert shown(response) == []
-    assert exported(client_for(Role.COORDINATOR), status="in_place") == []
+    export = client_for(Role.COORDINATOR).get(reverse("assurance:gaps"), {"status": "in_place", "export": "csv"})
+    assert export.status_code == 400
+    assert "Content-Disposition" not in export
 
 
 def test_the_page_sorts_and_pages_in_the_database(client_for, register):

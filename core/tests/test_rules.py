@@ -25,23 +25,10 @@ from tests.world import (
     NHS_NUMBER,
     NHS_NUMBER_DIGITS,
     accord_models,
-    build_world,
     database_state,
     organisation_form_data,
     partnership_form_data,
 )
-
-
-@pytest.fixture
-def world(db, settings, tmp_path):
-    settings.DOCUMENT_STORAGE_DIR = tmp_path / "documents"
-    return build_world(everything=True)
-
-
-@pytest.fixture
-def coordinator(client, world):
-    client.force_login(world.user("coordinator"))
-    return client
 
 
 def errors_shown(response):

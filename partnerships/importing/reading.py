@@ -21,6 +21,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import range_boundaries
 from openpyxl.worksheet._reader import WorkSheetParser
 
+from core.documents import NHS_NUMBER_NAME_MESSAGE
 from core.exports import unescape_csv_text
 from core.nhs_number import contains_nhs_number
 from partnerships import parsing
@@ -34,10 +35,7 @@ MAX_ARCHIVE_ENTRIES = 10_000  # parts of an .xlsx: a workbook has tens, a few hu
 _CELL_TAG = re.compile(rb"<(?:\w{1,10}:)?c[\s>/]")
 CHUNK = 1024 * 1024  # bytes of a worksheet's XML scanned at a time
 TAIL = 16  # bytes kept between chunks, so a tag cut in two is still counted once
-NAME_HAS_NHS_NUMBER = (
-    "The file's name looks like it contains an NHS number. Accord must not hold patient information: "
-    "rename the file and upload it again."
-)
+NAME_HAS_NHS_NUMBER = NHS_NUMBER_NAME_MESSAGE  # the same words as for any document's name
 SHEET_HAS_NHS_NUMBER = (
     "The worksheet's name looks like it contains an NHS number. Accord must not hold patient information: "
     "rename the worksheet and upload the file again."

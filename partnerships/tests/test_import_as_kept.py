@@ -286,7 +286,7 @@ def test_a_file_named_with_an_nhs_number_is_refused_without_repeating_it(tmp_pat
     path = write_csv(tmp_path / f"referral {NHS_NUMBER}.csv", [["Name"], ["A"]])
     with pytest.raises(ImportFileError) as error:
         load_rows(path, path.name)
-    assert error.value.message.startswith("The file's name looks like it contains an NHS number.")
+    assert error.value.message.startswith("The file name looks like it contains an NHS number.")
     assert not any(form in error.value.message for form in NHS_NUMBER_FORMS)
 
 

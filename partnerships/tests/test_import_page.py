@@ -366,7 +366,7 @@ def test_a_file_named_with_an_nhs_number_is_refused_and_not_kept(client_for, wor
     response = upload(client, named)
     assert response.status_code == 400
     page = text(response)
-    assert "The file&#x27;s name looks like it contains an NHS number." in page
+    assert "The file name looks like it contains an NHS number." in page
     assert not any(form in page for form in NHS_NUMBER_FORMS)
     assert staged_files(staging) == []
     assert not any(form in str(client.session.get("register_imports")) for form in NHS_NUMBER_FORMS)
