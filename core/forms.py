@@ -7,6 +7,9 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.forms.renderers import TemplatesSetting
+from django.forms.utils import flatatt
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 
 from core.documents import NHS_NUMBER_NAME_MESSAGE
 from core.nhs_number import contains_nhs_number
@@ -41,14 +44,37 @@ class NhsukFormRenderer(TemplatesSetting):
     field_template_name = "forms/nhsuk_field.html"
 
 
+class Select(forms.Select):
+    """Django's select with its options written in Python rather than one template each.
+
+    Same markup; a choice of several hundred users (the register's "Internal lead") renders in a
+    millisecond instead of tens. Grouped choices keep Django's own rendering."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        choices = list(iter(self.choices))  # no len(): a ModelChoiceIterator would count in SQL first
+        if any(isinstance(label, (list, tuple)) for _, label in choices):
+            return super().render(name, value, attrs, renderer)
+        chosen = set(self.format_value(value))
+        options = "".join(
+            f'<option value="{conditional_escape(key)}"{" selected" if str(key) in chosen else ""}>'
+            f"{conditional_escape(label)}</option>"
+            for key, label in choices
+        )
+        attributes = flatatt(self.build_attrs(self.attrs, attrs))
+        return format_html('<select name="{}"{}>{}</select>', name, attributes, mark_safe(options))  # noqa: S308 - escaped above
+
+
 def style_widgets(form):
     """Give each widget the NHS.UK class for its type, and the error class when it has errors.
 
-    Runs when the form is built, validated and rendered. It never creates bound fields (they
+    Plain selects become :class:`Select` (the same markup, faster). Runs when the form is built,
+    validated and rendered. It never creates bound fields (they
     freeze a field's label and hint, which a form's own ``__init__`` may still change) and reads
     ``_errors`` so that it never triggers validation itself.
     """
     for name, field in form.fields.items():
+        if type(field.widget) is forms.Select:
+            field.widget.__class__ = Select
         widget_type = re.sub(r"widget$|input$", "", field.widget.__class__.__name__.lower())
         auto_id = form.auto_id % form.add_prefix(name) if "%s" in str(form.auto_id) else form.add_prefix(name)
         css = WIDGET_CLASSES.get(widget_type, "").split()

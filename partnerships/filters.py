@@ -57,7 +57,9 @@ class RegisterFilter(ExtensibleFilterSet):
     )
     lead = django_filters.ModelChoiceFilter(
         label="Internal lead",
-        queryset=User.objects.filter(Exists(Partnership.objects.filter(lead=OuterRef("pk")))),
+        queryset=User.objects.filter(Exists(Partnership.objects.filter(lead=OuterRef("pk")))).only(
+            "username", "first_name", "last_name"
+        ),
         empty_label="Any lead",
     )
     service_area = django_filters.ModelChoiceFilter(queryset=ServiceArea.objects.all(), empty_label="Any service area")

@@ -170,7 +170,11 @@ class Partnership(models.Model):
     class Meta:
         ordering = ["reference"]
         indexes = [
-            models.Index(fields=["status"]),
+            # The register's commonest view, the active partnerships by value, reads its page
+            # straight off this index (status alone uses it too).
+            models.Index(fields=["status", "annual_value"], name="partnership_status_value_idx"),
+            # "Leads to confirm" reads only the partnerships with a lead written as text.
+            models.Index(fields=["lead"], condition=~models.Q(recorded_lead=""), name="partnership_recorded_lead_idx"),
             models.Index(fields=["arrangement_type"]),
             models.Index(fields=["annual_value"]),
             models.Index(fields=["next_review_date"]),

@@ -7,7 +7,7 @@ from core import views as generic
 from core.attention import more_links, needs_attention
 from core.models import AuditEntry, TierThresholds
 from core.roles import Role
-from partnerships import forms
+from partnerships import display, forms
 from partnerships.filters import RegisterFilter
 from partnerships.models import Headline, PartnerRole, Partnership
 from partnerships.selectors import leads_to_confirm, why_to_confirm
@@ -15,13 +15,6 @@ from partnerships.spreadsheet import REGISTER_HEADERS, register_rows
 
 RECENT_CHANGES = 10
 ATTENTION_SHOWN = 10  # items on the register's "needs attention" panel; each kind's own list has the rest
-
-
-def _money(obj):
-    if obj.annual_value is None:
-        return "Not known"
-    prefix = {"approximate": "c. ", "up_to": "up to "}.get(obj.value_qualifier, "")
-    return f"{prefix}£{obj.annual_value:,.0f}"
 
 
 def register_queryset():
@@ -41,31 +34,16 @@ class PartnershipListView(generic.ObjectListView):
     default_sort = "reference"
     choose_columns = True
     columns = (
-        generic.Column("reference", "Reference", sort="reference"),
-        generic.Column("title", "Title", sort="title", template="partnerships/includes/title_cell.html"),
-        generic.Column(
-            "partners",
-            "Partners",
-            value=lambda p: "; ".join(r.organisation.name for r in p.partner_roles.all()),
-            template="partnerships/includes/partners_cell.html",
-        ),
+        generic.Column("reference", "Reference", sort="reference", html=display.reference),
+        generic.Column("title", "Title", sort="title", html=display.title),
+        generic.Column("partners", "Partners", value=display.partner_names, html=display.partners),
         generic.Column("arrangement_type", "Type of arrangement", sort="arrangement_type", shown=False),
-        generic.Column("status", "Status", sort="status", template="partnerships/includes/status_cell.html"),
-        generic.Column("tier", "Tier", sort=["tier", "-annual_value"], template="partnerships/includes/tier_cell.html"),
+        generic.Column("status", "Status", sort="status", html=display.status_tag),
+        generic.Column("tier", "Tier", sort=["tier", "-annual_value"], html=display.tier_tag),
+        generic.Column("annual_value", "Annual value", sort="annual_value", value=display.money, html=display.value),
+        generic.Column("lead", "Lead", sort=["lead__first_name", "lead__last_name"], html=display.lead),
         generic.Column(
-            "annual_value",
-            "Annual value",
-            sort="annual_value",
-            value=_money,
-            template="partnerships/includes/value_cell.html",
-        ),
-        generic.Column("lead", "Lead", sort=["lead__first_name", "lead__last_name"]),
-        generic.Column(
-            "next_review_date",
-            "Next review",
-            sort="next_review_date",
-            template="partnerships/includes/review_cell.html",
-            shown=False,
+            "next_review_date", "Next review", sort="next_review_date", html=display.next_review, shown=False
         ),
     )
 
@@ -118,6 +96,8 @@ class PartnershipDetailView(generic.ObjectDetailView):
             can_close=generic.permitted(user, "close", self.object) and self.object.status != "closed",
             can_confirm_lead=generic.permitted(user, "confirm_lead", self.object),
             can_edit_children=generic.permitted(user, "change", self.object),
+            status_tag=display.status_tag(self.object),
+            tier_tag=display.tier_tag(self.object),
         )
         return context
 

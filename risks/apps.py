@@ -10,7 +10,7 @@ class RisksConfig(AppConfig):
         from core.permissions import ADMIN_ONLY, EVERYONE, KEEPERS_AND_OWN_LEADS, rows
         from core.views import Column
 
-        from . import demo, filters, models, panels, selectors, synthetic
+        from . import demo, display, filters, models, panels, selectors, synthetic
 
         audit.register(models.Risk, parent="partnership")
         audit.register(models.RiskAction, parent="risk")
@@ -52,7 +52,7 @@ class RisksConfig(AppConfig):
                 "risk_profile_status",
                 "Risk profile",
                 value=lambda p: selectors.PROFILE_LABELS.get(p.risk_profile_status, ""),
-                template="risks/includes/register_profile_cell.html",
+                html=lambda p: display.profile_tag(p.risk_profile_status),
             ),
             attach=panels.register_risk_columns,
             order=10,
@@ -63,7 +63,7 @@ class RisksConfig(AppConfig):
                 "risk_highest_score",
                 "Highest current score",
                 sort="risk_highest_sort",
-                template="risks/includes/register_score_cell.html",
+                html=display.highest_score,
                 shown=False,
             ),
             annotate=lambda partnerships: partnerships.alias(risk_highest_sort=selectors.highest_score_sort_sql()),

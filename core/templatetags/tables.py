@@ -9,25 +9,11 @@ A cell's text may break inside a very long word (a web address, a checksum), so 
 value cannot push a table past the page's edge; ordinary words still break only between words.
 """
 
-import re
-
 from django import template
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+
+from core import markup
 
 register = template.Library()
-
-LONG_WORD = re.compile(r"[^\s<>&]{20,}")  # no break opportunity for 20 characters or more
-TAG_OR_ENTITY = re.compile(r"(<[^>]*>|&[#\w]+;)")
-CHUNK = 12
-
-
-def breakable(html):
-    """``html`` with a break opportunity (``<wbr>``) every few characters of each very long word."""
-    parts = TAG_OR_ENTITY.split(str(html))
-    for i in range(0, len(parts), 2):  # the text between tags and entities
-        parts[i] = LONG_WORD.sub(lambda m: "<wbr>".join(re.findall(f".{{1,{CHUNK}}}", m.group())), parts[i])
-    return mark_safe("".join(parts))  # noqa: S308 - only <wbr> added to markup already escaped
 
 
 class CellNode(template.Node):
@@ -38,13 +24,7 @@ class CellNode(template.Node):
 
     def render(self, context):
         css_class = self.css_class.resolve(context) if self.css_class else ""
-        return format_html(
-            '<td class="nhsuk-table__cell{}" role="cell"><span class="nhsuk-table__heading" aria-hidden="true">{} '
-            "</span><div>{}</div></td>",
-            f" {css_class}" if css_class else "",
-            self.label.resolve(context),
-            breakable(self.nodelist.render(context)),
-        )
+        return markup.cell(self.label.resolve(context), self.nodelist.render(context), css_class)
 
 
 @register.tag

@@ -2,7 +2,7 @@
 
 from django.template import Context, Template
 
-from core.templatetags.tables import breakable
+from core.markup import breakable
 
 
 def test_a_cell_names_its_column_for_phones_but_not_for_screen_readers():

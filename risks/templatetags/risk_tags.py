@@ -2,26 +2,21 @@
 
 from django import template
 
-from risks.scoring import COLOURS, UNBANDED
-from risks.selectors import PROFILE_LABELS, PROFILE_TAGS
+from risks import display
 
 register = template.Library()
 
 
-@register.filter
-def band_tag_class(colour_key):
-    """The NHS.UK tag modifier of a band colour ("amber" → "nhsuk-tag--orange")."""
-    return COLOURS.get(colour_key, UNBANDED).tag
+@register.simple_tag
+def band_tag(band, colour_key):
+    """``{% band_tag risk.current_band risk.current_colour %}``: the band as a tag in its colour."""
+    return display.band_tag(band, colour_key)
 
 
 @register.filter
-def profile_label(status):
-    return PROFILE_LABELS.get(status, "")
-
-
-@register.filter
-def profile_tag_class(status):
-    return PROFILE_TAGS.get(status, "nhsuk-tag--grey")
+def profile_tag(status):
+    """``{{ profile.status|profile_tag }}``: a risk profile's status as a tag."""
+    return display.profile_tag(status)
 
 
 @register.filter
