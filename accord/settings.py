@@ -87,12 +87,6 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'accord.sqlite3'}"),
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
-    )
-}
 # SQLite, the embedded default, holds a small team writing at once: readers never wait for the
 # writer (WAL), a writer waits up to 20 seconds for another to finish rather than failing with
 # "database is locked", and every transaction takes the write lock when it begins (IMMEDIATE),
@@ -102,8 +96,33 @@ SQLITE_OPTIONS = {
     "timeout": 20,
     "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
+# PostgreSQL: no JIT compilation. The register's conditions (IG gaps, risk profiles) are large
+# expressions over many rows, which PostgreSQL 15 would JIT-compile on every page at a cost of
+# hundreds of milliseconds for queries that run in tens.
+POSTGRESQL_OPTIONS = {"options": "-c jit=off"}
+
+
+def database(url, conn_max_age=0):
+    """The connection settings of a database URL, with the engine's options above."""
+    settings = dj_database_url.parse(url, conn_max_age=conn_max_age)
+    engine_options = {
+        "django.db.backends.sqlite3": SQLITE_OPTIONS,
+        "django.db.backends.postgresql": POSTGRESQL_OPTIONS,
+    }.get(settings["ENGINE"], {})
+    settings["OPTIONS"] = {**engine_options, **settings.get("OPTIONS", {})}
+    if settings["ENGINE"] == "django.db.backends.postgresql":
+        # Exports read every row they select: a server-side cursor would make PostgreSQL plan
+        # them for the first rows (nested loops), several times slower for the whole result.
+        settings["DISABLE_SERVER_SIDE_CURSORS"] = True
+    return settings
+
+
+DATABASES = {
+    "default": database(
+        os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'accord.sqlite3'}"),
+        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
+    )
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

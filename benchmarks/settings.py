@@ -7,10 +7,8 @@ use ``django.contrib.admin``.
 
 import os
 
-import dj_database_url
-
 from accord.settings import *  # noqa: F403
-from accord.settings import BASE_DIR, INSTALLED_APPS
+from accord.settings import BASE_DIR, INSTALLED_APPS, database
 
 BENCH_SQLITE_PATH = BASE_DIR / "var" / "bench.sqlite3"
 BENCH_DATABASE_URL = (
@@ -20,4 +18,4 @@ BENCH_DATABASE_URL = (
 DEBUG = False
 INSTALLED_APPS = [*INSTALLED_APPS, "django.contrib.admin"]
 ROOT_URLCONF = "benchmarks.urls"
-DATABASES = {"default": dj_database_url.parse(BENCH_DATABASE_URL)}
+DATABASES = {"default": database(BENCH_DATABASE_URL)}

@@ -186,7 +186,14 @@ class ObjectListView(View):
         for extension in self.extensions:
             if extension.attach is not None:
                 objects = extension.attach(objects, self.request)
-        return [(obj, [self.cell(col, obj) for col in self.shown_columns]) for obj in objects]
+        return [self.row(obj) for obj in objects]
+
+    def row(self, obj):
+        """(obj, its cells, the whole row's markup when every column writes its cell in Python)."""
+        cells = [self.cell(col, obj) for col in self.shown_columns]
+        if all(markup for _, _, markup in cells):
+            return obj, cells, markup.row(cell for _, _, cell in cells)
+        return obj, cells, None
 
     @staticmethod
     def cell(column, obj):

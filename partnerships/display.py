@@ -30,7 +30,10 @@ def money(partnership):
 
 
 def url(partnership):
-    return reverse("partnerships:detail", args=[partnership.pk])
+    """The partnership's page, worked out once per row (its reference and title both link to it)."""
+    if "_url" not in partnership.__dict__:
+        partnership._url = reverse("partnerships:detail", args=[partnership.pk])
+    return partnership._url
 
 
 def reference(partnership):

@@ -12,9 +12,19 @@ from accounts.models import User
 from core.filters import ExtensibleFilterSet
 from core.forms import FilterForm
 from core.models import ServiceArea, StrategicObjective
-from organisations.models import OrganisationKind
+from organisations.models import Organisation, OrganisationKind
 from partnerships.models import ArrangementType, PartnerRole, Partnership, Status
 from partnerships.tiering import TIER_CHOICES
+
+
+def lead_choices():
+    """(pk, name) of every user who leads a partnership, read as plain values: a trust has hundreds."""
+    leads = (
+        User.objects.filter(Exists(Partnership.objects.filter(lead=OuterRef("pk"))))
+        .order_by(*User._meta.ordering)
+        .values_list("pk", "first_name", "last_name", "username")
+    )
+    return [(pk, f"{first} {last}".strip() or username) for pk, first, last, username in leads]
 
 
 class RegisterFilterForm(FilterForm):
@@ -55,12 +65,11 @@ class RegisterFilter(ExtensibleFilterSet):
         method="filter_partner_kind",
         empty_label="Any kind",
     )
-    lead = django_filters.ModelChoiceFilter(
+    lead = django_filters.ChoiceFilter(
         label="Internal lead",
-        queryset=User.objects.filter(Exists(Partnership.objects.filter(lead=OuterRef("pk")))).only(
-            "username", "first_name", "last_name"
-        ),
+        choices=lead_choices,
         empty_label="Any lead",
+        error_messages={"invalid_choice": "Choose a lead from the list."},
     )
     service_area = django_filters.ModelChoiceFilter(queryset=ServiceArea.objects.all(), empty_label="Any service area")
     strategic_objective = django_filters.ModelChoiceFilter(
@@ -102,9 +111,15 @@ class RegisterFilter(ExtensibleFilterSet):
         value = value.strip()
         if not value:
             return queryset
-        partner = PartnerRole.objects.filter(partnership=OuterRef("pk"), organisation__name__icontains=value)
+        # The partnerships of the matching organisations as one uncorrelated subquery, worked out
+        # once, rather than a lookup of the partners of each of the register's rows.
+        organisations = Organisation.objects.filter(name__icontains=value).values("pk")
+        with_partner = PartnerRole.objects.filter(organisation__in=organisations).values("partnership_id")
         return queryset.filter(
-            Q(reference__icontains=value) | Q(title__icontains=value) | Q(purpose__icontains=value) | Exists(partner)
+            Q(reference__icontains=value)
+            | Q(title__icontains=value)
+            | Q(purpose__icontains=value)
+            | Q(pk__in=with_partner)
         )
 
     def filter_partner(self, queryset, name, value):

@@ -135,30 +135,50 @@ def attach_risk_profiles(partnerships, scoring=None, thresholds=None, today=None
     """Give each partnership of a page its risk profile columns, with one query for the page.
 
     The register computes these for the rows it shows only, not for every row it sorts or
-    filters (which use :func:`highest_score_sql` and :func:`filter_by_profile`)."""
+    filters (which use :func:`highest_score_sql` and :func:`filter_by_profile`). The highest
+    score's band is looked up here (``Scoring.band``), not in SQL, where each band's test would
+    repeat the score's subquery."""
     partnerships = list(partnerships)
     if not partnerships:
         return partnerships
-    rows = with_risk_profile(
-        Partnership.objects.filter(pk__in=[p.pk for p in partnerships]).order_by(),
-        scoring=scoring,
-        thresholds=thresholds,
-        today=today,
-    ).values_list("pk", *PROFILE_COLUMNS)
-    found = {pk: values for pk, *values in rows}
+    scoring = scoring or Scoring.current()
+    thresholds = thresholds or TierThresholds.current()
+    rows = (
+        Partnership.objects.filter(pk__in=[p.pk for p in partnerships])
+        .order_by()
+        .annotate(profile=profile_status_sql(today or local_today(), thresholds), highest=highest_score_sql())
+        .values_list("pk", "profile", "highest")
+    )
+    found = {pk: (status, highest) for pk, status, highest in rows}
     for partnership in partnerships:
-        for name, value in zip(PROFILE_COLUMNS, found.get(partnership.pk, [None] * 4), strict=True):
-            setattr(partnership, name, value)
+        status, highest = found.get(partnership.pk, (None, None))
+        band = scoring.band(highest)
+        partnership.risk_profile_status = status
+        partnership.risk_highest_score = highest
+        partnership.risk_highest_band = band.name if band else None
+        partnership.risk_highest_colour = band.colour_key if band else None
     return partnerships
 
 
-PROFILE_COLUMNS = ("risk_profile_status", "risk_highest_score", "risk_highest_band", "risk_highest_colour")
+def profile_condition(status, today, thresholds):
+    """Partnerships whose risk profile is ``status``, as a plain condition.
+
+    The same rule as :func:`profile_status_sql`, written per status so that the database can
+    use it to choose rows (a CASE in a WHERE clause is worked out for every partnership)."""
+    required = ~Q(Exact(tier_expression(thresholds), 3))
+    overdue = Q(review_overdue_sql(today))
+    assessed = Q(GreaterThanOrEqual(assessed_domains_sql(), Value(DOMAIN_COUNT)))
+    return {
+        NOT_REQUIRED: ~required,
+        REVIEW_OVERDUE: required & overdue,
+        COMPLETE: required & ~overdue & assessed,
+        INCOMPLETE: required & ~overdue & ~assessed,
+    }[status]
 
 
 def filter_by_profile(queryset, status, thresholds=None, today=None):
     """Partnerships whose risk profile is ``status`` (one of ``PROFILE_STATUSES``)."""
-    condition = profile_status_sql(today or local_today(), thresholds or TierThresholds.current())
-    return queryset.alias(risk_profile_filter=condition).filter(risk_profile_filter=status)
+    return queryset.filter(profile_condition(status, today or local_today(), thresholds or TierThresholds.current()))
 
 
 # --- a partnership's profile, for its pages -----------------------------------------------------

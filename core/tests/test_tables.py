@@ -23,3 +23,14 @@ def test_only_very_long_words_get_break_opportunities_and_markup_is_untouched():
     assert broken.replace("<wbr>", "") == html
     assert all(len(chunk) <= 12 for chunk in broken.split(">", 1)[1].split("</a>")[0].split("<wbr>"))
     assert broken.endswith("</a> Buckinghamshire &amp; Oxfordshire"), "ordinary words and entities stay whole"
+
+
+def test_a_cell_written_in_python_escapes_text_and_keeps_markup():
+    from django.utils.safestring import mark_safe
+
+    from core.markup import cell, link
+
+    assert "&lt;script&gt;" in cell("Lead", "<script>alert(1)</script>")
+    assert "<script>" not in cell("Lead", "<script>alert(1)</script>")
+    assert '<a class="nhsuk-link" href="/p/1/">A &amp; B</a>' in cell("Title", link("/p/1/", "A & B"))
+    assert "<strong>kept</strong>" in cell("Tag", mark_safe("<strong>kept</strong>"))
