@@ -275,17 +275,23 @@ def partnership_ig(partnership, today=None, matrix=None):
 # Any number of partnerships, in SQL (the gaps page, its export, the register's filter)
 
 
+def _partners(condition=None):
+    """The partnership's partners other than the trust, whose organisation meets ``condition``
+    (a condition on organisations reached through ``organisation__``)."""
+    partners = PartnerRole.objects.filter(partnership=OuterRef("pk"), organisation__is_home_trust=False)
+    return partners if condition is None else partners.filter(condition)
+
+
 def _ordered_conditions(item, today):
     """([(condition, status), ...] in the order they are tested, the default status) for ``item``,
     each condition a subquery on partnerships (``OuterRef("pk")``)."""
     if item == IGItemType.PARTNER_DSPT:
-        partners = PartnerRole.objects.filter(partnership=OuterRef("pk"), organisation__is_home_trust=False)
         c = assessment_conditions(today, prefix="organisation__")
-        missing = ~Exists(partners) | Exists(partners.filter(c["missing"]))
+        missing = ~Exists(_partners()) | Exists(_partners(c["missing"]))
         return [
             (missing, Assurance.MISSING),
-            (Exists(partners.filter(c["expired"])), Assurance.EXPIRED),
-            (Exists(partners.filter(c["in_progress"])), Assurance.IN_PROGRESS),
+            (Exists(_partners(c["expired"])), Assurance.EXPIRED),
+            (Exists(_partners(c["in_progress"])), Assurance.IN_PROGRESS),
         ], Assurance.IN_PLACE
     records = IGItem.objects.filter(partnership=OuterRef("pk"), item=item)
     in_place = Exists(
@@ -326,12 +332,12 @@ def status_expression(item, today):
 
 def not_in_place(item, today):
     """Partnerships for which ``item`` is not in place, as a condition."""
-    ordered, default = _ordered_conditions(item, today)
-    if default == Assurance.IN_PLACE:  # the DSPT: any of the bad outcomes
-        condition = Q()
-        for part, _ in ordered:
-            condition |= part
-        return condition
+    if item == IGItemType.PARTNER_DSPT:
+        # No partner, or a partner whose DSPT is not in place: two subqueries, where naming each
+        # bad outcome (missing, expired, in progress) took four.
+        in_place = assessment_conditions(today, prefix="organisation__")["in_place"]
+        return ~Exists(_partners()) | Exists(_partners(~in_place))
+    ordered, _ = _ordered_conditions(item, today)
     in_place = next(part for part, status in ordered if status == Assurance.IN_PLACE)
     return ~in_place
 

@@ -172,7 +172,7 @@ class Partnership(models.Model):
         indexes = [
             # The register's commonest view, the active partnerships by value, reads its page
             # straight off this index (status alone uses it too).
-            models.Index(fields=["status", "annual_value"], name="partnership_status_value_idx"),
+            models.Index(fields=["status", "annual_value", "id"], name="partnership_status_value_idx"),
             # "Leads to confirm" reads only the partnerships with a lead written as text.
             models.Index(fields=["lead"], condition=~models.Q(recorded_lead=""), name="partnership_recorded_lead_idx"),
             models.Index(fields=["arrangement_type"]),
@@ -256,6 +256,8 @@ class PartnerRole(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["partnership", "organisation"], name="one_role_per_partner"),
         ]
+        # The partnerships of a set of organisations (a DSPT status, a search by partner name).
+        indexes = [models.Index(fields=["organisation", "partnership"], name="partnerrole_organisation_idx")]
 
     def __str__(self):
         return f"{self.organisation} ({self.get_role_display().lower()})"

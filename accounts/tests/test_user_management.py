@@ -310,7 +310,7 @@ def test_list_searches_by_name_username_and_email(client_for, users, make_user):
     def names(**query):
         response = admin.get(reverse("accounts:list"), query)
         assert response.status_code == 200
-        return [str(obj) for obj, _ in response.context["rows"]]
+        return [str(obj) for obj, *_ in response.context["rows"]]
 
     assert names(q="anne clarke") == ["Anne Clarke"]
     assert names(q="oxfordhealth") == ["Olu Other"]
@@ -323,9 +323,9 @@ def test_list_filters_by_status_and_sorts(client_for, users):
     users[Role.AUDITOR].save()
     admin = client_for(Role.ADMINISTRATOR)
     inactive = admin.get(reverse("accounts:list"), {"status": "inactive"})
-    assert [str(u) for u, _ in inactive.context["rows"]] == ["Aud Itor"]
+    assert [str(u) for u, *_ in inactive.context["rows"]] == ["Aud Itor"]
     active = admin.get(reverse("accounts:list"), {"status": "active", "sort": "-username"})
-    assert [u.username for u, _ in active.context["rows"]] == [
+    assert [u.username for u, *_ in active.context["rows"]] == [
         "lead",
         "executive",
         "coordinator",

@@ -153,7 +153,7 @@ def tier_of(p):
 
 def register_references(client, tier):
     response = client.get(reverse("partnerships:list"), {"tier": tier})
-    return [obj.reference for obj, _ in response.context["rows"]]
+    return [obj.reference for obj, *_ in response.context["rows"]]
 
 
 def test_lowering_the_tier_1_threshold_moves_a_500k_partnership_to_tier_1(admin):

@@ -144,7 +144,7 @@ def test_leads_to_confirm_lists_the_imported_leads_and_the_coordinator_links_the
     import_register(OXFORD_HEALTH.write(tmp_path), user=people["coordinator"])
     client.force_login(people["coordinator"])
     page = client.get(reverse("partnerships:leads_to_confirm"))
-    listed = [(p.reference, p.recorded_lead) for p, _ in page.context["rows"]]
+    listed = [(p.reference, p.recorded_lead) for p, *_ in page.context["rows"]]
     assert listed == [("P-0001", "Head of Forensic Services"), ("P-0004", "Director of Research")]
     forensic = Partnership.objects.get(reference="P-0001")
     response = client.post(
