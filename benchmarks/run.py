@@ -98,10 +98,18 @@ def side_by_side(first, second):
                 str(r["queries"]),
                 _ms(o) if o else "",
                 str(o.get("queries", "")),
-                r["goal"],
+                _goals(r, o, first["database"], second["database"]),
             ]
         )
     return "\nBoth databases, same register and measurements:\n\n" + format_table(table, right={2, 3, 4, 5})
+
+
+def _goals(a, b, a_name, b_name):
+    """ "met" when both databases meet the goal, else which does not."""
+    missed = [(name, r["goal"]) for name, r in ((a_name, a), (b_name, b)) if r and r["goal"].startswith("NOT")]
+    if missed:
+        return "; ".join(f"NOT met on {name} {goal.removeprefix('NOT met ')}" for name, goal in missed)
+    return a["goal"]
 
 
 def _ms(result):
