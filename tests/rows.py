@@ -13,7 +13,9 @@ in its own ``<app>/tests/rows.py`` and registers from its ``AppConfig.ready``
 - ``AUDIT``: ``{model label: Change}``, how to create, change and delete each of its models;
 - ``FORMS``: ``{case name: Form}``, bad input on each of its form pages and what the page says;
 - ``QUERIES``: ``{url name: Growth}``, how to grow what each of its list and detail pages shows;
-- ``STALE``: ``{case name: Stale}``, two people on each of its edit pages, one saving first.
+- ``STALE``: ``{case name: Stale}``, two people on each of its edit pages, one saving first;
+- ``RECORDS``: ``{model label: world → record}``, a saved record of each of its models with free
+  text, on which the model-level NHS-number guard is tried.
 
 The checks fail when a URL, an export, a model or a form page of any app has no row, so a new
 app cannot be forgotten (and no central file grows with every app).

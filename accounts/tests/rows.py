@@ -181,3 +181,9 @@ STALE = {
         typed_again={"password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
     ),
 }
+
+# A saved record of each model with free text, for the model-level NHS-number guard
+# (core/tests/test_rules.py).
+RECORDS = {
+    "accounts.User": lambda w: w.user("executive"),
+}

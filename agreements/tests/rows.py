@@ -846,3 +846,15 @@ STALE = {
         your_fields={"target"},
     ),
 }
+
+# A saved record of each model with free text, for the model-level NHS-number guard
+# (core/tests/test_rules.py).
+RECORDS = {
+    "agreements.Agreement": lambda w: w.draft_agreement,
+    "agreements.AgreementParty": lambda w: w.party,
+    "agreements.Consultation": lambda w: w.consultation,
+    "agreements.AgreementDocument": lambda w: w.document,
+    "agreements.ScopeItem": lambda w: w.scope_item,
+    "agreements.Milestone": lambda w: w.milestone,
+    "agreements.Indicator": lambda w: w.indicator,
+}

@@ -212,3 +212,9 @@ STALE = {
         record=lambda w: IGRequirement,
     ),
 }
+
+# A saved record of each model with free text, for the model-level NHS-number guard
+# (core/tests/test_rules.py).
+RECORDS = {
+    "assurance.IGItem": lambda w: w.ig_item,
+}

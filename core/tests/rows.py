@@ -309,3 +309,11 @@ STALE = {
         record=lambda w: TierThresholds.current(),
     ),
 }
+
+# A saved record of each model with free text, for the model-level NHS-number guard
+# (core/tests/test_rules.py).
+RECORDS = {
+    "core.StrategicObjective": lambda w: w.objective,
+    "core.BafRiskTheme": lambda w: w.baf_theme,
+    "core.ServiceArea": lambda w: w.service_area,
+}

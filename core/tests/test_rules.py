@@ -21,6 +21,7 @@ from partnerships.forms import HeadlineForm, PartnershipForm
 from risks.forms import CloseRiskForm, NoSignificantRiskForm, RiskActionForm, RiskForm
 from risks.models import Risk
 from tests.editing import opened_version
+from tests.rows import collect
 from tests.world import (
     NHS_NUMBER,
     NHS_NUMBER_DIGITS,
@@ -278,26 +279,7 @@ def test_no_form_stores_an_nhs_number_in_any_text_box(coordinator, world, page):
 
 # The model-level guard: below the forms, nothing saved through the ORM may hold an NHS number.
 
-INSTANCES = {
-    "accounts.User": lambda w: w.user("executive"),
-    "core.StrategicObjective": lambda w: w.objective,
-    "core.BafRiskTheme": lambda w: w.baf_theme,
-    "core.ServiceArea": lambda w: w.service_area,
-    "organisations.Organisation": lambda w: w.partner_org,
-    "partnerships.Partnership": lambda w: w.partnership,
-    "partnerships.Headline": lambda w: w.headline,
-    "agreements.Agreement": lambda w: w.draft_agreement,
-    "agreements.AgreementParty": lambda w: w.party,
-    "agreements.Consultation": lambda w: w.consultation,
-    "agreements.AgreementDocument": lambda w: w.document,
-    "agreements.ScopeItem": lambda w: w.scope_item,
-    "agreements.Milestone": lambda w: w.milestone,
-    "agreements.Indicator": lambda w: w.indicator,
-    "risks.Risk": lambda w: w.risk,
-    "risks.RiskAction": lambda w: w.risk_action,
-    "risks.NoSignificantRisk": lambda w: w.no_significant_risk,
-    "assurance.IGItem": lambda w: w.ig_item,
-}
+INSTANCES = collect("RECORDS")  # each app's rows: a saved record of each model with free text
 
 
 def guarded_text_fields(model):

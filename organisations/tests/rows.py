@@ -155,3 +155,9 @@ STALE = {
         them="coordinator",
     ),
 }
+
+# A saved record of each model with free text, for the model-level NHS-number guard
+# (core/tests/test_rules.py).
+RECORDS = {
+    "organisations.Organisation": lambda w: w.partner_org,
+}

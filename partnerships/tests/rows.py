@@ -542,3 +542,10 @@ STALE = {
         them="administrator",
     ),
 }
+
+# A saved record of each model with free text, for the model-level NHS-number guard
+# (core/tests/test_rules.py).
+RECORDS = {
+    "partnerships.Partnership": lambda w: w.partnership,
+    "partnerships.Headline": lambda w: w.headline,
+}

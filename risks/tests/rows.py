@@ -459,3 +459,11 @@ STALE = {
         record=lambda w: RiskMatrix.current(),
     ),
 }
+
+# A saved record of each model with free text, for the model-level NHS-number guard
+# (core/tests/test_rules.py).
+RECORDS = {
+    "risks.Risk": lambda w: w.risk,
+    "risks.RiskAction": lambda w: w.risk_action,
+    "risks.NoSignificantRisk": lambda w: w.no_significant_risk,
+}
