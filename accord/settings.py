@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "agreements",
     "assurance",
     "risks",
+    "governance",
 ]
 
 MIDDLEWARE = [
