@@ -7,8 +7,9 @@ class GovernanceConfig(AppConfig):
 
     def ready(self):
         from core import audit, registry
+        from core.permissions import ALL, OWN, REGISTER_KEEPERS, A, B, C, E, L, U, rows
 
-        from . import models
+        from . import models, panels
 
         # Every model is audited; a body's records show in the body's history.
         audit.register(models.Body)
@@ -24,4 +25,23 @@ class GovernanceConfig(AppConfig):
         audit.register(models.Ballot, parent="decision")
         audit.register(models.Binding, parent="decision")
         audit.register(models.Interest)
+
+        # Bodies: the executives, board members and auditors read every body; a partnership lead
+        # reads the bodies governing the partnerships they lead (or are delegated on). The
+        # register's keepers (coordinator, administrator) act as the bodies' secretary for now.
+        registry.rights(
+            {
+                **rows(["governance.body"], ["view"], {A: ALL, C: ALL, E: ALL, B: ALL, U: ALL, L: OWN}),
+                **rows(["governance.body"], ["add", "change"], REGISTER_KEEPERS),
+            }
+        )
+        registry.menu_item("Governance", "governance:list", models.Body, order=35)
+        registry.panel(
+            "partnerships.partnership",
+            "governance",
+            "governance/includes/partnership_governed_by.html",
+            panels.partnership_governed_by,
+            order=25,
+        )
+        registry.urls(self.label, "governance/", "governance.urls")
         registry.test_rows(self.label, "governance.tests.rows")

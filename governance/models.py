@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from core.append_only import AppendOnlyModel, AppendOnlyQuerySet
@@ -111,10 +112,14 @@ class Body(models.Model):
 
     class Meta:
         ordering = ["name"]
-        verbose_name_plural = "bodies"
+        verbose_name = "governance body"
+        verbose_name_plural = "governance bodies"
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("governance:detail", args=[self.pk])
 
     def clean(self):
         seen, body = {self.pk}, self.parent

@@ -1,9 +1,13 @@
 """Reads of governance that more than one page (and later the coordinator's work queue) ask."""
 
-from django.db.models import Exists, OuterRef
+from dataclasses import dataclass
 
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from core.dates import day
 from governance import rules
-from governance.models import Decision, DecisionStatus, ItemDeclaration
+from governance.models import Decision, DecisionStatus, ItemDeclaration, MeetingStatus
 
 
 def decisions_for_review(decisions=None):
@@ -16,3 +20,64 @@ def decisions_for_review(decisions=None):
         management__in=[c.value for c in rules.BARS_VOTING],
     )
     return decisions.filter(status=DecisionStatus.CLOSED).filter(Exists(late))
+
+
+@dataclass(frozen=True)
+class Frequency:
+    """Whether a body meets as often as its terms of reference say."""
+
+    ok: bool
+    text: str
+
+
+def meeting_frequency(body, terms, last_held, today):
+    """From the terms in force and the date of the last meeting held (not cancelled, in the past).
+
+    The longest gap the terms allow (``models.FREQUENCY_DAYS``: "at least monthly" is 31 days) is
+    measured from the last meeting held, or from the date the terms took effect when none was."""
+    if terms is None:
+        return Frequency(False, "No terms of reference recorded, so no meeting frequency is set.")
+    most = terms.most_days_between_meetings
+    if most is None:
+        return Frequency(True, f"Meets {terms.get_frequency_display().lower()}.")
+    since = last_held or terms.effective_from
+    gap = (today - since).days
+    wanted = terms.get_frequency_display().lower()
+    if gap <= most:
+        return Frequency(True, f"Meeting as often as the terms of reference say ({wanted}).")
+    what = f"last met on {day(last_held)}" if last_held else "no meeting held yet"
+    return Frequency(False, f"Not meeting as often as the terms of reference say ({wanted}): {what}.")
+
+
+def body_page(body, today):
+    """What a body's page shows, in a fixed number of queries however much the body holds."""
+    members = [
+        m
+        for m in body.memberships.select_related("user", "organisation", "deputy_for__user").order_by(
+            "role", "name", "pk"
+        )
+        if m.is_current(today)
+    ]
+    terms = list(body.terms.order_by("-effective_from"))
+    in_force = next((t for t in terms if t.effective_from <= today), None)
+    meetings = list(body.meetings.order_by("starts_at"))
+    now = timezone.now()
+    upcoming = [m for m in meetings if m.starts_at >= now and m.status == MeetingStatus.SCHEDULED]
+    past = [m for m in reversed(meetings) if m.starts_at < now]
+    held = [m for m in past if m.status != MeetingStatus.CANCELLED]
+    last_held = timezone.localdate(held[0].starts_at) if held else None
+    decisions = list(body.decisions.select_related("item__meeting").order_by("-pk")[:DECISIONS_SHOWN])
+    return {
+        "members": members,
+        "terms": terms,
+        "terms_in_force": in_force,
+        "upcoming_meetings": upcoming,
+        "past_meetings": past[:PAST_MEETINGS_SHOWN],
+        "decisions": decisions,
+        "frequency": meeting_frequency(body, in_force, last_held, today),
+        "governs": list(body.partnerships.order_by("reference")),
+    }
+
+
+DECISIONS_SHOWN = 20
+PAST_MEETINGS_SHOWN = 12

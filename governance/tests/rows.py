@@ -1,8 +1,8 @@
 """Governance's rows of Accord's cross-cutting tests (``tests/rows.py`` says what each table is).
 
-No page of governance is served yet, so its rows are the audit coverage of every model: how to
-create each, and (where the record may change at all) which field to change. Final records —
-ballots, eligibility records, bindings, declarations on an item, the register's declarations —
+Governance bodies have pages (list, page, add, edit, history): who may use each, the list's
+downloads, bad input, query counts and a stale save. Every model has its audit row; final records
+— ballots, eligibility records, bindings, declarations on an item, the register's declarations —
 are only ever created.
 """
 
@@ -28,7 +28,26 @@ from governance.models import (
     Stage,
     TermsOfReference,
 )
-from tests.rows import Change
+from tests.rows import (
+    KEEPERS,
+    NHS_NUMBER_SHOWN,
+    NOT_ALLOWED,
+    NOT_FOUND,
+    OK,
+    OWNERS,
+    SAVED,
+    Change,
+    Export,
+    Form,
+    Growth,
+    Page,
+    Stale,
+    edits,
+    everyone,
+    only,
+    pk_of,
+)
+from tests.world import NHS_NUMBER
 
 
 def build(w):
@@ -202,5 +221,131 @@ AUDIT = {
         None,
         None,
         actions=("create",),
+    ),
+}
+
+
+def private(w):
+    """What only those who may see the bodies read: the other lead never sees the owner's body."""
+    return [w.body.name]
+
+
+def _readers(outcome):
+    """Everyone but the other lead (whose partnership the body does not govern: 404)."""
+    table = everyone(outcome)
+    table["other_lead"] = NOT_FOUND
+    return table
+
+
+def _keepers_only(outcome):
+    table = only(outcome, KEEPERS)
+    table["other_lead"] = NOT_FOUND
+    return table
+
+
+def _body_form(w, **changes):
+    return {
+        "name": w.body.name,
+        "kind": w.body.kind,
+        "parent": "",
+        "partnerships": [str(w.partnership.pk)],
+        "purpose": w.body.purpose,
+        "ends_on": "",
+    } | changes
+
+
+PAGES = {
+    "governance:list": Page(get=everyone(OK), post=everyone(NOT_ALLOWED)),
+    "governance:detail": Page(args=pk_of("body"), get=_readers(OK), post=everyone(NOT_ALLOWED)),
+    "governance:history": Page(args=pk_of("body"), get=_readers(OK), post=everyone(NOT_ALLOWED)),
+    "governance:add": Page(
+        get=only(OK, KEEPERS),
+        post=only(SAVED, KEEPERS),
+        data=lambda w: {"name": "BOB Mental Health Partnership", "kind": "partnership_board", "parent": w.body.pk},
+        effect=lambda w: Body.objects.filter(name="BOB Mental Health Partnership", parent=w.body).exists(),
+    ),
+    "governance:edit": Page(
+        args=pk_of("body"),
+        get=_keepers_only(OK),
+        post=_keepers_only(SAVED),
+        data=lambda w: _body_form(w, purpose="Oversees the forensic network."),
+        effect=lambda w: Body.objects.get(pk=w.body.pk).purpose == "Oversees the forensic network.",
+    ),
+}
+
+
+def _bodies(w, role):
+    if role in OWNERS:
+        return [w.body.name]
+    if role == "other_lead":
+        return [w.other_body.name]
+    return sorted([w.body.name, w.other_body.name])
+
+
+EXPORTS = {
+    "governance:list": Export(
+        key="Body",
+        rows=_bodies,
+        filter={"kind": "working_group"},
+        filtered_rows=lambda w, role: [] if role in OWNERS else [w.other_body.name],
+    ),
+}
+
+FORMS = {
+    "governance body with no name or kind": Form(
+        "governance:add",
+        lambda w: [],
+        lambda w: {"name": "", "kind": ""},
+        {"name": "Enter the body's name.", "kind": "Choose the kind of body."},
+    ),
+    "governance body named twice": Form(
+        "governance:add",
+        lambda w: [],
+        lambda w: {"name": w.body.name, "kind": "design_group"},
+        {"name": "There is already a governance body with this name."},
+    ),
+    "governance body with an NHS number and a date that does not exist": Form(
+        "governance:edit",
+        pk_of("body"),
+        lambda w: _body_form(w, purpose=f"Patient {NHS_NUMBER}", ends_on="31/02/2027"),
+        {"purpose": NHS_NUMBER_SHOWN, "ends_on": "Enter a real date"},
+    ),
+}
+
+
+def _more_bodies(w, n):
+    start = Body.objects.count()
+    for i in range(start, start + n):
+        body = Body.objects.create(name=f"Working group {i}", kind=BodyKind.WORKING_GROUP, parent=w.body)
+        body.partnerships.add(w.partnership)
+
+
+def _more_members(w, n):
+    for _ in range(n):
+        Membership.objects.create(
+            body=w.body,
+            name=f"Member {Membership.objects.count()}",
+            organisation=w.partner_org,
+            deputy_for=w.member,
+            starts_on=datetime.date(2024, 1, 1),
+        )
+
+
+QUERIES = {
+    "governance:list": Growth(_more_bodies),
+    "governance:detail": Growth(_more_members, args=pk_of("body")),
+    "governance:history": Growth(edits(lambda w: w.body, "purpose", lambda i: f"Purpose {i}"), args=pk_of("body")),
+}
+
+STALE = {
+    "governance body": Stale(
+        "governance:edit",
+        pk_of("body"),
+        theirs={"purpose": "Oversees the forensic network."},
+        yours={"ends_on": "31/03/2027"},
+        row=("Purpose", "Not recorded", "Oversees the forensic network.", None),
+        their_fields={"purpose"},
+        your_fields={"ends_on"},
+        them="administrator",
     ),
 }

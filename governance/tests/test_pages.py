@@ -1,0 +1,86 @@
+"""The governance pages as their users see them (who may use each page is the permission matrix's:
+``governance/tests/rows.py``)."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from governance import services
+from governance.models import Body, Meeting, MeetingStatus, TermsOfReference
+from governance.selectors import meeting_frequency
+from tests.editing import opened_version
+from tests.fixtures import sign_in
+
+
+def page(client, world, role, name, *args):
+    sign_in(client, world, role)
+    response = client.get(reverse(name, args=args))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_body_page_shows_members_terms_meetings_and_decisions(client, world):
+    body = page(client, world, "auditor", "governance:detail", world.body.pk)
+    assert "Forensic Network Partnership Board" in body
+    assert "Priya Shah" in body and "Oxford University Hospitals NHS Foundation Trust" in body
+    assert "Chair" in body
+    assert "2 voting members; 0 organisations represented; the chair or vice-chair present" in body
+    assert "Adopt the bed base review" in body and "Carried: No block, and at least one member supported." in body
+    assert "Thames Valley Forensic Network" in body  # the partnership it governs
+    assert "Meeting as often as the terms of reference say (at least monthly)." in body
+
+
+def test_a_body_not_meeting_as_often_as_its_terms_say_is_flagged(client, world):
+    quiet = Body.objects.create(name="Oxfordshire Estates Group", kind="working_group")
+    TermsOfReference.objects.create(body=quiet, effective_from=datetime.date(2024, 1, 1), frequency="quarterly")
+    services.schedule_meeting(
+        Meeting(body=quiet, starts_at=timezone.now() - datetime.timedelta(days=200), status=MeetingStatus.CLOSED)
+    )
+    body = page(client, world, "coordinator", "governance:detail", quiet.pk)
+    assert "Not meeting as often as the terms of reference say (quarterly): last met on" in body
+
+
+@pytest.mark.parametrize(
+    "last, today, ok",
+    [
+        (datetime.date(2026, 3, 1), datetime.date(2026, 4, 1), True),  # 31 days: still monthly
+        (datetime.date(2026, 3, 1), datetime.date(2026, 4, 2), False),
+        (None, datetime.date(2026, 4, 2), False),  # never met, terms from 1 March
+    ],
+    ids=["31 days after the last", "32 days after the last", "never met"],
+)
+def test_meeting_frequency(last, today, ok):
+    terms = TermsOfReference(effective_from=datetime.date(2026, 3, 1), frequency="monthly")
+    assert meeting_frequency(None, terms, last, today).ok is ok
+
+
+def test_the_partnership_page_says_which_bodies_govern_it(client, world):
+    url = reverse("partnerships:detail", args=[world.partnership.pk])
+    for role in ("owner", "board_member"):
+        sign_in(client, world, role)
+        body = client.get(url).content.decode()
+        assert "Governed by" in body and "Forensic Network Partnership Board" in body
+    sign_in(client, world, "other_lead")
+    assert "Forensic Network Partnership Board" not in client.get(url).content.decode()
+
+
+def test_the_list_of_bodies_shows_a_lead_only_the_bodies_of_their_partnerships(client, world):
+    owner = page(client, world, "owner", "governance:list")
+    assert "Forensic Network Partnership Board" in owner and "Talking Space Plus Steering Group" not in owner
+    auditor = page(client, world, "auditor", "governance:list")
+    assert "Forensic Network Partnership Board" in auditor and "Talking Space Plus Steering Group" in auditor
+
+
+def test_a_body_cannot_report_to_itself_further_up(client, world):
+    child = Body.objects.create(name="Forensic estates subgroup", kind="working_group", parent=world.body)
+    sign_in(client, world, "coordinator")
+    url = reverse("governance:edit", args=[world.body.pk])
+    response = client.post(
+        url,
+        {**opened_version(client, url), "name": world.body.name, "kind": world.body.kind, "parent": child.pk},
+    )
+    assert response.status_code == 400
+    assert "A body cannot be its own parent, directly or further up." in response.content.decode()
+    assert Body.objects.get(pk=world.body.pk).parent is None

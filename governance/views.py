@@ -1,0 +1,46 @@
+from core import views as generic
+from core.dates import local_today
+from governance import selectors
+from governance.filters import BodyFilter
+from governance.forms import BodyForm
+from governance.models import Body
+
+
+def _partnerships(body):
+    return ", ".join(p.reference for p in body.partnerships.all())
+
+
+class BodyListView(generic.ObjectListView):
+    model = Body
+    filterset_class = BodyFilter
+    add_url_name = "governance:add"
+    default_sort = "name"
+    columns = (
+        generic.Column("name", "Body", sort="name"),
+        generic.Column("kind", "Kind", sort="kind"),
+        generic.Column("parent", "Reports to", sort="parent__name", value=lambda b: b.parent.name if b.parent else ""),
+        generic.Column("partnerships", "Partnerships governed", value=_partnerships),
+        generic.Column("ends_on", "Stands down", sort="ends_on"),
+    )
+
+    def get_queryset(self):
+        return Body.objects.select_related("parent").prefetch_related("partnerships")
+
+
+class BodyDetailView(generic.ObjectDetailView):
+    model = Body
+
+    def get_queryset(self):
+        return Body.objects.select_related("parent")
+
+    def get_context_data(self):
+        return {**super().get_context_data(), **selectors.body_page(self.object, local_today())}
+
+
+class BodyEditView(generic.ObjectEditView):
+    model = Body
+    form_class = BodyForm
+
+
+class BodyHistoryView(generic.ObjectHistoryView):
+    model = Body
