@@ -31,8 +31,13 @@ class GovernanceConfig(AppConfig):
         # register's keepers (coordinator, administrator) act as the bodies' secretary for now.
         registry.rights(
             {
-                **rows(["governance.body"], ["view"], {A: ALL, C: ALL, E: ALL, B: ALL, U: ALL, L: OWN}),
-                **rows(["governance.body"], ["add", "change"], REGISTER_KEEPERS),
+                **rows(
+                    ["governance.body", "governance.termsofreference", "governance.membership"],
+                    ["view"],
+                    {A: ALL, C: ALL, E: ALL, B: ALL, U: ALL, L: OWN},
+                ),
+                **rows(["governance.body", "governance.membership"], ["add", "change"], REGISTER_KEEPERS),
+                **rows(["governance.termsofreference"], ["add"], REGISTER_KEEPERS),
             }
         )
         registry.menu_item("Governance", "governance:list", models.Body, order=35)

@@ -1,7 +1,10 @@
 from django import forms
+from django.core.exceptions import ValidationError
 
+from accounts.models import User
 from core.forms import AccordModelForm
-from governance.models import Body
+from governance.models import DEFAULT_DISPUTE_ROUTE, Body, Membership, TermsOfReference
+from organisations.models import Organisation
 
 
 class BodyForm(AccordModelForm):
@@ -24,3 +27,78 @@ class BodyForm(AccordModelForm):
 
     def clean_name(self):
         return " ".join(self.cleaned_data["name"].split())
+
+
+class TermsOfReferenceForm(AccordModelForm):
+    """A new version of a body's terms of reference, from a date."""
+
+    dispute_route = forms.CharField(
+        label="Dispute route",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="One level a line, in the order a dispute is escalated.",
+        error_messages={"required": "List at least one level of the dispute route."},
+    )
+
+    class Meta:
+        model = TermsOfReference
+        fields = [
+            "effective_from",
+            "frequency",
+            "quorum_members",
+            "quorum_share",
+            "quorum_organisations",
+            "quorum_needs_chair",
+            "method",
+            "threshold",
+            "base",
+            "conflicted_count_to_quorum",
+            "deputies_count_to_quorum",
+            "deputies_may_vote",
+            "casting_vote",
+            "abstention_breaks_unanimity",
+            "consensus_needs_support",
+            "category2_quorum_affected_only",
+            "dispute_window_days",
+            "dispute_route",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["effective_from"].error_messages["required"] = "Enter the date this version takes effect."
+        self.initial.setdefault("dispute_route", "\n".join(self.instance.dispute_route or DEFAULT_DISPUTE_ROUTE))
+        if isinstance(self.initial["dispute_route"], list):
+            self.initial["dispute_route"] = "\n".join(self.initial["dispute_route"])
+        for name in ("quorum_members", "quorum_organisations", "dispute_window_days", "quorum_share", "threshold"):
+            self.fields[name].widget.attrs["class"] += " nhsuk-input--width-5"
+
+    def clean_dispute_route(self):
+        levels = [" ".join(line.split()) for line in self.cleaned_data["dispute_route"].splitlines()]
+        levels = [level for level in levels if level]
+        if not levels:
+            raise forms.ValidationError("List at least one level of the dispute route.")
+        return levels
+
+    def validate_unique(self):
+        try:
+            self.instance.validate_constraints()
+        except ValidationError:
+            self.add_error("effective_from", "The body already has a version from this date.")
+
+
+class MembershipForm(AccordModelForm):
+    class Meta:
+        model = Membership
+        fields = ["user", "name", "job_title", "organisation", "role", "voting", "deputy_for", "starts_on", "ends_on"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = User.objects.filter(is_active=True).order_by("first_name", "last_name")
+        self.fields["user"].empty_label = "Not an Accord user"
+        self.fields["organisation"].queryset = Organisation.objects.order_by("name")
+        deputies = Membership.objects.filter(body_id=self.instance.body_id).select_related("user")
+        if self.instance.pk:
+            deputies = deputies.exclude(pk=self.instance.pk)
+        self.fields["deputy_for"].queryset = deputies
+        self.fields["deputy_for"].empty_label = "Not a deputy"
+        self.fields["starts_on"].error_messages["required"] = "Enter the date they joined the body."
+        self.fields["ends_on"].help_text = "To end a membership, enter the last day. For example, 30/03/2022"

@@ -10,4 +10,7 @@ urlpatterns = [
     path("<int:pk>/", views.BodyDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", views.BodyEditView.as_view(), name="edit"),
     path("<int:pk>/history/", views.BodyHistoryView.as_view(), name="history"),
+    path("<int:parent_pk>/terms/add/", views.TermsOfReferenceAddView.as_view(), name="terms_add"),
+    path("<int:parent_pk>/members/add/", views.MembershipEditView.as_view(), name="member_add"),
+    path("members/<int:pk>/edit/", views.MembershipEditView.as_view(), name="member_edit"),
 ]

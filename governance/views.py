@@ -2,8 +2,8 @@ from core import views as generic
 from core.dates import local_today
 from governance import selectors
 from governance.filters import BodyFilter
-from governance.forms import BodyForm
-from governance.models import Body
+from governance.forms import BodyForm, MembershipForm, TermsOfReferenceForm
+from governance.models import Body, Membership, TermsOfReference
 
 
 def _partnerships(body):
@@ -44,3 +44,32 @@ class BodyEditView(generic.ObjectEditView):
 
 class BodyHistoryView(generic.ObjectHistoryView):
     model = Body
+
+
+class BodyChildEditView(generic.ObjectEditView):
+    """Add (or change) a record of a body: the body's page is where the user comes back to."""
+
+    parent_model = Body
+    parent_field = "body"
+    anchor = ""
+
+    def get_queryset(self):
+        return self.model._default_manager.select_related("body")
+
+    def success_url(self, obj):
+        return f"{self.parent.get_absolute_url()}#{self.anchor}"
+
+    def cancel_url(self):
+        return self.success_url(None)
+
+
+class TermsOfReferenceAddView(BodyChildEditView):
+    model = TermsOfReference
+    form_class = TermsOfReferenceForm
+    anchor = "terms"
+
+
+class MembershipEditView(BodyChildEditView):
+    model = Membership
+    form_class = MembershipForm
+    anchor = "members"

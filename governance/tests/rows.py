@@ -254,7 +254,75 @@ def _body_form(w, **changes):
     } | changes
 
 
+def _terms_form(**changes):
+    return {
+        "effective_from": "01/04/2027",
+        "frequency": "monthly",
+        "quorum_members": "3",
+        "quorum_share": "",
+        "quorum_organisations": "2",
+        "quorum_needs_chair": "on",
+        "method": "qualified_majority",
+        "threshold": "2/3",
+        "base": "votes_cast",
+        "deputies_count_to_quorum": "on",
+        "deputies_may_vote": "on",
+        "abstention_breaks_unanimity": "on",
+        "consensus_needs_support": "on",
+        "category2_quorum_affected_only": "on",
+        "dispute_window_days": "28",
+        "dispute_route": "Partnership leads\nChief executives\nIndependent mediation",
+    } | changes
+
+
+def _member_form(w, **changes):
+    m = w.member
+    return {
+        "user": "",
+        "name": m.name,
+        "job_title": m.job_title,
+        "organisation": m.organisation_id,
+        "role": m.role,
+        "voting": "on" if m.voting else "",
+        "deputy_for": "",
+        "starts_on": m.starts_on.strftime("%d/%m/%Y"),
+        "ends_on": "",
+    } | changes
+
+
 PAGES = {
+    "governance:terms_add": Page(
+        args=pk_of("body"),
+        get=_keepers_only(OK),
+        post=_keepers_only(SAVED),
+        data=lambda w: _terms_form(),
+        effect=lambda w: TermsOfReference.objects.filter(
+            body=w.body,
+            effective_from=datetime.date(2027, 4, 1),
+            threshold="2/3",
+            dispute_route=["Partnership leads", "Chief executives", "Independent mediation"],
+        ).exists(),
+    ),
+    "governance:member_add": Page(
+        args=pk_of("body"),
+        get=_keepers_only(OK),
+        post=_keepers_only(SAVED),
+        data=lambda w: {
+            "user": w.user("owner").pk,
+            "organisation": w.home_trust.pk,
+            "role": "vice_chair",
+            "voting": "on",
+            "starts_on": "01/04/2026",
+        },
+        effect=lambda w: Membership.objects.filter(body=w.body, user=w.user("owner"), role="vice_chair").exists(),
+    ),
+    "governance:member_edit": Page(
+        args=pk_of("member"),
+        get=_keepers_only(OK),
+        post=_keepers_only(SAVED),
+        data=lambda w: _member_form(w, ends_on="31/03/2026"),
+        effect=lambda w: Membership.objects.get(pk=w.member.pk).ends_on == datetime.date(2026, 3, 31),
+    ),
     "governance:list": Page(get=everyone(OK), post=everyone(NOT_ALLOWED)),
     "governance:detail": Page(args=pk_of("body"), get=_readers(OK), post=everyone(NOT_ALLOWED)),
     "governance:history": Page(args=pk_of("body"), get=_readers(OK), post=everyone(NOT_ALLOWED)),
@@ -292,6 +360,50 @@ EXPORTS = {
 }
 
 FORMS = {
+    "terms of reference with a decimal majority and no date": Form(
+        "governance:terms_add",
+        pk_of("body"),
+        lambda w: _terms_form(threshold="0.66", effective_from=""),
+        {
+            "threshold": "Enter a fraction such as 2/3.",
+            "effective_from": "Enter the date this version takes effect.",
+        },
+    ),
+    "terms of reference on a date already taken, a quorum share over all, no dispute route": Form(
+        "governance:terms_add",
+        pk_of("body"),
+        lambda w: _terms_form(effective_from="01/04/2020", dispute_route="  ", quorum_share="3/2"),
+        {
+            "effective_from": "The body already has a version from this date.",
+            "quorum_share": "A quorum proportion must be between none and all of the voting members.",
+            "dispute_route": "List at least one level of the dispute route.",
+        },
+    ),
+    "member who is both a user and a named person, ending before they start": Form(
+        "governance:member_add",
+        pk_of("body"),
+        lambda w: {
+            "user": w.user("owner").pk,
+            "name": "Anne Clarke",
+            "role": "member",
+            "voting": "on",
+            "starts_on": "01/04/2026",
+            "ends_on": "01/03/2026",
+        },
+        {
+            "name": "Choose an Accord user or type the name of a person outside Accord, not both.",
+            "ends_on": "The end date must be the same as or after the start date.",
+        },
+    ),
+    "member in attendance with a vote, with an NHS number": Form(
+        "governance:member_edit",
+        pk_of("member"),
+        lambda w: _member_form(w, role="in_attendance", job_title=f"Patient {NHS_NUMBER}"),
+        {
+            "voting": "Someone in attendance does not vote",
+            "job_title": NHS_NUMBER_SHOWN,
+        },
+    ),
     "governance body with no name or kind": Form(
         "governance:add",
         lambda w: [],
@@ -338,6 +450,16 @@ QUERIES = {
 }
 
 STALE = {
+    "governance membership": Stale(
+        "governance:member_edit",
+        pk_of("member"),
+        theirs={"job_title": "Director of Strategy"},
+        yours={"ends_on": "31/03/2027"},
+        row=("Job title", "Not recorded", "Director of Strategy", None),
+        their_fields={"job_title"},
+        your_fields={"ends_on"},
+        them="administrator",
+    ),
     "governance body": Stale(
         "governance:edit",
         pk_of("body"),

@@ -84,3 +84,42 @@ def test_a_body_cannot_report_to_itself_further_up(client, world):
     assert response.status_code == 400
     assert "A body cannot be its own parent, directly or further up." in response.content.decode()
     assert Body.objects.get(pk=world.body.pk).parent is None
+
+
+def test_a_member_ended_leaves_the_current_members(client, world):
+    sign_in(client, world, "coordinator")
+    url = reverse("governance:member_edit", args=[world.member.pk])
+    data = {
+        **opened_version(client, url),
+        "name": "Priya Shah",
+        "organisation": world.partner_org.pk,
+        "role": "member",
+        "voting": "on",
+        "starts_on": "01/04/2020",
+        "ends_on": "01/01/2025",
+    }
+    assert client.post(url, data).status_code == 302
+    body = page(client, world, "coordinator", "governance:detail", world.body.pk)
+    assert "Priya Shah" not in body.split('id="members"')[1].split('id="meetings"')[0]
+
+
+def test_a_new_terms_version_is_in_force_from_its_date(client, world):
+    sign_in(client, world, "coordinator")
+    url = reverse("governance:terms_add", args=[world.body.pk])
+    form = client.get(url).content.decode()
+    assert "Partnership leads\nChief executives\nParent body or ICB\nIndependent mediation" in form
+    data = {
+        "effective_from": "01/01/2026",
+        "frequency": "quarterly",
+        "quorum_members": "2",
+        "quorum_organisations": "2",
+        "method": "unanimity",
+        "base": "votes_cast",
+        "dispute_window_days": "14",
+        "dispute_route": "Chief executives\nIndependent mediation",
+    }
+    assert client.post(url, data).status_code == 302
+    body = page(client, world, "auditor", "governance:detail", world.body.pk)
+    assert "In force from 1 January 2026." in body
+    assert "Within 14 days, escalated through: Chief executives → Independent mediation" in body
+    assert TermsOfReference.objects.filter(body=world.body).count() == 2
