@@ -32,12 +32,12 @@ class GovernanceConfig(AppConfig):
         registry.rights(
             {
                 **rows(
-                    ["governance.body", "governance.termsofreference", "governance.membership"],
+                    ["governance.body", "governance.termsofreference", "governance.membership", "governance.meeting"],
                     ["view"],
                     {A: ALL, C: ALL, E: ALL, B: ALL, U: ALL, L: OWN},
                 ),
                 **rows(["governance.body", "governance.membership"], ["add", "change"], REGISTER_KEEPERS),
-                **rows(["governance.termsofreference"], ["add"], REGISTER_KEEPERS),
+                **rows(["governance.termsofreference", "governance.meeting"], ["add"], REGISTER_KEEPERS),
             }
         )
         registry.menu_item("Governance", "governance:list", models.Body, order=35)

@@ -1,9 +1,13 @@
+import datetime
+import zoneinfo
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from accounts.models import User
 from core.forms import AccordModelForm
-from governance.models import DEFAULT_DISPUTE_ROUTE, Body, Membership, TermsOfReference
+from governance.models import DEFAULT_DISPUTE_ROUTE, Body, Meeting, Membership, TermsOfReference
 from organisations.models import Organisation
 
 
@@ -102,3 +106,54 @@ class MembershipForm(AccordModelForm):
         self.fields["deputy_for"].empty_label = "Not a deputy"
         self.fields["starts_on"].error_messages["required"] = "Enter the date they joined the body."
         self.fields["ends_on"].help_text = "To end a membership, enter the last day. For example, 30/03/2022"
+
+
+LONDON = zoneinfo.ZoneInfo("Europe/London")
+
+
+def london_datetime(date, time):
+    """The moment a meeting on ``date`` at ``time`` (UK clock time) starts, or a message why none.
+
+    A time the clocks skip (01:30 on the last Sunday of March) does not exist; a time the clocks
+    repeat (01:30 on the last Sunday of October) is taken at its first occurrence (BST)."""
+    naive = datetime.datetime.combine(date, time)
+    moment = naive.replace(tzinfo=LONDON)
+    if moment.astimezone(datetime.UTC).astimezone(LONDON).replace(tzinfo=None) != naive:
+        raise forms.ValidationError(
+            f"{time:%H:%M} does not exist on {date.day} {date:%B %Y}: the clocks go forward an hour that night."
+        )
+    return moment
+
+
+class MeetingForm(AccordModelForm):
+    date = forms.DateField(error_messages={"required": "Enter the date of the meeting."})
+    time = forms.TimeField(
+        help_text="UK time, 24-hour clock. For example, 14:00",
+        input_formats=["%H:%M", "%H.%M", "%H%M"],
+        widget=forms.TextInput(attrs={"class": "nhsuk-input--width-5", "inputmode": "numeric", "autocomplete": "off"}),
+        error_messages={
+            "required": "Enter the time the meeting starts.",
+            "invalid": "Enter a time on the 24-hour clock, for example 14:00.",
+        },
+    )
+
+    class Meta:
+        model = Meeting
+        fields = ["place"]
+
+    field_order = ["date", "time", "place"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.starts_at:
+            local = timezone.localtime(self.instance.starts_at, LONDON)
+            self.initial.update(date=local.date(), time=local.strftime("%H:%M"))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("date") and cleaned.get("time"):
+            try:
+                self.instance.starts_at = london_datetime(cleaned["date"], cleaned["time"])
+            except forms.ValidationError as error:
+                self.add_error("time", error)
+        return cleaned

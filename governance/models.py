@@ -347,6 +347,9 @@ class Meeting(models.Model):
     def __str__(self):
         return f"{self.body} on {timezone.localtime(self.starts_at):%d/%m/%Y %H:%M}"
 
+    def get_absolute_url(self):
+        return reverse("governance:meeting", args=[self.pk])
+
 
 class Purpose(models.TextChoices):
     DECISION = "decision", "Decision"

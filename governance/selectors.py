@@ -81,3 +81,23 @@ def body_page(body, today):
 
 DECISIONS_SHOWN = 20
 PAST_MEETINGS_SHOWN = 12
+
+
+def meeting_page(meeting):
+    """What a meeting's page shows, in a fixed number of queries however long its agenda."""
+    items = list(meeting.items.select_related("partnership").order_by("number"))
+    declarations = {}
+    for d in ItemDeclaration.objects.filter(item__meeting=meeting).select_related("membership__user"):
+        declarations.setdefault(d.item_id, []).append(d)
+    decisions = {}
+    for d in Decision.objects.filter(item__meeting=meeting).order_by("pk"):
+        decisions.setdefault(d.item_id, []).append(d)
+    for item in items:
+        item.declared = declarations.get(item.pk, [])
+        item.decided = decisions.get(item.pk, [])
+    attendance = list(
+        meeting.attendances.select_related("membership__user", "membership__organisation").order_by(
+            "membership__role", "membership__name", "pk"
+        )
+    )
+    return {"items": items, "attendance": attendance}

@@ -13,4 +13,6 @@ urlpatterns = [
     path("<int:parent_pk>/terms/add/", views.TermsOfReferenceAddView.as_view(), name="terms_add"),
     path("<int:parent_pk>/members/add/", views.MembershipEditView.as_view(), name="member_add"),
     path("members/<int:pk>/edit/", views.MembershipEditView.as_view(), name="member_edit"),
+    path("<int:parent_pk>/meetings/add/", views.MeetingScheduleView.as_view(), name="meeting_add"),
+    path("meetings/<int:pk>/", views.MeetingDetailView.as_view(), name="meeting"),
 ]

@@ -1,9 +1,9 @@
 from core import views as generic
 from core.dates import local_today
-from governance import selectors
+from governance import selectors, services
 from governance.filters import BodyFilter
-from governance.forms import BodyForm, MembershipForm, TermsOfReferenceForm
-from governance.models import Body, Membership, TermsOfReference
+from governance.forms import BodyForm, MeetingForm, MembershipForm, TermsOfReferenceForm
+from governance.models import Body, Meeting, Membership, TermsOfReference
 
 
 def _partnerships(body):
@@ -34,7 +34,11 @@ class BodyDetailView(generic.ObjectDetailView):
         return Body.objects.select_related("parent")
 
     def get_context_data(self):
-        return {**super().get_context_data(), **selectors.body_page(self.object, local_today())}
+        return {
+            **super().get_context_data(),
+            **selectors.body_page(self.object, local_today()),
+            "can_add_meeting": generic.permitted_child(self.request.user, "add", Meeting, self.object),
+        }
 
 
 class BodyEditView(generic.ObjectEditView):
@@ -73,3 +77,32 @@ class MembershipEditView(BodyChildEditView):
     model = Membership
     form_class = MembershipForm
     anchor = "members"
+
+
+class MeetingScheduleView(BodyChildEditView):
+    """Schedule a meeting: its agenda starts with the standing items."""
+
+    model = Meeting
+    form_class = MeetingForm
+
+    def save(self, form):
+        return services.schedule_meeting(form.save(commit=False))
+
+    def success_url(self, obj):
+        return obj.get_absolute_url()
+
+    def cancel_url(self):
+        return f"{self.parent.get_absolute_url()}#meetings"
+
+    def success_message(self, obj):
+        return f"Meeting scheduled: {obj}"
+
+
+class MeetingDetailView(generic.ObjectDetailView):
+    model = Meeting
+
+    def get_queryset(self):
+        return Meeting.objects.select_related("body")
+
+    def get_context_data(self):
+        return {**super().get_context_data(), **selectors.meeting_page(self.object)}

@@ -291,6 +291,19 @@ def _member_form(w, **changes):
 
 
 PAGES = {
+    "governance:meeting_add": Page(
+        args=pk_of("body"),
+        get=_keepers_only(OK),
+        post=_keepers_only(SAVED),
+        data=lambda w: {"date": "25/10/2026", "time": "01:30", "place": "Littlemore Mental Health Centre"},
+        effect=lambda w: Meeting.objects.filter(
+            body=w.body,
+            starts_at=datetime.datetime(2026, 10, 25, 0, 30, tzinfo=datetime.UTC),  # BST: the first 01:30
+            place="Littlemore Mental Health Centre",
+            items__standing="declarations",
+        ).exists(),
+    ),
+    "governance:meeting": Page(args=pk_of("meeting"), get=_readers(OK), post=everyone(NOT_ALLOWED)),
     "governance:terms_add": Page(
         args=pk_of("body"),
         get=_keepers_only(OK),
@@ -360,6 +373,22 @@ EXPORTS = {
 }
 
 FORMS = {
+    "meeting at a time the clocks skip": Form(
+        "governance:meeting_add",
+        pk_of("body"),
+        lambda w: {"date": "29/03/2026", "time": "01:30", "place": "Littlemore"},
+        {"time": "01:30 does not exist on 29 March 2026: the clocks go forward an hour that night."},
+    ),
+    "meeting with no date and a time in words": Form(
+        "governance:meeting_add",
+        pk_of("body"),
+        lambda w: {"date": "", "time": "two o'clock", "place": f"Room {NHS_NUMBER}"},
+        {
+            "date": "Enter the date of the meeting.",
+            "time": "Enter a time on the 24-hour clock, for example 14:00.",
+            "place": NHS_NUMBER_SHOWN,
+        },
+    ),
     "terms of reference with a decimal majority and no date": Form(
         "governance:terms_add",
         pk_of("body"),
@@ -443,7 +472,17 @@ def _more_members(w, n):
         )
 
 
+def _more_items(w, n):
+    for i in range(n):
+        item = services.add_item(AgendaItem(meeting=w.meeting, title=f"Item {i}", partnership=w.partnership))
+        ItemDeclaration.objects.create(
+            item=item, membership=w.member, details="Shares.", management="no_action", declared_at=timezone.now()
+        )
+        Decision.objects.create(body=w.body, item=item, title=f"Decision {i}")
+
+
 QUERIES = {
+    "governance:meeting": Growth(_more_items, args=pk_of("meeting")),
     "governance:list": Growth(_more_bodies),
     "governance:detail": Growth(_more_members, args=pk_of("body")),
     "governance:history": Growth(edits(lambda w: w.body, "purpose", lambda i: f"Purpose {i}"), args=pk_of("body")),

@@ -123,3 +123,31 @@ def test_a_new_terms_version_is_in_force_from_its_date(client, world):
     assert "In force from 1 January 2026." in body
     assert "Within 14 days, escalated through: Chief executives → Independent mediation" in body
     assert TermsOfReference.objects.filter(body=world.body).count() == 2
+
+
+@pytest.mark.parametrize(
+    "date, utc_hour",
+    [("01/07/2026", 13), ("01/12/2026", 14)],
+    ids=["summer (BST)", "winter (GMT)"],
+)
+def test_a_meeting_is_scheduled_in_uk_time_with_its_standing_items(client, world, date, utc_hour):
+    sign_in(client, world, "coordinator")
+    response = client.post(
+        reverse("governance:meeting_add", args=[world.body.pk]), {"date": date, "time": "14:00", "place": "Online"}
+    )
+    assert response.status_code == 302
+    meeting = Meeting.objects.get(body=world.body, place="Online")
+    assert meeting.starts_at.astimezone(datetime.UTC).hour == utc_hour
+    body = client.get(response["Location"]).content.decode()
+    assert "at 14:00" in body
+    for n, title in enumerate(
+        ["Apologies for absence", "Declarations of interest", "Minutes of the previous meeting", "Action log"], 1
+    ):
+        assert f"{n}. {title}" in body
+
+
+def test_the_meeting_page_shows_declarations_and_decisions_on_each_item(client, world):
+    body = page(client, world, "board_member", "governance:meeting", world.meeting.pk)
+    assert "5. Bed base review" in body
+    assert "Adopt the bed base review: Carried" in body
+    assert "Priya Shah (Oxford University Hospitals NHS Foundation Trust): present" in body
