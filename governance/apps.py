@@ -32,12 +32,35 @@ class GovernanceConfig(AppConfig):
         registry.rights(
             {
                 **rows(
-                    ["governance.body", "governance.termsofreference", "governance.membership", "governance.meeting"],
+                    [
+                        "governance.body",
+                        "governance.termsofreference",
+                        "governance.membership",
+                        "governance.meeting",
+                        "governance.agendaitem",
+                        "governance.attendance",
+                        "governance.itemdeclaration",
+                        "governance.decision",
+                    ],
                     ["view"],
                     {A: ALL, C: ALL, E: ALL, B: ALL, U: ALL, L: OWN},
                 ),
                 **rows(["governance.body", "governance.membership"], ["add", "change"], REGISTER_KEEPERS),
-                **rows(["governance.termsofreference", "governance.meeting"], ["add"], REGISTER_KEEPERS),
+                **rows(
+                    [
+                        "governance.termsofreference",
+                        "governance.meeting",
+                        "governance.agendaitem",
+                        "governance.attendance",
+                        "governance.itemdeclaration",
+                        "governance.decision",
+                    ],
+                    ["add"],
+                    REGISTER_KEEPERS,
+                ),
+                # Running a meeting and its votes (the secretary): open, record votes, close.
+                **rows(["governance.meeting"], ["close"], REGISTER_KEEPERS),
+                **rows(["governance.decision"], ["vote"], REGISTER_KEEPERS),
             }
         )
         registry.menu_item("Governance", "governance:list", models.Body, order=35)

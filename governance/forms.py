@@ -6,9 +6,21 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.models import User
-from core.forms import AccordModelForm
-from governance.models import DEFAULT_DISPUTE_ROUTE, Body, Meeting, Membership, TermsOfReference
+from core.forms import AccordForm, AccordModelForm
+from governance import rules, services
+from governance.models import (
+    DEFAULT_DISPUTE_ROUTE,
+    AgendaItem,
+    Attendance,
+    Body,
+    Decision,
+    ItemDeclaration,
+    Meeting,
+    Membership,
+    TermsOfReference,
+)
 from organisations.models import Organisation
+from partnerships.models import Partnership
 
 
 class BodyForm(AccordModelForm):
@@ -157,3 +169,136 @@ class MeetingForm(AccordModelForm):
             except forms.ValidationError as error:
                 self.add_error("time", error)
         return cleaned
+
+
+def _members_of(body, on):
+    """The body's memberships current on ``on``, for a choice of member."""
+    ids = [m.pk for m in services.current_members(body, on)]
+    return Membership.objects.filter(pk__in=ids).select_related("user", "organisation").order_by("role", "name", "pk")
+
+
+class AttendanceForm(AccordModelForm):
+    class Meta:
+        model = Attendance
+        fields = ["membership", "present", "apologies", "arrived_at_item", "left_after_item"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        meeting = self.instance.meeting
+        self.fields["membership"].queryset = _members_of(meeting.body, timezone.localdate(meeting.starts_at))
+        self.fields["membership"].label = "Member"
+        self.fields["membership"].error_messages["required"] = "Choose the member."
+        for name in ("arrived_at_item", "left_after_item"):
+            self.fields[name].widget.attrs["class"] += " nhsuk-input--width-3"
+
+
+class AgendaItemForm(AccordModelForm):
+    class Meta:
+        model = AgendaItem
+        fields = ["title", "purpose", "partnership"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["title"].error_messages["required"] = "Enter the item's title."
+        self.fields["partnership"].queryset = Partnership.objects.order_by("reference")
+        self.fields["partnership"].empty_label = "None"
+
+
+class ItemDeclarationForm(AccordModelForm):
+    class Meta:
+        model = ItemDeclaration
+        fields = ["membership", "details", "management"]
+        widgets = {"details": forms.Textarea(attrs={"rows": 3}), "management": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        meeting = self.instance.item.meeting
+        self.fields["membership"].queryset = _members_of(meeting.body, timezone.localdate(meeting.starts_at))
+        self.fields["membership"].label = "Member declaring"
+        self.fields["membership"].error_messages["required"] = "Choose the member declaring the interest."
+        self.fields["details"].error_messages["required"] = "Describe the interest."
+        self.fields["management"].error_messages["required"] = "Choose how the chair manages the interest."
+
+
+class DecisionForm(AccordModelForm):
+    affected = forms.ModelMultipleChoiceField(
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Organisations affected (category 2 only)",
+    )
+
+    class Meta:
+        model = Decision
+        fields = ["title", "proposal", "category", "affected"]
+        widgets = {"proposal": forms.Textarea(attrs={"rows": 4}), "category": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        item = self.instance.item
+        self.instance.body = item.meeting.body
+        members = services.current_members(item.meeting.body, timezone.localdate(item.meeting.starts_at))
+        self.fields["affected"].queryset = Organisation.objects.filter(
+            pk__in=services.member_organisations(members)
+        ).order_by("name")
+        self.fields["title"].error_messages["required"] = "Enter the decision to be taken."
+
+    def clean(self):
+        cleaned = super().clean()
+        if "category" in cleaned:
+            members = services.current_members(
+                self.instance.body, timezone.localdate(self.instance.item.meeting.starts_at)
+            )
+            problem = rules.scope_problem(
+                cleaned["category"],
+                {o.pk for o in cleaned.get("affected", ())},
+                services.member_organisations(members),
+            )
+            if problem:
+                self.add_error("affected", problem)
+        return cleaned
+
+    def _save_m2m(self):
+        pass  # the affected organisations are set by services.raise_decision
+
+
+class ConfirmForm(AccordForm):
+    """A step with nothing to enter: the button is the confirmation."""
+
+    def __init__(self, *args, decision=None, meeting=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+class BallotForm(AccordForm):
+    membership = forms.ModelChoiceField(
+        label="Member voting",
+        queryset=Membership.objects.none(),
+        error_messages={"required": "Choose the member voting."},
+    )
+    vote = forms.ChoiceField(widget=forms.RadioSelect, choices=(), error_messages={"required": "Choose how they vote."})
+
+    def __init__(self, *args, decision=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.decision = decision
+        labels = (
+            rules.CONSENSUS_VOTE_LABELS
+            if decision.rule and decision.rule.get("method") == "consensus"
+            else rules.VOTE_LABELS
+        )
+        self.fields["vote"].choices = [(v.value, labels[v]) for v in rules.Vote]
+        when = timezone.localdate(decision.item.meeting.starts_at) if decision.item_id else timezone.localdate()
+        self.fields["membership"].queryset = _members_of(decision.body, when)
+
+
+class CloseVoteForm(AccordForm):
+    casting = forms.ChoiceField(
+        label="The chair's casting vote, if the votes tie",
+        required=False,
+        widget=forms.RadioSelect,
+        choices=[("", "None"), ("for", "For"), ("against", "Against")],
+        help_text="Only where the terms of reference give the chair a casting vote.",
+    )
+
+    def __init__(self, *args, decision=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.decision = decision

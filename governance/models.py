@@ -541,6 +541,9 @@ class Decision(AppendOnlyModel):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self):
+        return reverse("governance:decision", args=[self.pk])
+
     def copied_rule(self):
         """The rule stored on opening, as ``governance.rules.Rule``."""
         stored = dict(self.rule)

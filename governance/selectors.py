@@ -101,3 +101,44 @@ def meeting_page(meeting):
         )
     )
     return {"items": items, "attendance": attendance}
+
+
+def decision_page(decision):
+    """What a decision's record shows: its rule, who could vote and why not (at opening and at
+    close), every vote cast (changed votes included), the result and the organisations bound."""
+    records = list(decision.eligibility.select_related("organisation").order_by("stage", "member_name", "pk"))
+    ballots = list(decision.ballots.select_related("membership__user", "recorded_by").order_by("pk"))
+    latest = {}
+    for b in ballots:
+        latest[b.membership_id] = b.pk
+    for b in ballots:
+        b.superseded = latest[b.membership_id] != b.pk
+    rule = decision.copied_rule() if decision.rule else None
+    return {
+        "rule": rule,
+        "rule_text": describe_rule(rule) if rule else "",
+        "at_opening": [r for r in records if r.stage == "opening"],
+        "at_close": [r for r in records if r.stage == "close"],
+        "ballots": ballots,
+        "bound": [b.organisation for b in decision.bindings.select_related("organisation")],
+        "affected": list(decision.affected.order_by("name")),
+        "for_review": decision.status == DecisionStatus.CLOSED
+        and decisions_for_review(Decision.objects.filter(pk=decision.pk)).exists(),
+    }
+
+
+def describe_rule(rule):
+    """The rule in words, as the decision record states it."""
+    method = rules.METHOD_LABELS[rule.method]
+    if rule.method == rules.Method.QUALIFIED_MAJORITY:
+        method += f" of {rule.threshold.numerator}/{rule.threshold.denominator}"
+    if rule.method in (rules.Method.SIMPLE_MAJORITY, rules.Method.QUALIFIED_MAJORITY):
+        method += f", out of {rules.BASE_LABELS[rule.base].lower()}"
+    quorum = [f"{rule.quorum_members} voting members"]
+    if rule.quorum_fraction:
+        quorum.append(f"{rule.quorum_fraction.numerator}/{rule.quorum_fraction.denominator} of the voting members")
+    if rule.quorum_organisations:
+        quorum.append(f"{rule.quorum_organisations} organisations")
+    if rule.quorum_needs_chair:
+        quorum.append("the chair or vice-chair")
+    return f"{method}. Quorum: {', '.join(quorum)}."

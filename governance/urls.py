@@ -15,4 +15,13 @@ urlpatterns = [
     path("members/<int:pk>/edit/", views.MembershipEditView.as_view(), name="member_edit"),
     path("<int:parent_pk>/meetings/add/", views.MeetingScheduleView.as_view(), name="meeting_add"),
     path("meetings/<int:pk>/", views.MeetingDetailView.as_view(), name="meeting"),
+    path("meetings/<int:parent_pk>/attendance/", views.AttendanceView.as_view(), name="attendance"),
+    path("meetings/<int:parent_pk>/items/add/", views.AgendaItemAddView.as_view(), name="item_add"),
+    path("meetings/<int:pk>/close/", views.CloseMeetingView.as_view(), name="meeting_close"),
+    path("items/<int:parent_pk>/declare/", views.ItemDeclarationView.as_view(), name="declare"),
+    path("items/<int:parent_pk>/decisions/add/", views.DecisionAddView.as_view(), name="decision_add"),
+    path("decisions/<int:pk>/", views.DecisionDetailView.as_view(), name="decision"),
+    path("decisions/<int:pk>/open/", views.OpenVoteView.as_view(), name="decision_open"),
+    path("decisions/<int:pk>/vote/", views.BallotView.as_view(), name="ballot"),
+    path("decisions/<int:pk>/close/", views.CloseVoteView.as_view(), name="decision_close"),
 ]

@@ -53,7 +53,8 @@ from tests.world import NHS_NUMBER
 def build(w):
     """A partnership board governing the owning lead's partnership (``body``), with terms of
     reference, a chair from the home trust and a member from the partner trust, a meeting with
-    both present, and a closed decision; and a body governing the other lead's (``other_body``)."""
+    both present: a closed decision on ``item``, an open one and a draft one on ``item2``; the
+    next meeting (``next_meeting``); and a body governing the other lead's (``other_body``)."""
     w.body = Body.objects.create(name="Forensic Network Partnership Board", kind=BodyKind.PARTNERSHIP_BOARD)
     w.body.partnerships.add(w.partnership)
     w.terms = TermsOfReference.objects.create(body=w.body, effective_from=datetime.date(2020, 4, 1), quorum_members=2)
@@ -78,6 +79,14 @@ def build(w):
     services.cast_ballot(w.decision, w.chair, rules.Vote.FOR)
     services.cast_ballot(w.decision, w.member, rules.Vote.FOR)
     w.decision = services.close_vote(w.decision)
+    w.item2 = services.add_item(AgendaItem(meeting=w.meeting, title="Crisis pathway", purpose="decision"))
+    w.open_decision = services.open_vote(
+        services.raise_decision(Decision(body=w.body, item=w.item2, title="Adopt the crisis pathway"))
+    )
+    w.draft_decision = services.raise_decision(Decision(body=w.body, item=w.item2, title="Fund the crisis line"))
+    w.next_meeting = services.schedule_meeting(
+        Meeting(body=w.body, starts_at=timezone.now() + datetime.timedelta(days=27), place="Warneford")
+    )
     w.other_body = Body.objects.create(name="Talking Space Plus Steering Group", kind=BodyKind.WORKING_GROUP)
     w.other_body.partnerships.add(w.other_partnership)
 
@@ -291,6 +300,67 @@ def _member_form(w, **changes):
 
 
 PAGES = {
+    "governance:attendance": Page(
+        args=pk_of("meeting"),
+        get=_keepers_only(OK),
+        post=_keepers_only(SAVED),
+        data=lambda w: {"membership": w.member.pk, "present": "on", "left_after_item": "4"},
+        effect=lambda w: Attendance.objects.get(meeting=w.meeting, membership=w.member).left_after_item == 4,
+    ),
+    "governance:item_add": Page(
+        args=pk_of("meeting"),
+        get=_keepers_only(OK),
+        post=_keepers_only(SAVED),
+        data=lambda w: {"title": "Estates strategy", "purpose": "assurance", "partnership": w.partnership.pk},
+        effect=lambda w: AgendaItem.objects.filter(meeting=w.meeting, title="Estates strategy", number=7).exists(),
+    ),
+    "governance:meeting_close": Page(
+        args=pk_of("next_meeting"),
+        get=_keepers_only(OK),
+        post=_keepers_only(SAVED),
+        effect=lambda w: Meeting.objects.get(pk=w.next_meeting.pk).status == "closed",
+    ),
+    "governance:declare": Page(
+        args=pk_of("item2"),
+        get=_keepers_only(OK),
+        post=_keepers_only(SAVED),
+        data=lambda w: {
+            "membership": w.member.pk,
+            "details": "Trustee of a crisis line charity.",
+            "management": "discuss_not_vote",
+        },
+        effect=lambda w: ItemDeclaration.objects.filter(item=w.item2, membership=w.member).exists(),
+    ),
+    "governance:decision_add": Page(
+        args=pk_of("item2"),
+        get=_keepers_only(OK),
+        post=_keepers_only(SAVED),
+        data=lambda w: {"title": "Pool the crisis budgets", "category": "2", "affected": [w.partner_org.pk]},
+        effect=lambda w: Decision.objects.filter(
+            item=w.item2, title="Pool the crisis budgets", category=2, affected=w.partner_org
+        ).exists(),
+    ),
+    "governance:decision": Page(args=pk_of("decision"), get=_readers(OK), post=everyone(NOT_ALLOWED)),
+    "governance:decision_open": Page(
+        args=pk_of("draft_decision"),
+        get=_keepers_only(OK),
+        post=_keepers_only(SAVED),
+        effect=lambda w: Decision.objects.get(pk=w.draft_decision.pk).status == "open",
+    ),
+    "governance:ballot": Page(
+        args=pk_of("open_decision"),
+        get=_keepers_only(OK),
+        post=_keepers_only(SAVED),
+        data=lambda w: {"membership": w.member.pk, "vote": "against"},
+        effect=lambda w: Ballot.objects.filter(decision=w.open_decision, membership=w.member, vote="against").exists(),
+    ),
+    "governance:decision_close": Page(
+        args=pk_of("open_decision"),
+        get=_keepers_only(OK),
+        post=_keepers_only(SAVED),
+        data=lambda w: {"casting": ""},
+        effect=lambda w: Decision.objects.get(pk=w.open_decision.pk).status == "closed",
+    ),
     "governance:meeting_add": Page(
         args=pk_of("body"),
         get=_keepers_only(OK),
@@ -373,6 +443,52 @@ EXPORTS = {
 }
 
 FORMS = {
+    "attendance with no member, leaving before arriving": Form(
+        "governance:attendance",
+        pk_of("meeting"),
+        lambda w: {"membership": "", "present": "on", "arrived_at_item": "5", "left_after_item": "3"},
+        {"membership": "Choose the member.", "left_after_item": "They cannot leave before the item they arrived for."},
+    ),
+    "agenda item with no title": Form(
+        "governance:item_add",
+        pk_of("meeting"),
+        lambda w: {"title": "", "purpose": "decision"},
+        {"title": "Enter the item's title."},
+    ),
+    "declaration with nothing said": Form(
+        "governance:declare",
+        pk_of("item2"),
+        lambda w: {"membership": "", "details": "", "management": ""},
+        {
+            "membership": "Choose the member declaring the interest.",
+            "details": "Describe the interest.",
+            "management": "Choose how the chair manages the interest.",
+        },
+    ),
+    "category 2 decision naming no organisation": Form(
+        "governance:decision_add",
+        pk_of("item2"),
+        lambda w: {"title": "", "category": "2"},
+        {
+            "title": "Enter the decision to be taken.",
+            "affected": "A category 2 decision must name the organisations it affects.",
+        },
+    ),
+    "vote by a conflicted member": Form(
+        "governance:ballot",
+        pk_of("open_decision"),
+        lambda w: {"membership": w.member.pk, "vote": "for"},
+        {"membership": "Priya Shah cannot vote: they have a declared interest that bars them from this decision."},
+        setup=lambda w: services.declare_on_item(
+            ItemDeclaration(item=w.item2, membership=w.member, details="Shares.", management="leaves")
+        ),
+    ),
+    "casting vote the terms of reference do not give": Form(
+        "governance:decision_close",
+        pk_of("open_decision"),
+        lambda w: {"casting": "for"},
+        {"casting": "The terms of reference give the chair no casting vote."},
+    ),
     "meeting at a time the clocks skip": Form(
         "governance:meeting_add",
         pk_of("body"),
@@ -481,7 +597,15 @@ def _more_items(w, n):
         Decision.objects.create(body=w.body, item=item, title=f"Decision {i}")
 
 
+def _more_ballots(w, n):
+    for i in range(n):
+        Ballot.objects.create(
+            decision=w.open_decision, membership=(w.chair, w.member)[i % 2], vote="for", cast_at=timezone.now()
+        )
+
+
 QUERIES = {
+    "governance:decision": Growth(_more_ballots, args=pk_of("open_decision")),
     "governance:meeting": Growth(_more_items, args=pk_of("meeting")),
     "governance:list": Growth(_more_bodies),
     "governance:detail": Growth(_more_members, args=pk_of("body")),

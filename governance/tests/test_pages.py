@@ -149,5 +149,5 @@ def test_a_meeting_is_scheduled_in_uk_time_with_its_standing_items(client, world
 def test_the_meeting_page_shows_declarations_and_decisions_on_each_item(client, world):
     body = page(client, world, "board_member", "governance:meeting", world.meeting.pk)
     assert "5. Bed base review" in body
-    assert "Adopt the bed base review: Carried" in body
+    assert "Adopt the bed base review</a>: Carried" in body
     assert "Priya Shah (Oxford University Hospitals NHS Foundation Trust): present" in body
