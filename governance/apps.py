@@ -9,7 +9,7 @@ class GovernanceConfig(AppConfig):
         from core import audit, registry
         from core.permissions import ALL, OWN, REGISTER_KEEPERS, A, B, C, E, L, U, rows
 
-        from . import models, panels
+        from . import demo, models, panels
 
         # Every model is audited; a body's records show in the body's history.
         audit.register(models.Body)
@@ -71,5 +71,6 @@ class GovernanceConfig(AppConfig):
             panels.partnership_governed_by,
             order=25,
         )
+        registry.demo_step("governance", demo.demo_step)
         registry.urls(self.label, "governance/", "governance.urls")
         registry.test_rows(self.label, "governance.tests.rows")
