@@ -48,8 +48,8 @@ INSTALLED_APPS = [
     "partnerships",
     "agreements",
     "assurance",
-    "risks",
     "governance",
+    "risks",
 ]
 
 MIDDLEWARE = [
