@@ -6,10 +6,12 @@ class GovernanceConfig(AppConfig):
     verbose_name = "Governance"
 
     def ready(self):
+        from django.urls import reverse_lazy
+
         from core import audit, registry
         from core.permissions import ALL, OWN, REGISTER_KEEPERS, A, B, C, E, L, U, rows
 
-        from . import demo, models, panels
+        from . import demo, models, panels, selectors
 
         # Every model is audited; a body's records show in the body's history.
         audit.register(models.Body)
@@ -70,6 +72,9 @@ class GovernanceConfig(AppConfig):
             "governance/includes/partnership_governed_by.html",
             panels.partnership_governed_by,
             order=25,
+        )
+        registry.attention(
+            "governance", selectors.meetings_due, more=[("the governance bodies", reverse_lazy("governance:list"))]
         )
         registry.demo_step("governance", demo.demo_step)
         registry.urls(self.label, "governance/", "governance.urls")

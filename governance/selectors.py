@@ -1,13 +1,25 @@
 """Reads of governance that more than one page (and later the coordinator's work queue) ask."""
 
+import datetime
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from core.dates import day
+from core.permissions import scope
 from governance import rules
-from governance.models import Decision, DecisionStatus, ItemDeclaration, MeetingStatus
+from governance.models import (
+    FREQUENCY_DAYS,
+    Body,
+    Decision,
+    DecisionStatus,
+    Frequency,
+    ItemDeclaration,
+    Meeting,
+    MeetingStatus,
+    TermsOfReference,
+)
 
 
 def decisions_for_review(decisions=None):
@@ -23,7 +35,7 @@ def decisions_for_review(decisions=None):
 
 
 @dataclass(frozen=True)
-class Frequency:
+class Cadence:
     """Whether a body meets as often as its terms of reference say."""
 
     ok: bool
@@ -36,17 +48,17 @@ def meeting_frequency(body, terms, last_held, today):
     The longest gap the terms allow (``models.FREQUENCY_DAYS``: "at least monthly" is 31 days) is
     measured from the last meeting held, or from the date the terms took effect when none was."""
     if terms is None:
-        return Frequency(False, "No terms of reference recorded, so no meeting frequency is set.")
+        return Cadence(False, "No terms of reference recorded, so no meeting frequency is set.")
     most = terms.most_days_between_meetings
     if most is None:
-        return Frequency(True, f"Meets {terms.get_frequency_display().lower()}.")
+        return Cadence(True, f"Meets {terms.get_frequency_display().lower()}.")
     since = last_held or terms.effective_from
     gap = (today - since).days
     wanted = terms.get_frequency_display().lower()
     if gap <= most:
-        return Frequency(True, f"Meeting as often as the terms of reference say ({wanted}).")
+        return Cadence(True, f"Meeting as often as the terms of reference say ({wanted}).")
     what = f"last met on {day(last_held)}" if last_held else "no meeting held yet"
-    return Frequency(False, f"Not meeting as often as the terms of reference say ({wanted}): {what}.")
+    return Cadence(False, f"Not meeting as often as the terms of reference say ({wanted}): {what}.")
 
 
 def body_page(body, today):
@@ -142,3 +154,64 @@ def describe_rule(rule):
     if rule.quorum_needs_chair:
         quorum.append("the chair or vice-chair")
     return f"{method}. Quorum: {', '.join(quorum)}."
+
+
+@dataclass(frozen=True)
+class MeetingsDue:
+    """A body not meeting as often as its terms of reference say (an item of "needs attention")."""
+
+    body: object
+    due: datetime.date
+    message: str
+    tag: str = "Meeting overdue"
+    colour: str = "orange"
+
+    @property
+    def title(self):
+        return self.body.name
+
+    @property
+    def url(self):
+        return self.body.get_absolute_url()
+
+    @property
+    def reference(self):
+        return self.body.first_partnership or ""
+
+
+def with_meeting_cadence(bodies, today):
+    """Bodies with the frequency and start of the terms in force on ``today`` and the date of their
+    last meeting held (not cancelled, started before today ends): subqueries, one query in all."""
+    terms = TermsOfReference.objects.filter(body=OuterRef("pk"), effective_from__lte=today).order_by("-effective_from")
+    held = Meeting.objects.filter(body=OuterRef("pk"), starts_at__lt=_end_of(today)).exclude(
+        status=MeetingStatus.CANCELLED
+    )
+    governed = Body.partnerships.through.objects.filter(body=OuterRef("pk")).order_by("partnership__reference")
+    return bodies.annotate(
+        terms_frequency=Subquery(terms.values("frequency")[:1]),
+        terms_from=Subquery(terms.values("effective_from")[:1]),
+        last_held_at=Subquery(held.order_by("-starts_at").values("starts_at")[:1]),
+        first_partnership=Subquery(governed.values("partnership__reference")[:1]),
+    )
+
+
+def meetings_due(user, today):
+    """The bodies the user is secretary of that are not meeting as often as their terms say:
+    no meeting held within the longest gap the frequency allows. One query, whatever the size."""
+    bodies = scope(user, "change", Body.objects.all()).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+    items = []
+    for body in with_meeting_cadence(bodies, today).exclude(terms_frequency=None).order_by("name", "pk"):
+        most = FREQUENCY_DAYS.get(body.terms_frequency)
+        if most is None:
+            continue
+        last = timezone.localdate(body.last_held_at) if body.last_held_at else None
+        due = (last or body.terms_from) + datetime.timedelta(days=most)
+        if due < today:
+            frequency = dict(Frequency.choices)[body.terms_frequency].lower()
+            since = f"the last was on {day(last)}" if last else "none has been held"
+            items.append(MeetingsDue(body, due, f"Meets {frequency} under its terms of reference; {since}."))
+    return items
+
+
+def _end_of(today):
+    return timezone.make_aware(datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time()))

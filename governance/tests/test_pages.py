@@ -151,3 +151,38 @@ def test_the_meeting_page_shows_declarations_and_decisions_on_each_item(client, 
     assert "5. Bed base review" in body
     assert "Adopt the bed base review</a>: Carried" in body
     assert "Priya Shah (Oxford University Hospitals NHS Foundation Trust): present" in body
+
+
+def test_a_body_not_meeting_as_often_as_its_terms_say_needs_the_secretarys_attention(client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from core.attention import needs_attention
+    from governance.selectors import meetings_due
+
+    today = timezone.localdate()
+
+    def quiet(name, days_ago):
+        b = Body.objects.create(name=name, kind="working_group")
+        TermsOfReference.objects.create(body=b, effective_from=datetime.date(2024, 1, 1), frequency="quarterly")
+        services.schedule_meeting(Meeting(body=b, starts_at=timezone.now() - datetime.timedelta(days=days_ago)))
+        return b
+
+    quiet("Oxfordshire Estates Group", 200)
+    quiet("Oxfordshire Digital Group", 30)  # met a month ago: fine
+    titles = [item.title for item in needs_attention(world.user("coordinator"), today)]
+    assert "Oxfordshire Estates Group" in titles and "Oxfordshire Digital Group" not in titles
+    item = next(i for i in meetings_due(world.user("coordinator"), today) if i.title == "Oxfordshire Estates Group")
+    assert item.message.startswith("Meets quarterly under its terms of reference; the last was on ")
+    assert item.due == timezone.localdate(timezone.now() - datetime.timedelta(days=200)) + datetime.timedelta(92)
+    assert meetings_due(world.user("owner"), today) == []  # a lead is not the secretary
+
+    with CaptureQueriesContext(connection) as few:
+        meetings_due(world.user("coordinator"), today)
+    for n in range(10):
+        quiet(f"Group {n}", 300)
+    with CaptureQueriesContext(connection) as many:
+        assert len(meetings_due(world.user("coordinator"), today)) >= 11
+    assert len(few) == len(many) == 1
+    register = page(client, world, "coordinator", "partnerships:list")
+    assert "Meets quarterly under its terms of reference; the last was on " in register
