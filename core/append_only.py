@@ -13,12 +13,16 @@ written) or a ``Q`` on its own fields ("status is closed"); the migration gives 
 as SQL on the stored row (``"OLD.status = 'closed'"``).
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.migrations.operations.base import Operation
 
 
-class AppendOnlyError(Exception):
-    """Raised when code tries to change or remove a final record."""
+class AppendOnlyError(ValidationError):
+    """Raised when code tries to change or remove a final record.
+
+    A ``ValidationError``, so that a page or service that meets one refuses with its message (400)
+    like any other refused input, rather than failing."""
 
 
 def _message(model):

@@ -575,7 +575,7 @@ class EligibilityRecord(AppendOnlyModel):
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="eligibility")
     stage = models.CharField(max_length=10, choices=Stage.choices)
     membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
-    member_name = models.CharField(max_length=150)
+    member_name = models.CharField(max_length=150, editable=False)  # copied from the membership
     organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     eligible = models.BooleanField()
     reason = models.CharField(max_length=40, blank=True, choices=_choices(rules.Reason, rules.REASON_LABELS))

@@ -297,6 +297,15 @@ INSTANCES = {
     "risks.RiskAction": lambda w: w.risk_action,
     "risks.NoSignificantRisk": lambda w: w.no_significant_risk,
     "assurance.IGItem": lambda w: w.ig_item,
+    "governance.Body": lambda w: w.body,
+    "governance.TermsOfReference": lambda w: w.terms,
+    "governance.Membership": lambda w: w.member,
+    "governance.Meeting": lambda w: w.meeting,
+    "governance.AgendaItem": lambda w: w.item,
+    "governance.ItemDeclaration": lambda w: w.item_declaration,  # final once written: refused anyway
+    "governance.Decision": lambda w: w.draft_decision,
+    "governance.Minutes": lambda w: w.minutes,
+    "governance.Interest": lambda w: w.interest,  # final once written: refused anyway
 }
 
 

@@ -54,7 +54,9 @@ def build(w):
     """A partnership board governing the owning lead's partnership (``body``), with terms of
     reference, a chair from the home trust and a member from the partner trust, a meeting with
     both present: a closed decision on ``item``, an open one and a draft one on ``item2``; the
-    next meeting (``next_meeting``); and a body governing the other lead's (``other_body``)."""
+    next meeting (``next_meeting``); a declaration on ``item`` (``item_declaration``), draft
+    ``minutes`` and a register entry (``interest``) of the member; and a body governing the other
+    lead's (``other_body``)."""
     w.body = Body.objects.create(name="Forensic Network Partnership Board", kind=BodyKind.PARTNERSHIP_BOARD)
     w.body.partnerships.add(w.partnership)
     w.terms = TermsOfReference.objects.create(body=w.body, effective_from=datetime.date(2020, 4, 1), quorum_members=2)
@@ -86,6 +88,23 @@ def build(w):
     w.draft_decision = services.raise_decision(Decision(body=w.body, item=w.item2, title="Fund the crisis line"))
     w.next_meeting = services.schedule_meeting(
         Meeting(body=w.body, starts_at=timezone.now() + datetime.timedelta(days=27), place="Warneford")
+    )
+    w.item_declaration = ItemDeclaration.objects.create(
+        item=w.item,
+        membership=w.member,
+        details="Partner is a consultant psychiatrist at the partner trust.",
+        management=rules.Conflict.NO_ACTION,
+        declared_at=w.meeting.starts_at,
+    )
+    w.minutes = Minutes.objects.create(meeting=w.meeting, text="Present: the chair and Priya Shah.")
+    w.interest = Interest.objects.create(
+        membership=w.member,
+        name="Priya Shah",
+        job_title="Director of Strategy",
+        declared_on=datetime.date(2025, 4, 1),
+        category="non_financial_professional",
+        details="Trustee of a mental health charity.",
+        action_taken="Declared at each meeting where the charity's work is discussed.",
     )
     w.other_body = Body.objects.create(name="Talking Space Plus Steering Group", kind=BodyKind.WORKING_GROUP)
     w.other_body.partnerships.add(w.other_partnership)
@@ -168,7 +187,7 @@ AUDIT = {
         actions=("create",),
     ),
     "governance.Minutes": Change(
-        lambda w: Minutes.objects.create(meeting=w.meeting, text="Present: the chair and Priya Shah."),
+        lambda w: Minutes.objects.create(meeting=w.meeting, version=2, text="Present: the chair and Priya Shah."),
         "status",
         "Draft",
         "circulated",
@@ -480,7 +499,7 @@ FORMS = {
         lambda w: {"membership": w.member.pk, "vote": "for"},
         {"membership": "Priya Shah cannot vote: they have a declared interest that bars them from this decision."},
         setup=lambda w: services.declare_on_item(
-            ItemDeclaration(item=w.item2, membership=w.member, details="Shares.", management="leaves")
+            ItemDeclaration(item=w.item2, membership=w.member, details="Shares.", management="discuss_not_vote")
         ),
     ),
     "casting vote the terms of reference do not give": Form(
