@@ -9,7 +9,7 @@ class GovernanceConfig(AppConfig):
         from django.urls import reverse_lazy
 
         from core import audit, registry
-        from core.permissions import ALL, OWN, REGISTER_KEEPERS, A, B, C, E, L, U, rows
+        from core.permissions import ALL, EVERYONE, OWN, REGISTER_KEEPERS, A, B, C, E, L, U, rows
 
         from . import demo, models, panels, selectors
 
@@ -60,12 +60,17 @@ class GovernanceConfig(AppConfig):
                     ["add"],
                     REGISTER_KEEPERS,
                 ),
+                # The register of interests is published to everyone signed in; the secretary adds
+                # declarations (an entry is never changed: a correction is a new declaration).
+                **rows(["governance.interest"], ["view"], EVERYONE),
+                **rows(["governance.interest"], ["add"], REGISTER_KEEPERS),
                 # Running a meeting and its votes (the secretary): open, record votes, close.
                 **rows(["governance.meeting"], ["close"], REGISTER_KEEPERS),
                 **rows(["governance.decision"], ["vote"], REGISTER_KEEPERS),
             }
         )
         registry.menu_item("Governance", "governance:list", models.Body, order=35)
+        registry.menu_item("Interests", "governance:interests", models.Interest, order=36)
         registry.panel(
             "partnerships.partnership",
             "governance",

@@ -14,6 +14,8 @@ from governance.models import (
     Attendance,
     Body,
     Decision,
+    Interest,
+    InterestCategory,
     ItemDeclaration,
     Meeting,
     Membership,
@@ -302,3 +304,62 @@ class CloseVoteForm(AccordForm):
     def __init__(self, *args, decision=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.decision = decision
+
+
+class InterestForm(AccordModelForm):
+    """A declaration for the register of interests (or a nil return). Once saved it never changes:
+    a correction is a new declaration."""
+
+    class Meta:
+        model = Interest
+        fields = [
+            "user",
+            "name",
+            "job_title",
+            "declared_on",
+            "nil_return",
+            "category",
+            "details",
+            "applies_from",
+            "applies_to",
+            "action_taken",
+            "organisation",
+            "partnership",
+            "withheld",
+            "withheld_reason",
+        ]
+        widgets = {
+            "details": forms.Textarea(attrs={"rows": 3}),
+            "action_taken": forms.Textarea(attrs={"rows": 2}),
+            "withheld_reason": forms.Textarea(attrs={"rows": 2}),
+            "category": forms.RadioSelect,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = User.objects.filter(is_active=True).order_by("first_name", "last_name")
+        self.fields["user"].empty_label = "Not an Accord user"
+        self.fields["user"].label = "Accord user declaring"
+        self.fields["name"].required = False
+        self.fields["name"].help_text = "As it is published. Left blank, the Accord user's name."
+        self.fields["job_title"].help_text = "Left blank, the Accord user's job title."
+        self.fields["category"].choices = list(InterestCategory.choices)
+        self.fields["category"].required = False
+        self.fields["organisation"].queryset = Organisation.objects.order_by("name")
+        self.fields["partnership"].queryset = Partnership.objects.order_by("reference")
+        self.fields["declared_on"].error_messages["required"] = "Enter the date of the declaration."
+        self.fields[
+            "withheld_reason"
+        ].help_text = "Kept internally: the published register shows only that an entry is withheld."
+
+    def clean(self):
+        cleaned = super().clean()
+        user = cleaned.get("user")
+        if not (cleaned.get("name") or "").strip():
+            if user is None:
+                self.add_error("name", "Enter the name of the person declaring, or choose an Accord user.")
+            else:
+                cleaned["name"] = self.instance.name = user.get_full_name() or user.username
+        if user is not None and not cleaned.get("job_title"):
+            cleaned["job_title"] = self.instance.job_title = user.job_title
+        return cleaned

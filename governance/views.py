@@ -2,12 +2,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views import View
 
 from core import views as generic
-from core.dates import local_today
+from core.dates import day, local_today
 from governance import selectors, services
-from governance.filters import BodyFilter
+from governance.filters import BodyFilter, InterestFilter
 from governance.forms import (
     AgendaItemForm,
     AttendanceForm,
@@ -16,6 +17,7 @@ from governance.forms import (
     CloseVoteForm,
     ConfirmForm,
     DecisionForm,
+    InterestForm,
     ItemDeclarationForm,
     MeetingForm,
     MembershipForm,
@@ -26,6 +28,7 @@ from governance.models import (
     Attendance,
     Body,
     Decision,
+    Interest,
     ItemDeclaration,
     Meeting,
     Membership,
@@ -328,3 +331,68 @@ class CloseMeetingView(StepView):
 
     def perform(self, form):
         services.close_meeting(self.object)
+
+
+WITHHELD = "Entry withheld from publication"
+
+
+def _published(value):
+    """A column of the published register: an entry withheld shows only that it is withheld."""
+    return lambda i: "" if i.withheld else value(i)
+
+
+def _interest(i):
+    if i.withheld:
+        return ""
+    if i.nil_return:
+        return "Nil return: nothing to declare"
+    return f"{i.get_category_display()}: {i.details}"
+
+
+def _applies(i):
+    if i.withheld or i.nil_return or not i.applies_from:
+        return ""
+    return f"From {day(i.applies_from)}" + (f" to {day(i.applies_to)}" if i.applies_to else "")
+
+
+class InterestListView(generic.ObjectListView):
+    """The published register of interests: name, job title, date of declaration, the interest,
+    the dates it applies and the action taken to manage it (REFERENCE.md §5)."""
+
+    model = Interest
+    filterset_class = InterestFilter
+    add_url_name = "governance:interest_add"
+    default_sort = "name"
+    template_name = "governance/interest_list.html"
+    columns = (
+        generic.Column("name", "Name", sort="name", value=lambda i: WITHHELD if i.withheld else i.name),
+        generic.Column("job_title", "Job title", value=_published(lambda i: i.job_title)),
+        generic.Column(
+            "declared_on", "Date of declaration", sort="declared_on", value=_published(lambda i: i.declared_on)
+        ),
+        generic.Column("details", "Interest", value=_interest),
+        generic.Column("applies", "Dates it applies", value=_applies),
+        generic.Column("action_taken", "Action taken to manage it", value=_published(lambda i: i.action_taken)),
+        generic.Column(
+            "late",
+            "Declared within 28 days",
+            value=_published(lambda i: "No" if i.late() else ("Yes" if i.applies_from else "")),
+        ),
+    )
+
+    def get_queryset(self):
+        return Interest.objects.all()
+
+
+class InterestAddView(generic.ObjectEditView):
+    model = Interest
+    form_class = InterestForm
+
+    def success_url(self, obj):
+        return reverse("governance:interests")
+
+    def cancel_url(self):
+        return reverse("governance:interests")
+
+    def success_message(self, obj):
+        return "Declaration added to the register of interests."

@@ -106,6 +106,15 @@ def build(w):
         details="Trustee of a mental health charity.",
         action_taken="Declared at each meeting where the charity's work is discussed.",
     )
+    w.withheld_interest = Interest.objects.create(
+        name="Sam Withheld",
+        job_title="Consultant forensic psychiatrist",
+        declared_on=datetime.date(2025, 6, 1),
+        category="indirect",
+        details="A relative works for a secure care provider.",
+        withheld=True,
+        withheld_reason="Personal safety: recorded by the Director of Corporate Affairs.",
+    )
     w.other_body = Body.objects.create(name="Talking Space Plus Steering Group", kind=BodyKind.WORKING_GROUP)
     w.other_body.partnerships.add(w.other_partnership)
 
@@ -319,6 +328,25 @@ def _member_form(w, **changes):
 
 
 PAGES = {
+    "governance:interests": Page(get=everyone(OK), post=everyone(NOT_ALLOWED)),
+    "governance:interest_add": Page(
+        get=only(OK, KEEPERS),
+        post=only(SAVED, KEEPERS),
+        data=lambda w: {
+            "user": w.user("owner").pk,
+            "declared_on": "01/04/2026",
+            "category": "financial",
+            "details": "Shares in a digital health company.",
+            "applies_from": "01/01/2026",
+            "action_taken": "Leaves meetings for items about the company.",
+        },
+        effect=lambda w: Interest.objects.filter(
+            user=w.user("owner"),
+            name="Anne Clarke",
+            category="financial",
+            details="Shares in a digital health company.",
+        ).exists(),
+    ),
     "governance:attendance": Page(
         args=pk_of("meeting"),
         get=_keepers_only(OK),
@@ -453,6 +481,13 @@ def _bodies(w, role):
 
 
 EXPORTS = {
+    # The published register: everyone reads it; a withheld entry shows only that it is withheld.
+    "governance:interests": Export(
+        key="Name",
+        rows=lambda w, role: sorted(["Priya Shah", "Entry withheld from publication"]),
+        filter={"category": "indirect"},
+        filtered_rows=lambda w, role: ["Entry withheld from publication"],
+    ),
     "governance:list": Export(
         key="Body",
         rows=_bodies,
@@ -462,6 +497,39 @@ EXPORTS = {
 }
 
 FORMS = {
+    "declaration by no one, a nil return with details, dates the wrong way round": Form(
+        "governance:interest_add",
+        lambda w: [],
+        lambda w: {
+            "declared_on": "",
+            "nil_return": "on",
+            "category": "financial",
+            "details": "Shares.",
+            "applies_from": "01/02/2026",
+            "applies_to": "01/01/2026",
+        },
+        {
+            "name": "Enter the name of the person declaring, or choose an Accord user.",
+            "declared_on": "Enter the date of the declaration.",
+            "nil_return": "A nil return declares nothing: leave the category and details empty.",
+            "applies_to": "The end date must be the same as or after the start date.",
+        },
+    ),
+    "declaration withheld with no reason, with an NHS number": Form(
+        "governance:interest_add",
+        lambda w: [],
+        lambda w: {
+            "name": "Priya Shah",
+            "declared_on": "01/04/2026",
+            "category": "financial",
+            "details": f"Shares, patient {NHS_NUMBER}",
+            "withheld": "on",
+        },
+        {
+            "details": NHS_NUMBER_SHOWN,
+            "withheld_reason": "Record why the entry is withheld from publication (kept internally).",
+        },
+    ),
     "attendance with no member, leaving before arriving": Form(
         "governance:attendance",
         pk_of("meeting"),
@@ -623,7 +691,15 @@ def _more_ballots(w, n):
         )
 
 
+def _more_interests(w, n):
+    for i in range(n):
+        Interest.objects.create(
+            name=f"Member {i}", declared_on=datetime.date(2026, 1, 1), category="financial", details="Shares."
+        )
+
+
 QUERIES = {
+    "governance:interests": Growth(_more_interests),
     "governance:decision": Growth(_more_ballots, args=pk_of("open_decision")),
     "governance:meeting": Growth(_more_items, args=pk_of("meeting")),
     "governance:list": Growth(_more_bodies),

@@ -186,3 +186,32 @@ def test_a_body_not_meeting_as_often_as_its_terms_say_needs_the_secretarys_atten
     assert len(few) == len(many) == 1
     register = page(client, world, "coordinator", "partnerships:list")
     assert "Meets quarterly under its terms of reference; the last was on " in register
+
+
+def test_the_published_register_withholds_what_it_must(client, world):
+    body = page(client, world, "auditor", "governance:interests")
+    assert "Priya Shah" in body and "Trustee of a mental health charity." in body
+    assert "Declared at each meeting where the charity" in body
+    assert "Entry withheld from publication" in body
+    for secret in ("Sam Withheld", "A relative works for a secure care provider.", "Personal safety"):
+        assert secret not in body
+    sign_in(client, world, "auditor")
+    export = client.get(reverse("governance:interests"), {"export": "csv"}).content.decode()
+    assert "Entry withheld from publication" in export and "Priya Shah" in export
+    for secret in ("Sam Withheld", "A relative works", "Personal safety", "Consultant forensic psychiatrist"):
+        assert secret not in export
+
+
+def test_a_declaration_by_an_accord_user_takes_their_name_and_job_title(client, world):
+    owner = world.user("owner")
+    owner.job_title = "Partnership Manager"
+    owner.save()
+    sign_in(client, world, "coordinator")
+    response = client.post(
+        reverse("governance:interest_add"),
+        {"user": owner.pk, "declared_on": "01/04/2026", "nil_return": "on"},
+    )
+    assert response.status_code == 302
+    register = client.get(reverse("governance:interests"), {"q": "Anne"}).content.decode()
+    assert "Anne Clarke" in register and "Partnership Manager" in register
+    assert "Nil return: nothing to declare" in register
