@@ -43,6 +43,7 @@ class GovernanceConfig(AppConfig):
                         "governance.attendance",
                         "governance.itemdeclaration",
                         "governance.decision",
+                        "governance.minutes",
                     ],
                     ["view"],
                     {A: ALL, C: ALL, E: ALL, B: ALL, U: ALL, L: OWN},
@@ -66,6 +67,7 @@ class GovernanceConfig(AppConfig):
                 **rows(["governance.interest"], ["add"], REGISTER_KEEPERS),
                 # Running a meeting and its votes (the secretary): open, record votes, close.
                 **rows(["governance.meeting"], ["close"], REGISTER_KEEPERS),
+                **rows(["governance.minutes"], ["add", "change"], REGISTER_KEEPERS),
                 **rows(["governance.decision"], ["vote"], REGISTER_KEEPERS),
             }
         )

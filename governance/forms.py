@@ -19,6 +19,7 @@ from governance.models import (
     ItemDeclaration,
     Meeting,
     Membership,
+    Minutes,
     TermsOfReference,
 )
 from organisations.models import Organisation
@@ -267,7 +268,7 @@ class DecisionForm(AccordModelForm):
 class ConfirmForm(AccordForm):
     """A step with nothing to enter: the button is the confirmation."""
 
-    def __init__(self, *args, decision=None, meeting=None, **kwargs):
+    def __init__(self, *args, decision=None, meeting=None, minutes=None, **kwargs):
         super().__init__(*args, **kwargs)
 
 
@@ -363,3 +364,32 @@ class InterestForm(AccordModelForm):
         if user is not None and not cleaned.get("job_title"):
             cleaned["job_title"] = self.instance.job_title = user.job_title
         return cleaned
+
+
+class MinutesForm(AccordModelForm):
+    class Meta:
+        model = Minutes
+        fields = ["text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 12})}
+        labels = {"text": "Minutes"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["text"].error_messages["required"] = "Enter the minutes."
+
+
+class ApproveMinutesForm(AccordForm):
+    at_meeting = forms.ModelChoiceField(
+        label="Approved at the meeting of",
+        queryset=Meeting.objects.none(),
+        error_messages={"required": "Choose the meeting that approved them."},
+    )
+
+    def __init__(self, *args, minutes=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["at_meeting"].queryset = (
+            Meeting.objects.filter(body_id=minutes.meeting.body_id, starts_at__gt=minutes.meeting.starts_at)
+            .exclude(status="cancelled")
+            .select_related("body")
+            .order_by("starts_at")
+        )

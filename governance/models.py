@@ -684,6 +684,9 @@ class Minutes(AppendOnlyModel):
     def __str__(self):
         return f"Minutes of {self.meeting} (version {self.version})"
 
+    def get_absolute_url(self):
+        return f"{self.meeting.get_absolute_url()}#minutes"
+
     def clean(self):
         if self.approved_at_id and self.approved_at.starts_at <= self.meeting.starts_at:
             raise ValidationError({"approved_at": "Minutes are approved at a later meeting."})

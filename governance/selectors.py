@@ -112,7 +112,23 @@ def meeting_page(meeting):
             "membership__role", "membership__name", "pk"
         )
     )
-    return {"items": items, "attendance": attendance}
+    previous = (
+        Meeting.objects.filter(body_id=meeting.body_id, starts_at__lt=meeting.starts_at)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .order_by("-starts_at")
+        .first()
+    )
+    carried = {"minutes": [], "declarations": []}
+    if previous is not None:
+        carried["minutes"] = list(previous.minutes.exclude(status="approved").order_by("version"))
+        carried["declarations"] = list(previous.declared_interests.order_by("name", "pk"))
+    return {
+        "items": items,
+        "attendance": attendance,
+        "minutes": list(meeting.minutes.select_related("approved_at").order_by("version")),
+        "previous": previous,
+        "carried": carried,
+    }
 
 
 def decision_page(decision):

@@ -21,7 +21,10 @@ from governance.models import (
     DecisionStatus,
     EligibilityRecord,
     ItemDeclaration,
+    Meeting,
     MeetingStatus,
+    Minutes,
+    MinutesStatus,
     Purpose,
     Stage,
     StandingItem,
@@ -336,3 +339,48 @@ def close_meeting(meeting):
     meeting.status = MeetingStatus.CLOSED
     meeting.save()
     return meeting
+
+
+# --- minutes --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_minutes(minutes):
+    """A new version of a meeting's minutes, as a draft: the first, or a correction of approved ones."""
+    meeting = Meeting.objects.select_for_update().get(pk=minutes.meeting_id)
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise ValidationError("A cancelled meeting has no minutes.")
+    pending = meeting.minutes.exclude(status=MinutesStatus.APPROVED).first()
+    if pending is not None:
+        raise ValidationError(
+            f"Version {pending.version} of these minutes is still {pending.get_status_display().lower()}: "
+            "approve it before adding another."
+        )
+    minutes.version = (meeting.minutes.aggregate(last=Max("version"))["last"] or 0) + 1
+    minutes.status = MinutesStatus.DRAFT
+    return _save(minutes)
+
+
+@transaction.atomic
+def circulate_minutes(minutes):
+    minutes = Minutes.objects.select_for_update().get(pk=minutes.pk)
+    if minutes.status != MinutesStatus.DRAFT:
+        raise ValidationError(f"These minutes are already {minutes.get_status_display().lower()}.")
+    minutes.status = MinutesStatus.CIRCULATED
+    return _save(minutes)
+
+
+@transaction.atomic
+def approve_minutes(minutes, at_meeting):
+    """Approve circulated minutes at a later meeting of the same body. Final after this."""
+    minutes = Minutes.objects.select_for_update().select_related("meeting").get(pk=minutes.pk)
+    if minutes.status != MinutesStatus.CIRCULATED:
+        raise ValidationError(
+            "Minutes are approved once circulated."
+            if minutes.status == MinutesStatus.DRAFT
+            else "These minutes are already approved: a correction is a new version."
+        )
+    if at_meeting.body_id != minutes.meeting.body_id or at_meeting.status == MeetingStatus.CANCELLED:
+        raise ValidationError("Minutes are approved at a meeting of the same body that took place.")
+    minutes.status, minutes.approved_at = MinutesStatus.APPROVED, at_meeting
+    return _save(minutes)

@@ -11,6 +11,7 @@ from governance import selectors, services
 from governance.filters import BodyFilter, InterestFilter
 from governance.forms import (
     AgendaItemForm,
+    ApproveMinutesForm,
     AttendanceForm,
     BallotForm,
     BodyForm,
@@ -21,6 +22,7 @@ from governance.forms import (
     ItemDeclarationForm,
     MeetingForm,
     MembershipForm,
+    MinutesForm,
     TermsOfReferenceForm,
 )
 from governance.models import (
@@ -32,6 +34,7 @@ from governance.models import (
     ItemDeclaration,
     Meeting,
     Membership,
+    Minutes,
     TermsOfReference,
 )
 
@@ -396,3 +399,43 @@ class InterestAddView(generic.ObjectEditView):
 
     def success_message(self, obj):
         return "Declaration added to the register of interests."
+
+
+class MinutesAddView(MeetingChildAddView):
+    model = Minutes
+    form_class = MinutesForm
+    anchor = "minutes"
+
+    def save(self, form):
+        return services.add_minutes(form.save(commit=False))
+
+    def success_message(self, obj):
+        return f"Minutes drafted (version {obj.version})."
+
+
+class MinutesStepView(StepView):
+    model = Minutes
+    action = "change"
+
+    def get_queryset(self):
+        return Minutes.objects.select_related("meeting__body")
+
+
+class CirculateMinutesView(MinutesStepView):
+    title = "Circulate the minutes"
+    button = "Mark as circulated"
+    intro = "The draft goes to the members before the meeting that approves it."
+
+    def perform(self, form):
+        services.circulate_minutes(self.object)
+
+
+class ApproveMinutesView(MinutesStepView):
+    form_class = ApproveMinutesForm
+    title = "Record the minutes as approved"
+    button = "Record as approved"
+    intro = "Minutes are approved at a later meeting and never change afterwards: a correction is a new version."
+    error_field = "at_meeting"
+
+    def perform(self, form):
+        services.approve_minutes(self.object, form.cleaned_data["at_meeting"])

@@ -328,6 +328,27 @@ def _member_form(w, **changes):
 
 
 PAGES = {
+    "governance:minutes_add": Page(
+        args=pk_of("next_meeting"),
+        get=_keepers_only(OK),
+        post=_keepers_only(SAVED),
+        data=lambda w: {"text": "Present: the chair. Apologies: Priya Shah."},
+        effect=lambda w: Minutes.objects.filter(meeting=w.next_meeting, version=1, status="draft").exists(),
+    ),
+    "governance:minutes_circulate": Page(
+        args=pk_of("minutes"),
+        get=_keepers_only(OK),
+        post=_keepers_only(SAVED),
+        effect=lambda w: Minutes.objects.get(pk=w.minutes.pk).status == "circulated",
+    ),
+    "governance:minutes_approve": Page(
+        args=pk_of("minutes"),
+        get=_keepers_only(OK),
+        post=_keepers_only(SAVED),
+        data=lambda w: {"at_meeting": w.next_meeting.pk},
+        effect=lambda w: Minutes.objects.get(pk=w.minutes.pk).approved_at == w.next_meeting,
+        prepare=lambda client, w, role: Minutes.objects.filter(pk=w.minutes.pk).update(status="circulated"),
+    ),
     "governance:interests": Page(get=everyone(OK), post=everyone(NOT_ALLOWED)),
     "governance:interest_add": Page(
         get=only(OK, KEEPERS),
@@ -497,6 +518,21 @@ EXPORTS = {
 }
 
 FORMS = {
+    "minutes with nothing in them": Form(
+        "governance:minutes_add", pk_of("next_meeting"), lambda w: {"text": " "}, {"text": "Enter the minutes."}
+    ),
+    "minutes approved before they are circulated": Form(
+        "governance:minutes_approve",
+        pk_of("minutes"),
+        lambda w: {"at_meeting": w.next_meeting.pk},
+        {"at_meeting": "Minutes are approved once circulated."},
+    ),
+    "minutes approved at no meeting": Form(
+        "governance:minutes_approve",
+        pk_of("minutes"),
+        lambda w: {"at_meeting": ""},
+        {"at_meeting": "Choose the meeting that approved them."},
+    ),
     "declaration by no one, a nil return with details, dates the wrong way round": Form(
         "governance:interest_add",
         lambda w: [],

@@ -215,3 +215,42 @@ def test_a_declaration_by_an_accord_user_takes_their_name_and_job_title(client, 
     register = client.get(reverse("governance:interests"), {"q": "Anne"}).content.decode()
     assert "Anne Clarke" in register and "Partnership Manager" in register
     assert "Nil return: nothing to declare" in register
+
+
+def test_minutes_are_circulated_carried_to_the_next_meeting_approved_there_and_then_fixed(client, world):
+    from core.append_only import AppendOnlyError
+    from governance.models import Interest, Minutes
+
+    Interest.objects.create(
+        name="Priya Shah",
+        declared_on=timezone.localdate(world.meeting.starts_at),
+        category="financial",
+        details="Shares in an estates contractor.",
+        declared_at_meeting=world.meeting,
+    )
+    sign_in(client, world, "coordinator")
+    assert client.post(reverse("governance:minutes_circulate", args=[world.minutes.pk])).status_code == 302
+    nxt = page(client, world, "coordinator", "governance:meeting", world.next_meeting.pk)
+    assert "Carried over from the meeting of" in nxt
+    assert "Approval of its minutes (version 1, circulated)" in nxt
+    assert "Review of a declaration made there: Priya Shah, financial" in nxt
+
+    url = reverse("governance:minutes_approve", args=[world.minutes.pk])
+    assert client.post(url, {"at_meeting": world.next_meeting.pk}).status_code == 302
+    approved = Minutes.objects.get(pk=world.minutes.pk)
+    assert approved.approved_at == world.next_meeting
+    assert "Approval of its minutes" not in page(
+        client, world, "coordinator", "governance:meeting", world.next_meeting.pk
+    )
+    again = client.post(url, {"at_meeting": world.next_meeting.pk})
+    assert again.status_code == 400
+    assert "These minutes are already approved: a correction is a new version." in again.content.decode()
+    approved.text = "Rewritten."
+    with pytest.raises(AppendOnlyError):
+        approved.save()
+
+    add = reverse("governance:minutes_add", args=[world.meeting.pk])
+    assert client.post(add, {"text": "Present: the chair and Priya Shah (corrected)."}).status_code == 302
+    assert Minutes.objects.get(meeting=world.meeting, version=2).status == "draft"
+    refused = client.post(add, {"text": "A third version."})
+    assert "Version 2 of these minutes is still draft: approve it before adding another." in refused.content.decode()
