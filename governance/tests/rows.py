@@ -765,3 +765,18 @@ STALE = {
         them="administrator",
     ),
 }
+
+# A saved record of each model with free text, for the model-level NHS-number guard (read by
+# core/tests/test_rules.py once main's RECORDS table is merged; until then its INSTANCES list
+# names the same records). Final records refuse any change anyway.
+RECORDS = {
+    "governance.Body": lambda w: w.body,
+    "governance.TermsOfReference": lambda w: w.terms,
+    "governance.Membership": lambda w: w.member,
+    "governance.Meeting": lambda w: w.meeting,
+    "governance.AgendaItem": lambda w: w.item,
+    "governance.ItemDeclaration": lambda w: w.item_declaration,
+    "governance.Decision": lambda w: w.draft_decision,
+    "governance.Minutes": lambda w: w.minutes,
+    "governance.Interest": lambda w: w.interest,
+}

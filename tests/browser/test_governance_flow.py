@@ -43,7 +43,7 @@ def design_group(users):
 
 def test_a_secretary_runs_a_meeting_with_a_category_2_vote(users, login, axe_violations, design_group, live_server):
     page = login(users["coordinator"])
-    page.get_by_role("link", name="Governance").first.click()
+    page.goto(f"{live_server.url}/governance/")  # the menu may fold "Governance" under "More" on a narrow header
     page.get_by_role("link", name="BOB Mental Health Design Group").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("BOB Mental Health Design Group")
     assert axe_violations() == []
