@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "partnerships",
     "agreements",
     "assurance",
+    "governance",
     "risks",
 ]
 

@@ -11,29 +11,21 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 
+from core.append_only import AppendOnlyError as AppendOnlyError  # where callers have imported it from
+from core.append_only import AppendOnlyModel, AppendOnlyQuerySet
 from core.audit import readable
 from core.documents import document_path, document_storage
 from core.validators import reject_nhs_number
 
 
-class AppendOnlyError(Exception):
-    """Raised when code tries to change or remove an audit entry."""
-
-
-class AuditEntryQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise AppendOnlyError("Audit entries are append-only and cannot be updated.")
-
-    def delete(self):
-        raise AppendOnlyError("Audit entries are append-only and cannot be deleted.")
-
+class AuditEntryQuerySet(AppendOnlyQuerySet):
     def for_object(self, obj):
         """Entries about ``obj`` itself and about its children (partners, headlines, ...)."""
         ct = ContentType.objects.get_for_model(obj.__class__)
         return self.filter(models.Q(object_type=ct, object_id=obj.pk) | models.Q(parent_type=ct, parent_id=obj.pk))
 
 
-class AuditEntry(models.Model):
+class AuditEntry(AppendOnlyModel):
     """One create, update or delete of one record: who, when, what, before and after.
 
     The user's name and the object's label are copied in so the entry still reads correctly
@@ -90,14 +82,6 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} {self.object_label} by {self.user_name or 'system'}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise AppendOnlyError("Audit entries are append-only and cannot be updated.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("Audit entries are append-only and cannot be deleted.")
 
     def changes(self):
         """(field label, before, after) for display: each field by its label, in the model's own

@@ -1,0 +1,88 @@
+from django.apps import AppConfig
+
+
+class GovernanceConfig(AppConfig):
+    name = "governance"
+    verbose_name = "Governance"
+
+    def ready(self):
+        from django.urls import reverse_lazy
+
+        from core import audit, registry
+        from core.permissions import ALL, EVERYONE, OWN, REGISTER_KEEPERS, A, B, C, E, L, U, rows
+
+        from . import demo, models, panels, selectors
+
+        # Every model is audited; a body's records show in the body's history.
+        audit.register(models.Body)
+        audit.register(models.TermsOfReference, parent="body")
+        audit.register(models.Membership, parent="body")
+        audit.register(models.Meeting, parent="body")
+        audit.register(models.AgendaItem, parent="meeting")
+        audit.register(models.Attendance, parent="meeting")
+        audit.register(models.ItemDeclaration, parent="item")
+        audit.register(models.Minutes, parent="meeting")
+        audit.register(models.Decision, parent="body")
+        audit.register(models.EligibilityRecord, parent="decision")
+        audit.register(models.Ballot, parent="decision")
+        audit.register(models.Binding, parent="decision")
+        audit.register(models.Interest)
+
+        # Bodies: the executives, board members and auditors read every body; a partnership lead
+        # reads the bodies governing the partnerships they lead (or are delegated on). The
+        # register's keepers (coordinator, administrator) act as the bodies' secretary for now.
+        registry.rights(
+            {
+                **rows(
+                    [
+                        "governance.body",
+                        "governance.termsofreference",
+                        "governance.membership",
+                        "governance.meeting",
+                        "governance.agendaitem",
+                        "governance.attendance",
+                        "governance.itemdeclaration",
+                        "governance.decision",
+                        "governance.minutes",
+                    ],
+                    ["view"],
+                    {A: ALL, C: ALL, E: ALL, B: ALL, U: ALL, L: OWN},
+                ),
+                **rows(["governance.body", "governance.membership"], ["add", "change"], REGISTER_KEEPERS),
+                **rows(
+                    [
+                        "governance.termsofreference",
+                        "governance.meeting",
+                        "governance.agendaitem",
+                        "governance.attendance",
+                        "governance.itemdeclaration",
+                        "governance.decision",
+                    ],
+                    ["add"],
+                    REGISTER_KEEPERS,
+                ),
+                # The register of interests is published to everyone signed in; the secretary adds
+                # declarations (an entry is never changed: a correction is a new declaration).
+                **rows(["governance.interest"], ["view"], EVERYONE),
+                **rows(["governance.interest"], ["add"], REGISTER_KEEPERS),
+                # Running a meeting and its votes (the secretary): open, record votes, close.
+                **rows(["governance.meeting"], ["close"], REGISTER_KEEPERS),
+                **rows(["governance.minutes"], ["add", "change"], REGISTER_KEEPERS),
+                **rows(["governance.decision"], ["vote"], REGISTER_KEEPERS),
+            }
+        )
+        registry.menu_item("Governance", "governance:list", models.Body, order=35)
+        registry.menu_item("Interests", "governance:interests", models.Interest, order=36)
+        registry.panel(
+            "partnerships.partnership",
+            "governance",
+            "governance/includes/partnership_governed_by.html",
+            panels.partnership_governed_by,
+            order=25,
+        )
+        registry.attention(
+            "governance", selectors.meetings_due, more=[("the governance bodies", reverse_lazy("governance:list"))]
+        )
+        registry.demo_step("governance", demo.demo_step)
+        registry.urls(self.label, "governance/", "governance.urls")
+        registry.test_rows(self.label, "governance.tests.rows")

@@ -1,0 +1,272 @@
+"""The demo governance bodies, told through ``governance.services`` so that every write is
+validated, computed by the rules and audited (source "seed").
+
+Sources (``../shared/seeds/``):
+
+* The Doncaster integrated commissioning MoU (draft, 2017): the Joint Commissioning Co-ordinators
+  Committee (JCCC) of NHS Doncaster CCG and Doncaster Borough Council, which "will need to convene
+  at least once a month", to which conflicts of interest are "channelled through the next
+  available meeting" and a register of interests is "kept up to date and reported". Its
+  Accountable Officer signatory, Jackie Pederson, is named in the MoU; the Council's signatory
+  is left blank there, so the Council's member here is a demo name. Its decision: to adopt the
+  MoU's work programme (the six areas of opportunity from 1 April 2018).
+* "Partnerships report: update on BOB Mental Health Provider Collaborative" (July 2023): the
+  Design Group "with representatives from both NHS provider trusts, the ICB, the VCSE sector,
+  primary care (being agreed) and Local Authorities (being agreed)" — here the two being agreed
+  attend without a vote. Its category 2 decision on a priority binds only the two trusts; a
+  second decision shows a member with a declared financial interest excluded from the vote.
+
+Names other than Nick Broughton (the Oxford Health chief executive, a demo login) and Jackie
+Pederson are demo names; meeting dates, places, votes and interests are demo values. The OH–OUH
+collaborative board and its locked gateways are not seeded: gateways are not built yet.
+
+:func:`seed` adds a body only when no body of that name exists, so a second run writes nothing.
+"""
+
+import datetime
+import zoneinfo
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from accounts.models import User
+from core.audit import audit_context
+from core.demo import Seeded, counted
+from governance import rules, services
+from governance.models import (
+    AgendaItem,
+    Attendance,
+    Body,
+    BodyKind,
+    Decision,
+    Interest,
+    ItemDeclaration,
+    Meeting,
+    Membership,
+    TermsOfReference,
+)
+from organisations.models import Organisation, OrganisationKind
+from partnerships.models import Partnership
+
+LONDON = zoneinfo.ZoneInfo("Europe/London")
+JCCC = "Doncaster Joint Commissioning Co-ordinators Committee"
+DESIGN_GROUP = "BOB Mental Health Provider Collaborative Design Group"
+BOB_PARTNERSHIP = "P-0010"
+
+
+@dataclass(frozen=True)
+class Added:
+    bodies: int = 0
+    decisions: int = 0
+
+
+def _organisation(name, kind):
+    found = Organisation.objects.filter(name__iexact=name).first()
+    if found:
+        return found
+    org = Organisation(name=name, kind=kind)
+    org.full_clean()
+    org.save()
+    return org
+
+
+def _member(body, name, org, role="member", voting=True, user=None, job_title="", starts=None):
+    m = Membership(
+        body=body,
+        user=user,
+        name="" if user else name,
+        job_title=job_title,
+        organisation=org,
+        role=role,
+        voting=voting,
+        starts_on=starts,
+    )
+    m.full_clean()
+    m.save()
+    return m
+
+
+def _body(name, kind, terms, parent=None, partnerships=()):
+    body = Body(name=name, kind=kind, parent=parent)
+    body.full_clean()
+    body.save()
+    body.partnerships.set(partnerships)
+    t = TermsOfReference(body=body, **terms)
+    t.full_clean()
+    t.save()
+    return body
+
+
+def _meeting(body, when, place, present):
+    meeting = services.schedule_meeting(Meeting(body=body, starts_at=when, place=place))
+    for m in present:
+        services.record_attendance(Attendance(meeting=meeting, membership=m, present=True))
+    return meeting
+
+
+def _vote(item, title, votes, category=1, affected=(), proposal=""):
+    """Raise, open, vote and close a decision on ``item``, an hour into its meeting."""
+    start = item.meeting.starts_at
+    decision = services.raise_decision(
+        Decision(body=item.meeting.body, item=item, title=title, category=category, proposal=proposal), affected
+    )
+    services.open_vote(decision, now=start + datetime.timedelta(minutes=50))
+    for n, (member, vote) in enumerate(votes):
+        services.cast_ballot(decision, member, vote, now=start + datetime.timedelta(minutes=51 + n))
+    return services.close_vote(decision, now=start + datetime.timedelta(minutes=58))
+
+
+def seed_jccc():
+    if Body.objects.filter(name=JCCC).exists():
+        return Added()
+    ccg = _organisation("NHS Doncaster Clinical Commissioning Group", OrganisationKind.ICB)
+    council = _organisation("Doncaster Borough Council", OrganisationKind.LOCAL_AUTHORITY)
+    since = datetime.date(2017, 9, 1)
+    body = _body(
+        JCCC,
+        BodyKind.JOINT_COMMITTEE,
+        {
+            "effective_from": since,
+            "frequency": "monthly",
+            "quorum_members": 2,
+            "quorum_organisations": 2,
+            "quorum_needs_chair": False,
+            "method": rules.Method.CONSENSUS,
+            "dispute_route": ["Accountable Officers", "CCG Governing Body and Council Cabinet"],
+        },
+    )
+    pederson = _member(body, "Jackie Pederson", ccg, role="chair", job_title="Accountable Officer", starts=since)
+    council_lead = _member(
+        body, "Damian Allen", council, role="vice_chair", job_title="Director of People (demo name)", starts=since
+    )
+    commissioner = _member(
+        body, "Anthony Fitzgerald", ccg, job_title="Director of Strategy and Delivery (demo name)", starts=since
+    )
+    meeting = _meeting(
+        body,
+        datetime.datetime(2017, 10, 12, 14, 0, tzinfo=LONDON),
+        "Civic Office, Waterdale, Doncaster",
+        (pederson, council_lead, commissioner),
+    )
+    item = services.add_item(
+        AgendaItem(meeting=meeting, title="Integrated commissioning MoU work programme", purpose="decision")
+    )
+    _vote(
+        item,
+        "Adopt the MoU work programme: the six areas of opportunity from 1 April 2018",
+        [(pederson, "for"), (council_lead, "for"), (commissioner, "abstain")],
+    )
+    Interest.objects.create(
+        membership=commissioner,
+        name=commissioner.name,
+        job_title=commissioner.job_title,
+        declared_on=datetime.date(2017, 10, 12),
+        category="non_financial_professional",
+        details="Non-executive director of a Doncaster social enterprise bidding to the intermediate care "
+        "work stream (demo).",
+        applies_from=datetime.date(2016, 4, 1),
+        action_taken="Reported to the JCCC; does not take part in decisions on that work stream.",
+        organisation=ccg,
+        declared_at_meeting=meeting,
+    )
+    _meeting(body, datetime.datetime(2017, 11, 9, 14, 0, tzinfo=LONDON), "Sovereign House, Doncaster", ())
+    return Added(bodies=1, decisions=1)
+
+
+def seed_design_group():
+    if Body.objects.filter(name=DESIGN_GROUP).exists():
+        return Added()
+    oh = _organisation("Oxford Health NHS Foundation Trust", OrganisationKind.FOUNDATION_TRUST)
+    bh = _organisation("Berkshire Healthcare NHS Foundation Trust", OrganisationKind.FOUNDATION_TRUST)
+    icb = _organisation("Buckinghamshire, Oxfordshire and Berkshire West Integrated Care Board", OrganisationKind.ICB)
+    vcse = _organisation("Oxfordshire Mind", OrganisationKind.VCSE)
+    council = _organisation("Oxfordshire County Council", OrganisationKind.LOCAL_AUTHORITY)
+    gps = _organisation("Oxford Federation for General Practice", OrganisationKind.PRIMARY_CARE)
+    since = datetime.date(2023, 3, 1)
+    body = _body(
+        DESIGN_GROUP,
+        BodyKind.DESIGN_GROUP,
+        {
+            "effective_from": since,
+            "frequency": "monthly",
+            "quorum_members": 3,
+            "quorum_organisations": 2,
+            "method": rules.Method.SIMPLE_MAJORITY,
+        },
+        partnerships=Partnership.objects.filter(reference=BOB_PARTNERSHIP),
+    )
+    body.ends_on = datetime.date(2025, 3, 31)  # time-limited: until the collaborative's structures are formalised
+    body.save()
+    nick = User.objects.filter(username="nick.broughton").first()
+    chair = _member(
+        body, "Nick Broughton", oh, role="chair", user=nick, job_title="Chief Executive, Oxford Health", starts=since
+    )
+    oh_member = _member(body, "Amelie Bages", oh, job_title="Director of Strategy and Partnerships", starts=since)
+    bh_member = _member(body, "Julian Emms", bh, role="vice_chair", job_title="Chief Executive (demo)", starts=since)
+    icb_member = _member(body, "Rachael Corser", icb, job_title="Chief Nursing Officer (demo)", starts=since)
+    vcse_member = _member(body, "Dan Knowles", vcse, job_title="Chief Executive (demo name)", starts=since)
+    la = _member(body, "Karen Fuller", council, role="in_attendance", voting=False, starts=since)
+    gp = _member(body, "Dr Shaheen Ali", gps, role="in_attendance", voting=False, starts=since)
+    people = (chair, oh_member, bh_member, icb_member, vcse_member, la, gp)
+    meeting = _meeting(
+        body, datetime.datetime(2023, 6, 14, 10, 0, tzinfo=LONDON), "Littlemore Mental Health Centre, Oxford", people
+    )
+    priority = services.add_item(
+        AgendaItem(
+            meeting=meeting,
+            title="First priority of the collaborative",
+            purpose="decision",
+            partnership=Partnership.objects.filter(reference=BOB_PARTNERSHIP).first(),
+        )
+    )
+    _vote(
+        priority,
+        "Make crisis and urgent mental health care the trusts' first shared priority",
+        [(chair, "for"), (oh_member, "for"), (bh_member, "for")],
+        category=2,
+        affected=[oh, bh],
+        proposal="Binding on the two NHS provider trusts only; the ICB and VCSE partners are consulted.",
+    )
+    cafe = services.add_item(AgendaItem(meeting=meeting, title="Crisis café network", purpose="decision"))
+    interest = Interest.objects.create(
+        membership=vcse_member,
+        name=vcse_member.name,
+        job_title=vcse_member.job_title,
+        declared_on=datetime.date(2023, 6, 14),
+        category="financial",
+        details="Oxfordshire Mind would bid to run the crisis cafés.",
+        applies_from=datetime.date(2023, 6, 14),
+        action_taken="May take part in the discussion but not the decision.",
+        organisation=vcse,
+        declared_at_meeting=meeting,
+    )
+    services.declare_on_item(
+        ItemDeclaration(
+            item=cafe,
+            membership=vcse_member,
+            interest=interest,
+            details=interest.details,
+            management=rules.Conflict.DISCUSS_NOT_VOTE,
+            declared_at=meeting.starts_at + datetime.timedelta(minutes=5),
+        )
+    )
+    _vote(
+        cafe,
+        "Commission a VCSE-run crisis café network across BOB",
+        [(chair, "for"), (oh_member, "for"), (bh_member, "for"), (icb_member, "against")],
+    )
+    return Added(bodies=1, decisions=2)
+
+
+def seed():
+    with audit_context(source="seed"), transaction.atomic():
+        results = [seed_jccc(), seed_design_group()]
+    return Added(sum(r.bodies for r in results), sum(r.decisions for r in results))
+
+
+def demo_step():
+    """``seed_demo``'s governance step."""
+    added = seed()
+    return Seeded(
+        added=counted(added.bodies, "governance body", "governance bodies") | counted(added.decisions, "decision")
+    )

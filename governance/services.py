@@ -1,0 +1,386 @@
+"""The writes of governance: bodies' terms and members, meetings and their agendas, attendance
+and declarations, and a decision's vote from opening to close. Each validates, refuses with a
+message that says why (``ValidationError``), writes everything or nothing, and is audited by
+``core.audit``. The rules are ``governance.rules``; this module gathers what they need from the
+database and stores what they return.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from core import audit
+from governance import rules
+from governance.models import (
+    AgendaItem,
+    Attendance,
+    Ballot,
+    Binding,
+    Decision,
+    DecisionStatus,
+    EligibilityRecord,
+    ItemDeclaration,
+    Meeting,
+    MeetingStatus,
+    Minutes,
+    MinutesStatus,
+    Purpose,
+    Stage,
+    StandingItem,
+)
+
+# Strongest first: what a member's declarations on an item come to.
+_CONFLICT_ORDER = [rules.Conflict.LEAVES, rules.Conflict.DISCUSS_NOT_VOTE, rules.Conflict.NO_ACTION]
+
+
+def _save(obj):
+    obj.full_clean()
+    obj.save()
+    return obj
+
+
+def _date(when):
+    return timezone.localdate(when)
+
+
+# --- bodies ---------------------------------------------------------------------------------------
+
+
+def current_members(body, on):
+    """The body's memberships on the date ``on``."""
+    return [m for m in body.memberships.select_related("user", "organisation").order_by("pk") if m.is_current(on)]
+
+
+def member_organisations(members):
+    """The organisations a decision of the body can bind: those its voting members represent."""
+    return {m.organisation_id for m in members if m.voting and m.organisation_id}
+
+
+@transaction.atomic
+def end_membership(membership, on):
+    if membership.ends_on is not None:
+        raise ValidationError(f"This membership already ended on {membership.ends_on:%d/%m/%Y}.")
+    membership.ends_on = on
+    return _save(membership)
+
+
+# --- meetings -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def schedule_meeting(meeting):
+    """Save a new meeting with its standing items (apologies, declarations of interest, minutes of
+    the previous meeting, action log) numbered 1 to 4."""
+    _save(meeting)
+    for number, standing in enumerate(StandingItem, 1):
+        purpose = Purpose.APPROVAL if standing == StandingItem.MINUTES else Purpose.INFORMATION
+        AgendaItem.objects.create(
+            meeting=meeting, number=number, title=standing.label, purpose=purpose, standing=standing
+        )
+    return meeting
+
+
+@transaction.atomic
+def add_item(item):
+    """Add a secretary's item at the end of the agenda."""
+    if item.meeting.status != MeetingStatus.SCHEDULED:
+        raise ValidationError("Items cannot be added to a meeting that is closed or cancelled.")
+    last = item.meeting.items.aggregate(last=Max("number"))["last"] or 0
+    item.number = last + 1
+    return _save(item)
+
+
+@transaction.atomic
+def record_attendance(attendance):
+    """Record (or correct) one member's attendance at a meeting."""
+    if attendance.meeting.status != MeetingStatus.SCHEDULED:
+        raise ValidationError("Attendance cannot change once the meeting is closed.")
+    if attendance.membership.body_id != attendance.meeting.body_id:
+        raise ValidationError("Only members of the body can be recorded at its meeting.")
+    existing = Attendance.objects.filter(meeting=attendance.meeting, membership=attendance.membership).first()
+    if existing is not None and attendance.pk is None:
+        attendance.pk = existing.pk
+        attendance._state.adding = False
+    return _save(attendance)
+
+
+@transaction.atomic
+def declare_on_item(declaration):
+    """Record an interest declared on an agenda item and how the chair manages it.
+
+    Declared while a vote on the item is open, it voids the member's vote when the vote closes
+    (their eligibility at close says conflicted); declared after close it leaves the result alone
+    and flags the decision for review (``selectors.decisions_for_review``).
+    """
+    item = declaration.item
+    if declaration.membership.body_id != item.meeting.body_id:
+        raise ValidationError("Only members of the body declare interests at its meeting.")
+    declaration.declared_at = declaration.declared_at or timezone.now()
+    return _save(declaration)
+
+
+# --- decisions ------------------------------------------------------------------------------------
+
+
+def _conflicts(decision):
+    """{membership id: the strongest management of their declarations on the decision's item}."""
+    if decision.item_id is None:
+        return {}
+    found = {}
+    for membership_id, management in ItemDeclaration.objects.filter(item_id=decision.item_id).values_list(
+        "membership_id", "management"
+    ):
+        current = found.get(membership_id)
+        management = rules.Conflict(management)
+        if current is None or _CONFLICT_ORDER.index(management) < _CONFLICT_ORDER.index(current):
+            found[membership_id] = management
+    return found
+
+
+def _when_taken(decision, now):
+    """The date a decision is taken on: its meeting's, or today's for written procedure."""
+    if decision.item_id:
+        return _date(decision.item.meeting.starts_at)
+    return _date(now)
+
+
+def members_for(decision, now=None):
+    """The body's members as they stand for the decision now: ``(memberships, rules.Member list)``."""
+    now = now or timezone.now()
+    memberships = current_members(decision.body, _when_taken(decision, now))
+    conflicts = _conflicts(decision)
+    attendance = {}
+    if decision.item_id:
+        attendance = {a.membership_id: a for a in Attendance.objects.filter(meeting_id=decision.item.meeting_id)}
+    people = []
+    for m in memberships:
+        if decision.item_id:
+            a = attendance.get(m.pk)
+            present = a is not None and a.present
+            left = present and not a.present_for(decision.item.number)
+        else:  # written procedure: every member may take part
+            present, left = True, False
+        people.append(
+            rules.Member(
+                key=m.pk,
+                organisation=m.organisation_id,
+                role=rules.Role(m.role),
+                voting=m.voting,
+                deputy_for=m.deputy_for_id,
+                present=present,
+                left_for_item=left,
+                conflict=conflicts.get(m.pk, rules.Conflict.NONE),
+            )
+        )
+    return memberships, people
+
+
+def _affected(decision):
+    return set(decision.affected.values_list("pk", flat=True)) if decision.category == 2 else None
+
+
+@transaction.atomic
+def raise_decision(decision, affected=()):
+    """Save a new decision (not yet open) with the organisations it affects (category 2)."""
+    if decision.item_id and decision.item.meeting.body_id != decision.body_id:
+        raise ValidationError("The agenda item is not on one of this body's meetings.")
+    if decision.item_id is None and decision.written_procedure_closes_at is None:
+        raise ValidationError("A decision between meetings (written procedure) needs a closing time.")
+    memberships = current_members(decision.body, _when_taken(decision, timezone.now()))
+    problem = rules.scope_problem(decision.category, {o.pk for o in affected}, member_organisations(memberships))
+    if problem:
+        raise ValidationError(problem)
+    _save(decision)
+    decision.affected.set(affected)
+    return decision
+
+
+def _store_eligibility(decision, stage, memberships, records):
+    by_pk = {m.pk: m for m in memberships}
+    _bulk_create(
+        EligibilityRecord(
+            decision=decision,
+            stage=stage,
+            membership=by_pk[r.key],
+            member_name=by_pk[r.key].person_name,
+            organisation_id=by_pk[r.key].organisation_id,
+            eligible=r.eligible,
+            reason=r.reason or "",
+            counts_to_quorum=r.counts_to_quorum,
+        )
+        for r in records
+    )
+
+
+def _bulk_create(objects):
+    """Create rows in one query and audit each (``bulk_create`` sends no signals)."""
+    objects = list(objects)
+    if objects:
+        type(objects[0]).objects.bulk_create(objects)
+        audit.record_bulk(objects)
+    return objects
+
+
+@transaction.atomic
+def open_vote(decision, now=None):
+    """Open voting: copy the rule from the terms of reference in force, compute and store each
+    member's eligibility (with the reason when not eligible). Refused when nobody may vote or the
+    meeting is not quorate for the item."""
+    now = now or timezone.now()
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    if decision.status != DecisionStatus.DRAFT:
+        raise ValidationError("Voting on this decision has already opened.")
+    if decision.item_id and decision.item.meeting.status != MeetingStatus.SCHEDULED:
+        raise ValidationError("Voting cannot open at a meeting that is closed or cancelled.")
+    terms = decision.body.terms_in_force(_when_taken(decision, now))
+    if terms is None:
+        raise ValidationError("The body has no terms of reference in force, so there is no rule to vote by.")
+    rule = terms.rule()
+    memberships, people = members_for(decision, now)
+    affected = _affected(decision)
+    problem = rules.opening_problem(people, rule, affected)
+    if problem:
+        raise ValidationError(problem)
+    decision.terms = terms
+    decision.rule = Decision.rule_to_json(rule)
+    decision.status, decision.opened_at, decision.quorate_at_open = DecisionStatus.OPEN, now, True
+    decision.save()
+    _store_eligibility(decision, Stage.OPENING, memberships, rules.eligibility(people, rule, affected))
+    return decision
+
+
+@transaction.atomic
+def cast_ballot(decision, membership, vote, recorded_by=None, now=None):
+    """Record a member's vote (a changed vote is a new row). Refused, with the reason, for a
+    member who may not vote on it now (conflicted, organisation not affected, absent …)."""
+    now = now or timezone.now()
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    record = None
+    if decision.status == DecisionStatus.OPEN:
+        _, people = members_for(decision, now)
+        records = rules.eligibility(people, decision.copied_rule(), _affected(decision))
+        record = next((r for r in records if r.key == membership.pk), None)
+    refusal = rules.ballot_refusal(decision.status, record, membership.person_name)
+    if refusal:
+        raise ValidationError(refusal)
+    if decision.written_procedure_closes_at and now > decision.written_procedure_closes_at:
+        raise ValidationError("The time for votes by written procedure has passed.")
+    try:
+        vote = rules.Vote(vote)
+    except ValueError:
+        raise ValidationError("Choose for, against or abstain.") from None
+    return Ballot.objects.create(
+        decision=decision, membership=membership, vote=vote, cast_at=now, recorded_by=recorded_by
+    )
+
+
+@transaction.atomic
+def close_vote(decision, casting=None, now=None):
+    """Close voting: recompute eligibility and quorum, store them, compute the result from the
+    ballots with ``governance.rules.tally`` and record the organisations bound. Final after this."""
+    now = now or timezone.now()
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    if decision.status != DecisionStatus.OPEN:
+        raise ValidationError(
+            "Voting on this decision has not opened yet."
+            if decision.status == DecisionStatus.DRAFT
+            else "Voting on this decision has already closed."
+        )
+    rule = decision.copied_rule()
+    if casting and not rule.casting_vote:
+        raise ValidationError("The terms of reference give the chair no casting vote.")
+    memberships, people = members_for(decision, now)
+    affected = _affected(decision)
+    records = rules.eligibility(people, rule, affected)
+    q = rules.quorum(people, rule, affected)
+    ballots = [
+        rules.Ballot(membership_id, rules.Vote(vote), pk)
+        for pk, membership_id, vote in decision.ballots.values_list("pk", "membership_id", "vote")
+    ]
+    result = rules.tally(
+        rule,
+        [r.key for r in records if r.eligible],
+        ballots,
+        quorate_at_open=bool(decision.quorate_at_open),
+        quorate_at_close=q.met,
+        casting=rules.Vote(casting) if casting else None,
+    )
+    bound = rules.bound_organisations(
+        result.outcome, decision.category, member_organisations(memberships), affected or ()
+    )
+    _store_eligibility(decision, Stage.CLOSE, memberships, records)
+    _bulk_create(Binding(decision=decision, organisation_id=pk) for pk in sorted(bound))
+    decision.quorate_at_close = q.met
+    decision.casting_vote = casting if result.casting_vote_used else ""
+    decision.outcome = result.outcome
+    decision.votes_for, decision.votes_against, decision.abstentions = (
+        result.votes_for,
+        result.against,
+        result.abstentions,
+    )
+    decision.base = result.base
+    explanation = result.explanation if q.met else f"{result.explanation} {' '.join(q.shortfalls)}"
+    decision.explanation = explanation[:300]
+    decision.status, decision.closed_at = DecisionStatus.CLOSED, now
+    decision.save()
+    return decision
+
+
+@transaction.atomic
+def close_meeting(meeting):
+    """Close a meeting; refused while a vote on one of its items is open."""
+    open_votes = Decision.objects.filter(item__meeting=meeting, status=DecisionStatus.OPEN)
+    if open_votes.exists():
+        titles = ", ".join(f"“{d.title}”" for d in open_votes)
+        raise ValidationError(f"Close the vote on {titles} before closing the meeting.")
+    if meeting.status != MeetingStatus.SCHEDULED:
+        raise ValidationError("This meeting is already closed or cancelled.")
+    meeting.status = MeetingStatus.CLOSED
+    meeting.save()
+    return meeting
+
+
+# --- minutes --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_minutes(minutes):
+    """A new version of a meeting's minutes, as a draft: the first, or a correction of approved ones."""
+    meeting = Meeting.objects.select_for_update().get(pk=minutes.meeting_id)
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise ValidationError("A cancelled meeting has no minutes.")
+    pending = meeting.minutes.exclude(status=MinutesStatus.APPROVED).first()
+    if pending is not None:
+        raise ValidationError(
+            f"Version {pending.version} of these minutes is still {pending.get_status_display().lower()}: "
+            "approve it before adding another."
+        )
+    minutes.version = (meeting.minutes.aggregate(last=Max("version"))["last"] or 0) + 1
+    minutes.status = MinutesStatus.DRAFT
+    return _save(minutes)
+
+
+@transaction.atomic
+def circulate_minutes(minutes):
+    minutes = Minutes.objects.select_for_update().get(pk=minutes.pk)
+    if minutes.status != MinutesStatus.DRAFT:
+        raise ValidationError(f"These minutes are already {minutes.get_status_display().lower()}.")
+    minutes.status = MinutesStatus.CIRCULATED
+    return _save(minutes)
+
+
+@transaction.atomic
+def approve_minutes(minutes, at_meeting):
+    """Approve circulated minutes at a later meeting of the same body. Final after this."""
+    minutes = Minutes.objects.select_for_update().select_related("meeting").get(pk=minutes.pk)
+    if minutes.status != MinutesStatus.CIRCULATED:
+        raise ValidationError(
+            "Minutes are approved once circulated."
+            if minutes.status == MinutesStatus.DRAFT
+            else "These minutes are already approved: a correction is a new version."
+        )
+    if at_meeting.body_id != minutes.meeting.body_id or at_meeting.status == MeetingStatus.CANCELLED:
+        raise ValidationError("Minutes are approved at a meeting of the same body that took place.")
+    minutes.status, minutes.approved_at = MinutesStatus.APPROVED, at_meeting
+    return _save(minutes)

@@ -1,0 +1,47 @@
+"""``manage.py seed_demo``: the demo governance bodies from the seeds, through the services."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from core.models import AuditEntry
+from governance import demo
+from governance.models import Binding, Body, Decision, EligibilityRecord
+
+pytestmark = pytest.mark.django_db
+
+
+def seed():
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def test_the_demo_bodies_show_the_rules_at_work():
+    output = seed()
+    assert "2 governance bodies, 3 decisions" in output
+    jccc = Body.objects.get(name=demo.JCCC)
+    assert jccc.terms.get().frequency == "monthly"
+    assert jccc.decisions.get().outcome == "carried"
+
+    group = Body.objects.get(name=demo.DESIGN_GROUP)
+    assert list(group.partnerships.values_list("reference", flat=True)) == ["P-0010"]
+    priority = Decision.objects.get(body=group, category=2)
+    assert sorted(Binding.objects.filter(decision=priority).values_list("organisation__name", flat=True)) == [
+        "Berkshire Healthcare NHS Foundation Trust",
+        "Oxford Health NHS Foundation Trust",
+    ]
+    cafe = Decision.objects.get(body=group, title__startswith="Commission a VCSE-run crisis café")
+    excluded = EligibilityRecord.objects.get(decision=cafe, stage="close", member_name="Dan Knowles")
+    assert (excluded.eligible, excluded.reason) == (False, "conflicted")
+    assert group.memberships.get(user__username="nick.broughton").role == "chair"
+    assert AuditEntry.objects.filter(source="seed", object_type__model="ballot").count() == 10
+
+
+def test_seeding_again_adds_nothing():
+    seed()
+    entries = AuditEntry.objects.count()
+    output = seed()
+    assert "governance bod" not in output
+    assert AuditEntry.objects.count() == entries

@@ -1,0 +1,441 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views import View
+
+from core import views as generic
+from core.dates import day, local_today
+from governance import selectors, services
+from governance.filters import BodyFilter, InterestFilter
+from governance.forms import (
+    AgendaItemForm,
+    ApproveMinutesForm,
+    AttendanceForm,
+    BallotForm,
+    BodyForm,
+    CloseVoteForm,
+    ConfirmForm,
+    DecisionForm,
+    InterestForm,
+    ItemDeclarationForm,
+    MeetingForm,
+    MembershipForm,
+    MinutesForm,
+    TermsOfReferenceForm,
+)
+from governance.models import (
+    AgendaItem,
+    Attendance,
+    Body,
+    Decision,
+    Interest,
+    ItemDeclaration,
+    Meeting,
+    Membership,
+    Minutes,
+    TermsOfReference,
+)
+
+
+def _partnerships(body):
+    return ", ".join(p.reference for p in body.partnerships.all())
+
+
+class BodyListView(generic.ObjectListView):
+    model = Body
+    filterset_class = BodyFilter
+    add_url_name = "governance:add"
+    default_sort = "name"
+    columns = (
+        generic.Column("name", "Body", sort="name"),
+        generic.Column("kind", "Kind", sort="kind"),
+        generic.Column("parent", "Reports to", sort="parent__name", value=lambda b: b.parent.name if b.parent else ""),
+        generic.Column("partnerships", "Partnerships governed", value=_partnerships),
+        generic.Column("ends_on", "Stands down", sort="ends_on"),
+    )
+
+    def get_queryset(self):
+        return Body.objects.select_related("parent").prefetch_related("partnerships")
+
+
+class BodyDetailView(generic.ObjectDetailView):
+    model = Body
+
+    def get_queryset(self):
+        return Body.objects.select_related("parent")
+
+    def get_context_data(self):
+        return {
+            **super().get_context_data(),
+            **selectors.body_page(self.object, local_today()),
+            "can_add_meeting": generic.permitted_child(self.request.user, "add", Meeting, self.object),
+        }
+
+
+class BodyEditView(generic.ObjectEditView):
+    model = Body
+    form_class = BodyForm
+
+
+class BodyHistoryView(generic.ObjectHistoryView):
+    model = Body
+
+
+class BodyChildEditView(generic.ObjectEditView):
+    """Add (or change) a record of a body: the body's page is where the user comes back to."""
+
+    parent_model = Body
+    parent_field = "body"
+    anchor = ""
+
+    def get_queryset(self):
+        return self.model._default_manager.select_related("body")
+
+    def success_url(self, obj):
+        return f"{self.parent.get_absolute_url()}#{self.anchor}"
+
+    def cancel_url(self):
+        return self.success_url(None)
+
+
+class TermsOfReferenceAddView(BodyChildEditView):
+    model = TermsOfReference
+    form_class = TermsOfReferenceForm
+    anchor = "terms"
+
+
+class MembershipEditView(BodyChildEditView):
+    model = Membership
+    form_class = MembershipForm
+    anchor = "members"
+
+
+class MeetingScheduleView(BodyChildEditView):
+    """Schedule a meeting: its agenda starts with the standing items."""
+
+    model = Meeting
+    form_class = MeetingForm
+
+    def save(self, form):
+        return services.schedule_meeting(form.save(commit=False))
+
+    def success_url(self, obj):
+        return obj.get_absolute_url()
+
+    def cancel_url(self):
+        return f"{self.parent.get_absolute_url()}#meetings"
+
+    def success_message(self, obj):
+        return f"Meeting scheduled: {obj}"
+
+
+class MeetingDetailView(generic.ObjectDetailView):
+    model = Meeting
+
+    def get_queryset(self):
+        return Meeting.objects.select_related("body")
+
+    def get_context_data(self):
+        return {
+            **super().get_context_data(),
+            **selectors.meeting_page(self.object),
+            "can_run": generic.permitted(self.request.user, "close", self.object),
+        }
+
+
+class MeetingChildAddView(generic.ObjectEditView):
+    """Add a record to a meeting (an item, a member's attendance): back to the meeting's page."""
+
+    parent_model = Meeting
+    parent_field = "meeting"
+    anchor = ""
+
+    def success_url(self, obj):
+        return f"{self.parent.get_absolute_url()}#{self.anchor}"
+
+    def cancel_url(self):
+        return self.success_url(None)
+
+
+class AttendanceView(MeetingChildAddView):
+    """Record (or correct) a member's attendance: one record a member, replaced when recorded again."""
+
+    model = Attendance
+    form_class = AttendanceForm
+    anchor = "attendance"
+
+    def save(self, form):
+        return services.record_attendance(form.save(commit=False))
+
+    def success_message(self, obj):
+        return f"Attendance recorded: {obj}"
+
+
+class AgendaItemAddView(MeetingChildAddView):
+    model = AgendaItem
+    form_class = AgendaItemForm
+    anchor = "agenda"
+
+    def save(self, form):
+        return services.add_item(form.save(commit=False))
+
+
+class ItemChildAddView(generic.ObjectEditView):
+    """Add a record to an agenda item (a declaration, a decision): back to the meeting's page."""
+
+    parent_model = AgendaItem
+    parent_field = "item"
+
+    def item_url(self):
+        return f"{self.parent.meeting.get_absolute_url()}#item-{self.parent.number}"
+
+    def success_url(self, obj):
+        return self.item_url()
+
+    def cancel_url(self):
+        return self.item_url()
+
+
+class ItemDeclarationView(ItemChildAddView):
+    model = ItemDeclaration
+    form_class = ItemDeclarationForm
+
+    def save(self, form):
+        return services.declare_on_item(form.save(commit=False))
+
+
+class DecisionAddView(ItemChildAddView):
+    model = Decision
+    form_class = DecisionForm
+
+    def save(self, form):
+        return services.raise_decision(form.save(commit=False), form.cleaned_data["affected"])
+
+    def success_url(self, obj):
+        return obj.get_absolute_url()
+
+
+class DecisionDetailView(generic.ObjectDetailView):
+    model = Decision
+
+    def get_queryset(self):
+        return Decision.objects.select_related("body", "item__meeting", "terms")
+
+    def get_context_data(self):
+        return {
+            **super().get_context_data(),
+            **selectors.decision_page(self.object),
+            "can_run_vote": generic.permitted(self.request.user, "vote", self.object),
+        }
+
+
+class StepView(generic.ObjectMixin, View):
+    """One step of a meeting or a decision: a page with a button (and a few fields for some).
+
+    The user needs the step's right (``action``) on the record; the step itself is a service
+    function, which refuses with a message when the record's state does not allow it (for
+    every role, administrators included): the page answers 400 with the message, nothing written.
+    """
+
+    form_class = ConfirmForm
+    template_name = "governance/step.html"
+    title = ""
+    button = ""
+    intro = ""
+    error_field = None  # the form field a refusal is shown against (None: the whole form)
+
+    def get_form(self, data=None):
+        return self.form_class(data, user=self.request.user, **{self.model._meta.model_name: self.object})
+
+    def get(self, request, pk):
+        self.check()
+        return self.render(self.get_form())
+
+    def post(self, request, pk):
+        self.check()
+        form = self.get_form(request.POST)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    self.perform(form)
+            except ValidationError as error:
+                form.add_error(self.error_field, error.messages)
+            else:
+                messages.success(request, f"{self.title}: done.")
+                return redirect(self.object.get_absolute_url())
+        return self.render(form, status=400)
+
+    def perform(self, form):
+        raise NotImplementedError
+
+    def render(self, form, status=200):
+        context = {"view": self, "form": form, "object": self.object, "cancel_url": self.object.get_absolute_url()}
+        return render(self.request, self.template_name, context, status=status)
+
+
+class DecisionStepView(StepView):
+    model = Decision
+    action = "vote"
+
+    def get_queryset(self):
+        return Decision.objects.select_related("body", "item__meeting")
+
+
+class OpenVoteView(DecisionStepView):
+    title = "Open the vote"
+    button = "Open the vote"
+    intro = (
+        "The rule of the terms of reference in force is copied onto the decision and never changes after; "
+        "who may vote, and why others may not, is recorded now."
+    )
+
+    def perform(self, form):
+        services.open_vote(self.object)
+
+
+class BallotView(DecisionStepView):
+    form_class = BallotForm
+    title = "Record a vote"
+    button = "Record the vote"
+    intro = "A changed vote is recorded as a new vote: the member's last vote counts."
+    error_field = "membership"
+
+    def perform(self, form):
+        services.cast_ballot(
+            self.object, form.cleaned_data["membership"], form.cleaned_data["vote"], recorded_by=self.request.user
+        )
+
+
+class CloseVoteView(DecisionStepView):
+    form_class = CloseVoteForm
+    title = "Close the vote"
+    button = "Close the vote and compute the result"
+    intro = (
+        "Who may vote and the quorum are computed again now; the result is computed from the votes by the rule "
+        "copied at opening. A closed decision never changes."
+    )
+    error_field = "casting"
+
+    def perform(self, form):
+        services.close_vote(self.object, casting=form.cleaned_data["casting"] or None)
+
+
+class CloseMeetingView(StepView):
+    model = Meeting
+    action = "close"
+    title = "Close the meeting"
+    button = "Close the meeting"
+    intro = "A meeting cannot close while a vote on one of its items is open."
+
+    def get_queryset(self):
+        return Meeting.objects.select_related("body")
+
+    def perform(self, form):
+        services.close_meeting(self.object)
+
+
+WITHHELD = "Entry withheld from publication"
+
+
+def _published(value):
+    """A column of the published register: an entry withheld shows only that it is withheld."""
+    return lambda i: "" if i.withheld else value(i)
+
+
+def _interest(i):
+    if i.withheld:
+        return ""
+    if i.nil_return:
+        return "Nil return: nothing to declare"
+    return f"{i.get_category_display()}: {i.details}"
+
+
+def _applies(i):
+    if i.withheld or i.nil_return or not i.applies_from:
+        return ""
+    return f"From {day(i.applies_from)}" + (f" to {day(i.applies_to)}" if i.applies_to else "")
+
+
+class InterestListView(generic.ObjectListView):
+    """The published register of interests: name, job title, date of declaration, the interest,
+    the dates it applies and the action taken to manage it (REFERENCE.md §5)."""
+
+    model = Interest
+    filterset_class = InterestFilter
+    add_url_name = "governance:interest_add"
+    default_sort = "name"
+    template_name = "governance/interest_list.html"
+    columns = (
+        generic.Column("name", "Name", sort="name", value=lambda i: WITHHELD if i.withheld else i.name),
+        generic.Column("job_title", "Job title", value=_published(lambda i: i.job_title)),
+        generic.Column(
+            "declared_on", "Date of declaration", sort="declared_on", value=_published(lambda i: i.declared_on)
+        ),
+        generic.Column("details", "Interest", value=_interest),
+        generic.Column("applies", "Dates it applies", value=_applies),
+        generic.Column("action_taken", "Action taken to manage it", value=_published(lambda i: i.action_taken)),
+        generic.Column(
+            "late",
+            "Declared within 28 days",
+            value=_published(lambda i: "No" if i.late() else ("Yes" if i.applies_from else "")),
+        ),
+    )
+
+    def get_queryset(self):
+        return Interest.objects.all()
+
+
+class InterestAddView(generic.ObjectEditView):
+    model = Interest
+    form_class = InterestForm
+
+    def success_url(self, obj):
+        return reverse("governance:interests")
+
+    def cancel_url(self):
+        return reverse("governance:interests")
+
+    def success_message(self, obj):
+        return "Declaration added to the register of interests."
+
+
+class MinutesAddView(MeetingChildAddView):
+    model = Minutes
+    form_class = MinutesForm
+    anchor = "minutes"
+
+    def save(self, form):
+        return services.add_minutes(form.save(commit=False))
+
+    def success_message(self, obj):
+        return f"Minutes drafted (version {obj.version})."
+
+
+class MinutesStepView(StepView):
+    model = Minutes
+    action = "change"
+
+    def get_queryset(self):
+        return Minutes.objects.select_related("meeting__body")
+
+
+class CirculateMinutesView(MinutesStepView):
+    title = "Circulate the minutes"
+    button = "Mark as circulated"
+    intro = "The draft goes to the members before the meeting that approves it."
+
+    def perform(self, form):
+        services.circulate_minutes(self.object)
+
+
+class ApproveMinutesView(MinutesStepView):
+    form_class = ApproveMinutesForm
+    title = "Record the minutes as approved"
+    button = "Record as approved"
+    intro = "Minutes are approved at a later meeting and never change afterwards: a correction is a new version."
+    error_field = "at_meeting"
+
+    def perform(self, form):
+        services.approve_minutes(self.object, form.cleaned_data["at_meeting"])
