@@ -766,9 +766,8 @@ STALE = {
     ),
 }
 
-# A saved record of each model with free text, for the model-level NHS-number guard (read by
-# core/tests/test_rules.py once main's RECORDS table is merged; until then its INSTANCES list
-# names the same records). Final records refuse any change anyway.
+# A saved record of each model with free text, for the model-level NHS-number guard
+# (core/tests/test_rules.py). Final records refuse any change anyway.
 RECORDS = {
     "governance.Body": lambda w: w.body,
     "governance.TermsOfReference": lambda w: w.terms,
