@@ -169,6 +169,7 @@ def seed_jccc():
         organisation=ccg,
         declared_at_meeting=meeting,
     )
+    services.close_meeting(meeting)
     _meeting(body, datetime.datetime(2017, 11, 9, 14, 0, tzinfo=LONDON), "Sovereign House, Doncaster", ())
     return Added(bodies=1, decisions=1)
 
@@ -255,6 +256,7 @@ def seed_design_group():
         "Commission a VCSE-run crisis café network across BOB",
         [(chair, "for"), (oh_member, "for"), (bh_member, "for"), (icb_member, "against")],
     )
+    services.close_meeting(meeting)
     return Added(bodies=1, decisions=2)
 
 

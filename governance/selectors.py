@@ -47,6 +47,8 @@ def meeting_frequency(body, terms, last_held, today):
 
     The longest gap the terms allow (``models.FREQUENCY_DAYS``: "at least monthly" is 31 days) is
     measured from the last meeting held, or from the date the terms took effect when none was."""
+    if body is not None and body.ends_on and body.ends_on < today:
+        return Cadence(True, f"Stood down on {day(body.ends_on)}: no meetings are expected.")
     if terms is None:
         return Cadence(False, "No terms of reference recorded, so no meeting frequency is set.")
     most = terms.most_days_between_meetings

@@ -56,6 +56,15 @@ def test_meeting_frequency(last, today, ok):
     assert meeting_frequency(None, terms, last, today).ok is ok
 
 
+def test_a_body_that_has_stood_down_is_not_expected_to_meet():
+    terms = TermsOfReference(effective_from=datetime.date(2023, 3, 1), frequency="monthly")
+    design_group = Body(name="Design group", ends_on=datetime.date(2025, 3, 31))
+    cadence = meeting_frequency(design_group, terms, datetime.date(2023, 6, 14), datetime.date(2026, 12, 6))
+    assert cadence.ok and cadence.text == "Stood down on 31 March 2025: no meetings are expected."
+    still_sitting = Body(name="Design group", ends_on=datetime.date(2027, 3, 31))
+    assert not meeting_frequency(still_sitting, terms, datetime.date(2023, 6, 14), datetime.date(2026, 12, 6)).ok
+
+
 def test_the_partnership_page_says_which_bodies_govern_it(client, world):
     url = reverse("partnerships:detail", args=[world.partnership.pk])
     for role in ("owner", "board_member"):
