@@ -10,11 +10,9 @@ form as it stands keeps both changes, and the audit trail shows each person's ow
 
 import datetime
 import html
-import importlib
 import re
 
 import pytest
-from django.apps import apps as django_apps
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.contrib.sessions.backends.db import SessionStore
@@ -45,23 +43,8 @@ NOT_CHANGED = "You did not change it: it stays as it is now"
 CASES = collect("STALE")
 
 
-MIGRATED_DATA = (
-    ("core.migrations.0003_default_tier_thresholds", "create_thresholds"),
-    ("risks.migrations.0002_default_matrix", "create_matrix"),
-    ("assurance.migrations.0002_default_requirements", "create_defaults"),
-)
-
-
-def as_migrated():
-    """The rows the migrations write (thresholds, matrix, IG requirements), which a browser test's
-    flush of the database removes: a save then creates them, where these tests mean an update."""
-    for module, function in MIGRATED_DATA:
-        getattr(importlib.import_module(module), function)(django_apps, None)
-
-
 @pytest.fixture
 def world(db):
-    as_migrated()
     w = build_world(everything=True)
     w.users["second_administrator"] = make_user(
         "second_administrator", role=Role.ADMINISTRATOR, first_name="Sam", last_name="Okoro"
