@@ -21,6 +21,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from core.money import pounds
 from core.nhs_number import contains_nhs_number
 from core.validators import NHS_NUMBER_MESSAGE
 
@@ -152,8 +153,7 @@ def readable(model_field, value):
         if isinstance(model_field, models.DateField):
             return date_format(datetime.date.fromisoformat(value), "j M Y")
         if isinstance(model_field, models.DecimalField):
-            amount = Decimal(value)
-            return f"£{amount:,.0f}" if amount == amount.to_integral() else f"£{amount:,.2f}"
+            return pounds(Decimal(value))
     except (ValueError, InvalidOperation):
         return value  # a placeholder such as "(changed, not shown)", or a value from before a change of type
     if model_field.choices:

@@ -23,6 +23,8 @@ from django.forms.utils import pretty_name
 from django.utils import timezone
 
 from core.audit import registration
+from core.dates import day
+from core.money import pounds
 from core.nhs_number import contains_nhs_number
 
 NOT_RECORDED = "Not recorded"
@@ -215,9 +217,9 @@ def _words(value):
     if isinstance(value, datetime.datetime):
         return f"{timezone.localtime(value):%-d %B %Y, %H:%M}"
     if isinstance(value, datetime.date):
-        return f"{value.day} {value:%B %Y}"
+        return day(value)
     if isinstance(value, Decimal):
-        return f"£{value:,.0f}" if value == value.to_integral() else f"£{value:,.2f}"
+        return pounds(value)
     return str(value)
 
 

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from core.models import ServiceArea
+from core.money import pounds
 from core.permissions import permitted
 from organisations.models import Organisation, normalise_name
 from partnerships import parsing
@@ -52,9 +53,7 @@ def build_plan(rows, header_index, mapping, user=None):
 
 
 def _money_text(value):
-    if value is None:
-        return "Not known"
-    return f"£{value:,.2f}".removesuffix(".00")
+    return "Not known" if value is None else pounds(value)
 
 
 def _date_text(value):
