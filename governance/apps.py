@@ -27,6 +27,13 @@ class GovernanceConfig(AppConfig):
         audit.register(models.Ballot, parent="decision")
         audit.register(models.Binding, parent="decision")
         audit.register(models.Interest)
+        audit.register(models.Programme, parent="body")
+        audit.register(models.GatewayDecision, parent="programme")
+        audit.register(models.ReopenRequest, parent="programme")
+        audit.register(models.ReopenOutcome, parent="request")
+        audit.register(models.Supersession, parent="original")
+        audit.register(models.Dispute, parent="decision")
+        audit.register(models.DisputeEscalation, parent="dispute")
 
         # Bodies: the executives, board members and auditors read every body; a partnership lead
         # reads the bodies governing the partnerships they lead (or are delegated on). The
@@ -69,6 +76,18 @@ class GovernanceConfig(AppConfig):
                 **rows(["governance.meeting"], ["close"], REGISTER_KEEPERS),
                 **rows(["governance.minutes"], ["add", "change"], REGISTER_KEEPERS),
                 **rows(["governance.decision"], ["vote"], REGISTER_KEEPERS),
+                # Locked gateways and disputes: read by whoever reads the body; the secretary adds a
+                # programme, raises its stages' decisions, records and decides reopen requests,
+                # records disputes (for the organisation raising one), escalates and resolves them.
+                **rows(
+                    ["governance.programme", "governance.reopenrequest", "governance.dispute"],
+                    ["view"],
+                    {A: ALL, C: ALL, E: ALL, B: ALL, U: ALL, L: OWN},
+                ),
+                **rows(["governance.programme"], ["add", "gateway"], REGISTER_KEEPERS),
+                **rows(["governance.reopenrequest"], ["decide"], REGISTER_KEEPERS),
+                **rows(["governance.decision"], ["dispute"], REGISTER_KEEPERS),
+                **rows(["governance.dispute"], ["change"], REGISTER_KEEPERS),
             }
         )
         registry.menu_item("Governance", "governance:list", models.Body, order=35)
@@ -82,6 +101,15 @@ class GovernanceConfig(AppConfig):
         )
         registry.attention(
             "governance", selectors.meetings_due, more=[("the governance bodies", reverse_lazy("governance:list"))]
+        )
+        registry.panel(
+            "governance.body", "programmes", "governance/includes/body_programmes.html", panels.body_programmes
+        )
+        registry.panel("governance.decision", "links", "governance/includes/decision_links.html", panels.decision_links)
+        registry.attention(
+            "governance disputes",
+            selectors.disputes_open,
+            more=[("the governance bodies", reverse_lazy("governance:list"))],
         )
         registry.demo_step("governance", demo.demo_step)
         registry.urls(self.label, "governance/", "governance.urls")

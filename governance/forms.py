@@ -6,8 +6,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.models import User
+from core.dates import local_today
 from core.forms import AccordForm, AccordModelForm
-from governance import rules, services
+from governance import rules, selectors, services
 from governance.models import (
     DEFAULT_DISPUTE_ROUTE,
     AgendaItem,
@@ -20,6 +21,7 @@ from governance.models import (
     Meeting,
     Membership,
     Minutes,
+    Programme,
     TermsOfReference,
 )
 from organisations.models import Organisation
@@ -393,3 +395,178 @@ class ApproveMinutesForm(AccordForm):
             .select_related("body")
             .order_by("starts_at")
         )
+
+
+# --- locked gateways and disputes -----------------------------------------------------------------
+
+
+class ProgrammeForm(AccordModelForm):
+    class Meta:
+        model = Programme
+        fields = ["title", "description", "partnership"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["title"].error_messages["required"] = "Enter the programme's title."
+        self.fields["partnership"].queryset = Partnership.objects.order_by("reference")
+        self.fields["partnership"].empty_label = "None"
+
+
+def _items_for_decisions(body):
+    """Agenda items (not standing ones) of the body's meetings still to close, for a decision."""
+    return (
+        AgendaItem.objects.filter(meeting__body=body, meeting__status="scheduled", standing="")
+        .select_related("meeting")
+        .order_by("meeting__starts_at", "number")
+    )
+
+
+class ItemChoice(forms.ModelChoiceField):
+    def label_from_instance(self, item):
+        return f"{timezone.localtime(item.meeting.starts_at):%d/%m/%Y}, item {item.number}: {item.title}"
+
+
+class GatewayDecisionForm(AccordForm):
+    """A decision raised on the programme's open stage, on an item of one of the body's meetings."""
+
+    item = ItemChoice(
+        label="Agenda item",
+        queryset=AgendaItem.objects.none(),
+        error_messages={"required": "Choose the agenda item the decision is taken on."},
+    )
+    title = forms.CharField(
+        label="Decision to be taken", max_length=200, error_messages={"required": "Enter the decision to be taken."}
+    )
+    proposal = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, programme=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.programme = programme
+        self.fields["item"].queryset = _items_for_decisions(programme.body)
+
+
+class ReopenRequestForm(AccordForm):
+    stage = forms.ChoiceField(
+        label="Stage to reopen", choices=(), error_messages={"required": "Choose the locked stage to reopen."}
+    )
+    requested_by = forms.CharField(
+        max_length=200,
+        help_text="Who asks: a person or an organisation.",
+        error_messages={"required": "Enter who asks for the stage to be reopened."},
+    )
+    reason = forms.CharField(
+        label="Why reopen it",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter why the stage should be reopened."},
+    )
+    public_interest = forms.CharField(
+        label="Public-interest justification",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="A locked stage is reopened only in the public interest: a request without one can only be refused.",
+    )
+
+    def __init__(self, *args, programme=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        locked = selectors.locked_gateways(programme)
+        self.fields["stage"].choices = [("", "Choose a stage")] + [
+            (s.value, rules.GATEWAY_LABELS[s]) for s in rules.Gateway if s in locked
+        ]
+
+
+class DecisionChoice(forms.ModelChoiceField):
+    def label_from_instance(self, decision):
+        return f"{decision.body.name}: {decision.title} ({timezone.localtime(decision.closed_at):%d/%m/%Y})"
+
+
+def _carried(bodies):
+    return (
+        Decision.objects.filter(body__in=bodies, status="closed", outcome=rules.Outcome.CARRIED)
+        .select_related("body")
+        .order_by("-closed_at", "-pk")
+    )
+
+
+class ApproveReopenForm(AccordForm):
+    decision = DecisionChoice(
+        label="Approved by the decision",
+        queryset=Decision.objects.none(),
+        error_messages={"required": "Choose the unanimous decision that approves the reopen."},
+    )
+
+    def __init__(self, *args, reopenrequest=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        approvers = services.reopen_approvers(reopenrequest.programme)
+        self.fields["decision"].queryset = _carried([approvers]).filter(closed_at__gte=reopenrequest.raised_at)
+        self.fields["decision"].help_text = f"A unanimous decision of {approvers.name}, taken after the request."
+
+
+class RefuseReopenForm(AccordForm):
+    note = forms.CharField(
+        label="Why it is refused",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Record why the request is refused."},
+    )
+
+    def __init__(self, *args, reopenrequest=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+class DisputeForm(AccordForm):
+    organisation = forms.ModelChoiceField(
+        label="Organisation disputing the decision",
+        queryset=Organisation.objects.none(),
+        error_messages={"required": "Choose the organisation disputing the decision."},
+    )
+    grounds = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), error_messages={"required": "Enter the grounds of the dispute."}
+    )
+    raised_on = forms.DateField(
+        label="Date raised", error_messages={"required": "Enter the date the organisation raised the dispute."}
+    )
+
+    def __init__(self, *args, decision=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        members = services.current_members(decision.body, local_today())
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            pk__in={m.organisation_id for m in members if m.organisation_id}
+        ).order_by("name")
+        self.initial.setdefault("raised_on", local_today())
+
+
+class EscalateDisputeForm(AccordForm):
+    level = forms.TypedChoiceField(
+        label="Escalate to", coerce=int, choices=(), error_messages={"required": "Choose the level to escalate to."}
+    )
+    skip_reason = forms.CharField(
+        label="Reason for skipping a level",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Only when going past the next level of the route.",
+    )
+
+    def __init__(self, *args, dispute=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        _, route = services.dispute_terms(dispute.decision)
+        current = services.current_level(dispute)
+        self.fields["level"].choices = [(n, level) for n, level in enumerate(route) if n > current]
+
+
+class ResolveDisputeForm(AccordForm):
+    decision = DecisionChoice(
+        label="Resolved by the decision",
+        queryset=Decision.objects.none(),
+        error_messages={"required": "Choose the new decision that resolves the dispute."},
+    )
+
+    def __init__(self, *args, dispute=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        chain, body = [], dispute.decision.body
+        while body is not None:
+            chain.append(body)
+            body = body.parent
+        self.fields["decision"].queryset = _carried(chain).exclude(pk=dispute.decision_id)
+        self.fields[
+            "decision"
+        ].help_text = "A carried decision taken since the dispute was raised; it supersedes the one disputed."

@@ -797,3 +797,219 @@ class Interest(AppendOnlyModel):
     def late(self):
         """Declared more than 28 days after the interest arose (REFERENCE.md §5)."""
         return bool(self.applies_from) and self.declared_on > self.applies_from + datetime.timedelta(days=28)
+
+
+# --- locked gateways and disputes (DECISIONS.md) --------------------------------------------------
+#
+# A programme's stages are never stored as a state that changes: a stage is locked while a carried
+# decision raised on it (``GatewayDecision``) is not superseded; an approved reopen request
+# supersedes the locking decisions of that stage and the later ones (``Supersession`` rows), which
+# resets them. Every one of these records is only ever added.
+
+
+class Programme(models.Model):
+    """A programme a body takes through the locked gateways: initiation → case for change →
+    options → options appraisal (a service change, a memorandum of understanding)."""
+
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="programmes")
+    title = models.CharField(max_length=200, validators=[reject_nhs_number])
+    description = models.TextField(blank=True, validators=[reject_nhs_number])
+    partnership = models.ForeignKey(
+        Partnership,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="programmes",
+        help_text="The partnership the programme is about, if any.",
+    )
+
+    objects = BodyChildQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["body", "title", "pk"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("governance:programme", args=[self.pk])
+
+
+GATEWAY_CHOICES = _choices(rules.Gateway, rules.GATEWAY_LABELS)
+
+
+class ProgrammeChildQuerySet(AppendOnlyQuerySet, BodyChildQuerySet):
+    body_path = "programme__body"
+
+
+class GatewayDecision(AppendOnlyModel):
+    """A decision raised on a stage of a programme. Carried, it locks the stage (until an approved
+    reopen supersedes it). Never changed."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="gateway_decisions")
+    stage = models.CharField(max_length=20, choices=GATEWAY_CHOICES)
+    decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="gateway")
+    raised_at = models.DateTimeField()
+
+    objects = ProgrammeChildQuerySet.as_manager()
+
+    class Meta(AppendOnlyModel.Meta):
+        ordering = ["programme", "pk"]
+
+    def __str__(self):
+        return f"{self.programme}: {self.get_stage_display()} – {self.decision}"
+
+
+class ReopenRequest(AppendOnlyModel):
+    """A request to reopen a locked stage of a programme, with why and the public-interest
+    justification (without one it can only be refused). Never changed."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="reopen_requests")
+    stage = models.CharField(max_length=20, choices=GATEWAY_CHOICES)
+    reason = models.TextField("why reopen it", validators=[reject_nhs_number])
+    public_interest = models.TextField("public-interest justification", blank=True, validators=[reject_nhs_number])
+    requested_by = models.CharField(
+        "requested by", max_length=200, validators=[reject_nhs_number], help_text="Who asks: a person or organisation."
+    )
+    raised_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = ProgrammeChildQuerySet.as_manager()
+
+    class Meta(AppendOnlyModel.Meta):
+        ordering = ["programme", "pk"]
+
+    def __str__(self):
+        return f"Reopen {self.get_stage_display().lower()}: {self.programme}"
+
+    def get_absolute_url(self):
+        return f"{self.programme.get_absolute_url()}#reopen-{self.pk}"
+
+
+class ReopenOutcomeQuerySet(AppendOnlyQuerySet, BodyChildQuerySet):
+    body_path = "request__programme__body"
+
+
+class ReopenOutcome(AppendOnlyModel):
+    """A reopen request approved (by a unanimous decision of the parent body, or of the body
+    itself where it has none) or refused (with the reason). Never changed."""
+
+    request = models.OneToOneField(ReopenRequest, on_delete=models.PROTECT, related_name="outcome")
+    approved = models.BooleanField()
+    decision = models.ForeignKey(
+        Decision,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reopen_approvals",
+        help_text="The unanimous decision approving it.",
+    )
+    note = models.TextField("why refused", blank=True, validators=[reject_nhs_number])
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = ReopenOutcomeQuerySet.as_manager()
+
+    class Meta(AppendOnlyModel.Meta):
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(approved=True, decision__isnull=False) | Q(approved=False, decision__isnull=True),
+                name="reopen_approved_by_a_decision",
+            ),
+            models.CheckConstraint(condition=Q(approved=True) | ~Q(note=""), name="reopen_refused_with_reason"),
+        ]
+
+    def __str__(self):
+        return f"{self.request}: {'approved' if self.approved else 'refused'}"
+
+
+class DisputeQuerySet(AppendOnlyQuerySet, BodyChildQuerySet):
+    body_path = "decision__body"
+
+
+class Dispute(AppendOnlyModel):
+    """A dispute of a closed decision by an organisation it binds, raised within the window of the
+    terms of reference the decision was taken under. Never changed: it moves up the dispute route
+    by ``DisputeEscalation`` rows and is resolved by a new decision (a ``Supersession``)."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="disputes")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="governance_disputes")
+    grounds = models.TextField(validators=[reject_nhs_number])
+    raised_on = models.DateField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = DisputeQuerySet.as_manager()
+
+    class Meta(AppendOnlyModel.Meta):
+        ordering = ["-raised_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.organisation} disputes “{self.decision}”"
+
+    def get_absolute_url(self):
+        return reverse("governance:dispute", args=[self.pk])
+
+
+class DisputeEscalationQuerySet(AppendOnlyQuerySet, BodyChildQuerySet):
+    body_path = "dispute__decision__body"
+
+
+class DisputeEscalation(AppendOnlyModel):
+    """A dispute taken to a level of the dispute route (the first when raised). Never changed."""
+
+    dispute = models.ForeignKey(Dispute, on_delete=models.PROTECT, related_name="escalations")
+    level = models.PositiveSmallIntegerField(help_text="Its place in the dispute route, from 0.")
+    level_name = models.CharField(max_length=200, editable=False)  # copied from the route
+    skip_reason = models.TextField("reason for skipping a level", blank=True, validators=[reject_nhs_number])
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = DisputeEscalationQuerySet.as_manager()
+
+    class Meta(AppendOnlyModel.Meta):
+        ordering = ["dispute", "level"]
+        constraints = [models.UniqueConstraint(fields=["dispute", "level"], name="one_escalation_a_level")]
+
+    def __str__(self):
+        return f"{self.dispute}: {self.level_name}"
+
+
+class SupersessionQuerySet(AppendOnlyQuerySet, BodyChildQuerySet):
+    body_path = "original__body"
+
+
+class Supersession(AppendOnlyModel):
+    """A decision superseded by a later one, both kept and linked: by an approved reopen of a
+    locked gateway, or by the decision resolving a dispute. Never changed."""
+
+    original = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="supersession")
+    by = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="supersedes", verbose_name="superseded by")
+    reopen = models.ForeignKey(
+        ReopenOutcome, null=True, blank=True, on_delete=models.PROTECT, related_name="supersessions"
+    )
+    dispute = models.OneToOneField(Dispute, null=True, blank=True, on_delete=models.PROTECT, related_name="resolution")
+    recorded_at = models.DateTimeField()
+
+    objects = SupersessionQuerySet.as_manager()
+
+    class Meta(AppendOnlyModel.Meta):
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reopen__isnull=False, dispute__isnull=True) | Q(reopen__isnull=True, dispute__isnull=False),
+                name="superseded_by_a_reopen_or_a_dispute",
+            ),
+            models.CheckConstraint(condition=~Q(original=models.F("by")), name="superseded_by_another_decision"),
+        ]
+
+    def __str__(self):
+        return f"“{self.original}” superseded by “{self.by}”"

@@ -24,6 +24,7 @@ Choices made where ``DECISIONS.md`` leaves room (each one a setting or noted her
   taken without a quorum binds nobody.
 """
 
+import datetime
 import enum
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -506,3 +507,114 @@ def bound_organisations(outcome, category, member_organisations, affected=()):
     if outcome == Outcome.NO_QUORUM:
         return frozenset()
     return frozenset(member_organisations) if category == 1 else frozenset(affected)
+
+
+# --- locked gateways and disputes ------------------------------------------------------------------
+
+
+class Gateway(enum.StrEnum):
+    """The stages of a programme (NHS England's "locked gateways"), in order."""
+
+    INITIATION = "initiation"
+    CASE_FOR_CHANGE = "case_for_change"
+    OPTIONS = "options"
+    OPTIONS_APPRAISAL = "options_appraisal"
+
+
+GATEWAY_LABELS = {
+    Gateway.INITIATION: "Initiation",
+    Gateway.CASE_FOR_CHANGE: "Case for change",
+    Gateway.OPTIONS: "Options",
+    Gateway.OPTIONS_APPRAISAL: "Options appraisal",
+}
+
+
+class GatewayState(enum.StrEnum):
+    LOCKED = "locked"
+    OPEN = "open"
+    WAITING = "waiting"
+
+
+GATEWAY_STATE_LABELS = {
+    GatewayState.LOCKED: "Locked",
+    GatewayState.OPEN: "Open",
+    GatewayState.WAITING: "Not open yet",
+}
+
+
+def gateway_states(locked: Iterable) -> dict:
+    """{stage: state}. A stage opens only when every earlier one is locked: the first stage not
+    locked is open and every later one waits (a lock on a later stage never skips one)."""
+    locked, states, waiting = set(locked), {}, False
+    for stage in Gateway:
+        if waiting:
+            states[stage] = GatewayState.WAITING
+        elif stage in locked:
+            states[stage] = GatewayState.LOCKED
+        else:
+            states[stage], waiting = GatewayState.OPEN, True
+    return states
+
+
+def open_gateway(states):
+    """The stage open now (``None`` once every stage is locked)."""
+    return next((stage for stage, state in states.items() if state == GatewayState.OPEN), None)
+
+
+def gateway_decision_problem(stage, states):
+    """Why a decision cannot be raised on ``stage`` now, or ``None``."""
+    label = GATEWAY_LABELS[Gateway(stage)].lower()
+    if states[stage] == GatewayState.LOCKED:
+        return f"The {label} stage is locked: reopening it needs an approved reopen request."
+    if states[stage] == GatewayState.WAITING:
+        earlier = GATEWAY_LABELS[open_gateway(states)].lower()
+        return f"The {label} stage is not open: the {earlier} stage must be locked first."
+    return None
+
+
+def reopen_problem(public_interest):
+    """Why a reopen request cannot be approved, or ``None`` (DECISIONS.md: reopening needs a
+    public-interest justification)."""
+    if not (public_interest or "").strip():
+        return (
+            "A locked gateway is reopened only in the public interest, and this request records no "
+            "public-interest justification: it cannot be approved. Refuse it, or raise a new request with one."
+        )
+    return None
+
+
+def reopened_stages(stage, locked):
+    """The locked stages an approved reopen of ``stage`` supersedes: that one and every later one."""
+    order = list(Gateway)
+    return [s for s in order[order.index(Gateway(stage)) :] if s in set(locked)]
+
+
+def unanimous(votes_for, against, abstentions, eligible):
+    """Every eligible member voted for: no vote against, no abstention, nobody silent."""
+    return eligible > 0 and votes_for == eligible and against == 0 and abstentions == 0
+
+
+def dispute_window_problem(taken_on, raised_on, days):
+    """Why a dispute raised on ``raised_on`` is out of time for a decision taken on ``taken_on``."""
+    last = taken_on + datetime.timedelta(days=days)
+    if raised_on < taken_on:
+        return "A dispute is raised after the decision it disputes was taken."
+    if raised_on > last:
+        return (
+            f"The time to dispute this decision ended on {last.day} {last:%B %Y}, "
+            f"{days} days after it was taken on {taken_on.day} {taken_on:%B %Y}."
+        )
+    return None
+
+
+def escalation_problem(route: Sequence[str], current: int, to: int, skip_reason=""):
+    """Why a dispute at level ``current`` (an index of ``route``) cannot go to level ``to`` now.
+    A dispute goes up one level at a time; skipping a level needs a recorded reason."""
+    if not 0 <= to < len(route):
+        return "Choose a level of the body's dispute route."
+    if to <= current:
+        return f"The dispute is already at {route[current]}: it is escalated to a later level."
+    skipped = route[current + 1 : to]
+    if skipped and not (skip_reason or "").strip():
+        return f"Escalating to {route[to]} skips {', '.join(skipped)}: record the reason for skipping."
+    return None

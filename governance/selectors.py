@@ -14,10 +14,15 @@ from governance.models import (
     Body,
     Decision,
     DecisionStatus,
+    Dispute,
+    DisputeEscalation,
     Frequency,
+    GatewayDecision,
     ItemDeclaration,
     Meeting,
     MeetingStatus,
+    ReopenRequest,
+    Supersession,
     TermsOfReference,
 )
 
@@ -233,3 +238,164 @@ def meetings_due(user, today):
 
 def _end_of(today):
     return timezone.make_aware(datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time()))
+
+
+# --- locked gateways and disputes -----------------------------------------------------------------
+
+
+def locked_gateways(programme):
+    """{stage: the decision locking it}: the programme's carried gateway decisions that no approved
+    reopen (nor a dispute's resolution) has superseded. One query."""
+    rows = GatewayDecision.objects.filter(
+        programme=programme,
+        decision__status=DecisionStatus.CLOSED,
+        decision__outcome=rules.Outcome.CARRIED,
+        decision__supersession__isnull=True,
+    ).select_related("decision")
+    return {rules.Gateway(g.stage): g.decision for g in rows.order_by("pk")}
+
+
+def _locks(decision):
+    """The same rule as :func:`locked_gateways`, for a decision already read with its supersession."""
+    superseded = getattr(decision, "supersession", None) is not None
+    return decision.status == DecisionStatus.CLOSED and decision.outcome == rules.Outcome.CARRIED and not superseded
+
+
+@dataclass(frozen=True)
+class GatewayRow:
+    """One stage of a programme as its page shows it."""
+
+    stage: rules.Gateway
+    state: rules.GatewayState
+    lock: object  # the decision locking it, or None
+    decisions: list  # every decision raised on the stage, oldest first
+
+    @property
+    def label(self):
+        return rules.GATEWAY_LABELS[self.stage]
+
+    @property
+    def state_label(self):
+        return rules.GATEWAY_STATE_LABELS[self.state]
+
+
+def programme_page(programme):
+    """A programme's stages (state, locking decision, every decision raised on each) and its reopen
+    requests with their outcomes, in a fixed number of queries."""
+    links = list(
+        GatewayDecision.objects.filter(programme=programme).select_related("decision__supersession__by").order_by("pk")
+    )
+    by_stage, locked = {}, {}
+    for link in links:
+        by_stage.setdefault(link.stage, []).append(link.decision)
+        if _locks(link.decision):
+            locked[rules.Gateway(link.stage)] = link.decision
+    states = rules.gateway_states(locked)
+    stages = [GatewayRow(s, states[s], locked.get(s), by_stage.get(s.value, [])) for s in rules.Gateway]
+    requests = list(
+        ReopenRequest.objects.filter(programme=programme)
+        .select_related("outcome__decision", "outcome__recorded_by", "recorded_by")
+        .order_by("-pk")
+    )
+    return {
+        "stages": stages,
+        "open_stage": rules.open_gateway(states),
+        "locked_stages": [s for s in stages if s.state == rules.GatewayState.LOCKED],
+        "requests": requests,
+        "pending_request": next((r for r in requests if not hasattr(r, "outcome")), None),
+        "pending_decision": next((d for link in links if (d := link.decision).status != DecisionStatus.CLOSED), None),
+    }
+
+
+def dispute_page(dispute):
+    """A dispute's route with the levels reached (and why any was skipped), its window and its
+    resolution, in a fixed number of queries."""
+    escalations = list(dispute.escalations.select_related("recorded_by").order_by("level"))
+    reached = {e.level: e for e in escalations}
+    terms = dispute.decision.terms
+    route = list(terms.dispute_route)
+    current = max(reached) if reached else 0
+    resolution = getattr(dispute, "resolution", None)
+    return {
+        "route": [(n, level, reached.get(n), n < current and n not in reached) for n, level in enumerate(route)],
+        "current": route[current],
+        "is_top": current == len(route) - 1,
+        "escalations": escalations,
+        "window_days": terms.dispute_window_days,
+        "resolution": resolution,
+    }
+
+
+def open_disputes(disputes=None):
+    """Disputes not yet resolved by a new decision (for "needs attention" and the board report)."""
+    disputes = Dispute.objects.all() if disputes is None else disputes
+    return disputes.filter(resolution__isnull=True)
+
+
+@dataclass(frozen=True)
+class DisputeOpen:
+    """An open dispute (an item of "needs attention")."""
+
+    dispute: object
+    due: datetime.date
+    message: str
+    tag: str = "Dispute open"
+    colour: str = "red"
+
+    @property
+    def title(self):
+        return str(self.dispute)
+
+    @property
+    def url(self):
+        return self.dispute.get_absolute_url()
+
+    @property
+    def reference(self):
+        return self.dispute.partnership or ""
+
+
+def disputes_open(user, today):
+    """The open disputes of the bodies the user is secretary of, with the level each has reached.
+    One query, whatever the number."""
+    level = DisputeEscalation.objects.filter(dispute=OuterRef("pk")).order_by("-level")
+    governed = Body.partnerships.through.objects.filter(body=OuterRef("decision__body")).order_by(
+        "partnership__reference"
+    )
+    disputes = (
+        open_disputes(scope(user, "change", Dispute.objects.all()))
+        .select_related("decision", "organisation")
+        .annotate(
+            level_name=Subquery(level.values("level_name")[:1]),
+            partnership=Subquery(governed.values("partnership__reference")[:1]),
+        )
+        .order_by("raised_on", "pk")
+    )
+    return [DisputeOpen(d, d.raised_on, f"Raised on {day(d.raised_on)}; now with {d.level_name}.") for d in disputes]
+
+
+def body_programmes(body):
+    """The body's programmes with the stage each is at, and its open disputes: two queries each."""
+    programmes = list(body.programmes.order_by("title", "pk"))
+    locks = {}
+    for link in GatewayDecision.objects.filter(programme__body=body).select_related("decision__supersession"):
+        if _locks(link.decision):
+            locks.setdefault(link.programme_id, set()).add(rules.Gateway(link.stage))
+    for p in programmes:
+        stage = rules.open_gateway(rules.gateway_states(locks.get(p.pk, ())))
+        p.stage_text = f"{rules.GATEWAY_LABELS[stage]} open" if stage else "Every stage locked"
+    disputes = list(
+        open_disputes(Dispute.objects.filter(decision__body=body)).select_related("organisation", "decision")
+    )
+    return programmes, disputes
+
+
+def decision_links(decision):
+    """What links a decision to gateways and disputes: the stage it was raised on, what superseded
+    it and what it supersedes, and its disputes. A fixed number of queries."""
+    return {
+        "gateway": GatewayDecision.objects.filter(decision=decision).select_related("programme").first(),
+        "superseded_by": Supersession.objects.filter(original=decision).select_related("by", "dispute").first(),
+        "supersedes": list(Supersession.objects.filter(by=decision).select_related("original").order_by("pk")),
+        "disputes": list(decision.disputes.select_related("organisation").order_by("-raised_on", "-pk")),
+    }

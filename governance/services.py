@@ -19,16 +19,23 @@ from governance.models import (
     Binding,
     Decision,
     DecisionStatus,
+    Dispute,
+    DisputeEscalation,
     EligibilityRecord,
+    GatewayDecision,
     ItemDeclaration,
     Meeting,
     MeetingStatus,
     Minutes,
     MinutesStatus,
     Purpose,
+    ReopenOutcome,
+    ReopenRequest,
     Stage,
     StandingItem,
+    Supersession,
 )
+from governance.selectors import locked_gateways
 
 # Strongest first: what a member's declarations on an item come to.
 _CONFLICT_ORDER = [rules.Conflict.LEAVES, rules.Conflict.DISCUSS_NOT_VOTE, rules.Conflict.NO_ACTION]
@@ -384,3 +391,208 @@ def approve_minutes(minutes, at_meeting):
         raise ValidationError("Minutes are approved at a meeting of the same body that took place.")
     minutes.status, minutes.approved_at = MinutesStatus.APPROVED, at_meeting
     return _save(minutes)
+
+
+# --- locked gateways ------------------------------------------------------------------------------
+
+
+def _pending_gateway_decision(programme):
+    return Decision.objects.filter(gateway__programme=programme).exclude(status=DecisionStatus.CLOSED).first()
+
+
+@transaction.atomic
+def raise_gateway_decision(programme, decision, stage=None, affected=()):
+    """Raise ``decision`` (on an agenda item of the programme's body) on a stage of the programme,
+    linked to it: carried, it locks the stage. Refused unless the stage (by default the one open
+    now) is open, and while a decision on the programme is still to be taken."""
+    programme = type(programme).objects.select_for_update().get(pk=programme.pk)
+    states = rules.gateway_states(locked_gateways(programme))
+    stage = stage or rules.open_gateway(states)
+    if stage is None:
+        raise ValidationError("Every stage of this programme is locked: reopening one needs an approved request.")
+    problem = rules.gateway_decision_problem(stage, states)
+    if problem:
+        raise ValidationError(problem)
+    pending = _pending_gateway_decision(programme)
+    if pending is not None:
+        raise ValidationError(f"“{pending.title}” is still to be decided on this programme: close its vote first.")
+    if decision.body_id != programme.body_id:
+        raise ValidationError("A programme's stages are decided by the body that runs the programme.")
+    raise_decision(decision, affected)
+    return GatewayDecision.objects.create(programme=programme, stage=stage, decision=decision, raised_at=timezone.now())
+
+
+@transaction.atomic
+def request_reopen(request):
+    """Record a request to reopen a locked stage (the public-interest justification may be blank:
+    such a request can only be refused, which the record then shows)."""
+    locked = locked_gateways(request.programme)
+    if rules.Gateway(request.stage) not in locked:
+        stage = request.get_stage_display().lower()
+        raise ValidationError(f"The {stage} stage is not locked: there is nothing to reopen.")
+    if ReopenRequest.objects.filter(programme=request.programme, stage=request.stage, outcome__isnull=True).exists():
+        raise ValidationError("A request to reopen this stage is already waiting for a decision.")
+    request.raised_at = request.raised_at or timezone.now()
+    return _save(request)
+
+
+def _undecided(request):
+    request = ReopenRequest.objects.select_for_update().select_related("programme__body").get(pk=request.pk)
+    if ReopenOutcome.objects.filter(request=request).exists():
+        raise ValidationError("This reopen request has already been decided.")
+    return request
+
+
+def reopen_approvers(programme):
+    """The body whose unanimous decision approves a reopen: the parent body, or the programme's
+    own body where it has none (DECISIONS.md)."""
+    return programme.body.parent or programme.body
+
+
+def approval_problem(request, decision):
+    """Why ``decision`` cannot approve the reopen ``request``, or ``None``."""
+    approvers = reopen_approvers(request.programme)
+    if decision.body_id != approvers.pk:
+        return f"A reopen is approved by a unanimous decision of {approvers.name}."
+    if decision.status != DecisionStatus.CLOSED or decision.outcome != rules.Outcome.CARRIED:
+        return f"“{decision.title}” was not carried, so it approves nothing."
+    eligible = decision.eligibility.filter(stage=Stage.CLOSE, eligible=True).count()
+    if not rules.unanimous(decision.votes_for, decision.votes_against, decision.abstentions, eligible):
+        return f"“{decision.title}” was not unanimous: every eligible member must vote for a reopen."
+    if decision.closed_at < request.raised_at:
+        return f"“{decision.title}” was taken before the request was made."
+    if GatewayDecision.objects.filter(decision=decision).exists():
+        return f"“{decision.title}” decided a stage of a programme, not this request."
+    return None
+
+
+@transaction.atomic
+def approve_reopen(request, decision, recorded_by=None, now=None):
+    """Approve a reopen request by ``decision`` (a unanimous decision of the parent body, or of the
+    body itself where it has none). Refused without a public-interest justification. The decisions
+    locking the stage and every later one are superseded (kept, linked to the approval), which
+    resets those stages."""
+    now = now or timezone.now()
+    request = _undecided(request)
+    problem = rules.reopen_problem(request.public_interest) or approval_problem(request, decision)
+    if problem:
+        raise ValidationError(problem)
+    pending = _pending_gateway_decision(request.programme)
+    if pending is not None:
+        raise ValidationError(f"“{pending.title}” is still to be decided on this programme: close its vote first.")
+    locked = locked_gateways(request.programme)
+    stages = rules.reopened_stages(request.stage, locked)
+    if not stages:
+        raise ValidationError(f"The {request.get_stage_display().lower()} stage is no longer locked.")
+    outcome = ReopenOutcome.objects.create(
+        request=request, approved=True, decision=decision, recorded_at=now, recorded_by=recorded_by
+    )
+    for stage in stages:
+        Supersession.objects.create(original=locked[stage], by=decision, reopen=outcome, recorded_at=now)
+    return outcome
+
+
+@transaction.atomic
+def refuse_reopen(request, note, recorded_by=None, now=None):
+    """Refuse a reopen request, with the reason; the stages stay locked."""
+    request = _undecided(request)
+    if not (note or "").strip():
+        raise ValidationError("Record why the request is refused.")
+    outcome = ReopenOutcome(
+        request=request, approved=False, note=note.strip(), recorded_at=now or timezone.now(), recorded_by=recorded_by
+    )
+    return _save(outcome)
+
+
+# --- disputes -------------------------------------------------------------------------------------
+
+
+def dispute_terms(decision):
+    """(window in days, dispute route) from the terms of reference the decision was taken under."""
+    terms = decision.terms
+    return terms.dispute_window_days, list(terms.dispute_route)
+
+
+@transaction.atomic
+def raise_dispute(dispute, recorded_by=None, now=None):
+    """Record a dispute of a closed decision by an organisation it binds, within the window of the
+    decision's terms of reference; it starts at the first level of their dispute route."""
+    now = now or timezone.now()
+    decision = dispute.decision
+    if decision.status != DecisionStatus.CLOSED:
+        raise ValidationError("Only a closed decision can be disputed.")
+    if not Binding.objects.filter(decision=decision, organisation=dispute.organisation).exists():
+        raise ValidationError(f"{dispute.organisation} is not bound by this decision, so it cannot dispute it.")
+    days, route = dispute_terms(decision)
+    dispute.raised_on = dispute.raised_on or _date(now)
+    problem = rules.dispute_window_problem(_date(decision.closed_at), dispute.raised_on, days)
+    if problem:
+        raise ValidationError(problem)
+    if Dispute.objects.filter(decision=decision, organisation=dispute.organisation, resolution__isnull=True).exists():
+        raise ValidationError(f"{dispute.organisation} already has an open dispute of this decision.")
+    dispute.recorded_by = recorded_by
+    _save(dispute)
+    DisputeEscalation.objects.create(
+        dispute=dispute, level=0, level_name=route[0], recorded_at=now, recorded_by=recorded_by
+    )
+    return dispute
+
+
+def current_level(dispute):
+    return dispute.escalations.order_by("-level").values_list("level", flat=True).first() or 0
+
+
+@transaction.atomic
+def escalate_dispute(dispute, to, skip_reason="", recorded_by=None, now=None):
+    """Take an open dispute to level ``to`` of the route: the next level, or a later one with a
+    recorded reason for skipping those between."""
+    dispute = Dispute.objects.select_for_update().select_related("decision__terms").get(pk=dispute.pk)
+    if Supersession.objects.filter(dispute=dispute).exists():
+        raise ValidationError("This dispute is resolved: it cannot be escalated.")
+    _, route = dispute_terms(dispute.decision)
+    problem = rules.escalation_problem(route, current_level(dispute), to, skip_reason)
+    if problem:
+        raise ValidationError(problem)
+    escalation = DisputeEscalation(
+        dispute=dispute,
+        level=to,
+        level_name=route[to],
+        skip_reason=(skip_reason or "").strip() if to > current_level(dispute) + 1 else "",
+        recorded_at=now or timezone.now(),
+        recorded_by=recorded_by,
+    )
+    return _save(escalation)
+
+
+def resolution_problem(dispute, decision):
+    """Why ``decision`` cannot resolve ``dispute``, or ``None``: a new, closed, carried decision of
+    the disputed decision's body or of a body it escalates to."""
+    chain, body = set(), dispute.decision.body
+    while body is not None:
+        chain.add(body.pk)
+        body = body.parent
+    if decision.pk == dispute.decision_id:
+        return "A dispute is resolved by a new decision, not the one disputed."
+    if decision.body_id not in chain:
+        return "A dispute is resolved by a decision of the body or of a body it reports to."
+    if decision.status != DecisionStatus.CLOSED or decision.outcome != rules.Outcome.CARRIED:
+        return f"“{decision.title}” was not carried, so it resolves nothing."
+    if _date(decision.closed_at) < dispute.raised_on:
+        return f"“{decision.title}” was taken before the dispute was raised."
+    return None
+
+
+@transaction.atomic
+def resolve_dispute(dispute, decision, now=None):
+    """Resolve a dispute by a new decision, which supersedes the disputed one (both kept, linked)."""
+    dispute = Dispute.objects.select_for_update().select_related("decision__body").get(pk=dispute.pk)
+    if Supersession.objects.filter(dispute=dispute).exists():
+        raise ValidationError("This dispute is already resolved.")
+    if Supersession.objects.filter(original=dispute.decision).exists():
+        raise ValidationError("The disputed decision has already been superseded.")
+    problem = resolution_problem(dispute, decision)
+    if problem:
+        raise ValidationError(problem)
+    return Supersession.objects.create(
+        original=dispute.decision, by=decision, dispute=dispute, recorded_at=now or timezone.now()
+    )

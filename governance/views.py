@@ -12,17 +12,25 @@ from governance.filters import BodyFilter, InterestFilter
 from governance.forms import (
     AgendaItemForm,
     ApproveMinutesForm,
+    ApproveReopenForm,
     AttendanceForm,
     BallotForm,
     BodyForm,
     CloseVoteForm,
     ConfirmForm,
     DecisionForm,
+    DisputeForm,
+    EscalateDisputeForm,
+    GatewayDecisionForm,
     InterestForm,
     ItemDeclarationForm,
     MeetingForm,
     MembershipForm,
     MinutesForm,
+    ProgrammeForm,
+    RefuseReopenForm,
+    ReopenRequestForm,
+    ResolveDisputeForm,
     TermsOfReferenceForm,
 )
 from governance.models import (
@@ -30,11 +38,14 @@ from governance.models import (
     Attendance,
     Body,
     Decision,
+    Dispute,
     Interest,
     ItemDeclaration,
     Meeting,
     Membership,
     Minutes,
+    Programme,
+    ReopenRequest,
     TermsOfReference,
 )
 
@@ -264,11 +275,14 @@ class StepView(generic.ObjectMixin, View):
                 form.add_error(self.error_field, error.messages)
             else:
                 messages.success(request, f"{self.title}: done.")
-                return redirect(self.object.get_absolute_url())
+                return redirect(self.done_url())
         return self.render(form, status=400)
 
     def perform(self, form):
         raise NotImplementedError
+
+    def done_url(self):
+        return self.object.get_absolute_url()
 
     def render(self, form, status=200):
         context = {"view": self, "form": form, "object": self.object, "cancel_url": self.object.get_absolute_url()}
@@ -439,3 +453,192 @@ class ApproveMinutesView(MinutesStepView):
 
     def perform(self, form):
         services.approve_minutes(self.object, form.cleaned_data["at_meeting"])
+
+
+# --- locked gateways and disputes -----------------------------------------------------------------
+
+
+class ProgrammeAddView(BodyChildEditView):
+    model = Programme
+    form_class = ProgrammeForm
+
+    def success_url(self, obj):
+        return obj.get_absolute_url()
+
+    def cancel_url(self):
+        return f"{self.parent.get_absolute_url()}#programmes"
+
+    def success_message(self, obj):
+        return f"Programme added: {obj}. Its initiation stage is open."
+
+
+class ProgrammeDetailView(generic.ObjectDetailView):
+    model = Programme
+
+    def get_queryset(self):
+        return Programme.objects.select_related("body__parent", "partnership")
+
+    def get_context_data(self):
+        return {
+            **super().get_context_data(),
+            **selectors.programme_page(self.object),
+            "can_run": generic.permitted(self.request.user, "gateway", self.object),
+            "approvers": services.reopen_approvers(self.object),
+        }
+
+
+class ProgrammeStepView(StepView):
+    model = Programme
+    action = "gateway"
+
+    def get_queryset(self):
+        return Programme.objects.select_related("body")
+
+
+class GatewayDecisionView(ProgrammeStepView):
+    form_class = GatewayDecisionForm
+    title = "Raise a decision on the open stage"
+    button = "Raise the decision"
+    intro = (
+        "The decision is raised on the stage open now, on an item of one of the body's meetings. "
+        "Carried, it locks the stage and the next one opens; not carried, the stage stays open."
+    )
+
+    def perform(self, form):
+        data = form.cleaned_data
+        decision = Decision(body=self.object.body, item=data["item"], title=data["title"], proposal=data["proposal"])
+        services.raise_gateway_decision(self.object, decision)
+
+
+class ReopenRequestView(ProgrammeStepView):
+    form_class = ReopenRequestForm
+    title = "Request to reopen a locked stage"
+    button = "Record the request"
+    intro = (
+        "A locked stage is reopened only in the public interest, by a unanimous decision of the parent body "
+        "(or of this body where it has none). Approved, the request supersedes the decisions locking that "
+        "stage and every later one, which are kept and linked."
+    )
+    error_field = "stage"
+
+    def perform(self, form):
+        data = form.cleaned_data
+        services.request_reopen(
+            ReopenRequest(
+                programme=self.object,
+                stage=data["stage"],
+                requested_by=data["requested_by"],
+                reason=data["reason"],
+                public_interest=data["public_interest"],
+                recorded_by=self.request.user,
+            )
+        )
+
+
+class ReopenStepView(StepView):
+    model = ReopenRequest
+    action = "decide"
+
+    def get_queryset(self):
+        return ReopenRequest.objects.select_related("programme__body__parent")
+
+
+class ApproveReopenView(ReopenStepView):
+    form_class = ApproveReopenForm
+    title = "Approve the reopen request"
+    button = "Approve and reopen the stage"
+    intro = (
+        "Approval needs the request's public-interest justification and a unanimous decision of the parent body "
+        "(or of the body itself where it has none). The stage and every later one are reset: their decisions "
+        "are kept, marked as superseded."
+    )
+    error_field = "decision"
+
+    def perform(self, form):
+        services.approve_reopen(self.object, form.cleaned_data["decision"], recorded_by=self.request.user)
+
+
+class RefuseReopenView(ReopenStepView):
+    form_class = RefuseReopenForm
+    title = "Refuse the reopen request"
+    button = "Refuse the request"
+    intro = "The stages stay locked; the request and the reason it was refused are kept."
+    error_field = "note"
+
+    def perform(self, form):
+        services.refuse_reopen(self.object, form.cleaned_data["note"], recorded_by=self.request.user)
+
+
+class DisputeAddView(DecisionStepView):
+    form_class = DisputeForm
+    action = "dispute"
+    title = "Record a dispute"
+    button = "Record the dispute"
+    intro = (
+        "Only an organisation the decision binds may dispute it, within the time the terms of reference "
+        "allow. The dispute starts at the first level of the body's dispute route."
+    )
+    error_field = "organisation"
+
+    def get_queryset(self):
+        return Decision.objects.select_related("body", "item__meeting", "terms")
+
+    def perform(self, form):
+        data = form.cleaned_data
+        self.dispute = services.raise_dispute(
+            Dispute(
+                decision=self.object,
+                organisation=data["organisation"],
+                grounds=data["grounds"],
+                raised_on=data["raised_on"],
+            ),
+            recorded_by=self.request.user,
+        )
+
+    def done_url(self):
+        return self.dispute.get_absolute_url()
+
+
+class DisputeDetailView(generic.ObjectDetailView):
+    model = Dispute
+
+    def get_queryset(self):
+        return Dispute.objects.select_related("decision__body", "decision__terms", "organisation", "resolution__by")
+
+    def get_context_data(self):
+        return {
+            **super().get_context_data(),
+            **selectors.dispute_page(self.object),
+            "can_run": generic.permitted(self.request.user, "change", self.object),
+        }
+
+
+class DisputeStepView(StepView):
+    model = Dispute
+    action = "change"
+
+    def get_queryset(self):
+        return Dispute.objects.select_related("decision__body", "decision__terms", "organisation")
+
+
+class EscalateDisputeView(DisputeStepView):
+    form_class = EscalateDisputeForm
+    title = "Escalate the dispute"
+    button = "Escalate"
+    intro = "A dispute goes up the body's dispute route one level at a time; skipping a level needs a reason."
+    error_field = "level"
+
+    def perform(self, form):
+        data = form.cleaned_data
+        services.escalate_dispute(self.object, data["level"], data["skip_reason"], recorded_by=self.request.user)
+
+
+class ResolveDisputeView(DisputeStepView):
+    form_class = ResolveDisputeForm
+    title = "Resolve the dispute"
+    button = "Record the resolution"
+    intro = "A dispute is resolved by a new decision, which supersedes the one disputed; both are kept and linked."
+    error_field = "decision"
+
+    def perform(self, form):
+        services.resolve_dispute(self.object, form.cleaned_data["decision"])
