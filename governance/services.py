@@ -437,7 +437,7 @@ def request_reopen(request):
 
 
 def _undecided(request):
-    request = ReopenRequest.objects.select_for_update().select_related("programme__body").get(pk=request.pk)
+    request = ReopenRequest.objects.select_for_update(of=("self",)).select_related("programme__body").get(pk=request.pk)
     if ReopenOutcome.objects.filter(request=request).exists():
         raise ValidationError("This reopen request has already been decided.")
     return request
@@ -546,7 +546,7 @@ def current_level(dispute):
 def escalate_dispute(dispute, to, skip_reason="", recorded_by=None, now=None):
     """Take an open dispute to level ``to`` of the route: the next level, or a later one with a
     recorded reason for skipping those between."""
-    dispute = Dispute.objects.select_for_update().select_related("decision__terms").get(pk=dispute.pk)
+    dispute = Dispute.objects.select_for_update(of=("self",)).select_related("decision__terms").get(pk=dispute.pk)
     if Supersession.objects.filter(dispute=dispute).exists():
         raise ValidationError("This dispute is resolved: it cannot be escalated.")
     _, route = dispute_terms(dispute.decision)
@@ -585,7 +585,7 @@ def resolution_problem(dispute, decision):
 @transaction.atomic
 def resolve_dispute(dispute, decision, now=None):
     """Resolve a dispute by a new decision, which supersedes the disputed one (both kept, linked)."""
-    dispute = Dispute.objects.select_for_update().select_related("decision__body").get(pk=dispute.pk)
+    dispute = Dispute.objects.select_for_update(of=("self",)).select_related("decision__body").get(pk=dispute.pk)
     if Supersession.objects.filter(dispute=dispute).exists():
         raise ValidationError("This dispute is already resolved.")
     if Supersession.objects.filter(original=dispute.decision).exists():
