@@ -503,6 +503,7 @@ class GatewayDecisionView(ProgrammeStepView):
         "The decision is raised on the stage open now, on an item of one of the body's meetings. "
         "Carried, it locks the stage and the next one opens; not carried, the stage stays open."
     )
+    error_field = "item"
 
     def perform(self, form):
         data = form.cleaned_data

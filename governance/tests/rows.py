@@ -19,13 +19,20 @@ from governance.models import (
     Body,
     BodyKind,
     Decision,
+    Dispute,
+    DisputeEscalation,
     EligibilityRecord,
+    GatewayDecision,
     Interest,
     ItemDeclaration,
     Meeting,
     Membership,
     Minutes,
+    Programme,
+    ReopenOutcome,
+    ReopenRequest,
     Stage,
+    Supersession,
     TermsOfReference,
 )
 from tests.rows import (
@@ -117,6 +124,56 @@ def build(w):
     )
     w.other_body = Body.objects.create(name="Talking Space Plus Steering Group", kind=BodyKind.WORKING_GROUP)
     w.other_body.partnerships.add(w.other_partnership)
+    build_gateways(w)
+
+
+def _carried(w, title, gateway=False):
+    """A decision on a new item of ``w.gateway_meeting``, carried by both members (on the programme's open
+    stage when ``gateway``)."""
+    item = services.add_item(AgendaItem(meeting=w.gateway_meeting, title=title, purpose="decision"))
+    decision = Decision(body=w.body, item=item, title=title)
+    if gateway:
+        services.raise_gateway_decision(w.programme, decision)
+    else:
+        services.raise_decision(decision)
+    services.open_vote(decision)
+    for m in (w.chair, w.member):
+        services.cast_ballot(decision, m, rules.Vote.FOR)
+    return services.close_vote(decision)
+
+
+def build_gateways(w):
+    """A ``programme`` of the body with its initiation and case for change stages locked, a request
+    to reopen the case for change waiting (``reopen``), one to reopen initiation refused
+    (``refused_reopen``, ``refusal``), a unanimous decision taken after them (``approval``) and a
+    dispute of the closed ``decision`` by the partner trust (``dispute``) at its first level
+    (``escalation``); the stages' and the approval's decisions are on ``gateway_meeting``."""
+    w.programme = Programme.objects.create(body=w.body, title="Forensic bed base programme", partnership=w.partnership)
+    w.gateway_meeting = services.schedule_meeting(
+        Meeting(body=w.body, starts_at=timezone.now() - datetime.timedelta(days=2), place="Littlemore")
+    )
+    for m in (w.chair, w.member):
+        Attendance.objects.create(meeting=w.gateway_meeting, membership=m)
+    w.initiation = _carried(w, "Start the bed base programme", gateway=True)
+    w.case_for_change = _carried(w, "The case for change: fewer out-of-area placements", gateway=True)
+    w.reopen = services.request_reopen(
+        ReopenRequest(
+            programme=w.programme,
+            stage="case_for_change",
+            requested_by="Southern Health NHS Foundation Trust",
+            reason="The placement figures were revised.",
+            public_interest="Patients placed far from home for longer if the case stands on old figures.",
+        )
+    )
+    w.refused_reopen = services.request_reopen(
+        ReopenRequest(programme=w.programme, stage="initiation", requested_by="Priya Shah", reason="Scope widened.")
+    )
+    w.refusal = services.refuse_reopen(w.refused_reopen, "No public-interest justification was given.")
+    w.approval = _carried(w, "Reopen the case for change")
+    w.dispute = services.raise_dispute(
+        Dispute(decision=w.decision, organisation=w.partner_org, grounds="The partner trust's beds were not counted.")
+    )
+    w.escalation = w.dispute.escalations.get()
 
 
 def _decision(w, title="Agree the escalation protocol"):
@@ -260,6 +317,88 @@ AUDIT = {
         actions=("create",),
     ),
 }
+
+
+def _gateway(w, stage="options_appraisal"):
+    return GatewayDecision.objects.create(
+        programme=w.programme, stage=stage, decision=_decision(w, "Appraise the options"), raised_at=timezone.now()
+    )
+
+
+AUDIT.update(
+    {
+        "governance.Programme": Change(
+            lambda w: Programme.objects.create(body=w.body, title="Crisis line programme"),
+            "title",
+            "Crisis line programme",
+            "Crisis line and café programme",
+            "Crisis line and café programme",
+            parent=lambda w: w.body,
+        ),
+        "governance.GatewayDecision": Change(
+            _gateway, "stage", "Options appraisal", None, None, parent=lambda w: w.programme, actions=("create",)
+        ),
+        "governance.ReopenRequest": Change(
+            lambda w: ReopenRequest.objects.create(
+                programme=w.programme,
+                stage="initiation",
+                reason="Scope widened.",
+                requested_by="Priya Shah",
+                raised_at=timezone.now(),
+            ),
+            "stage",
+            "Initiation",
+            None,
+            None,
+            parent=lambda w: w.programme,
+            actions=("create",),
+        ),
+        "governance.ReopenOutcome": Change(
+            lambda w: ReopenOutcome.objects.create(
+                request=w.reopen, approved=False, note="No new evidence.", recorded_at=timezone.now()
+            ),
+            "note",
+            "No new evidence.",
+            None,
+            None,
+            parent=lambda w: w.reopen,
+            actions=("create",),
+        ),
+        "governance.Supersession": Change(
+            lambda w: Supersession.objects.create(
+                original=w.decision, by=w.approval, dispute=w.dispute, recorded_at=timezone.now()
+            ),
+            "by",
+            "Reopen the case for change",
+            None,
+            None,
+            parent=lambda w: w.decision,
+            actions=("create",),
+        ),
+        "governance.Dispute": Change(
+            lambda w: Dispute.objects.create(
+                decision=w.decision, organisation=w.home_trust, grounds="Not consulted.", raised_on=timezone.localdate()
+            ),
+            "grounds",
+            "Not consulted.",
+            None,
+            None,
+            parent=lambda w: w.decision,
+            actions=("create",),
+        ),
+        "governance.DisputeEscalation": Change(
+            lambda w: DisputeEscalation.objects.create(
+                dispute=w.dispute, level=1, level_name="Chief executives", recorded_at=timezone.now()
+            ),
+            "level_name",
+            "Chief executives",
+            None,
+            None,
+            parent=lambda w: w.dispute,
+            actions=("create",),
+        ),
+    }
+)
 
 
 def private(w):
@@ -474,6 +613,77 @@ PAGES = {
         data=lambda w: _member_form(w, ends_on="31/03/2026"),
         effect=lambda w: Membership.objects.get(pk=w.member.pk).ends_on == datetime.date(2026, 3, 31),
     ),
+    "governance:programme_add": Page(
+        args=pk_of("body"),
+        get=_keepers_only(OK),
+        post=_keepers_only(SAVED),
+        data=lambda w: {"title": "Crisis line programme", "description": "A single crisis line for the network."},
+        effect=lambda w: Programme.objects.filter(body=w.body, title="Crisis line programme").exists(),
+    ),
+    "governance:programme": Page(args=pk_of("programme"), get=_readers(OK), post=everyone(NOT_ALLOWED)),
+    "governance:gateway_decision": Page(
+        args=pk_of("programme"),
+        get=_keepers_only(OK),
+        post=_keepers_only(SAVED),
+        data=lambda w: {"item": w.item2.pk, "title": "Options: three bed base models"},
+        effect=lambda w: GatewayDecision.objects.filter(
+            programme=w.programme, stage="options", decision__title="Options: three bed base models"
+        ).exists(),
+    ),
+    "governance:reopen_request": Page(
+        args=pk_of("programme"),
+        get=_keepers_only(OK),
+        post=_keepers_only(SAVED),
+        data=lambda w: {
+            "stage": "initiation",
+            "requested_by": "Priya Shah",
+            "reason": "The network's scope changed.",
+            "public_interest": "",
+        },
+        effect=lambda w: ReopenRequest.objects.filter(
+            programme=w.programme, stage="initiation", public_interest=""
+        ).exists(),
+    ),
+    "governance:reopen_approve": Page(
+        args=pk_of("reopen"),
+        get=_keepers_only(OK),
+        post=_keepers_only(SAVED),
+        data=lambda w: {"decision": w.approval.pk},
+        effect=lambda w: Supersession.objects.filter(original=w.case_for_change, by=w.approval).exists(),
+    ),
+    "governance:reopen_refuse": Page(
+        args=pk_of("reopen"),
+        get=_keepers_only(OK),
+        post=_keepers_only(SAVED),
+        data=lambda w: {"note": "The revised figures change nothing material."},
+        effect=lambda w: ReopenOutcome.objects.filter(request=w.reopen, approved=False).exists(),
+    ),
+    "governance:dispute_add": Page(
+        args=pk_of("decision"),
+        get=_keepers_only(OK),
+        post=_keepers_only(SAVED),
+        data=lambda w: {
+            "organisation": w.home_trust.pk,
+            "grounds": "The home trust's staffing was not costed.",
+            "raised_on": timezone.localdate().strftime("%d/%m/%Y"),
+        },
+        effect=lambda w: Dispute.objects.filter(decision=w.decision, organisation=w.home_trust).exists(),
+    ),
+    "governance:dispute": Page(args=pk_of("dispute"), get=_readers(OK), post=everyone(NOT_ALLOWED)),
+    "governance:dispute_escalate": Page(
+        args=pk_of("dispute"),
+        get=_keepers_only(OK),
+        post=_keepers_only(SAVED),
+        data=lambda w: {"level": "1"},
+        effect=lambda w: DisputeEscalation.objects.filter(dispute=w.dispute, level=1).exists(),
+    ),
+    "governance:dispute_resolve": Page(
+        args=pk_of("dispute"),
+        get=_keepers_only(OK),
+        post=_keepers_only(SAVED),
+        data=lambda w: {"decision": w.approval.pk},
+        effect=lambda w: Supersession.objects.filter(dispute=w.dispute, original=w.decision, by=w.approval).exists(),
+    ),
     "governance:list": Page(get=everyone(OK), post=everyone(NOT_ALLOWED)),
     "governance:detail": Page(args=pk_of("body"), get=_readers(OK), post=everyone(NOT_ALLOWED)),
     "governance:history": Page(args=pk_of("body"), get=_readers(OK), post=everyone(NOT_ALLOWED)),
@@ -518,6 +728,114 @@ EXPORTS = {
 }
 
 FORMS = {
+    "programme with no title": Form(
+        "governance:programme_add",
+        pk_of("body"),
+        lambda w: {"title": " ", "description": f"Patient {NHS_NUMBER}"},
+        {"title": "Enter the programme's title.", "description": NHS_NUMBER_SHOWN},
+    ),
+    "decision on the open stage with no item or title": Form(
+        "governance:gateway_decision",
+        pk_of("programme"),
+        lambda w: {"item": "", "title": ""},
+        {"item": "Choose the agenda item the decision is taken on.", "title": "Enter the decision to be taken."},
+    ),
+    "decision on the open stage while one is still to be taken": Form(
+        "governance:gateway_decision",
+        pk_of("programme"),
+        lambda w: {"item": w.item2.pk, "title": "Options, again"},
+        {"item": "“Options: three bed base models” is still to be decided on this programme: close its vote first."},
+        setup=lambda w: services.raise_gateway_decision(
+            w.programme, Decision(body=w.body, item=w.item2, title="Options: three bed base models")
+        ),
+    ),
+    "reopen request for a stage that is not locked, with no reason": Form(
+        "governance:reopen_request",
+        pk_of("programme"),
+        lambda w: {"stage": "options", "requested_by": "", "reason": ""},
+        {
+            "stage": "Select a valid choice.",
+            "requested_by": "Enter who asks for the stage to be reopened.",
+            "reason": "Enter why the stage should be reopened.",
+        },
+    ),
+    "reopen request for a stage already waiting for a decision": Form(
+        "governance:reopen_request",
+        pk_of("programme"),
+        lambda w: {"stage": "case_for_change", "requested_by": "Priya Shah", "reason": "Again."},
+        {"stage": "A request to reopen this stage is already waiting for a decision."},
+    ),
+    "reopen approved without a public-interest justification": Form(
+        "governance:reopen_approve",
+        pk_of("reopen"),
+        lambda w: {"decision": w.approval.pk},
+        {"decision": "reopened only in the public interest, and this request records no public-interest"},
+        setup=lambda w: setattr(
+            w,
+            "reopen",
+            ReopenRequest.objects.create(
+                programme=w.programme,
+                stage="initiation",
+                requested_by="Priya Shah",
+                reason="The network's scope changed.",
+                raised_at=w.reopen.raised_at,
+            ),
+        ),
+    ),
+    "reopen approved by no decision": Form(
+        "governance:reopen_approve",
+        pk_of("reopen"),
+        lambda w: {"decision": ""},
+        {"decision": "Choose the unanimous decision that approves the reopen."},
+    ),
+    "reopen refused with no reason": Form(
+        "governance:reopen_refuse",
+        pk_of("reopen"),
+        lambda w: {"note": "  "},
+        {"note": "Record why the request is refused."},
+    ),
+    "dispute by an organisation not bound": Form(
+        "governance:dispute_add",
+        pk_of("decision"),
+        lambda w: {"organisation": w.other_org.pk, "grounds": "Not consulted.", "raised_on": "01/01/2020"},
+        {"organisation": "Southern Health NHS Foundation Trust is not bound by this decision, so it cannot dispute"},
+        setup=lambda w: Membership.objects.create(
+            body=w.body,
+            name="Ola Ade",
+            organisation=w.other_org,
+            voting=False,
+            role="in_attendance",
+            starts_on=datetime.date(2024, 1, 1),
+        ),
+    ),
+    "dispute with no grounds": Form(
+        "governance:dispute_add",
+        pk_of("decision"),
+        lambda w: {"organisation": w.home_trust.pk, "grounds": "", "raised_on": "01/01/2020"},
+        {"grounds": "Enter the grounds of the dispute."},
+    ),
+    "dispute raised out of time": Form(
+        "governance:dispute_add",
+        pk_of("decision"),
+        lambda w: {
+            "organisation": w.home_trust.pk,
+            "grounds": "Not consulted.",
+            "raised_on": (timezone.localdate() + datetime.timedelta(days=29)).strftime("%d/%m/%Y"),
+        },
+        {"organisation": "The time to dispute this decision ended on"},
+    ),
+    "dispute escalated past a level without a reason": Form(
+        "governance:dispute_escalate",
+        pk_of("dispute"),
+        lambda w: {"level": "2", "skip_reason": " "},
+        {"level": "Escalating to Parent body or ICB skips Chief executives: record the reason for skipping."},
+    ),
+    "dispute resolved by the decision disputed": Form(
+        "governance:dispute_resolve",
+        pk_of("dispute"),
+        lambda w: {"decision": w.decision.pk},
+        {"decision": "Select a valid choice."},
+    ),
     "minutes with nothing in them": Form(
         "governance:minutes_add", pk_of("next_meeting"), lambda w: {"text": " "}, {"text": "Enter the minutes."}
     ),
@@ -734,7 +1052,33 @@ def _more_interests(w, n):
         )
 
 
+def _more_reopen_requests(w, n):
+    for i in range(n):
+        request = ReopenRequest.objects.create(
+            programme=w.programme,
+            stage="initiation",
+            requested_by=f"Member {i}",
+            reason="Scope widened.",
+            raised_at=timezone.now(),
+        )
+        ReopenOutcome.objects.create(request=request, approved=False, note="No case.", recorded_at=timezone.now())
+
+
+def _longer_route(w, n):
+    """A longer dispute route in the decision's terms, each new level reached."""
+    route = list(w.terms.dispute_route) + [f"Level {len(w.terms.dispute_route) + i}" for i in range(n)]
+    TermsOfReference.objects.filter(pk=w.terms.pk).update(dispute_route=route)
+    w.terms.dispute_route = route
+    start = w.dispute.escalations.count()
+    for level in range(start, len(route)):
+        DisputeEscalation.objects.create(
+            dispute=w.dispute, level=level, level_name=route[level], recorded_at=timezone.now()
+        )
+
+
 QUERIES = {
+    "governance:programme": Growth(_more_reopen_requests, args=pk_of("programme")),
+    "governance:dispute": Growth(_longer_route, args=pk_of("dispute"), shown=lambda body: body.count(": reached ")),
     "governance:interests": Growth(_more_interests),
     "governance:decision": Growth(_more_ballots, args=pk_of("open_decision")),
     "governance:meeting": Growth(_more_items, args=pk_of("meeting")),
@@ -778,4 +1122,9 @@ RECORDS = {
     "governance.Decision": lambda w: w.draft_decision,
     "governance.Minutes": lambda w: w.minutes,
     "governance.Interest": lambda w: w.interest,
+    "governance.Programme": lambda w: w.programme,
+    "governance.ReopenRequest": lambda w: w.reopen,
+    "governance.Dispute": lambda w: w.dispute,
+    "governance.ReopenOutcome": lambda w: w.refusal,
+    "governance.DisputeEscalation": lambda w: w.escalation,
 }
