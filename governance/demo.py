@@ -16,9 +16,17 @@ Sources (``../shared/seeds/``):
   attend without a vote. Its category 2 decision on a priority binds only the two trusts; a
   second decision shows a member with a declared financial interest excluded from the vote.
 
-Names other than Nick Broughton (the Oxford Health chief executive, a demo login) and Jackie
-Pederson are demo names; meeting dates, places, votes and interests are demo values. The OH–OUH
-collaborative board and its locked gateways are not seeded: gateways are not built yet.
+* "Provider Collaborative for Integrated Care" (the OH–OUH cover paper, March 2022): the two trusts'
+  collaborative board, the MoU drafted from January 2022 after the Boards met in December 2021,
+  put to both Boards for feedback in March 2022 and signed by the chief executives in April. Here
+  the MoU is a programme taken through NHS England's four locked gateways (initiation, case for
+  change, options, options appraisal), each locked by a carried decision of the board; a later
+  request to reopen the options stage, which gives no public-interest justification, is refused.
+  Ben Cahill, the paper's author, attends for the secretariat.
+
+Names other than Nick Broughton (the Oxford Health chief executive, a demo login), Ben Cahill
+(a demo login) and Jackie Pederson are demo names; meeting dates, places, votes and interests are
+demo values.
 
 :func:`seed` adds a body only when no body of that name exists, so a second run writes nothing.
 """
@@ -43,6 +51,8 @@ from governance.models import (
     ItemDeclaration,
     Meeting,
     Membership,
+    Programme,
+    ReopenRequest,
     TermsOfReference,
 )
 from organisations.models import Organisation, OrganisationKind
@@ -52,6 +62,9 @@ LONDON = zoneinfo.ZoneInfo("Europe/London")
 JCCC = "Doncaster Joint Commissioning Co-ordinators Committee"
 DESIGN_GROUP = "BOB Mental Health Provider Collaborative Design Group"
 BOB_PARTNERSHIP = "P-0010"
+OH_OUH_BOARD = "Oxford Health and OUH Collaborative Board"
+OH_OUH_PARTNERSHIP = "P-0011"
+OH_OUH_MOU = "Memorandum of understanding between Oxford Health and OUH"
 
 
 @dataclass(frozen=True)
@@ -260,9 +273,121 @@ def seed_design_group():
     return Added(bodies=1, decisions=2)
 
 
+def _gateway(programme, item, title, votes, start):
+    """Raise a decision on the programme's open stage on ``item``, and vote and close it from
+    ``start`` on: carried, it locks the stage."""
+    link = services.raise_gateway_decision(programme, Decision(body=programme.body, item=item, title=title))
+    services.open_vote(link.decision, now=start + datetime.timedelta(minutes=20))
+    for n, (member, vote) in enumerate(votes):
+        services.cast_ballot(link.decision, member, vote, now=start + datetime.timedelta(minutes=21 + n))
+    return services.close_vote(link.decision, now=start + datetime.timedelta(minutes=28))
+
+
+# The MoU's four gateways: the meeting each was locked at, and the decision that locked it.
+MOU_GATEWAYS = [
+    (
+        datetime.datetime(2022, 1, 19, 14, 0, tzinfo=LONDON),
+        "Begin drafting a memorandum of understanding between the two trusts, jointly led by the chief executives",
+    ),
+    (
+        datetime.datetime(2022, 2, 16, 14, 0, tzinfo=LONDON),
+        "Case for change: remove the day-to-day barriers to joint working (workforce, estates, sharing data)",
+    ),
+    (
+        datetime.datetime(2022, 3, 9, 14, 0, tzinfo=LONDON),
+        "Options: a memorandum within a provider collaborative, not legally binding except on confidentiality "
+        "and data protection",
+    ),
+    (
+        datetime.datetime(2022, 3, 9, 15, 0, tzinfo=LONDON),
+        "Options appraisal: put the draft MoU to both Boards for feedback before the chief executives sign in "
+        "April 2022",
+    ),
+]
+
+
+def seed_oh_ouh():
+    if Body.objects.filter(name=OH_OUH_BOARD).exists():
+        return Added()
+    oh = _organisation("Oxford Health NHS Foundation Trust", OrganisationKind.FOUNDATION_TRUST)
+    ouh = _organisation("Oxford University Hospitals NHS Foundation Trust", OrganisationKind.FOUNDATION_TRUST)
+    since = datetime.date(2021, 12, 1)
+    body = _body(
+        OH_OUH_BOARD,
+        BodyKind.PARTNERSHIP_BOARD,
+        {
+            "effective_from": since,
+            "frequency": "monthly",
+            "quorum_members": 2,
+            "quorum_organisations": 2,
+            "method": rules.Method.CONSENSUS,
+        },
+        partnerships=Partnership.objects.filter(reference=OH_OUH_PARTNERSHIP),
+    )
+    nick = User.objects.filter(username="nick.broughton").first()
+    ben = User.objects.filter(username="ben.cahill").first()
+    chair = _member(
+        body, "Nick Broughton", oh, role="chair", user=nick, job_title="Chief Executive, Oxford Health", starts=since
+    )
+    ouh_ceo = _member(
+        body, "Alex Morgan", ouh, role="vice_chair", job_title="Chief Executive, OUH (demo name)", starts=since
+    )
+    secretary = _member(
+        body,
+        "Ben Cahill",
+        oh,
+        role="in_attendance",
+        voting=False,
+        user=ben,
+        job_title="Strategy & System Partnerships manager",
+        starts=since,
+    )
+    programme = Programme(
+        body=body,
+        title=OH_OUH_MOU,
+        description="A practical platform for collaboration and integrated care; early priorities urgent care and "
+        "end of life care.",
+        partnership=Partnership.objects.filter(reference=OH_OUH_PARTNERSHIP).first(),
+    )
+    programme.full_clean()
+    programme.save()
+    meetings = {}
+    for when, title in MOU_GATEWAYS:
+        meeting = meetings.get(when.date())
+        if meeting is None:
+            meeting = meetings[when.date()] = _meeting(
+                body, when, "Warneford Hospital, Oxford", (chair, ouh_ceo, secretary)
+            )
+        item = services.add_item(AgendaItem(meeting=meeting, title=title.split(":")[0], purpose="decision"))
+        _gateway(programme, item, title, [(chair, "for"), (ouh_ceo, "for")], when)
+    for meeting in meetings.values():
+        services.close_meeting(meeting)
+    _refused_reopen(programme)
+    return Added(bodies=1, decisions=len(MOU_GATEWAYS))
+
+
+def _refused_reopen(programme):
+    """A request to reopen the options stage that gives no public-interest justification: refused."""
+    request = services.request_reopen(
+        ReopenRequest(
+            programme=programme,
+            stage=rules.Gateway.OPTIONS,
+            requested_by="OUH estates directorate (demo)",
+            reason="Reconsider a legally binding joint venture for the shared estate instead of the MoU.",
+            raised_at=datetime.datetime(2022, 5, 4, 9, 0, tzinfo=LONDON),
+        )
+    )
+    services.refuse_reopen(
+        request,
+        "No public-interest justification was given: a locked gateway is reopened only in the public interest. "
+        "The MoU signed in April 2022 stands; the estate can be a priority of the shared work programme.",
+        now=datetime.datetime(2022, 5, 18, 14, 30, tzinfo=LONDON),
+    )
+
+
 def seed():
     with audit_context(source="seed"), transaction.atomic():
-        results = [seed_jccc(), seed_design_group()]
+        results = [seed_jccc(), seed_design_group(), seed_oh_ouh()]
     return Added(sum(r.bodies for r in results), sum(r.decisions for r in results))
 
 

@@ -6,8 +6,8 @@ import pytest
 from django.core.management import call_command
 
 from core.models import AuditEntry
-from governance import demo
-from governance.models import Binding, Body, Decision, EligibilityRecord
+from governance import demo, selectors
+from governance.models import Binding, Body, Decision, EligibilityRecord, Programme, Supersession
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,7 @@ def seed():
 
 def test_the_demo_bodies_show_the_rules_at_work():
     output = seed()
-    assert "2 governance bodies, 3 decisions" in output
+    assert "3 governance bodies, 7 decisions" in output
     jccc = Body.objects.get(name=demo.JCCC)
     assert jccc.terms.get().frequency == "monthly"
     assert jccc.decisions.get().outcome == "carried"
@@ -36,7 +36,27 @@ def test_the_demo_bodies_show_the_rules_at_work():
     excluded = EligibilityRecord.objects.get(decision=cafe, stage="close", member_name="Dan Knowles")
     assert (excluded.eligible, excluded.reason) == (False, "conflicted")
     assert group.memberships.get(user__username="nick.broughton").role == "chair"
-    assert AuditEntry.objects.filter(source="seed", object_type__model="ballot").count() == 10
+    assert AuditEntry.objects.filter(source="seed", object_type__model="ballot").count() == 18
+
+
+def test_the_demo_takes_the_oh_ouh_mou_through_the_four_locked_gateways_and_refuses_a_reopen():
+    seed()
+    board = Body.objects.get(name=demo.OH_OUH_BOARD)
+    assert list(board.partnerships.values_list("reference", flat=True)) == ["P-0011"]
+    mou = Programme.objects.get(body=board)
+    page = selectors.programme_page(mou)
+    assert [(row.label, row.state_label) for row in page["stages"]] == [
+        ("Initiation", "Locked"),
+        ("Case for change", "Locked"),
+        ("Options", "Locked"),
+        ("Options appraisal", "Locked"),
+    ]
+    assert all(row.lock.outcome == "carried" for row in page["stages"])
+    [request] = page["requests"]
+    assert (request.stage, request.public_interest, request.outcome.approved) == ("options", "", False)
+    assert "No public-interest justification was given" in request.outcome.note
+    assert not Supersession.objects.exists()
+    assert AuditEntry.objects.filter(source="seed", object_type__model="reopenoutcome").count() == 1
 
 
 def test_seeding_again_adds_nothing():
