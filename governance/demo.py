@@ -276,7 +276,9 @@ def seed_design_group():
 def _gateway(programme, item, title, votes, start):
     """Raise a decision on the programme's open stage on ``item``, and vote and close it from
     ``start`` on: carried, it locks the stage."""
-    link = services.raise_gateway_decision(programme, Decision(body=programme.body, item=item, title=title))
+    link = services.raise_gateway_decision(
+        programme, Decision(body=programme.body, item=item, title=title), now=start + datetime.timedelta(minutes=10)
+    )
     services.open_vote(link.decision, now=start + datetime.timedelta(minutes=20))
     for n, (member, vote) in enumerate(votes):
         services.cast_ballot(link.decision, member, vote, now=start + datetime.timedelta(minutes=21 + n))

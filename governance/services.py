@@ -401,7 +401,7 @@ def _pending_gateway_decision(programme):
 
 
 @transaction.atomic
-def raise_gateway_decision(programme, decision, stage=None, affected=()):
+def raise_gateway_decision(programme, decision, stage=None, affected=(), now=None):
     """Raise ``decision`` (on an agenda item of the programme's body) on a stage of the programme,
     linked to it: carried, it locks the stage. Refused unless the stage (by default the one open
     now) is open, and while a decision on the programme is still to be taken."""
@@ -419,7 +419,9 @@ def raise_gateway_decision(programme, decision, stage=None, affected=()):
     if decision.body_id != programme.body_id:
         raise ValidationError("A programme's stages are decided by the body that runs the programme.")
     raise_decision(decision, affected)
-    return GatewayDecision.objects.create(programme=programme, stage=stage, decision=decision, raised_at=timezone.now())
+    return GatewayDecision.objects.create(
+        programme=programme, stage=stage, decision=decision, raised_at=now or timezone.now()
+    )
 
 
 @transaction.atomic
@@ -590,6 +592,12 @@ def resolve_dispute(dispute, decision, now=None):
         raise ValidationError("This dispute is already resolved.")
     if Supersession.objects.filter(original=dispute.decision).exists():
         raise ValidationError("The disputed decision has already been superseded.")
+    gateway = GatewayDecision.objects.filter(decision=dispute.decision).select_related("programme").first()
+    if gateway is not None:
+        raise ValidationError(
+            f"The decision disputed locked the {gateway.get_stage_display().lower()} stage of "
+            f"“{gateway.programme}”: it changes only by an approved request to reopen that stage."
+        )
     problem = resolution_problem(dispute, decision)
     if problem:
         raise ValidationError(problem)

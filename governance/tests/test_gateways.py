@@ -437,3 +437,14 @@ def test_open_disputes_need_the_secretarys_attention():
         )
     ]
     assert selectors.disputes_open(auditor, timezone.localdate()) == []
+
+
+def test_a_dispute_of_a_decision_that_locked_a_gateway_is_not_resolved_around_the_gateway():
+    w = board()
+    initiation = take_stage(w)
+    raised = dispute(w, initiation)
+    with pytest.raises(
+        ValidationError, match=r"locked the initiation stage of .*: it changes only by an approved request"
+    ):
+        services.resolve_dispute(raised, plain_decision(w, "Begin drafting, varied"))
+    assert selectors.locked_gateways(w.programme) == {G.INITIATION: initiation}
