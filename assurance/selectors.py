@@ -32,10 +32,11 @@ queries whatever the register's size). Tests check both against a table of cases
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Case, CharField, Exists, F, IntegerField, OuterRef, Q, Value, When
+from django.db.models import Case, CharField, F, IntegerField, Q, Value, When
 from django.db.models.functions import Concat
 
-from agreements.models import ENDED_STATUSES, Agreement, AgreementStatus
+from agreements.models import AgreementStatus
+from assurance import ig_state
 from assurance.defaults import default_items, default_matrix
 from assurance.models import (
     AGREEMENT_KINDS,
@@ -47,8 +48,7 @@ from assurance.models import (
     RecordedStatus,
 )
 from core.dates import day, local_today
-from organisations.dspt import assessment_conditions
-from partnerships.models import ArrangementType, PartnerRole, Partnership, Status
+from partnerships.models import ArrangementType, Partnership, Status
 
 LEVEL_NOT_ASSESSED = "data_sharing_level"
 LEVEL_NOT_ASSESSED_LABEL = "Level of data sharing not assessed"
@@ -275,48 +275,26 @@ def partnership_ig(partnership, today=None, matrix=None):
 # Any number of partnerships, in SQL (the gaps page, its export, the register's filter)
 
 
-def _partners(condition=None):
-    """The partnership's partners other than the trust, whose organisation meets ``condition``
-    (a condition on organisations reached through ``organisation__``)."""
-    partners = PartnerRole.objects.filter(partnership=OuterRef("pk"), organisation__is_home_trust=False)
-    return partners if condition is None else partners.filter(condition)
-
-
 def _ordered_conditions(item, today):
-    """([(condition, status), ...] in the order they are tested, the default status) for ``item``,
-    each condition a subquery on partnerships (``OuterRef("pk")``)."""
+    """([(condition, status), ...] in the order they are tested, the default status) for ``item``:
+    each condition whether the partnership's id is among those whose derived row
+    (``assurance.ig_state``) has that status today."""
+    conditions = ig_state.status_conditions(item, today)
+
+    def having(status):
+        return Q(pk__in=ig_state.partnerships_with(item, conditions[status]))
+
     if item == IGItemType.PARTNER_DSPT:
-        c = assessment_conditions(today, prefix="organisation__")
-        missing = ~Exists(_partners()) | Exists(_partners(c["missing"]))
+        missing = ~Q(pk__in=ig_state.partnerships_with(item))
         return [
             (missing, Assurance.MISSING),
-            (Exists(_partners(c["expired"])), Assurance.EXPIRED),
-            (Exists(_partners(c["in_progress"])), Assurance.IN_PROGRESS),
+            (having("expired"), Assurance.EXPIRED),
+            (having("in_progress"), Assurance.IN_PROGRESS),
         ], Assurance.IN_PLACE
-    records = IGItem.objects.filter(partnership=OuterRef("pk"), item=item)
-    in_place = Exists(
-        records.filter(status=RecordedStatus.IN_PLACE).filter(Q(review_on__isnull=True) | Q(review_on__gte=today))
-    )
-    in_progress = Exists(records.filter(status=RecordedStatus.IN_PROGRESS))
-    expired = Exists(records.filter(status=RecordedStatus.IN_PLACE, review_on__lt=today))
-    kind = AGREEMENT_KINDS.get(item)
-    if kind:
-        agreements = Agreement.objects.filter(partnership=OuterRef("pk"), kind=kind)
-        in_place |= Exists(
-            agreements.filter(status=AgreementStatus.IN_FORCE).filter(
-                Q(term_end_date__isnull=True) | Q(term_end_date__gte=today)
-            )
-        )
-        in_progress |= Exists(agreements.filter(status__in=IN_PREPARATION))
-        expired |= Exists(
-            agreements.filter(
-                Q(status__in=ENDED_STATUSES) | Q(status=AgreementStatus.IN_FORCE, term_end_date__lt=today)
-            )
-        )
     return [
-        (in_place, Assurance.IN_PLACE),
-        (in_progress, Assurance.IN_PROGRESS),
-        (expired, Assurance.EXPIRED),
+        (having("in_place"), Assurance.IN_PLACE),
+        (having("in_progress"), Assurance.IN_PROGRESS),
+        (having("expired"), Assurance.EXPIRED),
     ], Assurance.MISSING
 
 
@@ -332,14 +310,8 @@ def status_expression(item, today):
 
 def not_in_place(item, today):
     """Partnerships for which ``item`` is not in place, as a condition."""
-    if item == IGItemType.PARTNER_DSPT:
-        # No partner, or a partner whose DSPT is not in place: two subqueries, where naming each
-        # bad outcome (missing, expired, in progress) took four.
-        in_place = assessment_conditions(today, prefix="organisation__")["in_place"]
-        return ~Exists(_partners()) | Exists(_partners(~in_place))
-    ordered, _ = _ordered_conditions(item, today)
-    in_place = next(part for part, status in ordered if status == Assurance.IN_PLACE)
-    return ~in_place
+    in_place = ig_state.status_conditions(item, today)["in_place"]
+    return ~Q(pk__in=ig_state.partnerships_with(item, in_place))
 
 
 def counted(queryset):
@@ -358,6 +330,7 @@ def has_gaps(today, matrix=None):
     return ~Q(status=Status.CLOSED) & condition
 
 
+LEAD_NAME = Concat(F("lead__first_name"), Value(" "), F("lead__last_name"), output_field=CharField())
 GAP_FIELDS = (
     "pk",
     "reference",
@@ -412,6 +385,8 @@ class Branch:
             item=Value(self.item, output_field=CharField()),
             item_order=Value(self.order, output_field=IntegerField()),
         )
+        if "lead_name" in fields:  # only when shown or sorted by: it joins the users
+            annotated = annotated.annotate(lead_name=LEAD_NAME)
         if with_status:
             annotated = annotated.annotate(ig_status=self.status())
         return annotated.order_by().values(*fields)
@@ -524,9 +499,7 @@ def gap_rows(today, partnerships=None, items=None, statuses=None, matrix=None):
     the register's size: the conditions are SQL, one SELECT per item.
     """
     matrix = requirement_matrix() if matrix is None else matrix
-    base = counted(Partnership.objects.all() if partnerships is None else partnerships).annotate(
-        lead_name=Concat(F("lead__first_name"), Value(" "), F("lead__last_name"), output_field=CharField())
-    )
+    base = counted(Partnership.objects.all() if partnerships is None else partnerships)
     branches = []
     wanted = set(items or [key for key, _ in GAP_ITEM_CHOICES])
     statuses = {Assurance(status) for status in (statuses or GAP_STATUSES)}
