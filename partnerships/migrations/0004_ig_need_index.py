@@ -5,16 +5,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0004_audit_base_manager'),
-        ('partnerships', '0003_register_indexes'),
+        ("core", "0004_audit_base_manager"),
+        ("partnerships", "0003_register_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='partnership',
-            index=models.Index(fields=['status', 'data_sharing', 'arrangement_type', 'reference', 'id'], name='partnership_ig_need_idx'),
+            model_name="partnership",
+            index=models.Index(
+                fields=["status", "data_sharing", "arrangement_type", "reference", "id"], name="partnership_ig_need_idx"
+            ),
         ),
     ]
