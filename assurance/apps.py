@@ -12,6 +12,7 @@ class AssuranceConfig(AppConfig):
         from . import demo, filters, ig_state, models, panels, synthetic
 
         ig_state.connect()
+        registry.derived_table("IG state", ig_state.rebuild)
         audit.register(models.IGRequirement)
         audit.register(models.IGItem, parent="partnership")
         audit.register(models.IGState, parent="partnership")

@@ -18,8 +18,8 @@ recorded, or for the partners' DSPT no partner recorded or a partner with no ass
 
 The table is never typed into: every write to a source refreshes the rows of the partnerships it
 touches, in the same transaction (:func:`connect`: model signals, and ``core.signals.bulk_created``
-for rows written in bulk by the import and the benchmark), and ``manage.py refresh_ig_state``
-rebuilds it and reports any row that had drifted. Only rows that change are written, and each
+for rows written in bulk by the import and the benchmark), and ``manage.py refresh_derived``
+rebuilds it and reports any row that had drifted (``core.derived``). Only rows that change are written, and each
 write is audited on the partnership's history, so an auditor sees when and by whose write a
 partnership's IG state moved. The partnership's page still works from the sources themselves, with the
 reasons (``assurance.selectors.partnership_ig``); tests check the two agree.
@@ -33,7 +33,7 @@ from django.db.models.signals import post_delete, post_save, pre_save
 
 from agreements.models import Agreement, AgreementStatus
 from assurance.models import AGREEMENT_KINDS, RECORDED_ITEMS, IGItem, IGItemType, IGState, RecordedStatus
-from core.audit import record_bulk
+from core.derived import drifted, write_differences
 from core.signals import bulk_created
 from organisations.dspt import MET_OR_BETTER, NOT_ASSURED
 from organisations.models import Organisation
@@ -45,6 +45,7 @@ IN_PREPARATION = (AgreementStatus.DRAFT, AgreementStatus.OUT_FOR_COMMENT, Agreem
 ITEM_OF_KIND = {kind: item for item, kind in AGREEMENT_KINDS.items()}
 CHUNK = 2000
 DSPT_FIELDS = ("dspt_status", "dspt_year", "is_home_trust")
+FIELDS = ("in_place_until", "in_progress")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -135,30 +136,18 @@ def _dspt_rows(ids):
 
 
 def _refresh_chunk(ids, items):
-    """Write the rows that differ from what the sources say now: create, change or delete, each
-    audited (on the partnership's history) like any other record."""
     recorded = [item for item in items if item in RECORDED_ITEMS]
     wanted = _recorded_rows(ids, recorded) if recorded else {}
     if IGItemType.PARTNER_DSPT in items:
         wanted.update(_dspt_rows(ids))
-    wanted = {key: summary for key, summary in wanted.items() if summary is not None}
-    held = {(row.partnership_id, row.item): row for row in IGState.objects.filter(partnership__in=ids, item__in=items)}
-    gone = [row.pk for key, row in held.items() if key not in wanted]
-    if gone:
-        IGState.objects.filter(pk__in=gone).delete()
-    for key, (until, in_progress) in wanted.items():
-        row = held.get(key)
-        if row is not None and (row.in_place_until, row.in_progress) != (until, in_progress):
-            row.in_place_until, row.in_progress = until, in_progress
-            row.save(update_fields=["in_place_until", "in_progress"])
-    new = [
-        IGState(partnership_id=pk, item=item, in_place_until=until, in_progress=in_progress)
-        for (pk, item), (until, in_progress) in wanted.items()
-        if (pk, item) not in held
-    ]
-    if new:
-        IGState.objects.bulk_create(new, batch_size=1000)
-        record_bulk(new)
+    write_differences(
+        IGState.objects.filter(partnership__in=ids, item__in=items),
+        {key: summary for key, summary in wanted.items() if summary is not None},
+        lambda key, values: IGState(
+            partnership_id=key[0], item=key[1], in_place_until=values[0], in_progress=values[1]
+        ),
+        FIELDS,
+    )
 
 
 def refresh(partnership_ids, items=None):
@@ -183,12 +172,11 @@ def rebuild():
     """Work out every row again, writing only those that had drifted; returns how many had."""
     before = _all_rows()
     refresh(Partnership.objects.values_list("pk", flat=True))
-    after = _all_rows()
-    return sum(before.get(key) != after.get(key) for key in before.keys() | after.keys())
+    return drifted(before, _all_rows())
 
 
 def _all_rows():
-    rows = IGState.objects.values_list("partnership_id", "item", "in_place_until", "in_progress")
+    rows = IGState.objects.values_list("partnership_id", "item", *FIELDS)
     return {(pk, item): tuple(rest) for pk, item, *rest in rows.iterator(chunk_size=5000)}
 
 

@@ -170,6 +170,10 @@ class IGState(models.Model):
     def __str__(self):
         return f"IG state: {IGItemType(self.item).label}"
 
+    @property
+    def key(self):
+        return (self.partnership_id, self.item)
+
 
 class IGDocument(Document):
     """One uploaded file evidencing an IG item. Only ever added: a new file is the next version."""

@@ -1,5 +1,5 @@
 """The derived IG state (``assurance.ig_state``) stays in step with every write to its sources, moves
-with the calendar without a write, and ``manage.py refresh_ig_state`` finds and repairs drift.
+with the calendar without a write, and ``manage.py refresh_derived`` finds and repairs drift.
 
 The gaps page and the register's filter read only the derived rows, so every test here asks them
 (or the same SQL) what a user would see, and checks it against the partnership page's own rules
@@ -44,8 +44,8 @@ def has_gap(p, on=None):
 
 def assert_no_drift():
     out = StringIO()
-    call_command("refresh_ig_state", "--check", stdout=out)
-    assert out.getvalue().startswith("0 rows")
+    call_command("refresh_derived", "--check", stdout=out)
+    assert "IG state: 0 rows had drifted." in out.getvalue()
 
 
 def test_a_dpia_due_for_review_today_is_in_place_today_and_expired_tomorrow_without_a_write():
@@ -139,7 +139,7 @@ def test_an_import_that_adds_partners_in_bulk_keeps_the_state_in_step(tmp_path, 
     assert_no_drift()
 
 
-def test_refresh_ig_state_reports_drift_and_repairs_it():
+def test_refresh_derived_reports_drift_and_repairs_it():
     p = partnership(data_sharing="personal", partners=[organisation("Partner", "standards_met")])
     record(p, I.DPIA)
     assert sql_status(p, I.DPIA) == "in_place"
@@ -148,11 +148,11 @@ def test_refresh_ig_state_reports_drift_and_repairs_it():
 
     out = StringIO()
     with pytest.raises(CommandError, match="has drifted"):
-        call_command("refresh_ig_state", "--check", stdout=out)
-    assert out.getvalue().startswith("2 rows of the IG state had drifted")
+        call_command("refresh_derived", "--check", stdout=out)
+    assert "IG state: 2 rows had drifted." in out.getvalue()
     assert sql_status(p, I.DPIA) == "expired"  # --check changed nothing
 
-    call_command("refresh_ig_state", stdout=StringIO())
+    call_command("refresh_derived", stdout=StringIO())
     assert sql_status(p, I.DPIA) == "in_place" and sql_status(p, I.PARTNER_DSPT) == "in_place"
     assert_no_drift()
 
