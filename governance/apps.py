@@ -11,7 +11,7 @@ class GovernanceConfig(AppConfig):
         from core import audit, registry
         from core.permissions import ALL, EVERYONE, OWN, REGISTER_KEEPERS, A, B, C, E, L, U, rows
 
-        from . import demo, models, panels, selectors
+        from . import demo, models, panels, selectors, synthetic
 
         # Every model is audited; a body's records show in the body's history.
         audit.register(models.Body)
@@ -84,5 +84,6 @@ class GovernanceConfig(AppConfig):
             "governance", selectors.meetings_due, more=[("the governance bodies", reverse_lazy("governance:list"))]
         )
         registry.demo_step("governance", demo.demo_step)
+        registry.bench_step("governance", synthetic.bench_step, arguments=synthetic.BENCH_ARGUMENTS)
         registry.urls(self.label, "governance/", "governance.urls")
         registry.test_rows(self.label, "governance.tests.rows")

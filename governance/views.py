@@ -5,9 +5,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
 
+from core import papers
 from core import views as generic
 from core.dates import day, local_today
-from governance import selectors, services
+from governance import documents, selectors, services
 from governance.filters import BodyFilter, InterestFilter
 from governance.forms import (
     AgendaItemForm,
@@ -217,6 +218,42 @@ class DecisionAddView(ItemChildAddView):
         return obj.get_absolute_url()
 
 
+class PaperView(generic.ObjectMixin, View):
+    """A record's paper as Word or PDF, for whoever may read the page it comes from."""
+
+    fmt = None  # "docx" or "pdf": from the URL
+    template_name = None  # the PDF's
+
+    def get(self, request, pk):
+        self.check()
+        return papers.download(self.paper(), self.fmt, self.template_name)
+
+    def paper(self):
+        raise NotImplementedError
+
+
+class DecisionPaperView(PaperView):
+    model = Decision
+    template_name = documents.DECISION_TEMPLATE
+
+    def get_queryset(self):
+        return Decision.objects.select_related("body", "item__meeting", "terms")
+
+    def paper(self):
+        return documents.decision_paper(self.object)
+
+
+class MinutesPaperView(PaperView):
+    model = Meeting
+    template_name = documents.MINUTES_TEMPLATE
+
+    def get_queryset(self):
+        return Meeting.objects.select_related("body")
+
+    def paper(self):
+        return documents.minutes_paper(self.object)
+
+
 class DecisionDetailView(generic.ObjectDetailView):
     model = Decision
 
@@ -367,6 +404,7 @@ class InterestListView(generic.ObjectListView):
     add_url_name = "governance:interest_add"
     default_sort = "name"
     template_name = "governance/interest_list.html"
+    export_formats = ("csv", "xlsx", "pdf")
     columns = (
         generic.Column("name", "Name", sort="name", value=lambda i: WITHHELD if i.withheld else i.name),
         generic.Column("job_title", "Job title", value=_published(lambda i: i.job_title)),
@@ -385,6 +423,25 @@ class InterestListView(generic.ObjectListView):
 
     def get_queryset(self):
         return Interest.objects.all()
+
+    def export(self, fmt, queryset):
+        """The spreadsheets, or the register as a PDF paper: the same rows, withheld entries as they
+        are. A PDF is printed while the user waits (a few hundred rows a second), so it holds at
+        most ``REGISTER_PDF_MOST_ROWS``; past that the list says so and offers the spreadsheets."""
+        if fmt != "pdf":
+            return super().export(fmt, queryset)
+        most = documents.REGISTER_PDF_MOST_ROWS
+        headers, rows = self.export_headers_and_rows(queryset[: most + 1])
+        rows = list(rows)
+        if len(rows) > most:
+            messages.error(
+                self.request,
+                f"A PDF of the register holds at most {most} declarations, and this list has more. "
+                "Narrow it with the filters, or download the CSV or XLSX spreadsheet, which holds them all.",
+            )
+            return redirect(f"{self.request.path}?{self.query_string(self.request, exclude=('export', 'page'))}")
+        paper = documents.register_paper(headers, rows, local_today())
+        return papers.download(paper, "pdf", documents.REGISTER_TEMPLATE)
 
 
 class InterestAddView(generic.ObjectEditView):

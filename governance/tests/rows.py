@@ -409,6 +409,12 @@ PAGES = {
         ).exists(),
     ),
     "governance:decision": Page(args=pk_of("decision"), get=_readers(OK), post=everyone(NOT_ALLOWED)),
+    # The papers: whoever may read the page they come from downloads them (governance/tests/test_papers.py
+    # reads what they hold).
+    "governance:decision_docx": Page(args=pk_of("decision"), get=_readers(OK), post=everyone(NOT_ALLOWED)),
+    "governance:decision_pdf": Page(args=pk_of("decision"), get=_readers(OK), post=everyone(NOT_ALLOWED)),
+    "governance:minutes_docx": Page(args=pk_of("meeting"), get=_readers(OK), post=everyone(NOT_ALLOWED)),
+    "governance:minutes_pdf": Page(args=pk_of("meeting"), get=_readers(OK), post=everyone(NOT_ALLOWED)),
     "governance:decision_open": Page(
         args=pk_of("draft_decision"),
         get=_keepers_only(OK),
