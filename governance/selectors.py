@@ -427,7 +427,7 @@ class DeclarationDue:
     name: str
     last: datetime.date | None
     due: datetime.date
-    user_id: int | None = None
+    joined: datetime.date | None = None
     tag: str = "Declaration due"
     colour: str = "orange"
     reference: str = ""
@@ -443,7 +443,10 @@ class DeclarationDue:
     @property
     def message(self):
         if self.last is None:
-            return "No declaration of interests or nil return recorded: due within 28 days of joining."
+            return (
+                f"No declaration of interests or nil return since joining on {day(self.joined)}: "
+                "one is due within 28 days of joining."
+            )
         return f"Last declaration or nil return on {day(self.last)}: one is due every year."
 
 
@@ -456,10 +459,15 @@ def _a_year_after(date):
 
 def declarations_due(today, user=None):
     """Who must declare (or make a nil return) now, longest overdue first: each current member of
-    a body (an Accord user once, however many bodies) and each user who has declared, whose latest
+    a body not stood down (an Accord user once, however many bodies) and each user who has declared, whose latest
     declaration is more than 12 months old, or who has none more than 28 days after joining.
     ``user``: only that user. Four queries, whatever the size."""
-    members = Membership.objects.filter(_current_on(today)).select_related("user").order_by("starts_on", "pk")
+    members = (
+        Membership.objects.filter(_current_on(today))
+        .filter(Q(body__ends_on__isnull=True) | Q(body__ends_on__gte=today))  # not of a body stood down
+        .select_related("user")
+        .order_by("starts_on", "pk")
+    )
     declared = Interest.objects.filter(user__isnull=False)
     if user is not None:
         members, declared = members.filter(user=user), declared.filter(user=user)
@@ -474,15 +482,15 @@ def declarations_due(today, user=None):
     for m in members:
         key = ("user", m.user_id) if m.user_id else ("member", m.pk)
         last = by_user.get(m.user_id) if m.user_id else by_member.get(m.pk)
-        people.setdefault(key, (m.person_name, last, m.starts_on, m.user_id))
+        people.setdefault(key, (m.person_name, last, m.starts_on))
     others = [pk for pk in by_user if ("user", pk) not in people]
     for u in User.objects.filter(pk__in=others):
-        people[("user", u.pk)] = (u.get_full_name() or u.username, by_user[u.pk], None, u.pk)
+        people[("user", u.pk)] = (u.get_full_name() or u.username, by_user[u.pk], None)
     due = []
-    for name, last, joined, user_id in people.values():
+    for name, last, joined in people.values():
         when = _a_year_after(last) if last else joined + datetime.timedelta(days=28)
         if when < today:
-            due.append(DeclarationDue(name, last, when, user_id))
+            due.append(DeclarationDue(name, last, when, joined))
     return sorted(due, key=lambda d: (d.due, d.name))
 
 

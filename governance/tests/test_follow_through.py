@@ -227,12 +227,21 @@ def test_annual_re_declaration_is_due_after_12_months_or_28_days_after_joining_w
     ours = {"Damian Allen", "Jackie Pederson", "Ros Jones"}  # the shared world has its own members
     due = {d.name: d for d in selectors.declarations_due(datetime.date(2026, 4, 1)) if d.name in ours}
     assert set(due) == {"Damian Allen"}  # Jackie declared within the year; Ros joined 12 days ago
-    assert due["Damian Allen"].last is None and "within 28 days of joining" in due["Damian Allen"].message
+    assert due["Damian Allen"].last is None and "since joining on 1 January 2018" in due["Damian Allen"].message
     later = {d.name: d for d in selectors.declarations_due(datetime.date(2026, 4, 30)) if d.name in ours}
     assert set(later) == {"Damian Allen", "Jackie Pederson", "Ros Jones"}
     assert later["Jackie Pederson"].due == datetime.date(2026, 4, 1)
     assert "1 April 2025" in later["Jackie Pederson"].message
     assert later["Ros Jones"].due == newcomer.starts_on + datetime.timedelta(days=28)
+
+
+def test_members_of_a_body_that_has_stood_down_are_not_asked_to_declare():
+    group = body("BOB Design Group", kind="design_group")
+    member(group, "Amelie Bages", organisation("Oxford Health NHS Foundation Trust"))
+    assert "Amelie Bages" in {d.name for d in selectors.declarations_due(datetime.date(2026, 4, 1))}
+    group.ends_on = datetime.date(2025, 3, 31)
+    group.save()
+    assert "Amelie Bages" not in {d.name for d in selectors.declarations_due(datetime.date(2026, 4, 1))}
 
 
 def test_declarations_due_need_the_keepers_attention_and_each_users_own(world):
@@ -279,7 +288,7 @@ def test_the_register_page_flags_declarations_due_and_late_ones(client, world):
     sign_in(client, world, "auditor")
     register = client.get(reverse("governance:interests")).content.decode()
     assert "Declarations due" in register
-    assert "No declaration of interests or nil return recorded" in register  # the chair, never declared
+    assert "No declaration of interests or nil return since joining on 1 April 2020" in register  # the chair
     assert ">No<" in register  # the shares declared five months after they arose
 
 
