@@ -9,7 +9,9 @@ Sources (``../shared/seeds/``):
   available meeting" and a register of interests is "kept up to date and reported". Its
   Accountable Officer signatory, Jackie Pederson, is named in the MoU; the Council's signatory
   is left blank there, so the Council's member here is a demo name. Its decision: to adopt the
-  MoU's work programme (the six areas of opportunity from 1 April 2018).
+  MoU's work programme (the six areas of opportunity from 1 April 2018). Its first meeting leaves
+  circulated minutes, an action (long overdue) and a declaration to review, which the meeting
+  scheduled after it shows; its members' declarations are all due again.
 * "Partnerships report: update on BOB Mental Health Provider Collaborative" (July 2023): the
   Design Group "with representatives from both NHS provider trusts, the ICB, the VCSE sector,
   primary care (being agreed) and Local Authorities (being agreed)" — here the two being agreed

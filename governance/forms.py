@@ -229,6 +229,9 @@ class ItemDeclarationForm(AccordModelForm):
 
 
 class DecisionForm(AccordModelForm):
+    """A decision put on a meeting's agenda item; the organisations a category 2 one affects are
+    chosen among those the body's voting members represent on the meeting's date."""
+
     affected = forms.ModelMultipleChoiceField(
         queryset=Organisation.objects.none(),
         required=False,
@@ -243,24 +246,27 @@ class DecisionForm(AccordModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        item = self.instance.item
-        self.instance.body = item.meeting.body
-        members = services.current_members(item.meeting.body, timezone.localdate(item.meeting.starts_at))
+        if self.instance.item_id:
+            self.instance.body = self.instance.item.meeting.body
         self.fields["affected"].queryset = Organisation.objects.filter(
-            pk__in=services.member_organisations(members)
+            pk__in=services.member_organisations(self.members())
         ).order_by("name")
         self.fields["title"].error_messages["required"] = "Enter the decision to be taken."
+
+    def taken_on(self):
+        """The date the decision is taken on: its meeting's (today's for written procedure)."""
+        return timezone.localdate(self.instance.item.meeting.starts_at)
+
+    def members(self):
+        return services.current_members(self.instance.body, self.taken_on())
 
     def clean(self):
         cleaned = super().clean()
         if "category" in cleaned:
-            members = services.current_members(
-                self.instance.body, timezone.localdate(self.instance.item.meeting.starts_at)
-            )
             problem = rules.scope_problem(
                 cleaned["category"],
                 {o.pk for o in cleaned.get("affected", ())},
-                services.member_organisations(members),
+                services.member_organisations(self.members()),
             )
             if problem:
                 self.add_error("affected", problem)
@@ -268,6 +274,38 @@ class DecisionForm(AccordModelForm):
 
     def _save_m2m(self):
         pass  # the affected organisations are set by services.raise_decision
+
+
+class WrittenDecisionForm(DecisionForm):
+    """A decision by written procedure between meetings: every member may vote until it closes."""
+
+    closes_on = forms.DateField(label="Votes close on", error_messages={"required": "Enter the date votes close."})
+    closes_time = forms.TimeField(
+        label="at",
+        help_text="UK time, 24-hour clock. For example, 17:00",
+        input_formats=["%H:%M", "%H.%M", "%H%M"],
+        widget=forms.TextInput(attrs={"class": "nhsuk-input--width-5", "inputmode": "numeric", "autocomplete": "off"}),
+        error_messages={
+            "required": "Enter the time votes close.",
+            "invalid": "Enter a time on the 24-hour clock, for example 17:00.",
+        },
+    )
+
+    def taken_on(self):
+        return timezone.localdate()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("closes_on") and cleaned.get("closes_time"):
+            try:
+                closes = london_datetime(cleaned["closes_on"], cleaned["closes_time"])
+            except forms.ValidationError as error:
+                self.add_error("closes_time", error)
+            else:
+                if closes <= timezone.now():
+                    self.add_error("closes_on", "Votes close at a time still to come.")
+                self.instance.written_procedure_closes_at = closes
+        return cleaned
 
 
 class ConfirmForm(AccordForm):

@@ -301,6 +301,7 @@ def close_vote(decision, casting=None, now=None):
         rules.Ballot(membership_id, rules.Vote(vote), pk)
         for pk, membership_id, vote in decision.ballots.values_list("pk", "membership_id", "vote")
     ]
+    _refuse_early_written_close(decision, records, ballots, now)
     result = rules.tally(
         rule,
         [r.key for r in records if r.eligible],
@@ -328,6 +329,21 @@ def close_vote(decision, casting=None, now=None):
     decision.status, decision.closed_at = DecisionStatus.CLOSED, now
     decision.save()
     return decision
+
+
+def _refuse_early_written_close(decision, records, ballots, now):
+    """A vote by written procedure stays open until its closing time, unless every member who may
+    vote has voted: closing it earlier would take their vote from the others."""
+    closes = decision.written_procedure_closes_at
+    if decision.item_id or closes is None or now >= closes:
+        return
+    waiting = {r.key for r in records if r.eligible} - {b.key for b in ballots}
+    if waiting:
+        raise ValidationError(
+            f"Votes by written procedure are open until {timezone.localtime(closes):%d/%m/%Y %H:%M} and "
+            f"{len(waiting)} member{'s' if len(waiting) != 1 else ''} who may vote "
+            f"{'have' if len(waiting) != 1 else 'has'} not voted yet."
+        )
 
 
 @transaction.atomic

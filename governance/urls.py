@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:parent_pk>/terms/add/", views.TermsOfReferenceAddView.as_view(), name="terms_add"),
     path("<int:parent_pk>/members/add/", views.MembershipEditView.as_view(), name="member_add"),
     path("members/<int:pk>/edit/", views.MembershipEditView.as_view(), name="member_edit"),
+    path("<int:parent_pk>/decisions/add/", views.WrittenDecisionAddView.as_view(), name="written_decision_add"),
     path("<int:parent_pk>/meetings/add/", views.MeetingScheduleView.as_view(), name="meeting_add"),
     path("meetings/<int:pk>/", views.MeetingDetailView.as_view(), name="meeting"),
     path("meetings/<int:parent_pk>/attendance/", views.AttendanceView.as_view(), name="attendance"),

@@ -26,6 +26,7 @@ from governance.forms import (
     MembershipForm,
     MinutesForm,
     TermsOfReferenceForm,
+    WrittenDecisionForm,
 )
 from governance.models import (
     Action,
@@ -76,6 +77,7 @@ class BodyDetailView(generic.ObjectDetailView):
             **selectors.body_page(self.object, local_today()),
             "can_add_meeting": generic.permitted_child(self.request.user, "add", Meeting, self.object),
             "can_run": generic.permitted_child(self.request.user, "change", Action, self.object),
+            "can_add_decision": generic.permitted_child(self.request.user, "add", Decision, self.object),
         }
 
 
@@ -115,6 +117,22 @@ class MembershipEditView(BodyChildEditView):
     model = Membership
     form_class = MembershipForm
     anchor = "members"
+
+
+class WrittenDecisionAddView(BodyChildEditView):
+    """Put a decision to the body by written procedure, between meetings, with its closing time."""
+
+    model = Decision
+    form_class = WrittenDecisionForm
+
+    def save(self, form):
+        return services.raise_decision(form.save(commit=False), form.cleaned_data["affected"])
+
+    def success_url(self, obj):
+        return obj.get_absolute_url()
+
+    def cancel_url(self):
+        return f"{self.parent.get_absolute_url()}#decisions"
 
 
 class MeetingScheduleView(BodyChildEditView):

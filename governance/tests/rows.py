@@ -382,6 +382,20 @@ def _action_form(w, **changes):
 
 
 PAGES = {
+    "governance:written_decision_add": Page(
+        args=pk_of("body"),
+        get=_keepers_only(OK),
+        post=_keepers_only(SAVED),
+        data=lambda w: {
+            "title": "Approve the winter plan",
+            "category": "1",
+            "closes_on": (timezone.localdate() + datetime.timedelta(days=7)).strftime("%d/%m/%Y"),
+            "closes_time": "17:00",
+        },
+        effect=lambda w: Decision.objects.filter(
+            body=w.body, item=None, title="Approve the winter plan", written_procedure_closes_at__isnull=False
+        ).exists(),
+    ),
     "governance:action_add": Page(
         args=pk_of("meeting"),
         get=_keepers_only(OK),
@@ -610,6 +624,22 @@ EXPORTS = {
 }
 
 FORMS = {
+    "written procedure with no title, closing in the past": Form(
+        "governance:written_decision_add",
+        pk_of("body"),
+        lambda w: {"title": "", "category": "1", "closes_on": "01/01/2020", "closes_time": "17:00"},
+        {"title": "Enter the decision to be taken.", "closes_on": "Votes close at a time still to come."},
+    ),
+    "written procedure closing at no time, category 2 naming no organisation": Form(
+        "governance:written_decision_add",
+        pk_of("body"),
+        lambda w: {"title": "Pool the budgets", "category": "2", "closes_on": "", "closes_time": "five"},
+        {
+            "closes_on": "Enter the date votes close.",
+            "closes_time": "Enter a time on the 24-hour clock, for example 17:00.",
+            "affected": "A category 2 decision must name the organisations it affects.",
+        },
+    ),
     "action with no description, no owner, no due date": Form(
         "governance:action_add",
         pk_of("meeting"),

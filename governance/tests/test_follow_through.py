@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from core.append_only import AppendOnlyError
 from core.attention import needs_attention
@@ -15,6 +16,7 @@ from governance import selectors, services
 from governance.models import (
     Action,
     AgendaItem,
+    Decision,
     Interest,
     ItemDeclaration,
     Meeting,
@@ -322,3 +324,43 @@ def test_a_member_with_a_current_interest_is_flagged_on_the_items_about_that_org
     sign_in(client, world, "coordinator")
     page = client.get(reverse("governance:meeting", args=[world.meeting.pk])).content.decode()
     assert f"Priya Shah: financial, {world.other_org.name}" in page
+
+
+# --- decisions by written procedure ---------------------------------------------------------------
+
+
+def test_a_vote_by_written_procedure_stays_open_until_its_time_unless_everyone_has_voted():
+    b, chair, council_lead, _ = jccc()
+    now = timezone.now()
+    closes = now + datetime.timedelta(days=7)
+    d = services.raise_decision(Decision(body=b, title="Approve the winter plan", written_procedure_closes_at=closes))
+    services.open_vote(d, now=now)
+    services.cast_ballot(d, chair, "for", now=now)
+    with pytest.raises(ValidationError, match="1 member who may vote has not voted yet"):
+        services.close_vote(d, now=now + datetime.timedelta(hours=1))
+    services.cast_ballot(d, council_lead, "for", now=now + datetime.timedelta(hours=2))
+    assert services.close_vote(d, now=now + datetime.timedelta(hours=3)).outcome == "carried"
+
+    late = services.open_vote(
+        services.raise_decision(Decision(body=b, title="Extend the plan", written_procedure_closes_at=closes)),
+        now=now,
+    )
+    with pytest.raises(ValidationError, match="The time for votes by written procedure has passed"):
+        services.cast_ballot(late, chair, "for", now=closes + datetime.timedelta(minutes=1))
+    closed = services.close_vote(late, now=closes + datetime.timedelta(minutes=1))
+    assert (closed.outcome, closed.votes_for) == ("no_consensus", 0)
+
+
+def test_a_secretary_puts_a_decision_by_written_procedure_from_the_body_page(client, world):
+    sign_in(client, world, "coordinator")
+    body_page = client.get(reverse("governance:detail", args=[world.body.pk])).content.decode()
+    assert reverse("governance:written_decision_add", args=[world.body.pk]) in body_page
+    response = client.post(
+        reverse("governance:written_decision_add", args=[world.body.pk]),
+        {"title": "Approve the winter plan", "category": "1", "closes_on": "25/10/2099", "closes_time": "01:30"},
+    )
+    d = Decision.objects.get(title="Approve the winter plan")
+    assert response.status_code == 302 and response["Location"] == d.get_absolute_url()
+    assert d.item is None and timezone.localtime(d.written_procedure_closes_at).hour == 1
+    page = client.get(d.get_absolute_url()).content.decode()
+    assert "by written procedure, votes until 25 October 2099, 01:30" in page
