@@ -279,9 +279,9 @@ class DecisionForm(AccordModelForm):
 class WrittenDecisionForm(DecisionForm):
     """A decision by written procedure between meetings: every member may vote until it closes."""
 
-    closes_on = forms.DateField(label="Votes close on", error_messages={"required": "Enter the date votes close."})
+    closes_on = forms.DateField(label="Date votes close", error_messages={"required": "Enter the date votes close."})
     closes_time = forms.TimeField(
-        label="at",
+        label="Time votes close",
         help_text="UK time, 24-hour clock. For example, 17:00",
         input_formats=["%H:%M", "%H.%M", "%H%M"],
         widget=forms.TextInput(attrs={"class": "nhsuk-input--width-5", "inputmode": "numeric", "autocomplete": "off"}),

@@ -7,6 +7,7 @@ from django.db.models import Exists, F, Max, Min, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from accounts.models import User
 from core.dates import day, local_today
@@ -378,7 +379,7 @@ class ActionOverdue:
 
     @property
     def title(self):
-        return f"{self.action.meeting.body.name}: {self.action.description[:80]}"
+        return f"{self.action.meeting.body.name}: {Truncator(self.action.description).chars(80)}"
 
     @property
     def url(self):
