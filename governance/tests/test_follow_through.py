@@ -364,3 +364,25 @@ def test_a_secretary_puts_a_decision_by_written_procedure_from_the_body_page(cli
     assert d.item is None and timezone.localtime(d.written_procedure_closes_at).hour == 1
     page = client.get(d.get_absolute_url()).content.decode()
     assert "by written procedure, votes until 25 October 2099, 01:30" in page
+
+
+def test_the_secretary_reviews_a_declaration_from_the_next_meetings_page(client, world):
+    sign_in(client, world, "coordinator")
+    meeting_url = reverse("governance:meeting", args=[world.next_meeting.pk])
+    before = client.get(meeting_url).content.decode()
+    review_url = reverse("governance:review_add", args=[world.next_meeting.pk])
+    assert f"{review_url}?declaration=item-{world.item_declaration.pk}" in before
+    form = client.get(f"{review_url}?declaration=item-{world.item_declaration.pk}").content.decode()
+    assert f'value="item-{world.item_declaration.pk}" selected' in form
+    response = client.post(
+        review_url,
+        {
+            "declaration": f"item-{world.item_declaration.pk}",
+            "outcome": "action",
+            "action_taken": "Noted; no conflict.",
+        },
+    )
+    assert response.status_code == 302
+    after = client.get(meeting_url).content.decode()
+    assert "Priya Shah: action taken to manage it recorded: Noted; no conflict." in after
+    assert f"?declaration=item-{world.item_declaration.pk}" not in after
