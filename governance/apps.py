@@ -27,6 +27,8 @@ class GovernanceConfig(AppConfig):
         audit.register(models.Ballot, parent="decision")
         audit.register(models.Binding, parent="decision")
         audit.register(models.Interest)
+        audit.register(models.Action, parent="meeting")
+        audit.register(models.DeclarationReview, parent="meeting")
 
         # Bodies: the executives, board members and auditors read every body; a partnership lead
         # reads the bodies governing the partnerships they lead (or are delegated on). The
@@ -44,6 +46,8 @@ class GovernanceConfig(AppConfig):
                         "governance.itemdeclaration",
                         "governance.decision",
                         "governance.minutes",
+                        "governance.action",
+                        "governance.declarationreview",
                     ],
                     ["view"],
                     {A: ALL, C: ALL, E: ALL, B: ALL, U: ALL, L: OWN},
@@ -69,6 +73,10 @@ class GovernanceConfig(AppConfig):
                 **rows(["governance.meeting"], ["close"], REGISTER_KEEPERS),
                 **rows(["governance.minutes"], ["add", "change"], REGISTER_KEEPERS),
                 **rows(["governance.decision"], ["vote"], REGISTER_KEEPERS),
+                # The secretary keeps the action log and records the review of declarations made
+                # at an earlier meeting.
+                **rows(["governance.action"], ["add", "change"], REGISTER_KEEPERS),
+                **rows(["governance.declarationreview"], ["add"], REGISTER_KEEPERS),
             }
         )
         registry.menu_item("Governance", "governance:list", models.Body, order=35)
@@ -82,6 +90,12 @@ class GovernanceConfig(AppConfig):
         )
         registry.attention(
             "governance", selectors.meetings_due, more=[("the governance bodies", reverse_lazy("governance:list"))]
+        )
+        registry.attention("governance actions", selectors.overdue_actions)
+        registry.attention(
+            "governance declarations",
+            selectors.declarations_due_items,
+            more=[("the register of interests", reverse_lazy("governance:interests"))],
         )
         registry.demo_step("governance", demo.demo_step)
         registry.bench_step("governance", synthetic.bench_step, arguments=synthetic.BENCH_ARGUMENTS)
