@@ -192,6 +192,7 @@ def minutes_paper(meeting):
             Section("Agenda", table=_agenda(page["items"])),
             Section("Declarations of interest and how they were managed", table=_declarations(page["items"])),
             Section("Decisions and their results", table=_decisions(page["items"])),
+            Section("Actions", table=_actions(page["actions"])),
             Section("Minutes", paragraphs=[minutes.text if minutes else "No minutes have been drafted yet."]),
         ],
         footer=f"{body.name} · minutes of {day(date)} · {state}",
@@ -292,6 +293,24 @@ def _decisions(items):
         ],
         widths=(8, 25, 23, 20, 24),
         empty="No decisions were taken.",
+    )
+
+
+def _actions(actions):
+    return Table(
+        ["Item", "Action", "Owner", "Due", "Status"],
+        [
+            [
+                str(a.item.number) if a.item_id else "",
+                a.description,
+                a.owner_display + (f"\n{a.organisation.name}" if a.organisation_id else ""),
+                day(a.due_on),
+                a.get_status_display(),
+            ]
+            for a in actions
+        ],
+        widths=(8, 44, 22, 14, 12),
+        empty="No actions were raised.",
     )
 
 

@@ -126,6 +126,8 @@ def test_the_minutes_hold_attendance_items_declarations_decisions_and_the_text(c
     assert "No action" in text  # how the chair managed it
     assert "Adopt the bed base review" in text and "Carried: No block, and at least one member supported." in text
     assert "Adopt the crisis pathway" in text and "Voting open" in text
+    assert "Circulate the bed base review to the partner trusts." in text  # its action, with owner and due date
+    assert "15 January 2026" in text and "Open" in text
     assert filename(response).startswith("forensic-network-partnership-board-")
     assert filename(response).endswith(f"-minutes.{name.rsplit('_', 1)[1]}")
 
