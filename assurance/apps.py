@@ -9,10 +9,13 @@ class AssuranceConfig(AppConfig):
         from core import audit, registry
         from core.permissions import ADMIN_ONLY, ALL, EVERYONE, KEEPERS_AND_OWN_LEADS, OWN, A, B, C, E, L, U, rows
 
-        from . import demo, filters, models, panels, synthetic
+        from . import demo, filters, ig_state, models, panels, synthetic
 
+        ig_state.connect()
+        registry.derived_table("IG state", ig_state.rebuild)
         audit.register(models.IGRequirement)
         audit.register(models.IGItem, parent="partnership")
+        audit.register(models.IGState, parent="partnership")
         # A checksum is hex digits, not text: ten of them in a row can pass for an NHS number.
         audit.register(models.IGDocument, parent="item", codes=("sha256",))
 

@@ -2,11 +2,11 @@
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 
-from accounts.models import User
 from assurance.selectors import GAP_ITEM_CHOICES, GAP_STATUSES, has_gaps, local_today
 from core.forms import FilterForm
+from partnerships.filters import lead_choices
 from partnerships.models import ArrangementType, DataSharing, Partnership
 
 STATUS_CHOICES = [(s.value, s.label) for s in GAP_STATUSES]
@@ -36,13 +36,12 @@ class GapFilterForm(FilterForm):
         choices=[("", "Any level"), ("not_assessed", "Not assessed"), *DataSharing.choices],
         required=False,
     )
-    lead = forms.ModelChoiceField(
-        label="Internal lead",
-        queryset=User.objects.filter(Exists(Partnership.objects.filter(lead=OuterRef("pk")))),
-        empty_label="Any lead",
-        required=False,
-    )
+    lead = forms.ChoiceField(label="Internal lead", required=False)
     q = forms.CharField(label="Partnership", required=False, help_text="Reference or title.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead"].choices = [("", "Any lead"), *lead_choices()]  # read once, as plain values
 
 
 class GapFilter:
@@ -68,7 +67,7 @@ class GapFilter:
                 data_sharing="" if data["data_sharing"] == "not_assessed" else data["data_sharing"]
             )
         if data.get("lead"):
-            queryset = queryset.filter(lead=data["lead"])
+            queryset = queryset.filter(lead_id=data["lead"])
         if text := (data.get("q") or "").strip():
             queryset = queryset.filter(Q(reference__icontains=text) | Q(title__icontains=text))
         return queryset

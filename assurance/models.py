@@ -152,6 +152,29 @@ class IGItem(models.Model):
             raise ValidationError(errors)
 
 
+class IGState(models.Model):
+    """What one partnership's records say of one IG item, as dates: derived, never typed in, kept in
+    step with the records by ``assurance.ig_state`` (which says why it exists)."""
+
+    # No database foreign key: the rows of a partnership being deleted are removed after it
+    # (``ig_state._partnership_deleted``), so a refresh sent during the delete cannot block it.
+    partnership = models.ForeignKey(Partnership, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    item = models.CharField(max_length=30, choices=[(i.value, i.label) for i in ITEMS])
+    in_place_until = models.DateField(null=True)
+    in_progress = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["partnership", "item"], name="one_ig_state_per_item")]
+        indexes = [models.Index(fields=["item", "in_place_until", "in_progress", "partnership"], name="igstate_idx")]
+
+    def __str__(self):
+        return f"IG state: {IGItemType(self.item).label}"
+
+    @property
+    def key(self):
+        return (self.partnership_id, self.item)
+
+
 class IGDocument(Document):
     """One uploaded file evidencing an IG item. Only ever added: a new file is the next version."""
 

@@ -35,7 +35,8 @@ from django.db import connection
 from django.db.models import Case, CharField, Exists, F, IntegerField, OuterRef, Q, Value, When
 from django.db.models.functions import Concat
 
-from agreements.models import ENDED_STATUSES, Agreement, AgreementStatus
+from agreements.models import AgreementStatus
+from assurance import ig_state
 from assurance.defaults import default_items, default_matrix
 from assurance.models import (
     AGREEMENT_KINDS,
@@ -44,15 +45,16 @@ from assurance.models import (
     IGItem,
     IGItemType,
     IGRequirement,
+    IGState,
     RecordedStatus,
 )
 from core.dates import day, local_today
-from organisations.dspt import assessment_conditions
-from partnerships.models import ArrangementType, PartnerRole, Partnership, Status
+from partnerships.models import ArrangementType, Partnership, Status
 
 LEVEL_NOT_ASSESSED = "data_sharing_level"
 LEVEL_NOT_ASSESSED_LABEL = "Level of data sharing not assessed"
 GAP_ITEM_CHOICES = [(LEVEL_NOT_ASSESSED, LEVEL_NOT_ASSESSED_LABEL), *((i.value, i.label) for i in ITEMS)]
+OPEN = [status for status in Status.values if status != Status.CLOSED]
 GAP_STATUSES = (Assurance.MISSING, Assurance.IN_PROGRESS, Assurance.EXPIRED)
 IN_PREPARATION = (AgreementStatus.DRAFT, AgreementStatus.OUT_FOR_COMMENT, AgreementStatus.APPROVED)
 # Best first: when an item has several sources (an IG record and agreements), the best one counts.
@@ -275,54 +277,40 @@ def partnership_ig(partnership, today=None, matrix=None):
 # Any number of partnerships, in SQL (the gaps page, its export, the register's filter)
 
 
-def _partners(condition=None):
-    """The partnership's partners other than the trust, whose organisation meets ``condition``
-    (a condition on organisations reached through ``organisation__``)."""
-    partners = PartnerRole.objects.filter(partnership=OuterRef("pk"), organisation__is_home_trust=False)
-    return partners if condition is None else partners.filter(condition)
+def _among(item, condition=None):
+    """Partnerships whose derived row for ``item`` meets ``condition``, as ``pk IN (ids)``: the
+    database reads the ids once per query, for conditions over the whole register."""
+    return Q(pk__in=ig_state.partnerships_with(item, condition))
 
 
-def _ordered_conditions(item, today):
-    """([(condition, status), ...] in the order they are tested, the default status) for ``item``,
-    each condition a subquery on partnerships (``OuterRef("pk")``)."""
+def _having(item, condition=None):
+    """The same as a correlated EXISTS: one index lookup per partnership, for a page's rows."""
+    rows = IGState.objects.filter(partnership=OuterRef("pk"), item=item)
+    return Exists(rows if condition is None else rows.filter(condition))
+
+
+def _ordered_conditions(item, today, test=_among):
+    """([(condition, status), ...] in the order they are tested, the default status) for ``item``:
+    each condition whether the partnership's derived row (``assurance.ig_state``) has that status
+    today, written by ``test`` (:func:`_among` or :func:`_having`)."""
+    conditions = ig_state.status_conditions(item, today)
     if item == IGItemType.PARTNER_DSPT:
-        c = assessment_conditions(today, prefix="organisation__")
-        missing = ~Exists(_partners()) | Exists(_partners(c["missing"]))
         return [
-            (missing, Assurance.MISSING),
-            (Exists(_partners(c["expired"])), Assurance.EXPIRED),
-            (Exists(_partners(c["in_progress"])), Assurance.IN_PROGRESS),
+            (~test(item), Assurance.MISSING),
+            (test(item, conditions["expired"]), Assurance.EXPIRED),
+            (test(item, conditions["in_progress"]), Assurance.IN_PROGRESS),
         ], Assurance.IN_PLACE
-    records = IGItem.objects.filter(partnership=OuterRef("pk"), item=item)
-    in_place = Exists(
-        records.filter(status=RecordedStatus.IN_PLACE).filter(Q(review_on__isnull=True) | Q(review_on__gte=today))
-    )
-    in_progress = Exists(records.filter(status=RecordedStatus.IN_PROGRESS))
-    expired = Exists(records.filter(status=RecordedStatus.IN_PLACE, review_on__lt=today))
-    kind = AGREEMENT_KINDS.get(item)
-    if kind:
-        agreements = Agreement.objects.filter(partnership=OuterRef("pk"), kind=kind)
-        in_place |= Exists(
-            agreements.filter(status=AgreementStatus.IN_FORCE).filter(
-                Q(term_end_date__isnull=True) | Q(term_end_date__gte=today)
-            )
-        )
-        in_progress |= Exists(agreements.filter(status__in=IN_PREPARATION))
-        expired |= Exists(
-            agreements.filter(
-                Q(status__in=ENDED_STATUSES) | Q(status=AgreementStatus.IN_FORCE, term_end_date__lt=today)
-            )
-        )
     return [
-        (in_place, Assurance.IN_PLACE),
-        (in_progress, Assurance.IN_PROGRESS),
-        (expired, Assurance.EXPIRED),
+        (test(item, conditions["in_place"]), Assurance.IN_PLACE),
+        (test(item, conditions["in_progress"]), Assurance.IN_PROGRESS),
+        (test(item, conditions["expired"]), Assurance.EXPIRED),
     ], Assurance.MISSING
 
 
 def status_expression(item, today):
-    """The status of ``item`` for each partnership, as one SQL CASE (whether or not it is required)."""
-    ordered, default = _ordered_conditions(item, today)
+    """The status of ``item`` for each partnership, as one SQL CASE (whether or not it is required):
+    for the rows shown or exported, so a lookup per row."""
+    ordered, default = _ordered_conditions(item, today, test=_having)
     return Case(
         *(When(condition, then=Value(status.value)) for condition, status in ordered),
         default=Value(default.value),
@@ -332,19 +320,13 @@ def status_expression(item, today):
 
 def not_in_place(item, today):
     """Partnerships for which ``item`` is not in place, as a condition."""
-    if item == IGItemType.PARTNER_DSPT:
-        # No partner, or a partner whose DSPT is not in place: two subqueries, where naming each
-        # bad outcome (missing, expired, in progress) took four.
-        in_place = assessment_conditions(today, prefix="organisation__")["in_place"]
-        return ~Exists(_partners()) | Exists(_partners(~in_place))
-    ordered, _ = _ordered_conditions(item, today)
-    in_place = next(part for part, status in ordered if status == Assurance.IN_PLACE)
-    return ~in_place
+    return ~_among(item, ig_state.status_conditions(item, today)["in_place"])
 
 
 def counted(queryset):
-    """Partnerships whose IG gaps count: every one not closed."""
-    return queryset.exclude(status=Status.CLOSED)
+    """Partnerships whose IG gaps count: every one not closed (named, so the database can seek
+    each status in an index that starts with it)."""
+    return queryset.filter(status__in=OPEN)
 
 
 def has_gaps(today, matrix=None):
@@ -355,9 +337,12 @@ def has_gaps(today, matrix=None):
         required = required_condition(item, matrix)
         if required is not None:
             condition |= required & not_in_place(item, today)
+    # "Not closed" rather than each open status: with the register sorted by reference, the
+    # database then walks the partnerships in that order and stops at a page of them.
     return ~Q(status=Status.CLOSED) & condition
 
 
+LEAD_NAME = Concat(F("lead__first_name"), Value(" "), F("lead__last_name"), output_field=CharField())
 GAP_FIELDS = (
     "pk",
     "reference",
@@ -395,12 +380,14 @@ def status_condition(item, today, statuses):
 
 @dataclass(frozen=True)
 class Branch:
-    """The partnerships with one kind of gap: a queryset, the item and its place in the order."""
+    """The partnerships with one kind of gap: a queryset, the item and its place in the order;
+    ``base`` is the queryset without the gap's condition, to read rows already known to match."""
 
     queryset: object
     item: str
     order: int
     today: object
+    base: object = None
 
     def status(self):
         if self.item == LEVEL_NOT_ASSESSED:
@@ -412,6 +399,8 @@ class Branch:
             item=Value(self.item, output_field=CharField()),
             item_order=Value(self.order, output_field=IntegerField()),
         )
+        if "lead_name" in fields:  # only when shown or sorted by: it joins the users
+            annotated = annotated.annotate(lead_name=LEAD_NAME)
         if with_status:
             annotated = annotated.annotate(ig_status=self.status())
         return annotated.order_by().values(*fields)
@@ -466,25 +455,37 @@ class GapRows:
     def iterator(self, chunk_size=2000):
         return self.all_rows().iterator(chunk_size=chunk_size)
 
-    def read_page(self, start, stop):
+    def read_page(self, start, stop, last=False):
         """Read rows ``start``–``stop`` and the total in one query (plus one for their rows).
-        Returns the total, or ``None`` when the slice is past the end (nothing is kept then)."""
+        Returns the total, or ``None`` when the slice is past the end (nothing is kept then).
+
+        ``last`` reads the last page instead, whatever ``start``: in the reverse order, so the
+        total and the page come in one query too, where counting first would read the whole
+        list twice."""
         fields = self._key_fields()
         union = _union([b.rows(fields, with_status=self._sorted_by_status()) for b in self.branches])
         sql, params = union.query.get_compiler(using=union.db).as_sql()
         quote = connection.ops.quote_name
-        order = ", ".join(f"{quote(n.lstrip('-'))} {'DESC' if n.startswith('-') else 'ASC'}" for n in self.ordering)
+        size = stop - start
+        order = ", ".join(
+            f"{quote(n.lstrip('-'))} {'DESC' if n.startswith('-') != last else 'ASC'}" for n in self.ordering
+        )
         columns = ", ".join(quote(f) for f in fields)
         # Only column names from this module, quoted, are written into the SQL; values are parameters.
         query = f"SELECT {columns}, COUNT(*) OVER () FROM ({sql}) gaps ORDER BY {order} LIMIT %s OFFSET %s"  # noqa: S608
         with connection.cursor() as cursor:
-            cursor.execute(query, [*params, stop - start, start])
+            cursor.execute(query, [*params, size, 0 if last else start])
             found = cursor.fetchall()
         if not found:
             return None
+        total = found[0][-1]
+        if last:
+            start = (total - 1) // size * size
+            stop = start + size
+            found = found[: total - start][::-1]
         keys = [dict(zip(fields, row[:-1], strict=True)) for row in found]
-        self._page = ((start, stop), found[0][-1], self._rows_of(keys))
-        return self._page[1]
+        self._page = ((start, stop), total, self._rows_of(keys))
+        return total
 
     def _rows_of(self, keys):
         """The full rows (with status) of the given keys, in their order: one query."""
@@ -493,7 +494,7 @@ class GapRows:
             by_item.setdefault(key["item"], []).append(key["pk"])
         rows = _union(
             [
-                Branch(b.queryset.filter(pk__in=by_item[b.item]), b.item, b.order, b.today).rows(GAP_FIELDS)
+                Branch(b.base.filter(pk__in=by_item[b.item]), b.item, b.order, b.today).rows(GAP_FIELDS)
                 for b in self.branches
                 if b.item in by_item
             ]
@@ -524,19 +525,17 @@ def gap_rows(today, partnerships=None, items=None, statuses=None, matrix=None):
     the register's size: the conditions are SQL, one SELECT per item.
     """
     matrix = requirement_matrix() if matrix is None else matrix
-    base = counted(Partnership.objects.all() if partnerships is None else partnerships).annotate(
-        lead_name=Concat(F("lead__first_name"), Value(" "), F("lead__last_name"), output_field=CharField())
-    )
+    base = counted(Partnership.objects.all() if partnerships is None else partnerships)
     branches = []
     wanted = set(items or [key for key, _ in GAP_ITEM_CHOICES])
     statuses = {Assurance(status) for status in (statuses or GAP_STATUSES)}
     if LEVEL_NOT_ASSESSED in wanted and Assurance.MISSING in statuses:
-        branches.append(Branch(base.filter(data_sharing=""), LEVEL_NOT_ASSESSED, 0, today))
+        branches.append(Branch(base.filter(data_sharing=""), LEVEL_NOT_ASSESSED, 0, today, base))
     for order, item in enumerate(ITEMS, start=1):
         required = required_condition(item, matrix)
         condition = status_condition(item, today, statuses) if item.value in wanted and required else None
         if condition is not None:
-            branches.append(Branch(base.filter(required).filter(condition), item.value, order, today))
+            branches.append(Branch(base.filter(required).filter(condition), item.value, order, today, base))
     return GapRows(branches) if branches else None
 
 

@@ -175,9 +175,10 @@ class GapListView(generic.ObjectListView):
     def paginate(self, rows, value):
         """The page asked for; its rows and the total read together (``GapRows.read_page``)."""
         number = requested_page(value)
-        if rows is not None and number != LAST:
-            start = (number - 1) * self.page_size
-            rows.read_page(start, start + self.page_size)  # past the end: the paginator finds the last page
+        if rows is not None:
+            start = 0 if number == LAST else (number - 1) * self.page_size
+            if number == LAST or rows.read_page(start, start + self.page_size) is None:
+                rows.read_page(0, self.page_size, last=True)  # asked for, or the page asked for is past the end
         return paginate(rows if rows is not None else [], value, self.page_size)
 
     def rows(self, objects):

@@ -46,7 +46,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-GROUPS = ("register", "detail", "exports", "risks", "ig", "import")
+GROUPS = ("register", "detail", "exports", "risks", "ig", "governance", "import")
 
 
 def main(argv=None):
@@ -141,6 +141,16 @@ def parse_args(argv):
     parser.add_argument("--export-rows", type=int, default=5_000, help="rows the export filter aims at (5,000)")
     parser.add_argument("--risks", type=int, default=6, help="risks per partnership, on average (default 6)")
     parser.add_argument(
+        "--governance-bodies",
+        type=int,
+        default=100,
+        metavar="PARTNERSHIPS",
+        help="one governance body for this many partnerships (default 100: 500 bodies for 50,000)",
+    )
+    parser.add_argument(
+        "--interests", type=int, default=1, help="register of interests entries per partnership (default 1)"
+    )
+    parser.add_argument(
         "--only",
         type=lambda text: [g.strip() for g in text.split(",") if g.strip()],
         default=list(GROUPS),
@@ -218,7 +228,14 @@ class Bench:
             self.refuse(existing)
         print(f"Seeding {self.args.partnerships:,} partnerships into {self.where}…", flush=True)
         started = time.perf_counter()
-        call_command("seed_bench", partnerships=self.args.partnerships, risks=self.args.risks, verbosity=0)
+        call_command(
+            "seed_bench",
+            partnerships=self.args.partnerships,
+            risks=self.args.risks,
+            governance_bodies=self.args.governance_bodies,
+            interests=self.args.interests,
+            verbosity=0,
+        )
         self.seed_seconds = time.perf_counter() - started
         self.analyse()
 
@@ -302,6 +319,7 @@ class Bench:
             "exports": lambda: self.measure_exports(coordinator),
             "risks": lambda: self.measure_risks(coordinator),
             "ig": lambda: self.measure_ig(coordinator),
+            "governance": lambda: self.measure_governance(coordinator),
             "import": self.measure_import,
         }
         for group in self.args.only:
@@ -497,6 +515,68 @@ class Bench:
         )
         ms, queries, _ = self.get(client, f"/partnerships/{busiest.pk}/")
         self.results.append(Result("Partnership page (most IG items)", f"1 ({busiest.n} IG items)", ms, queries))
+
+    def measure_governance(self, client):
+        """Governance (``governance.synthetic``): the list of bodies, the busiest body's page, the
+        meeting with 30 items, a decision's page, the published register of interests (first page,
+        a search) and its exports (.csv and .xlsx of every entry, .pdf of a search), and the
+        papers of the big meeting and one of its decisions (Word and PDF). There is no page
+        listing decisions across bodies yet: a body's page shows its latest decisions."""
+        from django.db.models import Count
+
+        from governance.models import Body, Decision, Interest, Meeting
+
+        size = 50
+        bodies = Body.objects.count()
+        busiest = Body.objects.annotate(n=Count("meetings")).order_by("-n", "pk").first()
+        meeting = Meeting.objects.annotate(n=Count("items")).order_by("-n", "pk").first()
+        decision = Decision.objects.filter(item__meeting=meeting).order_by("pk").first()
+        interests = Interest.objects.count()
+        searched = Interest.objects.filter(name__icontains="Declarer 001").count()
+        cases = [
+            ("Governance bodies, page 1", "/governance/", f"{min(bodies, size)} of {bodies:,}"),
+            ("Governance body page (busiest)", f"/governance/{busiest.pk}/", f"1 ({busiest.n} meetings)"),
+            ("Governance meeting page (most items)", f"/governance/meetings/{meeting.pk}/", f"1 ({meeting.n} items)"),
+            ("Governance decision page", f"/governance/decisions/{decision.pk}/", "1"),
+            ("Register of interests, page 1", "/governance/interests/", f"{min(interests, size)} of {interests:,}"),
+            (
+                "Register of interests: search",
+                "/governance/interests/?q=Declarer+001",
+                f"{min(searched, size)} of {searched:,}",
+            ),
+        ]
+        for name, url, rows in cases:
+            ms, queries, _ = self.get(client, url)
+            self.results.append(Result(name, rows, ms, queries))
+        runs = max(1, self.args.runs // 2 + 1)
+        downloads = [
+            ("Register of interests export .csv", "/governance/interests/?export=csv", f"{interests:,}"),
+            ("Register of interests export .xlsx", "/governance/interests/?export=xlsx", f"{interests:,}"),
+            (
+                "Register of interests export .pdf (search)",
+                "/governance/interests/?q=Declarer+001&export=pdf",
+                f"{searched:,}",
+            ),
+            (
+                "Minutes export .docx (most items)",
+                f"/governance/meetings/{meeting.pk}/minutes.docx",
+                f"{meeting.n} items",
+            ),
+            (
+                "Minutes export .pdf (most items)",
+                f"/governance/meetings/{meeting.pk}/minutes.pdf",
+                f"{meeting.n} items",
+            ),
+            ("Decision record export .docx", f"/governance/decisions/{decision.pk}/record.docx", "1"),
+            ("Decision record export .pdf", f"/governance/decisions/{decision.pk}/record.pdf", "1"),
+        ]
+        for name, url, rows in downloads:
+            ms, queries, response = self.get(client, url, runs=runs)
+            assert response["Content-Disposition"].startswith("attachment"), f"{url} gave no download"
+            if url.endswith("export=csv"):
+                written = response.content.decode("utf-8-sig").count("\n") - 1
+                assert written == interests, f"the register export has {written} rows, not {interests}"
+            self.results.append(Result(name, rows, ms, queries))
 
     def export_query(self):
         """An active-status value band holding about ``--export-rows`` partnerships."""

@@ -23,6 +23,7 @@ from django.utils.formats import date_format
 
 from core.money import pounds
 from core.nhs_number import contains_nhs_number
+from core.signals import bulk_created
 from core.validators import NHS_NUMBER_MESSAGE
 
 REDACTED = "(changed, not shown)"
@@ -311,6 +312,7 @@ def record_bulk(instances, action="create", extra=None):
     """
     from core.models import AuditEntry
 
+    instances = list(instances)
     entries = []
     for obj in instances:
         after = snapshot(obj)
@@ -318,6 +320,8 @@ def record_bulk(instances, action="create", extra=None):
             after.update(extra(obj))
         entries.append(_entry(obj, action, None, after, sorted(k for k, v in after.items() if v not in (None, "", []))))
     AuditEntry.objects.bulk_create(entries, batch_size=1000)
+    if action == "create" and instances:
+        bulk_created.send(sender=type(instances[0]), instances=instances)
 
 
 def record_change(instance, before, after):

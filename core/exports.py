@@ -171,6 +171,8 @@ def _shown_length(value):
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
 }
 
 
@@ -184,6 +186,11 @@ def export_response(fmt, filename, headers, rows):
         buffer = io.BytesIO()
         write_xlsx(buffer, headers, rows)
         body = buffer.getvalue()
+    return attachment(body, filename, fmt)
+
+
+def attachment(body, filename, fmt):
+    """``body`` (bytes) as a download called ``filename.fmt`` (a spreadsheet, a Word or PDF paper)."""
     response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     return response

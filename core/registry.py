@@ -128,6 +128,15 @@ class BenchStep:
 
 
 @dataclass(frozen=True)
+class DerivedTable:
+    """A table worked out from other records (``core.derived``): ``rebuild()`` works it out again
+    and returns how many rows had drifted."""
+
+    name: str
+    rebuild: Callable
+
+
+@dataclass(frozen=True)
 class Urls:
     prefix: str
     module: str
@@ -143,6 +152,7 @@ class Registry:
     attention: dict = field(default_factory=dict)
     demo: dict = field(default_factory=dict)
     bench: dict = field(default_factory=dict)
+    derived: dict = field(default_factory=dict)
     urls: dict = field(default_factory=dict)  # app label -> Urls
     test_rows: dict = field(default_factory=dict)  # app label -> module path
 
@@ -191,6 +201,10 @@ def demo_step(name, seed):
 
 def bench_step(name, start, arguments=()):
     registry.bench[name] = BenchStep(name, start, tuple(arguments))
+
+
+def derived_table(name, rebuild):
+    registry.derived[name] = DerivedTable(name, rebuild)
 
 
 def urls(app_label, prefix, module):
@@ -244,6 +258,10 @@ def demo_steps():
 
 def bench_steps():
     return list(registry.bench.values())
+
+
+def derived_tables():
+    return list(registry.derived.values())
 
 
 def url_patterns():

@@ -11,7 +11,7 @@ class GovernanceConfig(AppConfig):
         from core import audit, registry
         from core.permissions import ALL, EVERYONE, OWN, REGISTER_KEEPERS, A, B, C, E, L, U, rows
 
-        from . import demo, models, panels, selectors
+        from . import demo, models, panels, selectors, synthetic
 
         # Every model is audited; a body's records show in the body's history.
         audit.register(models.Body)
@@ -34,6 +34,8 @@ class GovernanceConfig(AppConfig):
         audit.register(models.Supersession, parent="original")
         audit.register(models.Dispute, parent="decision")
         audit.register(models.DisputeEscalation, parent="dispute")
+        audit.register(models.Action, parent="meeting")
+        audit.register(models.DeclarationReview, parent="meeting")
 
         # Bodies: the executives, board members and auditors read every body; a partnership lead
         # reads the bodies governing the partnerships they lead (or are delegated on). The
@@ -51,6 +53,8 @@ class GovernanceConfig(AppConfig):
                         "governance.itemdeclaration",
                         "governance.decision",
                         "governance.minutes",
+                        "governance.action",
+                        "governance.declarationreview",
                     ],
                     ["view"],
                     {A: ALL, C: ALL, E: ALL, B: ALL, U: ALL, L: OWN},
@@ -88,6 +92,10 @@ class GovernanceConfig(AppConfig):
                 **rows(["governance.reopenrequest"], ["decide"], REGISTER_KEEPERS),
                 **rows(["governance.decision"], ["dispute"], REGISTER_KEEPERS),
                 **rows(["governance.dispute"], ["change"], REGISTER_KEEPERS),
+                # The secretary keeps the action log and records the review of declarations made
+                # at an earlier meeting.
+                **rows(["governance.action"], ["add", "change"], REGISTER_KEEPERS),
+                **rows(["governance.declarationreview"], ["add"], REGISTER_KEEPERS),
             }
         )
         registry.menu_item("Governance", "governance:list", models.Body, order=35)
@@ -111,6 +119,13 @@ class GovernanceConfig(AppConfig):
             selectors.disputes_open,
             more=[("the governance bodies", reverse_lazy("governance:list"))],
         )
+        registry.attention("governance actions", selectors.overdue_actions)
+        registry.attention(
+            "governance declarations",
+            selectors.declarations_due_items,
+            more=[("the register of interests", reverse_lazy("governance:interests"))],
+        )
         registry.demo_step("governance", demo.demo_step)
+        registry.bench_step("governance", synthetic.bench_step, arguments=synthetic.BENCH_ARGUMENTS)
         registry.urls(self.label, "governance/", "governance.urls")
         registry.test_rows(self.label, "governance.tests.rows")

@@ -9,7 +9,9 @@ Sources (``../shared/seeds/``):
   available meeting" and a register of interests is "kept up to date and reported". Its
   Accountable Officer signatory, Jackie Pederson, is named in the MoU; the Council's signatory
   is left blank there, so the Council's member here is a demo name. Its decision: to adopt the
-  MoU's work programme (the six areas of opportunity from 1 April 2018).
+  MoU's work programme (the six areas of opportunity from 1 April 2018). Its first meeting leaves
+  circulated minutes, an action (long overdue) and a declaration to review, which the meeting
+  scheduled after it shows; its members' declarations are all due again.
 * "Partnerships report: update on BOB Mental Health Provider Collaborative" (July 2023): the
   Design Group "with representatives from both NHS provider trusts, the ICB, the VCSE sector,
   primary care (being agreed) and Local Authorities (being agreed)" — here the two being agreed
@@ -42,6 +44,7 @@ from core.audit import audit_context
 from core.demo import Seeded, counted
 from governance import rules, services
 from governance.models import (
+    Action,
     AgendaItem,
     Attendance,
     Body,
@@ -51,6 +54,7 @@ from governance.models import (
     ItemDeclaration,
     Meeting,
     Membership,
+    Minutes,
     Programme,
     ReopenRequest,
     TermsOfReference,
@@ -182,9 +186,36 @@ def seed_jccc():
         organisation=ccg,
         declared_at_meeting=meeting,
     )
+    _follow_through(meeting, item, council_lead, council)
     services.close_meeting(meeting)
+    # Scheduled after the close: the approval of the minutes, the open (overdue) action and the
+    # pending declaration show on it, computed from the meeting before.
     _meeting(body, datetime.datetime(2017, 11, 9, 14, 0, tzinfo=LONDON), "Sovereign House, Doncaster", ())
     return Added(bodies=1, decisions=1)
+
+
+def _follow_through(meeting, item, council_lead, council):
+    """What the JCCC's first meeting leaves to the next: its minutes, circulated for approval, and
+    an action on the Council, long past due (overdue, derived from the date) and still open."""
+    services.save_action(
+        Action(
+            meeting=meeting,
+            item=item,
+            description="Bring the intermediate care work stream's scope and milestones to the next meeting.",
+            owner_name=council_lead.name,
+            organisation=council,
+            due_on=datetime.date(2017, 11, 2),
+        )
+    )
+    minutes = services.add_minutes(
+        Minutes(
+            meeting=meeting,
+            text="Present: Jackie Pederson (chair), Damian Allen, Anthony Fitzgerald.\n"
+            "The committee adopted the MoU work programme by consensus. Anthony Fitzgerald declared an "
+            "interest (recorded in the register, for review at the next meeting).",
+        )
+    )
+    services.circulate_minutes(minutes)
 
 
 def seed_design_group():
@@ -241,7 +272,9 @@ def seed_design_group():
         affected=[oh, bh],
         proposal="Binding on the two NHS provider trusts only; the ICB and VCSE partners are consulted.",
     )
-    cafe = services.add_item(AgendaItem(meeting=meeting, title="Crisis café network", purpose="decision"))
+    cafe = services.add_item(
+        AgendaItem(meeting=meeting, title="Crisis café network", purpose="decision", organisation=vcse)
+    )
     interest = Interest.objects.create(
         membership=vcse_member,
         name=vcse_member.name,

@@ -11,10 +11,12 @@ from core.forms import AccordForm, AccordModelForm
 from governance import rules, selectors, services
 from governance.models import (
     DEFAULT_DISPUTE_ROUTE,
+    Action,
     AgendaItem,
     Attendance,
     Body,
     Decision,
+    DeclarationReview,
     Interest,
     InterestCategory,
     ItemDeclaration,
@@ -22,6 +24,7 @@ from governance.models import (
     Membership,
     Minutes,
     Programme,
+    ReviewOutcome,
     TermsOfReference,
 )
 from organisations.models import Organisation
@@ -200,13 +203,15 @@ class AttendanceForm(AccordModelForm):
 class AgendaItemForm(AccordModelForm):
     class Meta:
         model = AgendaItem
-        fields = ["title", "purpose", "partnership"]
+        fields = ["title", "purpose", "partnership", "organisation"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["title"].error_messages["required"] = "Enter the item's title."
         self.fields["partnership"].queryset = Partnership.objects.order_by("reference")
         self.fields["partnership"].empty_label = "None"
+        self.fields["organisation"].queryset = Organisation.objects.order_by("name")
+        self.fields["organisation"].empty_label = "None"
 
 
 class ItemDeclarationForm(AccordModelForm):
@@ -226,6 +231,9 @@ class ItemDeclarationForm(AccordModelForm):
 
 
 class DecisionForm(AccordModelForm):
+    """A decision put on a meeting's agenda item; the organisations a category 2 one affects are
+    chosen among those the body's voting members represent on the meeting's date."""
+
     affected = forms.ModelMultipleChoiceField(
         queryset=Organisation.objects.none(),
         required=False,
@@ -240,24 +248,27 @@ class DecisionForm(AccordModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        item = self.instance.item
-        self.instance.body = item.meeting.body
-        members = services.current_members(item.meeting.body, timezone.localdate(item.meeting.starts_at))
+        if self.instance.item_id:
+            self.instance.body = self.instance.item.meeting.body
         self.fields["affected"].queryset = Organisation.objects.filter(
-            pk__in=services.member_organisations(members)
+            pk__in=services.member_organisations(self.members())
         ).order_by("name")
         self.fields["title"].error_messages["required"] = "Enter the decision to be taken."
+
+    def taken_on(self):
+        """The date the decision is taken on: its meeting's (today's for written procedure)."""
+        return timezone.localdate(self.instance.item.meeting.starts_at)
+
+    def members(self):
+        return services.current_members(self.instance.body, self.taken_on())
 
     def clean(self):
         cleaned = super().clean()
         if "category" in cleaned:
-            members = services.current_members(
-                self.instance.body, timezone.localdate(self.instance.item.meeting.starts_at)
-            )
             problem = rules.scope_problem(
                 cleaned["category"],
                 {o.pk for o in cleaned.get("affected", ())},
-                services.member_organisations(members),
+                services.member_organisations(self.members()),
             )
             if problem:
                 self.add_error("affected", problem)
@@ -265,6 +276,38 @@ class DecisionForm(AccordModelForm):
 
     def _save_m2m(self):
         pass  # the affected organisations are set by services.raise_decision
+
+
+class WrittenDecisionForm(DecisionForm):
+    """A decision by written procedure between meetings: every member may vote until it closes."""
+
+    closes_on = forms.DateField(label="Date votes close", error_messages={"required": "Enter the date votes close."})
+    closes_time = forms.TimeField(
+        label="Time votes close",
+        help_text="UK time, 24-hour clock. For example, 17:00",
+        input_formats=["%H:%M", "%H.%M", "%H%M"],
+        widget=forms.TextInput(attrs={"class": "nhsuk-input--width-5", "inputmode": "numeric", "autocomplete": "off"}),
+        error_messages={
+            "required": "Enter the time votes close.",
+            "invalid": "Enter a time on the 24-hour clock, for example 17:00.",
+        },
+    )
+
+    def taken_on(self):
+        return timezone.localdate()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("closes_on") and cleaned.get("closes_time"):
+            try:
+                closes = london_datetime(cleaned["closes_on"], cleaned["closes_time"])
+            except forms.ValidationError as error:
+                self.add_error("closes_time", error)
+            else:
+                if closes <= timezone.now():
+                    self.add_error("closes_on", "Votes close at a time still to come.")
+                self.instance.written_procedure_closes_at = closes
+        return cleaned
 
 
 class ConfirmForm(AccordForm):
@@ -570,3 +613,72 @@ class ResolveDisputeForm(AccordForm):
         self.fields[
             "decision"
         ].help_text = "A carried decision taken since the dispute was raised; it supersedes the one disputed."
+
+
+class ActionForm(AccordModelForm):
+    """An action raised at a meeting; its status is changed on the edit page."""
+
+    class Meta:
+        model = Action
+        fields = ["description", "item", "owner", "owner_name", "organisation", "due_on", "status"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3}), "status": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["description"].error_messages["required"] = "Describe the action."
+        self.fields["due_on"].error_messages["required"] = "Enter the date the action is due."
+        self.fields["item"].queryset = AgendaItem.objects.filter(meeting_id=self.instance.meeting_id).order_by("number")
+        self.fields["item"].empty_label = "None"
+        self.fields["owner"].queryset = User.objects.filter(is_active=True).order_by("first_name", "last_name")
+        self.fields["owner"].empty_label = "Not an Accord user"
+        self.fields["organisation"].queryset = Organisation.objects.order_by("name")
+        if self.instance.pk is None:
+            del self.fields["status"]
+
+
+class DeclarationReviewForm(AccordModelForm):
+    """The review, at a later meeting, of a declaration made at an earlier one."""
+
+    declaration = forms.ChoiceField(
+        label="Declaration reviewed", error_messages={"required": "Choose the declaration reviewed."}
+    )
+    category = forms.ChoiceField(
+        label="Category for the register",
+        required=False,
+        choices=[("", "Choose a category"), *InterestCategory.choices],
+        help_text="For a declaration on an item accepted into the register.",
+    )
+
+    class Meta:
+        model = DeclarationReview
+        fields = ["outcome", "action_taken"]
+        widgets = {"outcome": forms.RadioSelect, "action_taken": forms.Textarea(attrs={"rows": 3})}
+
+    field_order = ["declaration", "outcome", "category", "action_taken"]
+
+    def __init__(self, *args, pending=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pending = {self.key(d): d for d in pending}
+        self.fields["declaration"].choices = [("", "Choose a declaration")] + [
+            (key, self.label(d)) for key, d in self.pending.items()
+        ]
+        self.fields["outcome"].choices = list(ReviewOutcome.choices)
+        self.fields["outcome"].error_messages["required"] = "Choose the outcome of the review."
+
+    @staticmethod
+    def key(declaration):
+        return f"{'interest' if isinstance(declaration, Interest) else 'item'}-{declaration.pk}"
+
+    @staticmethod
+    def label(declaration):
+        if isinstance(declaration, Interest):
+            who = "An entry withheld from publication" if declaration.withheld else declaration.name
+            return f"{who}: register entry of {declaration.declared_on:%d/%m/%Y}"
+        meeting = timezone.localdate(declaration.item.meeting.starts_at)
+        return f"{declaration.membership.person_name}: on item {declaration.item.number} of {meeting:%d/%m/%Y}"
+
+    def clean_declaration(self):
+        found = self.pending.get(self.cleaned_data["declaration"])
+        if found is None:
+            raise forms.ValidationError("Choose a declaration still to be reviewed.")
+        return found

@@ -384,6 +384,14 @@ class AgendaItem(models.Model):
         related_name="agenda_items",
         help_text="What it is about.",
     )
+    organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="governance_agenda_items",
+        help_text="An organisation it is about: members with an interest touching it are flagged.",
+    )
 
     objects = AgendaItemQuerySet.as_manager()
 
@@ -794,9 +802,15 @@ class Interest(AppendOnlyModel):
         if errors:
             raise ValidationError(errors)
 
-    def late(self):
-        """Declared more than 28 days after the interest arose (REFERENCE.md §5)."""
-        return bool(self.applies_from) and self.declared_on > self.applies_from + datetime.timedelta(days=28)
+    def late(self, joined_on=None, first_declared=None):
+        """Declared more than 28 days after the interest arose, or after the person joined a body
+        when the interest arose before (REFERENCE.md §5); a first declaration or nil return more
+        than 28 days after joining is late too. A correction (superseding an entry) is not late."""
+        if self.supersedes_id:
+            return False
+        first = first_declared is not None and self.declared_on <= first_declared
+        starts = [d for d in (self.applies_from, joined_on if (self.applies_from or first) else None) if d]
+        return bool(starts) and self.declared_on > max(starts) + datetime.timedelta(days=28)
 
 
 # --- locked gateways and disputes (DECISIONS.md) --------------------------------------------------
@@ -1013,3 +1027,124 @@ class Supersession(AppendOnlyModel):
 
     def __str__(self):
         return f"“{self.original}” superseded by “{self.by}”"
+
+
+class ActionStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    DONE = "done", "Done"
+    DROPPED = "dropped", "Dropped"
+
+
+class ActionQuerySet(BodyChildQuerySet):
+    body_path = "meeting__body"
+
+    def overdue(self, today):
+        """Open actions whose due date has passed (``today`` is the date in Europe/London)."""
+        return self.filter(status=ActionStatus.OPEN, due_on__lt=today)
+
+
+class Action(models.Model):
+    """An action raised at a meeting: who does what by when. Overdue is derived from the due date
+    and today (Europe/London), never stored; an open action is carried to the body's next meetings
+    until it is done or dropped."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="actions", verbose_name="raised at")
+    item = models.ForeignKey(
+        AgendaItem,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="actions",
+        verbose_name="agenda item",
+    )
+    description = models.TextField("action", validators=[reject_nhs_number])
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="governance_actions",
+        verbose_name="owner (Accord user)",
+    )
+    owner_name = models.CharField(
+        "owner (person outside Accord)", max_length=150, blank=True, validators=[reject_nhs_number]
+    )
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="governance_actions"
+    )
+    due_on = models.DateField("due date")
+    status = models.CharField(max_length=10, choices=ActionStatus.choices, default=ActionStatus.OPEN)
+
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["meeting", "due_on", "pk"]
+        indexes = [models.Index(fields=["status", "due_on"])]
+
+    def __str__(self):
+        return f"{self.owner_display}: {self.description[:60]}"
+
+    def get_absolute_url(self):
+        return f"{self.meeting.get_absolute_url()}#action-{self.pk}"
+
+    @property
+    def owner_display(self):
+        return self.owner_name or (str(self.owner) if self.owner_id else "")
+
+    def is_overdue(self, today):
+        return self.status == ActionStatus.OPEN and self.due_on < today
+
+    def clean(self):
+        errors = {}
+        if bool(self.owner_id) == bool((self.owner_name or "").strip()):
+            errors["owner_name"] = "Choose an Accord user or type the name of a person outside Accord, not both."
+        if self.item_id and self.item.meeting_id != self.meeting_id:
+            errors["item"] = "Choose an item of this meeting."
+        if errors:
+            raise ValidationError(errors)
+
+
+class ReviewOutcome(models.TextChoices):
+    ENTERED = "entered", "Accepted into the register of interests"
+    ACTION = "action", "Action taken to manage it recorded"
+
+
+class DeclarationReviewQuerySet(AppendOnlyQuerySet, BodyChildQuerySet):
+    body_path = "meeting__body"
+
+
+class DeclarationReview(AppendOnlyModel):
+    """A declaration made at a meeting (a register entry made there, or a declaration on an item
+    not yet in the register), reviewed at a later meeting of the body. Until then it is pending.
+    Never changed: the review is a row of its own, the declaration stays as it was made."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, related_name="declaration_reviews", verbose_name="reviewed at"
+    )
+    interest = models.OneToOneField(Interest, null=True, blank=True, on_delete=models.PROTECT, related_name="review")
+    item_declaration = models.OneToOneField(
+        ItemDeclaration, null=True, blank=True, on_delete=models.PROTECT, related_name="review"
+    )
+    outcome = models.CharField(max_length=10, choices=ReviewOutcome.choices)
+    action_taken = models.TextField("action taken to manage it", blank=True, validators=[reject_nhs_number])
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(default=timezone.now)
+
+    objects = DeclarationReviewQuerySet.as_manager()
+
+    class Meta(AppendOnlyModel.Meta):
+        ordering = ["meeting", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(interest__isnull=False) | Q(item_declaration__isnull=False),
+                name="review_names_a_declaration",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Review at {self.meeting}: {self.get_outcome_display()}"
+
+    def get_absolute_url(self):
+        return f"{self.meeting.get_absolute_url()}#declarations-review"

@@ -3,14 +3,20 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, F, Max, Min, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 
-from core.dates import day
-from core.permissions import scope
+from accounts.models import User
+from core.dates import day, local_today
+from core.permissions import ALL, grant, scope
 from governance import rules
 from governance.models import (
     FREQUENCY_DAYS,
+    Action,
+    ActionStatus,
     Body,
     Decision,
     DecisionStatus,
@@ -18,9 +24,11 @@ from governance.models import (
     DisputeEscalation,
     Frequency,
     GatewayDecision,
+    Interest,
     ItemDeclaration,
     Meeting,
     MeetingStatus,
+    Membership,
     ReopenRequest,
     Supersession,
     TermsOfReference,
@@ -95,6 +103,12 @@ def body_page(body, today):
         "decisions": decisions,
         "frequency": meeting_frequency(body, in_force, last_held, today),
         "governs": list(body.partnerships.order_by("reference")),
+        "open_actions": list(
+            Action.objects.filter(meeting__body=body, status=ActionStatus.OPEN)
+            .select_related("meeting", "owner", "organisation")
+            .order_by("due_on", "pk")
+        ),
+        "today": today,
     }
 
 
@@ -125,17 +139,135 @@ def meeting_page(meeting):
         .order_by("-starts_at")
         .first()
     )
-    carried = {"minutes": [], "declarations": []}
-    if previous is not None:
-        carried["minutes"] = list(previous.minutes.exclude(status="approved").order_by("version"))
-        carried["declarations"] = list(previous.declared_interests.order_by("name", "pk"))
+    interest_flags(meeting, items)
     return {
         "items": items,
         "attendance": attendance,
         "minutes": list(meeting.minutes.select_related("approved_at").order_by("version")),
         "previous": previous,
-        "carried": carried,
+        "carried": carried_over(meeting, previous),
+        "actions": list(meeting.actions.select_related("owner", "organisation", "item").order_by("due_on", "pk")),
+        "today": local_today(),
     }
+
+
+def carried_over(meeting, previous):
+    """What closing the body's earlier meetings carries onto this one, computed (nothing is
+    copied): the approval of the previous meeting's minutes, the actions raised at earlier
+    meetings still open, the declarations made at earlier meetings not yet reviewed, and the
+    reviews made at this meeting. A meeting scheduled after the close shows them all the same."""
+    earlier = {"body_id": meeting.body_id, "starts_at__lt": meeting.starts_at}
+    previous_minutes = list(previous.minutes.order_by("version")) if previous else []
+    carried = {
+        "minutes": [m for m in previous_minutes if m.status != "approved"],
+        "minutes_missing": previous is not None and not previous_minutes,
+        "actions": list(
+            Action.objects.filter(meeting__in=Meeting.objects.filter(**earlier), status=ActionStatus.OPEN)
+            .select_related("meeting", "owner", "organisation")
+            .order_by("due_on", "pk")
+        ),
+        "interests": list(
+            pending_interests()
+            .filter(declared_at_meeting__in=Meeting.objects.filter(**earlier))
+            .select_related("declared_at_meeting")
+            .order_by("declared_at_meeting__starts_at", "name", "pk")
+        ),
+        "item_declarations": list(
+            pending_item_declarations()
+            .filter(item__meeting__in=Meeting.objects.filter(**earlier))
+            .select_related("membership__user", "item__meeting")
+            .order_by("declared_at", "pk")
+        ),
+        "reviews": list(
+            meeting.declaration_reviews.select_related(
+                "interest", "item_declaration__membership__user", "reviewed_by"
+            ).order_by("pk")
+        ),
+    }
+    carried["pending"] = len(carried["interests"]) + len(carried["item_declarations"])
+    return carried
+
+
+def pending_interests():
+    """Register entries made at a meeting and not yet reviewed at a later one."""
+    return Interest.objects.filter(declared_at_meeting__isnull=False, review__isnull=True)
+
+
+def pending_item_declarations():
+    """Declarations on an item that name no register entry and are not yet reviewed."""
+    return ItemDeclaration.objects.filter(interest__isnull=True, review__isnull=True)
+
+
+def next_meeting(meeting):
+    """The body's next scheduled meeting after ``meeting`` (``None`` when none is scheduled yet)."""
+    return (
+        Meeting.objects.filter(body_id=meeting.body_id, starts_at__gt=meeting.starts_at, status=MeetingStatus.SCHEDULED)
+        .order_by("starts_at")
+        .first()
+    )
+
+
+def carry_over_note(meeting):
+    """What closing ``meeting`` carries over and where to, in a sentence for the confirmation."""
+    upto = Meeting.objects.filter(body_id=meeting.body_id, starts_at__lte=meeting.starts_at)
+    actions = Action.objects.filter(meeting__in=upto, status=ActionStatus.OPEN).count()
+    declarations = (
+        pending_interests().filter(declared_at_meeting__in=upto).count()
+        + pending_item_declarations().filter(item__meeting__in=upto).count()
+    )
+    what = (
+        f"the approval of these minutes, {actions} open action{'s' if actions != 1 else ''} and "
+        f"{declarations} declaration{'s' if declarations != 1 else ''} to review"
+    )
+    following = next_meeting(meeting)
+    if following is None:
+        return (
+            f"Closing carries {what}. No next meeting of the body is scheduled yet: they will show on "
+            "whichever meeting is scheduled next."
+        )
+    when = timezone.localtime(following.starts_at)
+    return f"Closing carries {what} to the next meeting, on {day(when.date())} at {when:%H:%M}."
+
+
+def _current_on(on):
+    return Q(starts_on__lte=on) & (Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+
+
+def interest_flags(meeting, items):
+    """Flag on each item about a partnership or organisation the members of the body (on the
+    meeting's date) with a current interest touching it: ``item.flags``. One query for the agenda."""
+    for item in items:
+        item.flags = []
+    partnerships = {i.partnership_id for i in items if i.partnership_id}
+    organisations = {i.organisation_id for i in items if i.organisation_id}
+    if not (partnerships or organisations):
+        return
+    on = timezone.localdate(meeting.starts_at)
+    members = Membership.objects.filter(_current_on(on), body_id=meeting.body_id)
+    interests = (
+        current_interests(on)
+        .filter(Q(partnership_id__in=partnerships) | Q(organisation_id__in=organisations))
+        .filter(Q(membership__in=members) | Q(user__in=members.filter(user__isnull=False).values("user")))
+        .select_related("organisation", "partnership")
+        .order_by("name", "pk")
+    )
+    for interest in interests:
+        for item in items:
+            if (item.partnership_id and item.partnership_id == interest.partnership_id) or (
+                item.organisation_id and item.organisation_id == interest.organisation_id
+            ):
+                item.flags.append(interest)
+
+
+def current_interests(on):
+    """Declared interests (not nil returns, not superseded) that apply on the date ``on``."""
+    return Interest.objects.filter(
+        Q(applies_from__isnull=True) | Q(applies_from__lte=on),
+        Q(applies_to__isnull=True) | Q(applies_to__gte=on),
+        nil_return=False,
+        superseded_by__isnull=True,
+        declared_on__lte=on,
+    )
 
 
 def decision_page(decision):
@@ -238,6 +370,161 @@ def meetings_due(user, today):
 
 def _end_of(today):
     return timezone.make_aware(datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time()))
+
+
+@dataclass(frozen=True)
+class ActionOverdue:
+    """An open action past its due date (an item of "needs attention")."""
+
+    action: object
+    due: datetime.date
+    message: str
+    tag: str = "Action overdue"
+    colour: str = "red"
+
+    @property
+    def title(self):
+        return f"{self.action.meeting.body.name}: {Truncator(self.action.description).chars(80)}"
+
+    @property
+    def url(self):
+        return self.action.get_absolute_url()
+
+    @property
+    def reference(self):
+        return self.action.first_partnership or ""
+
+
+def overdue_actions(user, today):
+    """Open actions past their due date: every one of the bodies the user is secretary of, and
+    those the user owns on bodies they may read. One query, whatever the size."""
+    if grant(user, "view", Action) is None:
+        return []
+    everything = Action.objects.all()
+    theirs = Q(pk__in=scope(user, "change", everything).values("pk")) | Q(
+        pk__in=scope(user, "view", everything).filter(owner=user).values("pk")
+    )
+    governed = Body.partnerships.through.objects.filter(body=OuterRef("meeting__body")).order_by(
+        "partnership__reference"
+    )
+    actions = (
+        Action.objects.overdue(today)
+        .filter(theirs)
+        .select_related("meeting__body", "owner")
+        .annotate(first_partnership=Subquery(governed.values("partnership__reference")[:1]))
+        .order_by("due_on", "pk")
+    )
+    return [
+        ActionOverdue(
+            a,
+            a.due_on,
+            f"Due on {day(a.due_on)}; owner {a.owner_display}; raised at the meeting of "
+            f"{day(timezone.localdate(a.meeting.starts_at))}.",
+        )
+        for a in actions
+    ]
+
+
+@dataclass(frozen=True)
+class DeclarationDue:
+    """A person whose annual declaration of interests (or nil return) is due: a member of a body
+    with none since joining, or anyone whose latest is more than 12 months old."""
+
+    name: str
+    last: datetime.date | None
+    due: datetime.date
+    joined: datetime.date | None = None
+    tag: str = "Declaration due"
+    colour: str = "orange"
+    reference: str = ""
+
+    @property
+    def title(self):
+        return self.name
+
+    @property
+    def url(self):
+        return reverse("governance:interests")
+
+    @property
+    def message(self):
+        if self.last is None:
+            return (
+                f"No declaration of interests or nil return since joining on {day(self.joined)}: "
+                "one is due within 28 days of joining."
+            )
+        return f"Last declaration or nil return on {day(self.last)}: one is due every year."
+
+
+def _a_year_after(date):
+    try:
+        return date.replace(year=date.year + 1)
+    except ValueError:  # 29 February
+        return date.replace(year=date.year + 1, day=28)
+
+
+def declarations_due(today, user=None):
+    """Who must declare (or make a nil return) now, longest overdue first: each current member of
+    a body not stood down (an Accord user once, however many bodies) and each user who has declared, whose latest
+    declaration is more than 12 months old, or who has none more than 28 days after joining.
+    ``user``: only that user. Four queries, whatever the size."""
+    members = (
+        Membership.objects.filter(_current_on(today))
+        .filter(Q(body__ends_on__isnull=True) | Q(body__ends_on__gte=today))  # not of a body stood down
+        .select_related("user")
+        .order_by("starts_on", "pk")
+    )
+    declared = Interest.objects.filter(user__isnull=False)
+    if user is not None:
+        members, declared = members.filter(user=user), declared.filter(user=user)
+    by_user = dict(declared.values("user").annotate(last=Max("declared_on")).values_list("user", "last"))
+    by_member = dict(
+        Interest.objects.filter(membership__in=members.filter(user__isnull=True))
+        .values("membership")
+        .annotate(last=Max("declared_on"))
+        .values_list("membership", "last")
+    )
+    people = {}
+    for m in members:
+        key = ("user", m.user_id) if m.user_id else ("member", m.pk)
+        last = by_user.get(m.user_id) if m.user_id else by_member.get(m.pk)
+        people.setdefault(key, (m.person_name, last, m.starts_on))
+    others = [pk for pk in by_user if ("user", pk) not in people]
+    for u in User.objects.filter(pk__in=others):
+        people[("user", u.pk)] = (u.get_full_name() or u.username, by_user[u.pk], None)
+    due = []
+    for name, last, joined in people.values():
+        when = _a_year_after(last) if last else joined + datetime.timedelta(days=28)
+        if when < today:
+            due.append(DeclarationDue(name, last, when, joined))
+    return sorted(due, key=lambda d: (d.due, d.name))
+
+
+def declarations_due_items(user, today):
+    """The "needs attention" items: every declaration due for who keeps the register, and the
+    user's own otherwise."""
+    if grant(user, "add", Interest) == ALL:
+        return declarations_due(today)
+    return declarations_due(today, user=user)
+
+
+def with_declaration_dates(interests):
+    """Register entries with the dates the 28-day rule needs: ``joined_on``, when the person
+    declaring joined their first body (as an Accord user, or as the named member), and
+    ``first_declared``, the date of the person's first entry. Subqueries: one query in all."""
+    by_user = Membership.objects.filter(user=OuterRef("user")).values("user").annotate(first=Min("starts_on"))
+    first_by_user = Interest.objects.filter(user=OuterRef("user")).values("user").annotate(first=Min("declared_on"))
+    first_by_member = (
+        Interest.objects.filter(membership=OuterRef("membership"))
+        .values("membership")
+        .annotate(first=Min("declared_on"))
+    )
+    return interests.annotate(
+        joined_on=Coalesce(Subquery(by_user.values("first")[:1]), F("membership__starts_on")),
+        first_declared=Coalesce(
+            Subquery(first_by_user.values("first")[:1]), Subquery(first_by_member.values("first")[:1])
+        ),
+    )
 
 
 # --- locked gateways and disputes -----------------------------------------------------------------

@@ -19,10 +19,12 @@ from governance.models import (
     Binding,
     Decision,
     DecisionStatus,
+    DeclarationReview,
     Dispute,
     DisputeEscalation,
     EligibilityRecord,
     GatewayDecision,
+    Interest,
     ItemDeclaration,
     Meeting,
     MeetingStatus,
@@ -31,6 +33,7 @@ from governance.models import (
     Purpose,
     ReopenOutcome,
     ReopenRequest,
+    ReviewOutcome,
     Stage,
     StandingItem,
     Supersession,
@@ -305,6 +308,7 @@ def close_vote(decision, casting=None, now=None):
         rules.Ballot(membership_id, rules.Vote(vote), pk)
         for pk, membership_id, vote in decision.ballots.values_list("pk", "membership_id", "vote")
     ]
+    _refuse_early_written_close(decision, records, ballots, now)
     result = rules.tally(
         rule,
         [r.key for r in records if r.eligible],
@@ -332,6 +336,21 @@ def close_vote(decision, casting=None, now=None):
     decision.status, decision.closed_at = DecisionStatus.CLOSED, now
     decision.save()
     return decision
+
+
+def _refuse_early_written_close(decision, records, ballots, now):
+    """A vote by written procedure stays open until its closing time, unless every member who may
+    vote has voted: closing it earlier would take their vote from the others."""
+    closes = decision.written_procedure_closes_at
+    if decision.item_id or closes is None or now >= closes:
+        return
+    waiting = {r.key for r in records if r.eligible} - {b.key for b in ballots}
+    if waiting:
+        raise ValidationError(
+            f"Votes by written procedure are open until {timezone.localtime(closes):%d/%m/%Y %H:%M} and "
+            f"{len(waiting)} member{'s' if len(waiting) != 1 else ''} who may vote "
+            f"{'have' if len(waiting) != 1 else 'has'} not voted yet."
+        )
 
 
 @transaction.atomic
@@ -391,6 +410,79 @@ def approve_minutes(minutes, at_meeting):
         raise ValidationError("Minutes are approved at a meeting of the same body that took place.")
     minutes.status, minutes.approved_at = MinutesStatus.APPROVED, at_meeting
     return _save(minutes)
+
+
+# --- actions --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_action(action):
+    """Record (or update) an action raised at a meeting, during it or after while writing up: not
+    at a cancelled meeting, which raised nothing."""
+    if action.meeting.status == MeetingStatus.CANCELLED:
+        raise ValidationError("A cancelled meeting raises no actions.")
+    return _save(action)
+
+
+# --- declarations made at a meeting, reviewed at a later one --------------------------------------
+
+
+def _made_at(declaration):
+    """The meeting a pending declaration was made at."""
+    if isinstance(declaration, Interest):
+        return declaration.declared_at_meeting
+    return declaration.item.meeting
+
+
+@transaction.atomic
+def review_declaration(meeting, declaration, outcome, action_taken="", category="", user=None):
+    """Review at ``meeting`` a declaration made at an earlier meeting of the body: accept it into
+    the register of interests or record the action taken to manage it. The review is a new row;
+    the declaration is never changed. A declaration on an item accepted into the register becomes
+    a register entry (with the category the chair gives it), made at the meeting it was declared."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status != MeetingStatus.SCHEDULED:
+        raise ValidationError("Declarations are reviewed at a meeting that has not yet closed.")
+    made_at = _made_at(declaration)
+    if made_at is None or made_at.body_id != meeting.body_id or made_at.starts_at >= meeting.starts_at:
+        raise ValidationError("A declaration is reviewed at a later meeting of the body it was made at.")
+    if DeclarationReview.objects.filter(
+        **{"interest" if isinstance(declaration, Interest) else "item_declaration": declaration}
+    ).exists():
+        raise ValidationError("This declaration has already been reviewed.")
+    action_taken = (action_taken or "").strip()
+    if outcome == ReviewOutcome.ACTION and not action_taken:
+        raise ValidationError({"action_taken": "Record the action taken to manage the interest."})
+    review = DeclarationReview(
+        meeting=meeting, outcome=outcome, action_taken=action_taken, reviewed_by=user, reviewed_at=timezone.now()
+    )
+    if isinstance(declaration, Interest):
+        review.interest = declaration
+    else:
+        review.item_declaration = declaration
+        if outcome == ReviewOutcome.ENTERED:
+            if not category:
+                raise ValidationError({"category": "Choose the category of the interest for the register."})
+            review.interest = _enter_in_register(declaration, category, action_taken)
+    return _save(review)
+
+
+def _enter_in_register(declaration, category, action_taken):
+    """The register entry for a declaration made on an item."""
+    m = declaration.membership
+    return _save(
+        Interest(
+            user=m.user,
+            membership=None if m.user_id else m,
+            name=m.person_name,
+            job_title=m.job_title or (m.user.job_title if m.user_id else ""),
+            declared_on=_date(declaration.declared_at),
+            category=category,
+            details=declaration.details,
+            action_taken=action_taken or declaration.get_management_display(),
+            declared_at_meeting=declaration.item.meeting,
+        )
+    )
 
 
 # --- locked gateways ------------------------------------------------------------------------------

@@ -5,11 +5,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
 
+from core import papers
 from core import views as generic
 from core.dates import day, local_today
-from governance import selectors, services
+from governance import documents, selectors, services
 from governance.filters import BodyFilter, InterestFilter
 from governance.forms import (
+    ActionForm,
     AgendaItemForm,
     ApproveMinutesForm,
     ApproveReopenForm,
@@ -19,6 +21,7 @@ from governance.forms import (
     CloseVoteForm,
     ConfirmForm,
     DecisionForm,
+    DeclarationReviewForm,
     DisputeForm,
     EscalateDisputeForm,
     GatewayDecisionForm,
@@ -32,12 +35,15 @@ from governance.forms import (
     ReopenRequestForm,
     ResolveDisputeForm,
     TermsOfReferenceForm,
+    WrittenDecisionForm,
 )
 from governance.models import (
+    Action,
     AgendaItem,
     Attendance,
     Body,
     Decision,
+    DeclarationReview,
     Dispute,
     Interest,
     ItemDeclaration,
@@ -82,6 +88,8 @@ class BodyDetailView(generic.ObjectDetailView):
             **super().get_context_data(),
             **selectors.body_page(self.object, local_today()),
             "can_add_meeting": generic.permitted_child(self.request.user, "add", Meeting, self.object),
+            "can_run": generic.permitted_child(self.request.user, "change", Action, self.object),
+            "can_add_decision": generic.permitted_child(self.request.user, "add", Decision, self.object),
         }
 
 
@@ -121,6 +129,22 @@ class MembershipEditView(BodyChildEditView):
     model = Membership
     form_class = MembershipForm
     anchor = "members"
+
+
+class WrittenDecisionAddView(BodyChildEditView):
+    """Put a decision to the body by written procedure, between meetings, with its closing time."""
+
+    model = Decision
+    form_class = WrittenDecisionForm
+
+    def save(self, form):
+        return services.raise_decision(form.save(commit=False), form.cleaned_data["affected"])
+
+    def success_url(self, obj):
+        return obj.get_absolute_url()
+
+    def cancel_url(self):
+        return f"{self.parent.get_absolute_url()}#decisions"
 
 
 class MeetingScheduleView(BodyChildEditView):
@@ -193,6 +217,53 @@ class AgendaItemAddView(MeetingChildAddView):
         return services.add_item(form.save(commit=False))
 
 
+class ActionEditView(MeetingChildAddView):
+    """Add an action raised at a meeting, or change one (its status: done or dropped)."""
+
+    model = Action
+    form_class = ActionForm
+    anchor = "actions"
+
+    def get_queryset(self):
+        return Action.objects.select_related("meeting__body")
+
+    def save(self, form):
+        return services.save_action(form.save(commit=False))
+
+
+class DeclarationReviewView(MeetingChildAddView):
+    """Review at this meeting a declaration made at an earlier one of the body."""
+
+    model = DeclarationReview
+    form_class = DeclarationReviewForm
+    anchor = "declarations-review"
+
+    def get_form(self, data=None, files=None):
+        carried = selectors.carried_over(self.parent, None)
+        form = DeclarationReviewForm(
+            data=data,
+            instance=DeclarationReview(meeting=self.parent),
+            user=self.request.user,
+            pending=carried["interests"] + carried["item_declarations"],
+        )
+        form.initial.setdefault("declaration", self.request.GET.get("declaration", ""))
+        return form
+
+    def save(self, form):
+        data = form.cleaned_data
+        return services.review_declaration(
+            self.parent,
+            data["declaration"],
+            data["outcome"],
+            action_taken=data.get("action_taken", ""),
+            category=data.get("category", ""),
+            user=self.request.user,
+        )
+
+    def success_message(self, obj):
+        return f"Declaration reviewed: {obj.get_outcome_display().lower()}."
+
+
 class ItemChildAddView(generic.ObjectEditView):
     """Add a record to an agenda item (a declaration, a decision): back to the meeting's page."""
 
@@ -226,6 +297,42 @@ class DecisionAddView(ItemChildAddView):
 
     def success_url(self, obj):
         return obj.get_absolute_url()
+
+
+class PaperView(generic.ObjectMixin, View):
+    """A record's paper as Word or PDF, for whoever may read the page it comes from."""
+
+    fmt = None  # "docx" or "pdf": from the URL
+    template_name = None  # the PDF's
+
+    def get(self, request, pk):
+        self.check()
+        return papers.download(self.paper(), self.fmt, self.template_name)
+
+    def paper(self):
+        raise NotImplementedError
+
+
+class DecisionPaperView(PaperView):
+    model = Decision
+    template_name = documents.DECISION_TEMPLATE
+
+    def get_queryset(self):
+        return Decision.objects.select_related("body", "item__meeting", "terms")
+
+    def paper(self):
+        return documents.decision_paper(self.object)
+
+
+class MinutesPaperView(PaperView):
+    model = Meeting
+    template_name = documents.MINUTES_TEMPLATE
+
+    def get_queryset(self):
+        return Meeting.objects.select_related("body")
+
+    def paper(self):
+        return documents.minutes_paper(self.object)
 
 
 class DecisionDetailView(generic.ObjectDetailView):
@@ -276,6 +383,8 @@ class StepView(generic.ObjectMixin, View):
             else:
                 messages.success(request, f"{self.title}: done.")
                 return redirect(self.done_url())
+                messages.success(request, self.done_message())
+                return redirect(self.object.get_absolute_url())
         return self.render(form, status=400)
 
     def perform(self, form):
@@ -283,6 +392,9 @@ class StepView(generic.ObjectMixin, View):
 
     def done_url(self):
         return self.object.get_absolute_url()
+
+    def done_message(self):
+        return f"{self.title}: done."
 
     def render(self, form, status=200):
         context = {"view": self, "form": form, "object": self.object, "cancel_url": self.object.get_absolute_url()}
@@ -341,13 +453,30 @@ class CloseMeetingView(StepView):
     action = "close"
     title = "Close the meeting"
     button = "Close the meeting"
-    intro = "A meeting cannot close while a vote on one of its items is open."
+
+    @property
+    def intro(self):
+        return (
+            f"A meeting cannot close while a vote on one of its items is open. {selectors.carry_over_note(self.object)}"
+        )
 
     def get_queryset(self):
         return Meeting.objects.select_related("body")
 
     def perform(self, form):
         services.close_meeting(self.object)
+
+    def done_message(self):
+        following = selectors.next_meeting(self.object)
+        if following is None:
+            return (
+                "Meeting closed. No next meeting is scheduled yet: the minutes to approve, open actions and "
+                "declarations to review will show on whichever meeting is scheduled next."
+            )
+        return (
+            "Meeting closed. The minutes to approve, open actions and declarations to review are carried to "
+            f"the meeting of {following}."
+        )
 
 
 WITHHELD = "Entry withheld from publication"
@@ -372,6 +501,13 @@ def _applies(i):
     return f"From {day(i.applies_from)}" + (f" to {day(i.applies_to)}" if i.applies_to else "")
 
 
+def _within_28_days(i):
+    """ "No" for an entry declared late (``Interest.late``), "Yes" when the rule applies and it was not."""
+    if i.late(i.joined_on, i.first_declared):
+        return "No"
+    return "Yes" if i.applies_from or i.joined_on else ""
+
+
 class InterestListView(generic.ObjectListView):
     """The published register of interests: name, job title, date of declaration, the interest,
     the dates it applies and the action taken to manage it (REFERENCE.md §5)."""
@@ -381,6 +517,7 @@ class InterestListView(generic.ObjectListView):
     add_url_name = "governance:interest_add"
     default_sort = "name"
     template_name = "governance/interest_list.html"
+    export_formats = ("csv", "xlsx", "pdf")
     columns = (
         generic.Column("name", "Name", sort="name", value=lambda i: WITHHELD if i.withheld else i.name),
         generic.Column("job_title", "Job title", value=_published(lambda i: i.job_title)),
@@ -393,12 +530,34 @@ class InterestListView(generic.ObjectListView):
         generic.Column(
             "late",
             "Declared within 28 days",
-            value=_published(lambda i: "No" if i.late() else ("Yes" if i.applies_from else "")),
+            value=_published(_within_28_days),
         ),
     )
 
     def get_queryset(self):
-        return Interest.objects.all()
+        return selectors.with_declaration_dates(Interest.objects.all())
+
+    def get_extra_context(self):
+        return {"declarations_due": selectors.declarations_due(local_today())}
+
+    def export(self, fmt, queryset):
+        """The spreadsheets, or the register as a PDF paper: the same rows, withheld entries as they
+        are. A PDF is printed while the user waits (a few hundred rows a second), so it holds at
+        most ``REGISTER_PDF_MOST_ROWS``; past that the list says so and offers the spreadsheets."""
+        if fmt != "pdf":
+            return super().export(fmt, queryset)
+        most = documents.REGISTER_PDF_MOST_ROWS
+        headers, rows = self.export_headers_and_rows(queryset[: most + 1])
+        rows = list(rows)
+        if len(rows) > most:
+            messages.error(
+                self.request,
+                f"A PDF of the register holds at most {most} declarations, and this list has more. "
+                "Narrow it with the filters, or download the CSV or XLSX spreadsheet, which holds them all.",
+            )
+            return redirect(f"{self.request.path}?{self.query_string(self.request, exclude=('export', 'page'))}")
+        paper = documents.register_paper(headers, rows, local_today())
+        return papers.download(paper, "pdf", documents.REGISTER_TEMPLATE)
 
 
 class InterestAddView(generic.ObjectEditView):

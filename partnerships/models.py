@@ -175,6 +175,12 @@ class Partnership(models.Model):
             models.Index(fields=["status", "annual_value", "id"], name="partnership_status_value_idx"),
             # "Leads to confirm" reads only the partnerships with a lead written as text.
             models.Index(fields=["lead"], condition=~models.Q(recorded_lead=""), name="partnership_recorded_lead_idx"),
+            # Which partnerships need an IG item depends on status, level of data sharing and type;
+            # the IG gaps page then sorts by reference: it and the register's "IG gaps" filter read
+            # them all from this index, not the table.
+            models.Index(
+                fields=["status", "data_sharing", "arrangement_type", "reference", "id"], name="partnership_ig_need_idx"
+            ),
             models.Index(fields=["arrangement_type"]),
             models.Index(fields=["annual_value"]),
             models.Index(fields=["next_review_date"]),

@@ -10,12 +10,15 @@ class RisksConfig(AppConfig):
         from core.permissions import ADMIN_ONLY, EVERYONE, KEEPERS_AND_OWN_LEADS, rows
         from core.views import Column
 
-        from . import demo, display, filters, models, panels, selectors, synthetic
+        from . import demo, display, filters, highest, models, panels, selectors, synthetic
 
         audit.register(models.Risk, parent="partnership")
         audit.register(models.RiskAction, parent="risk")
         audit.register(models.NoSignificantRisk, parent="partnership")
         audit.register(models.RiskMatrix)
+        audit.register(models.HighestScore, parent="partnership")
+        highest.connect()
+        registry.derived_table("Highest current scores", highest.rebuild)
 
         # Everyone reads risk profiles; the register's keepers and a partnership's own leads change
         # its risks, their further actions and its "no significant risk" records. A risk is closed,

@@ -321,3 +321,22 @@ class RiskMatrix(models.Model):
     def current(cls):
         """The matrix in force: the saved row (made by a migration), or the NPSA defaults."""
         return cls.objects.filter(pk=1).first() or cls.defaults()
+
+
+class HighestScore(models.Model):
+    """The highest current score of a partnership's open risks, when it has any: derived, never
+    typed in, kept in step with its risks by ``risks.highest`` (which says why it exists)."""
+
+    # A partnership with open risks cannot be deleted (risks are protected), so neither can its row.
+    partnership = models.OneToOneField(Partnership, on_delete=models.CASCADE, related_name="risk_highest")
+    score = models.PositiveSmallIntegerField("highest current score")
+
+    class Meta:
+        verbose_name = "highest current score"
+
+    def __str__(self):
+        return f"Highest current score: {self.score}"
+
+    @property
+    def key(self):
+        return self.partnership_id

@@ -19,6 +19,7 @@ from django.db.models import (
     CharField,
     Count,
     Exists,
+    F,
     IntegerField,
     Max,
     OuterRef,
@@ -100,9 +101,10 @@ def highest_score_sql():
 
 
 def highest_score_sort_sql():
-    """The highest current score for sorting: 0 when there is no open risk (so that "highest
-    first" puts partnerships without risks last on every database)."""
-    return Coalesce(highest_score_sql(), Value(0))
+    """The highest current score for sorting, from the derived table (``risks.highest``): 0 when
+    there is no open risk (so that "highest first" puts partnerships without risks last on every
+    database)."""
+    return Coalesce(F("risk_highest__score"), Value(0))
 
 
 def profile_status_sql(today, thresholds):

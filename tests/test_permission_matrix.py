@@ -200,6 +200,6 @@ def test_exports_hold_only_what_the_role_may_see(client, world, name, role, fmt)
 @pytest.mark.parametrize("name", exportable_lists())
 def test_an_unknown_export_format_is_refused(client, world, name):
     sign_in(client, world, "administrator")
-    response = client.get(reverse(name), {"export": "pdf"})
+    response = client.get(reverse(name), {"export": "exe"})
     assert response.status_code == 404
     assert not is_download(response)

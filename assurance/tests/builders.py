@@ -2,13 +2,15 @@
 agreements in a given state.
 
 Agreements are written with ``bulk_create`` in the state a case needs (these tests read agreements;
-the agreements' own tests check how the lifecycle reaches each state).
+the agreements' own tests check how the lifecycle reaches each state), and recorded with
+``core.audit.record_bulk`` as every bulk write is, which keeps the derived IG state in step.
 """
 
 import datetime
 
 from agreements.models import Agreement, AgreementKind, AgreementStatus
 from assurance.models import IGItem, RecordedStatus
+from core.audit import record_bulk
 from core.dates import local_today
 from organisations.dspt import expected_year, year_starting
 from organisations.models import Organisation, OrganisationKind
@@ -92,4 +94,5 @@ def agreement(p, kind=AgreementKind.INFORMATION_SHARING, status=AgreementStatus.
             )
         ]
     )
+    record_bulk([made])
     return made

@@ -3,7 +3,7 @@
 import datetime
 
 from assurance.forms import cell_name
-from assurance.models import IGDocument, IGItem, IGItemType, IGRequirement, RecordedStatus
+from assurance.models import IGDocument, IGItem, IGItemType, IGRequirement, IGState, RecordedStatus
 from assurance.selectors import gap_rows, requirement_matrix
 from core.dates import local_today
 from core.documents import add_version, check_upload
@@ -135,6 +135,16 @@ AUDIT = {
         "In place",
         parent=lambda w: w.partnership,
         actions=("create", "update"),
+    ),
+    # Derived from the records (assurance.ig_state): written, changed and removed by their writes.
+    "assurance.IGState": Change(
+        lambda w: IGState.objects.create(partnership=w.partnership, item="caldicott", in_progress=True),
+        "in_place_until",
+        None,
+        datetime.date(2027, 3, 31),
+        "2027-03-31",
+        parent=lambda w: w.partnership,
+        prepare=lambda w: IGState.objects.filter(partnership=w.partnership, item="caldicott").delete(),
     ),
     # Uploaded, never changed or deleted: a new file is the next version.
     "assurance.IGDocument": Change(

@@ -207,6 +207,16 @@ def test_the_page_sorts_and_pages_in_the_database(client_for, register):
     descending = sorted(((ref, item) for ref, item, _ in expected), key=lambda r: (r[0], order[r[1]]), reverse=True)
     assert shown(client.get(reverse("assurance:gaps"), {"sort": "-reference"})) == descending[:50]
 
+    # The last page (read in reverse, with the total, in one query), asked for or past the end.
+    last = by_reference[(len(by_reference) - 1) // 50 * 50 :]
+    assert 0 < len(last) < 50, "the register ends on a part page"
+    for page in ("last", 9999):
+        response = client.get(reverse("assurance:gaps"), {"page": page})
+        assert shown(response) == last
+        assert f"of {len(expected)} IG gaps" in response.content.decode()
+    last_descending = descending[(len(descending) - 1) // 50 * 50 :]
+    assert shown(client.get(reverse("assurance:gaps"), {"sort": "-reference", "page": "last"})) == last_descending
+
     by_status = client.get(reverse("assurance:gaps"), {"sort": "ig_status", "status": ""})
     statuses = [
         status for ref, item, status in sorted(expected, key=lambda r: (r[2] != "Expired", r[2] != "In progress"))

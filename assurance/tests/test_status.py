@@ -220,7 +220,9 @@ CASES = [
 
 
 def record_dpia_due(p, days):
-    p.ig_items.filter(item=I.DPIA).update(review_on=today() + days * DAY)
+    dpia = p.ig_items.get(item=I.DPIA)
+    dpia.review_on = today() + days * DAY
+    dpia.save()
 
 
 @pytest.mark.django_db

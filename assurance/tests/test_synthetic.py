@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Prefetch
 
+from assurance import ig_state
 from assurance.models import ITEMS, Assurance, IGItem, IGItemType
 from assurance.selectors import (
     counted,
@@ -78,6 +79,7 @@ def test_the_selectors_find_every_state_on_a_synthetic_register_of_200():
     assert levels == {"", *DataSharing.values}, "every level of data sharing, and some not assessed"
     assert gap_rows(today, matrix=matrix).count() >= with_gaps
     assert f", {IGItem.objects.count():,} IG items" in out
+    assert ig_state.rebuild() == 0  # the bulk writes kept the derived IG state in step
 
 
 def test_the_page_rules_and_the_sql_agree_on_the_synthetic_register():

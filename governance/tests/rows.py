@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from governance import rules, services
 from governance.models import (
+    Action,
     AgendaItem,
     Attendance,
     Ballot,
@@ -19,6 +20,7 @@ from governance.models import (
     Body,
     BodyKind,
     Decision,
+    DeclarationReview,
     Dispute,
     DisputeEscalation,
     EligibilityRecord,
@@ -61,9 +63,10 @@ def build(w):
     """A partnership board governing the owning lead's partnership (``body``), with terms of
     reference, a chair from the home trust and a member from the partner trust, a meeting with
     both present: a closed decision on ``item``, an open one and a draft one on ``item2``; the
-    next meeting (``next_meeting``); a declaration on ``item`` (``item_declaration``), draft
-    ``minutes`` and a register entry (``interest``) of the member; and a body governing the other
-    lead's (``other_body``)."""
+    next meeting (``next_meeting``); a declaration on ``item`` (``item_declaration``, pending
+    review at the next meeting), draft ``minutes``, a register entry (``interest``) of the member
+    and an overdue ``action`` raised at the meeting; and a body governing the other lead's
+    (``other_body``)."""
     w.body = Body.objects.create(name="Forensic Network Partnership Board", kind=BodyKind.PARTNERSHIP_BOARD)
     w.body.partnerships.add(w.partnership)
     w.terms = TermsOfReference.objects.create(body=w.body, effective_from=datetime.date(2020, 4, 1), quorum_members=2)
@@ -121,6 +124,16 @@ def build(w):
         details="A relative works for a secure care provider.",
         withheld=True,
         withheld_reason="Personal safety: recorded by the Director of Corporate Affairs.",
+    )
+    w.action = services.save_action(
+        Action(
+            meeting=w.meeting,
+            item=w.item,
+            description="Circulate the bed base review to the partner trusts.",
+            owner_name="Priya Shah",
+            organisation=w.partner_org,
+            due_on=datetime.date(2026, 1, 15),
+        )
     )
     w.other_body = Body.objects.create(name="Talking Space Plus Steering Group", kind=BodyKind.WORKING_GROUP)
     w.other_body.partnerships.add(w.other_partnership)
@@ -319,6 +332,34 @@ AUDIT = {
 }
 
 
+AUDIT["governance.Action"] = Change(
+    lambda w: services.save_action(
+        Action(
+            meeting=w.meeting,
+            description="Draft the estates paper.",
+            owner_name="Ola Ade",
+            due_on=datetime.date(2026, 2, 1),
+        )
+    ),
+    "status",
+    "Open",
+    "done",
+    "Done",
+    parent=lambda w: w.meeting,
+)
+AUDIT["governance.DeclarationReview"] = Change(
+    lambda w: DeclarationReview.objects.create(
+        meeting=w.next_meeting, item_declaration=w.item_declaration, outcome="action", action_taken="Noted."
+    ),
+    "outcome",
+    "Action taken to manage it recorded",
+    None,
+    None,
+    parent=lambda w: w.next_meeting,
+    actions=("create",),
+)
+
+
 def _gateway(w, stage="options_appraisal"):
     return GatewayDecision.objects.create(
         programme=w.programme, stage=stage, decision=_decision(w, "Appraise the options"), raised_at=timezone.now()
@@ -466,7 +507,72 @@ def _member_form(w, **changes):
     } | changes
 
 
+def _action_form(w, **changes):
+    a = w.action
+    return {
+        "description": a.description,
+        "item": a.item_id or "",
+        "owner": "",
+        "owner_name": a.owner_name,
+        "organisation": a.organisation_id or "",
+        "due_on": a.due_on.strftime("%d/%m/%Y"),
+        "status": a.status,
+    } | changes
+
+
 PAGES = {
+    "governance:written_decision_add": Page(
+        args=pk_of("body"),
+        get=_keepers_only(OK),
+        post=_keepers_only(SAVED),
+        data=lambda w: {
+            "title": "Approve the winter plan",
+            "category": "1",
+            "closes_on": (timezone.localdate() + datetime.timedelta(days=7)).strftime("%d/%m/%Y"),
+            "closes_time": "17:00",
+        },
+        effect=lambda w: Decision.objects.filter(
+            body=w.body, item=None, title="Approve the winter plan", written_procedure_closes_at__isnull=False
+        ).exists(),
+    ),
+    "governance:action_add": Page(
+        args=pk_of("meeting"),
+        get=_keepers_only(OK),
+        post=_keepers_only(SAVED),
+        data=lambda w: {
+            "description": "Share the crisis pathway with primary care.",
+            "item": w.item2.pk,
+            "owner": w.user("owner").pk,
+            "organisation": w.home_trust.pk,
+            "due_on": "30/04/2027",
+        },
+        effect=lambda w: Action.objects.filter(
+            meeting=w.meeting, item=w.item2, owner=w.user("owner"), status="open", due_on=datetime.date(2027, 4, 30)
+        ).exists(),
+    ),
+    "governance:action_edit": Page(
+        args=pk_of("action"),
+        get=_keepers_only(OK),
+        post=_keepers_only(SAVED),
+        data=lambda w: _action_form(w, status="done"),
+        effect=lambda w: Action.objects.get(pk=w.action.pk).status == "done",
+    ),
+    "governance:review_add": Page(
+        args=pk_of("next_meeting"),
+        get=_keepers_only(OK),
+        post=_keepers_only(SAVED),
+        data=lambda w: {
+            "declaration": f"item-{w.item_declaration.pk}",
+            "outcome": "entered",
+            "category": "non_financial_personal",
+        },
+        effect=lambda w: DeclarationReview.objects.filter(
+            meeting=w.next_meeting,
+            item_declaration=w.item_declaration,
+            interest__category="non_financial_personal",
+            interest__declared_at_meeting=w.meeting,
+        ).exists(),
+    ),
     "governance:minutes_add": Page(
         args=pk_of("next_meeting"),
         get=_keepers_only(OK),
@@ -548,6 +654,12 @@ PAGES = {
         ).exists(),
     ),
     "governance:decision": Page(args=pk_of("decision"), get=_readers(OK), post=everyone(NOT_ALLOWED)),
+    # The papers: whoever may read the page they come from downloads them (governance/tests/test_papers.py
+    # reads what they hold).
+    "governance:decision_docx": Page(args=pk_of("decision"), get=_readers(OK), post=everyone(NOT_ALLOWED)),
+    "governance:decision_pdf": Page(args=pk_of("decision"), get=_readers(OK), post=everyone(NOT_ALLOWED)),
+    "governance:minutes_docx": Page(args=pk_of("meeting"), get=_readers(OK), post=everyone(NOT_ALLOWED)),
+    "governance:minutes_pdf": Page(args=pk_of("meeting"), get=_readers(OK), post=everyone(NOT_ALLOWED)),
     "governance:decision_open": Page(
         args=pk_of("draft_decision"),
         get=_keepers_only(OK),
@@ -836,6 +948,72 @@ FORMS = {
         lambda w: {"decision": w.decision.pk},
         {"decision": "Select a valid choice."},
     ),
+    "written procedure with no title, closing in the past": Form(
+        "governance:written_decision_add",
+        pk_of("body"),
+        lambda w: {"title": "", "category": "1", "closes_on": "01/01/2020", "closes_time": "17:00"},
+        {"title": "Enter the decision to be taken.", "closes_on": "Votes close at a time still to come."},
+    ),
+    "written procedure closing at no time, category 2 naming no organisation": Form(
+        "governance:written_decision_add",
+        pk_of("body"),
+        lambda w: {"title": "Pool the budgets", "category": "2", "closes_on": "", "closes_time": "five"},
+        {
+            "closes_on": "Enter the date votes close.",
+            "closes_time": "Enter a time on the 24-hour clock, for example 17:00.",
+            "affected": "A category 2 decision must name the organisations it affects.",
+        },
+    ),
+    "action with no description, no owner, no due date": Form(
+        "governance:action_add",
+        pk_of("meeting"),
+        lambda w: {"description": " ", "owner": "", "owner_name": "", "due_on": ""},
+        {
+            "description": "Describe the action.",
+            "owner_name": "Choose an Accord user or type the name of a person outside Accord, not both.",
+            "due_on": "Enter the date the action is due.",
+        },
+    ),
+    "action with an NHS number, due on a date that does not exist": Form(
+        "governance:action_edit",
+        pk_of("action"),
+        lambda w: _action_form(w, description=f"Call back patient {NHS_NUMBER}", due_on="31/02/2027"),
+        {"description": NHS_NUMBER_SHOWN, "due_on": "Enter a real date"},
+    ),
+    "review with no declaration or outcome": Form(
+        "governance:review_add",
+        pk_of("next_meeting"),
+        lambda w: {"declaration": "", "outcome": ""},
+        {"declaration": "Choose the declaration reviewed.", "outcome": "Choose the outcome of the review."},
+    ),
+    "review with an NHS number": Form(
+        "governance:review_add",
+        pk_of("next_meeting"),
+        lambda w: {
+            "declaration": f"item-{w.item_declaration.pk}",
+            "outcome": "entered",
+            "action_taken": f"Patient {NHS_NUMBER}",
+        },
+        {"action_taken": NHS_NUMBER_SHOWN},
+    ),
+    "review accepting a declaration into the register with no category": Form(
+        "governance:review_add",
+        pk_of("next_meeting"),
+        lambda w: {"declaration": f"item-{w.item_declaration.pk}", "outcome": "entered"},
+        {"category": "Choose the category of the interest for the register."},
+    ),
+    "review recording an action with none described": Form(
+        "governance:review_add",
+        pk_of("next_meeting"),
+        lambda w: {"declaration": f"item-{w.item_declaration.pk}", "outcome": "action", "action_taken": " "},
+        {"action_taken": "Record the action taken to manage the interest."},
+    ),
+    "review at the meeting the declaration was made at": Form(
+        "governance:review_add",
+        pk_of("meeting"),
+        lambda w: {"declaration": f"item-{w.item_declaration.pk}", "outcome": "action", "action_taken": "Noted."},
+        {"declaration": "Select a valid choice."},
+    ),
     "minutes with nothing in them": Form(
         "governance:minutes_add", pk_of("next_meeting"), lambda w: {"text": " "}, {"text": "Enter the minutes."}
     ),
@@ -1019,7 +1197,10 @@ def _more_bodies(w, n):
 
 
 def _more_members(w, n):
-    for _ in range(n):
+    for i in range(n):
+        Action.objects.create(
+            meeting=w.meeting, description=f"Action {i}", owner=w.user("owner"), due_on=datetime.date(2026, 1, 1)
+        )
         Membership.objects.create(
             body=w.body,
             name=f"Member {Membership.objects.count()}",
@@ -1030,8 +1211,22 @@ def _more_members(w, n):
 
 
 def _more_items(w, n):
+    """More items about the partnership (on which the member's interest is flagged), each with a
+    declaration, a decision and an action."""
+    if not Interest.objects.filter(partnership=w.partnership).exists():
+        Interest.objects.create(
+            membership=w.member,
+            name="Priya Shah",
+            declared_on=datetime.date(2025, 1, 1),
+            category="financial",
+            details="Shares.",
+            partnership=w.partnership,
+        )
     for i in range(n):
         item = services.add_item(AgendaItem(meeting=w.meeting, title=f"Item {i}", partnership=w.partnership))
+        Action.objects.create(
+            meeting=w.meeting, item=item, description=f"Action {i}", owner_name="Ola", due_on=datetime.date(2026, 1, 1)
+        )
         ItemDeclaration.objects.create(
             item=item, membership=w.member, details="Shares.", management="no_action", declared_at=timezone.now()
         )
@@ -1088,6 +1283,16 @@ QUERIES = {
 }
 
 STALE = {
+    "governance action": Stale(
+        "governance:action_edit",
+        pk_of("action"),
+        theirs={"owner_name": "Priya Shah-Jones"},
+        yours={"status": "done"},
+        row=("Owner (person outside Accord)", "Priya Shah", "Priya Shah-Jones", None),
+        their_fields={"owner_name"},
+        your_fields={"status"},
+        them="administrator",
+    ),
     "governance membership": Stale(
         "governance:member_edit",
         pk_of("member"),
@@ -1122,6 +1327,10 @@ RECORDS = {
     "governance.Decision": lambda w: w.draft_decision,
     "governance.Minutes": lambda w: w.minutes,
     "governance.Interest": lambda w: w.interest,
+    "governance.Action": lambda w: w.action,
+    "governance.DeclarationReview": lambda w: DeclarationReview.objects.create(
+        meeting=w.next_meeting, item_declaration=w.item_declaration, outcome="action", action_taken="Noted."
+    ),
     "governance.Programme": lambda w: w.programme,
     "governance.ReopenRequest": lambda w: w.reopen,
     "governance.Dispute": lambda w: w.dispute,

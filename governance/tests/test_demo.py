@@ -1,5 +1,6 @@
 """``manage.py seed_demo``: the demo governance bodies from the seeds, through the services."""
 
+import datetime
 from io import StringIO
 
 import pytest
@@ -57,6 +58,29 @@ def test_the_demo_takes_the_oh_ouh_mou_through_the_four_locked_gateways_and_refu
     assert "No public-interest justification was given" in request.outcome.note
     assert not Supersession.objects.exists()
     assert AuditEntry.objects.filter(source="seed", object_type__model="reopenoutcome").count() == 1
+
+
+def test_the_demo_shows_what_a_meeting_leaves_behind_and_the_registers_flags():
+    seed()
+    jccc = Body.objects.get(name=demo.JCCC)
+    first, following = jccc.meetings.order_by("starts_at")
+    carried = selectors.carried_over(following, first)
+    assert [m.status for m in carried["minutes"]] == ["circulated"]
+    assert [a.owner_display for a in carried["actions"]] == ["Damian Allen"]
+    assert [i.name for i in carried["interests"]] == ["Anthony Fitzgerald"]  # pending review
+    overdue = [a.action.owner_display for a in selectors.overdue_actions(_keeper(), datetime.date(2026, 12, 6))]
+    assert "Damian Allen" in overdue
+    due = {d.name for d in selectors.declarations_due(datetime.date(2026, 12, 6))}
+    assert {"Jackie Pederson", "Anthony Fitzgerald"} <= due  # none at all, and one from 2017
+    group = Body.objects.get(name=demo.DESIGN_GROUP)
+    items = selectors.meeting_page(group.meetings.get())["items"]
+    assert [f.name for i in items if i.title == "Crisis café network" for f in i.flags] == ["Dan Knowles"]
+
+
+def _keeper():
+    from accounts.models import User
+
+    return User.objects.get(username="ben.cahill")
 
 
 def test_seeding_again_adds_nothing():

@@ -240,15 +240,16 @@ def test_minutes_are_circulated_carried_to_the_next_meeting_approved_there_and_t
     sign_in(client, world, "coordinator")
     assert client.post(reverse("governance:minutes_circulate", args=[world.minutes.pk])).status_code == 302
     nxt = page(client, world, "coordinator", "governance:meeting", world.next_meeting.pk)
-    assert "Carried over from the meeting of" in nxt
-    assert "Approval of its minutes (version 1, circulated)" in nxt
-    assert "Review of a declaration made there: Priya Shah, financial" in nxt
+    held = f"{world.meeting.starts_at:%-d %B %Y}"
+    assert f"Minutes of {held}, version 1 (circulated)" in nxt  # on the standing item
+    assert "2 declarations from earlier meetings to review" in nxt
+    assert "Priya Shah: financial, Shares in an estates contractor." in nxt
 
     url = reverse("governance:minutes_approve", args=[world.minutes.pk])
     assert client.post(url, {"at_meeting": world.next_meeting.pk}).status_code == 302
     approved = Minutes.objects.get(pk=world.minutes.pk)
     assert approved.approved_at == world.next_meeting
-    assert "Approval of its minutes" not in page(
+    assert "version 1 (circulated)" not in page(
         client, world, "coordinator", "governance:meeting", world.next_meeting.pk
     )
     again = client.post(url, {"at_meeting": world.next_meeting.pk})

@@ -7,6 +7,7 @@ the rules allow; ``bulk_risks`` writes many at once for the tests that only read
 import datetime
 from decimal import Decimal
 
+from core.audit import record_bulk
 from core.dates import local_today
 from core.models import BafRiskTheme
 from partnerships.models import ArrangementType, Partnership, Status
@@ -78,9 +79,11 @@ def no_significant_risk(partnership, domain, user=None):
 
 
 def bulk_risks(partnership, cells, domain=RiskDomain.FINANCES, status="open", theme=None):
-    """Risks written in one go at the given current cells (inherent the same, target 1×1)."""
+    """Risks written in one go at the given current cells (inherent the same, target 1×1), and
+    recorded with ``core.audit.record_bulk`` as every bulk write is (which keeps the highest
+    current scores in step)."""
     today = local_today()
-    return Risk.objects.bulk_create(
+    risks = Risk.objects.bulk_create(
         Risk(
             partnership=partnership,
             domain=domain,
@@ -101,6 +104,8 @@ def bulk_risks(partnership, cells, domain=RiskDomain.FINANCES, status="open", th
         )
         for n, (likelihood, consequence) in enumerate(cells)
     )
+    record_bulk(risks)
+    return risks
 
 
 def set_matrix(bands=None, threshold=None):

@@ -3,7 +3,7 @@
 import datetime
 
 from core.dates import local_today
-from risks.models import NoSignificantRisk, Risk, RiskAction, RiskDomain, RiskMatrix
+from risks.models import HighestScore, NoSignificantRisk, Risk, RiskAction, RiskDomain, RiskMatrix
 from tests.rows import (
     ADMIN,
     NHS_NUMBER_SHOWN,
@@ -227,6 +227,15 @@ EXPORTS = {
 }
 
 AUDIT = {
+    # Derived from a partnership's open risks (risks.highest): written, changed and removed by their writes.
+    "risks.HighestScore": Change(
+        lambda w: HighestScore.objects.create(partnership=w.spare_partnership, score=6),
+        "score",
+        6,
+        9,
+        9,
+        parent=lambda w: w.spare_partnership,
+    ),
     # A risk is closed, never deleted: it stays in the history, its scores with it.
     "risks.Risk": Change(
         lambda w: Risk.objects.create(

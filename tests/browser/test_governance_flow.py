@@ -1,7 +1,8 @@
 """A secretary runs a meeting of the BOB design group in the browser: attendance, a declaration of
 interest, a category 2 vote where the conflicted member is refused with the reason, the result
-computed and the organisations bound, the meeting closed; the pages have no serious accessibility
-problems."""
+computed and the organisations bound, minutes drafted and an action raised, the meeting closed (the
+confirmation saying no next meeting is scheduled yet), and the meeting scheduled next shows the
+carried-over items; the pages have no serious accessibility problems."""
 
 import datetime
 import re
@@ -116,6 +117,35 @@ def test_a_secretary_runs_a_meeting_with_a_category_2_vote(users, login, axe_vio
     assert axe_violations() == []
 
     page.get_by_role("link", name="Back").click()
+    page.get_by_role("link", name="Draft the minutes").click()
+    page.get_by_label("Minutes").fill("Present: all three members. Julian Emms declared an interest.")
+    page.get_by_role("button").filter(has_text="Add").first.click()
+    page.get_by_role("link", name="Add an action").click()
+    page.get_by_label("Action", exact=True).fill("Write up the crisis care priority for the trust boards.")
+    page.get_by_label("Owner (person outside Accord)").fill("Rachael Corser")
+    page.get_by_label("Due date").fill((timezone.localdate() - datetime.timedelta(days=1)).strftime("%d/%m/%Y"))
+    page.get_by_role("button").filter(has_text="Add").first.click()
+    expect(page.locator("#actions").locator("xpath=following-sibling::table[1]")).to_contain_text("Overdue")
+    assert axe_violations() == []
+
     page.get_by_role("link", name="Close the meeting").click()
+    expect(page.get_by_text("No next meeting of the body is scheduled yet")).to_be_visible()
+    assert axe_violations() == []
     page.get_by_role("button", name="Close the meeting").click()
     expect(page.get_by_text("Closed", exact=True)).to_be_visible()
+
+    page.get_by_role("link", name="Back to BOB Mental Health Design Group").click()
+    page.get_by_role("link", name="Schedule a meeting").click()
+    page.get_by_label("Date").fill((timezone.localdate() + datetime.timedelta(days=29)).strftime("%d/%m/%Y"))
+    page.get_by_label("Time").fill("10:00")
+    page.get_by_label("Place").fill("Online")
+    page.get_by_role("button").filter(has_text="Add").first.click()
+    agenda = page.locator("#agenda").locator("xpath=following-sibling::table[1]")
+    expect(agenda.locator("#item-3")).to_contain_text("version 1 (draft)")  # minutes of the previous meeting
+    expect(agenda.locator("#item-4")).to_contain_text("1 open action carried over")
+    expect(agenda.locator("#item-2")).to_contain_text("1 declaration from earlier meetings to review")
+    expect(page.get_by_text("Write up the crisis care priority for the trust boards.")).to_be_visible()
+    expect(page.locator("#declarations-review").locator("xpath=following-sibling::ul[1]")).to_contain_text(
+        "Julian Emms: Director of a provider bidding for the crisis service."
+    )
+    assert axe_violations() == []

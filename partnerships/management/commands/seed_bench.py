@@ -3,7 +3,10 @@
 See ``partnerships.synthetic`` for the distributions; every app built on the register adds its
 own synthetic records through its bench step (``core.registry.bench_step``: ``risks.synthetic``
 for the risk profiles and its ``--risks`` option, ``assurance.synthetic`` for the DSPT statuses and
-IG items). Every record is audited in bulk (source "bench"). It refuses to touch a database that
+IG items, ``governance.synthetic`` for the governance bodies, their meetings and decisions and the
+register of interests, and its ``--governance-bodies`` and ``--interests`` options). Every record
+is audited in bulk (source "bench"), but for the rows under governance's meetings and decisions
+(items, attendance, eligibility, ballots, bindings: see ``governance.synthetic``). It refuses to touch a database that
 already holds partnerships unless ``--force`` is given; with ``--force`` it *adds* N more
 partnerships (references continuing after the highest P- number), reusing the synthetic
 organisations and users already there. It never deletes.

@@ -10,7 +10,7 @@ from core.append_only import AppendOnly
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("governance", "0002_append_only"),
+        ("governance", "0003_actions_and_reviews"),
         ("organisations", "0003_dspt_postcode_opened_on"),
         ("partnerships", "0003_register_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

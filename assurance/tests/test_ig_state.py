@@ -1,0 +1,171 @@
+"""The derived IG state (``assurance.ig_state``) stays in step with every write to its sources, moves
+with the calendar without a write, and ``manage.py refresh_derived`` finds and repairs drift.
+
+The gaps page and the register's filter read only the derived rows, so every test here asks them
+(or the same SQL) what a user would see, and checks it against the partnership page's own rules
+worked out from the records.
+"""
+
+import datetime
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from agreements.models import AgreementKind, AgreementStatus
+from assurance import ig_state
+from assurance.models import IGItemType, IGState, RecordedStatus
+from assurance.selectors import has_gaps, partnership_ig, requirement_matrix, status_expression
+from assurance.tests.builders import DAY, agreement, current_year, organisation, partnership, record, today
+from core.roles import Role
+from organisations.dspt import year_starting
+from partnerships.importing import import_register
+from partnerships.models import ArrangementType, PartnerRole, Partnership
+from partnerships.tests.importing import build_world, write_xlsx
+
+pytestmark = pytest.mark.django_db
+I = IGItemType  # noqa: E741
+
+
+def sql_status(p, item, on=None):
+    return Partnership.objects.annotate(s=status_expression(item, on or today())).get(pk=p.pk).s
+
+
+def page_status(p, item, on=None):
+    fetched = Partnership.objects.prefetch_related("ig_items__documents", "agreements", "partner_roles__organisation")
+    states = partnership_ig(fetched.get(pk=p.pk), on or today()).items
+    return next(str(state.status) for state in states if state.item == item)
+
+
+def has_gap(p, on=None):
+    return Partnership.objects.filter(has_gaps(on or today(), requirement_matrix())).filter(pk=p.pk).exists()
+
+
+def assert_no_drift():
+    out = StringIO()
+    call_command("refresh_derived", "--check", stdout=out)
+    assert "IG state: 0 rows had drifted." in out.getvalue()
+
+
+def test_a_dpia_due_for_review_today_is_in_place_today_and_expired_tomorrow_without_a_write():
+    p = partnership(data_sharing="personal")
+    record(p, I.DPIA, review_on=today())
+    tomorrow = today() + DAY
+    assert sql_status(p, I.DPIA) == page_status(p, I.DPIA) == "in_place"
+    assert sql_status(p, I.DPIA, tomorrow) == page_status(p, I.DPIA, tomorrow) == "expired"
+
+
+def test_an_agreement_in_force_counts_until_its_term_ends_and_an_in_progress_record_after():
+    p = partnership(data_sharing="personal")
+    agreement(p, AgreementKind.INFORMATION_SHARING, AgreementStatus.IN_FORCE, today() + 10 * DAY)
+    record(p, I.ISA, RecordedStatus.IN_PROGRESS)
+    later = today() + 11 * DAY
+    assert sql_status(p, I.ISA) == page_status(p, I.ISA) == "in_place"
+    assert sql_status(p, I.ISA, later) == page_status(p, I.ISA, later) == "in_progress"
+
+
+@pytest.mark.parametrize(
+    ("status", "on_30_june", "on_1_july"),
+    [("standards_met", "in_place", "expired"), ("approaching_standards", "in_progress", "expired")],
+)
+def test_a_partners_dspt_stops_being_current_on_1_july_of_the_year_after_next(status, on_30_june, on_1_july):
+    year = current_year()
+    p = partnership(partners=[organisation("Partner", status, year)])
+    last_day = datetime.date(int(year[:4]) + 2, 6, 30)
+    for on, expected in ((last_day, on_30_june), (last_day + DAY, on_1_july)):
+        assert sql_status(p, I.PARTNER_DSPT, on) == page_status(p, I.PARTNER_DSPT, on) == expected
+
+
+def test_a_partner_edited_to_standards_not_met_opens_a_gap_on_every_partnership_it_is_in(client_for):
+    partner = organisation("Oxfordshire Mind", "standards_met")
+    first, second = (partnership(data_sharing="personal", partners=[partner]) for _ in range(2))
+    assert sql_status(first, I.PARTNER_DSPT) == sql_status(second, I.PARTNER_DSPT) == "in_place"
+
+    partner.dspt_status = "standards_not_met"
+    partner.save()
+    assert sql_status(first, I.PARTNER_DSPT) == sql_status(second, I.PARTNER_DSPT) == "missing"
+    gaps = client_for(Role.AUDITOR).get(reverse("assurance:gaps"), {"item": "partner_dspt"}).content.decode()
+    assert first.reference in gaps and second.reference in gaps
+
+    partner.dspt_year = year_starting(int(current_year()[:4]) - 1)
+    partner.dspt_status = "standards_met"
+    partner.save()
+    assert sql_status(first, I.PARTNER_DSPT) == page_status(first, I.PARTNER_DSPT) == "expired"
+    assert_no_drift()
+
+
+def test_adding_and_removing_a_partner_moves_the_dspt_status():
+    met, unpublished = organisation("Met", "standards_met"), organisation("Unpublished", "not_published")
+    p = partnership(partners=[met])
+    assert sql_status(p, I.PARTNER_DSPT) == "in_place"
+    role = PartnerRole.objects.create(partnership=p, organisation=unpublished)
+    assert sql_status(p, I.PARTNER_DSPT) == page_status(p, I.PARTNER_DSPT) == "missing"
+    role.delete()
+    assert sql_status(p, I.PARTNER_DSPT) == "in_place"
+    PartnerRole.objects.filter(partnership=p, organisation=met).get().delete()
+    assert sql_status(p, I.PARTNER_DSPT) == page_status(p, I.PARTNER_DSPT) == "missing"  # no partner at all
+
+
+def test_an_agreement_that_ends_or_changes_kind_moves_both_items():
+    p = partnership(ArrangementType.LEAD_PROVIDER_SUBCONTRACT, data_sharing="personal")
+    made = agreement(p, AgreementKind.INFORMATION_SHARING, AgreementStatus.IN_FORCE)
+    assert sql_status(p, I.ISA) == "in_place"
+    made.kind = AgreementKind.DATA_PROCESSING
+    made.save()
+    assert (sql_status(p, I.ISA), sql_status(p, I.DPA)) == ("missing", "in_place")
+    made.status = AgreementStatus.TERMINATED
+    made.save()
+    assert sql_status(p, I.DPA) == page_status(p, I.DPA) == "expired"
+    assert_no_drift()
+
+
+def test_a_deleted_partnership_leaves_no_state_behind():
+    p = partnership(partners=[organisation("Partner", "standards_met")])
+    assert IGState.objects.filter(partnership_id=p.pk).exists()
+    pk = p.pk
+    p.delete()
+    assert not IGState.objects.filter(partnership_id=pk).exists()
+
+
+def test_an_import_that_adds_partners_in_bulk_keeps_the_state_in_step(tmp_path, users, make_user):
+    world = build_world(users, make_user)
+    world["orgs"]["mind"].dspt_status, world["orgs"]["mind"].dspt_year = "standards_met", current_year()
+    world["orgs"]["mind"].save()
+    rows = [["Reference", "Title", "Partners", "Status"], ["P-0100", "Carers alliance", "Oxfordshire Mind", "Active"]]
+    import_register(write_xlsx(tmp_path / "register.xlsx", rows), user=world["people"]["coordinator"])
+    carers = Partnership.objects.get(reference="P-0100")
+    assert sql_status(carers, I.PARTNER_DSPT) == "in_place"  # the partner, Oxfordshire Mind, is at Standards Met
+    assert_no_drift()
+
+
+def test_refresh_derived_reports_drift_and_repairs_it():
+    p = partnership(data_sharing="personal", partners=[organisation("Partner", "standards_met")])
+    record(p, I.DPIA)
+    assert sql_status(p, I.DPIA) == "in_place"
+    IGState.objects.filter(partnership_id=p.pk, item=I.DPIA).update(in_place_until=today() - DAY)  # typed by hand
+    IGState.objects.filter(partnership_id=p.pk, item=I.PARTNER_DSPT).delete()
+
+    out = StringIO()
+    with pytest.raises(CommandError, match="has drifted"):
+        call_command("refresh_derived", "--check", stdout=out)
+    assert "IG state: 2 rows had drifted." in out.getvalue()
+    assert sql_status(p, I.DPIA) == "expired"  # --check changed nothing
+
+    call_command("refresh_derived", stdout=StringIO())
+    assert sql_status(p, I.DPIA) == "in_place" and sql_status(p, I.PARTNER_DSPT) == "in_place"
+    assert_no_drift()
+
+
+def test_summaries_take_the_best_source_and_the_worst_partner():
+    forever, soon = ig_state.FOREVER, today() + DAY
+    assert ig_state.summarise_recorded([], []) is None
+    assert ig_state.summarise_recorded([("in_place", None)], [("expired", None)]) == (forever, False)
+    assert ig_state.summarise_recorded([("in_progress", None)], [("in_force", soon)]) == (soon, True)
+    assert ig_state.summarise_dspt([]) is None
+    assert ig_state.summarise_dspt([("standards_met", "2024-25"), ("", "")]) is None
+    assert ig_state.summarise_dspt([("standards_met", "2024-25"), ("approaching_standards", "2023-24")]) == (
+        datetime.date(2025, 6, 30),
+        True,
+    )
+    assert ig_state.summarise_dspt([("standards_exceeded", "")]) == (ig_state.NOT_CURRENT, False)

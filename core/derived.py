@@ -1,0 +1,39 @@
+"""Derived tables: rows worked out from other records and kept in step with them, so that a list
+of 50,000 can be filtered and sorted on a column rather than on a calculation per row.
+
+An app that keeps one (``assurance.ig_state``, ``risks.highest``) refreshes its rows from its own
+signal receivers in the same transaction as the write that changed their sources, with
+:func:`write_differences` (only the rows that differ are written, each audited like any record),
+and registers its ``rebuild()`` with ``core.registry.derived_table`` so that ``manage.py
+refresh_derived`` can rebuild every table and report the rows that had drifted (data written
+around Accord: a restore, SQL typed by hand).
+"""
+
+from core.audit import record_bulk
+
+
+def write_differences(held, wanted, make, fields):
+    """Make the rows of the queryset ``held`` be those of ``wanted``.
+
+    ``wanted`` maps each row's key to a tuple of ``fields``' values; ``make(key, values)`` builds a
+    new row; a held row's key is ``row.key``. Rows not wanted are deleted, rows whose values differ
+    are saved, new ones are created in bulk: each of them audited, nothing written otherwise."""
+    rows = {row.key: row for row in held}
+    gone = [row.pk for key, row in rows.items() if key not in wanted]
+    if gone:
+        held.model.objects.filter(pk__in=gone).delete()
+    for key, values in wanted.items():
+        row = rows.get(key)
+        if row is not None and tuple(getattr(row, name) for name in fields) != values:
+            for name, value in zip(fields, values, strict=True):
+                setattr(row, name, value)
+            row.save(update_fields=list(fields))
+    new = [make(key, values) for key, values in wanted.items() if key not in rows]
+    if new:
+        held.model.objects.bulk_create(new, batch_size=1000)
+        record_bulk(new)
+
+
+def drifted(before, after):
+    """How many keys differ between two ``{key: values}`` readings of a table."""
+    return sum(before.get(key) != after.get(key) for key in before.keys() | after.keys())
