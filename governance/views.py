@@ -381,10 +381,8 @@ class StepView(generic.ObjectMixin, View):
             except ValidationError as error:
                 form.add_error(self.error_field, error.messages)
             else:
-                messages.success(request, f"{self.title}: done.")
-                return redirect(self.done_url())
                 messages.success(request, self.done_message())
-                return redirect(self.object.get_absolute_url())
+                return redirect(self.done_url())
         return self.render(form, status=400)
 
     def perform(self, form):
