@@ -33,7 +33,7 @@ from django.db.models.signals import post_delete, post_save, pre_save
 
 from agreements.models import Agreement, AgreementStatus
 from assurance.models import AGREEMENT_KINDS, RECORDED_ITEMS, IGItem, IGItemType, IGState, RecordedStatus
-from core.derived import drifted, write_differences
+from core.derived import drifted, locked_chunks, write_differences
 from core.signals import bulk_created
 from organisations.dspt import MET_OR_BETTER, NOT_ASSURED
 from organisations.models import Organisation
@@ -43,7 +43,6 @@ FOREVER = datetime.date(9999, 12, 31)
 NOT_CURRENT = datetime.date(1, 1, 1)
 IN_PREPARATION = (AgreementStatus.DRAFT, AgreementStatus.OUT_FOR_COMMENT, AgreementStatus.APPROVED)
 ITEM_OF_KIND = {kind: item for item, kind in AGREEMENT_KINDS.items()}
-CHUNK = 2000
 DSPT_FIELDS = ("dspt_status", "dspt_year", "is_home_trust")
 FIELDS = ("in_place_until", "in_progress")
 
@@ -151,21 +150,12 @@ def _refresh_chunk(ids, items):
 
 
 def refresh(partnership_ids, items=None):
-    """Work out again the rows of these partnerships (of ``items``, default all), in a transaction.
-
-    The partnerships are locked first (on PostgreSQL), so two writes to one partnership's
-    sources at once refresh it one after the other, each seeing the other's records."""
+    """Work out again the rows of these partnerships (of ``items``, default all), in a transaction,
+    each partnership locked first (``core.derived.locked_chunks``)."""
     items = [IGItemType(item).value for item in (items or IGItemType)]
-    ids = sorted(set(partnership_ids))
     with transaction.atomic():
-        for start in range(0, len(ids), CHUNK):
-            chunk = list(
-                Partnership.objects.select_for_update()
-                .filter(pk__in=ids[start : start + CHUNK])
-                .values_list("pk", flat=True)
-            )
-            if chunk:
-                _refresh_chunk(chunk, items)
+        for chunk in locked_chunks(Partnership, partnership_ids):
+            _refresh_chunk(chunk, items)
 
 
 def rebuild():

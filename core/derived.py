@@ -12,6 +12,19 @@ around Accord: a restore, SQL typed by hand).
 from core.audit import record_bulk
 
 
+def locked_chunks(model, ids, size=2000):
+    """The ids of the ``model`` rows among ``ids`` that exist, in order and in chunks of ``size``,
+    each chunk's rows locked first (on PostgreSQL; SQLite writes one at a time anyway), so that two
+    writes refreshing the same rows at once do it one after the other, each seeing the other's
+    records. Call it inside a transaction."""
+    ids = sorted(set(ids))
+    for start in range(0, len(ids), size):
+        rows = model.objects.select_for_update().filter(pk__in=ids[start : start + size])
+        chunk = list(rows.values_list("pk", flat=True))
+        if chunk:
+            yield chunk
+
+
 def write_differences(held, wanted, make, fields):
     """Make the rows of the queryset ``held`` be those of ``wanted``.
 

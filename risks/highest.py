@@ -13,13 +13,11 @@ from django.db import transaction
 from django.db.models import Max
 from django.db.models.signals import post_delete, post_save
 
-from core.derived import drifted, write_differences
+from core.derived import drifted, locked_chunks, write_differences
 from core.signals import bulk_created
 from partnerships.models import Partnership
 from risks.models import HighestScore, Risk, RiskStatus
 from risks.scoring import Scoring
-
-CHUNK = 2000
 
 
 def _highest(ids):
@@ -34,23 +32,16 @@ def _highest(ids):
 
 
 def refresh(partnership_ids):
-    """Work out again the rows of these partnerships, the partnerships locked first (PostgreSQL)
-    so that two writes to one partnership's risks at once refresh it one after the other."""
-    ids = sorted(set(partnership_ids))
+    """Work out again the rows of these partnerships, in a transaction, each partnership locked
+    first (``core.derived.locked_chunks``)."""
     with transaction.atomic():
-        for start in range(0, len(ids), CHUNK):
-            chunk = list(
-                Partnership.objects.select_for_update()
-                .filter(pk__in=ids[start : start + CHUNK])
-                .values_list("pk", flat=True)
+        for chunk in locked_chunks(Partnership, partnership_ids):
+            write_differences(
+                HighestScore.objects.filter(partnership__in=chunk),
+                _highest(chunk),
+                lambda pk, values: HighestScore(partnership_id=pk, score=values[0]),
+                ("score",),
             )
-            if chunk:
-                write_differences(
-                    HighestScore.objects.filter(partnership__in=chunk),
-                    _highest(chunk),
-                    lambda pk, values: HighestScore(partnership_id=pk, score=values[0]),
-                    ("score",),
-                )
 
 
 def rebuild():
