@@ -82,7 +82,9 @@ class ListFilter:
 class ListColumn:
     """A column another app adds to a list page, with what the column needs from the database.
 
-    ``annotate(queryset)`` adds what sorting by the column needs (SQL, never a query per row);
+    ``annotate(queryset)`` adds what the column shows or sorts by (SQL, never a query per row);
+    ``sort_by(queryset)`` adds what only sorting by it needs, and only when the list is sorted by
+    it (a join to another table, say, that every other page would pay for);
     ``attach(objects, request)`` loads what the page's rows show, in one query for the page.
     """
 
@@ -90,6 +92,7 @@ class ListColumn:
     annotate: Callable | None = None
     attach: Callable | None = None
     order: int = 100
+    sort_by: Callable | None = None
 
 
 @dataclass(frozen=True)
@@ -187,8 +190,8 @@ def list_filter(model, name, filter, order=100):
     registry.filters.setdefault(_label(model), {})[name] = ListFilter(name, filter, order)
 
 
-def list_column(model, column, annotate=None, attach=None, order=100):
-    registry.columns.setdefault(_label(model), {})[column.name] = ListColumn(column, annotate, attach, order)
+def list_column(model, column, annotate=None, attach=None, order=100, sort_by=None):
+    registry.columns.setdefault(_label(model), {})[column.name] = ListColumn(column, annotate, attach, order, sort_by)
 
 
 def attention(name, items, more=()):

@@ -210,6 +210,9 @@ class ObjectListView(View):
         requested, ordering = self.ordering(requested)
         if not ordering:
             return None, queryset.order_by("pk")
+        for extension in self.extensions:
+            if extension.sort_by is not None and extension.column.name == sort_key(requested):
+                queryset = extension.sort_by(queryset)
         descending = requested.startswith("-")
         return requested, queryset.order_by(*ordering, "-pk" if descending else "pk")
 

@@ -69,7 +69,7 @@ class RisksConfig(AppConfig):
                 html=display.highest_score,
                 shown=False,
             ),
-            annotate=lambda partnerships: partnerships.alias(risk_highest_sort=selectors.highest_score_sort_sql()),
+            sort_by=lambda partnerships: partnerships.alias(risk_highest_sort=selectors.highest_score_sort_sql()),
             order=20,
         )
         registry.demo_step("risks", demo.demo_step)

@@ -103,7 +103,7 @@ def highest_score_sql():
 def highest_score_sort_sql():
     """The highest current score for sorting, from the derived table (``risks.highest``): 0 when
     there is no open risk (so that "highest first" puts partnerships without risks last on every
-    database)."""
+    database). A join: added to the register only when it is sorted by the score."""
     return Coalesce(F("risk_highest__score"), Value(0))
 
 
