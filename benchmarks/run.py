@@ -42,6 +42,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import quote_plus
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -520,8 +521,8 @@ class Bench:
         """Governance (``governance.synthetic``): the list of bodies, the busiest body's page, the
         meeting with 30 items, a decision's page, the published register of interests (first page,
         a search) and its exports (.csv and .xlsx of every entry, .pdf of a search), and the
-        papers of the big meeting and one of its decisions (Word and PDF). There is no page
-        listing decisions across bodies yet: a body's page shows its latest decisions."""
+        papers of the big meeting and one of its decisions (Word and PDF), and the decisions
+        across bodies (carried ones, newest first, and a search)."""
         from django.db.models import Count
 
         from governance.models import Body, Decision, Interest, Meeting
@@ -533,7 +534,19 @@ class Bench:
         decision = Decision.objects.filter(item__meeting=meeting).order_by("pk").first()
         interests = Interest.objects.count()
         searched = Interest.objects.filter(name__icontains="Declarer 001").count()
+        carried = Decision.objects.filter(outcome="carried").count()
+        about = Decision.objects.filter(title__icontains=decision.title[:12]).count()
         cases = [
+            (
+                "Decisions: carried, newest first",
+                "/governance/decisions/?outcome=carried",
+                f"{min(carried, size)} of {carried:,}",
+            ),
+            (
+                "Decisions: search",
+                f"/governance/decisions/?q={quote_plus(decision.title[:12])}",
+                f"{min(about, size)} of {about:,}",
+            ),
             ("Governance bodies, page 1", "/governance/", f"{min(bodies, size)} of {bodies:,}"),
             ("Governance body page (busiest)", f"/governance/{busiest.pk}/", f"1 ({busiest.n} meetings)"),
             ("Governance meeting page (most items)", f"/governance/meetings/{meeting.pk}/", f"1 ({meeting.n} items)"),

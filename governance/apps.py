@@ -99,7 +99,8 @@ class GovernanceConfig(AppConfig):
             }
         )
         registry.menu_item("Governance", "governance:list", models.Body, order=35)
-        registry.menu_item("Interests", "governance:interests", models.Interest, order=36)
+        registry.menu_item("Decisions", "governance:decisions", models.Decision, order=36)
+        registry.menu_item("Interests", "governance:interests", models.Interest, order=37)
         registry.panel(
             "partnerships.partnership",
             "governance",

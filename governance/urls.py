@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.BodyListView.as_view(), name="list"),
     path("add/", views.BodyEditView.as_view(), name="add"),
     path("interests/", views.InterestListView.as_view(), name="interests"),
+    path("decisions/", views.DecisionListView.as_view(), name="decisions"),
     path("interests/add/", views.InterestAddView.as_view(), name="interest_add"),
     path("<int:pk>/", views.BodyDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", views.BodyEditView.as_view(), name="edit"),

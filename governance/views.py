@@ -3,13 +3,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views import View
 
 from core import papers
 from core import views as generic
 from core.dates import day, local_today
 from governance import documents, selectors, services
-from governance.filters import BodyFilter, InterestFilter
+from governance.filters import BodyFilter, DecisionFilter, InterestFilter
 from governance.forms import (
     ActionForm,
     AgendaItemForm,
@@ -75,6 +76,29 @@ class BodyListView(generic.ObjectListView):
 
     def get_queryset(self):
         return Body.objects.select_related("parent").prefetch_related("partnerships")
+
+
+def _closed_on(decision):
+    return day(timezone.localdate(decision.closed_at)) if decision.closed_at else ""
+
+
+class DecisionListView(generic.ObjectListView):
+    """Every decision of the bodies the user may read, across bodies: filtered, sorted, exported."""
+
+    model = Decision
+    filterset_class = DecisionFilter
+    default_sort = "-closed_at"
+    columns = (
+        generic.Column("title", "Decision", sort="title"),
+        generic.Column("body", "Body", sort=["body__name", "title"], value=lambda d: d.body.name),
+        generic.Column("category", "Category", sort=["category", "title"], value=lambda d: f"Category {d.category}"),
+        generic.Column("status", "Status", sort=["status", "title"]),
+        generic.Column("outcome", "Result", sort=["outcome", "title"]),
+        generic.Column("closed_at", "Closed on", sort=["closed_at", "title"], value=_closed_on),
+    )
+
+    def get_queryset(self):
+        return Decision.objects.select_related("body")
 
 
 class BodyDetailView(generic.ObjectDetailView):

@@ -137,6 +137,13 @@ def build(w):
     )
     w.other_body = Body.objects.create(name="Talking Space Plus Steering Group", kind=BodyKind.WORKING_GROUP)
     w.other_body.partnerships.add(w.other_partnership)
+    other_meeting = services.schedule_meeting(
+        Meeting(body=w.other_body, starts_at=timezone.now() - datetime.timedelta(days=3), place="Banbury")
+    )
+    other_item = services.add_item(AgendaItem(meeting=other_meeting, title="Waiting list", purpose="decision"))
+    w.other_decision = services.raise_decision(
+        Decision(body=w.other_body, item=other_item, title="Agree the waiting list plan")
+    )
     build_gateways(w)
 
 
@@ -797,6 +804,7 @@ PAGES = {
         effect=lambda w: Supersession.objects.filter(dispute=w.dispute, original=w.decision, by=w.approval).exists(),
     ),
     "governance:list": Page(get=everyone(OK), post=everyone(NOT_ALLOWED)),
+    "governance:decisions": Page(get=everyone(OK), post=everyone(NOT_ALLOWED)),
     "governance:detail": Page(args=pk_of("body"), get=_readers(OK), post=everyone(NOT_ALLOWED)),
     "governance:history": Page(args=pk_of("body"), get=_readers(OK), post=everyone(NOT_ALLOWED)),
     "governance:add": Page(
@@ -823,7 +831,21 @@ def _bodies(w, role):
     return sorted([w.body.name, w.other_body.name])
 
 
+def _decisions(w, role, **condition):
+    """The titles of the decisions a role reads: a lead only those of the bodies governing their
+    partnerships (the forensic board's for its leads, the steering group's one for the other lead)."""
+    bodies = {"other_lead": [w.other_body]}.get(role, [w.body] if role in OWNERS else [w.body, w.other_body])
+    return sorted(Decision.objects.filter(body__in=bodies, **condition).values_list("title", flat=True))
+
+
 EXPORTS = {
+    # Every decision of the bodies the role reads, across bodies.
+    "governance:decisions": Export(
+        key="Decision",
+        rows=_decisions,
+        filter={"outcome": "carried"},
+        filtered_rows=lambda w, role: _decisions(w, role, outcome="carried"),
+    ),
     # The published register: everyone reads it; a withheld entry shows only that it is withheld.
     "governance:interests": Export(
         key="Name",
@@ -1189,6 +1211,11 @@ FORMS = {
 }
 
 
+def _more_decisions(w, n):
+    for i in range(n):
+        services.raise_decision(Decision(body=w.body, item=w.item2, title=f"Decision {i}"))
+
+
 def _more_bodies(w, n):
     start = Body.objects.count()
     for i in range(start, start + n):
@@ -1278,6 +1305,7 @@ QUERIES = {
     "governance:decision": Growth(_more_ballots, args=pk_of("open_decision")),
     "governance:meeting": Growth(_more_items, args=pk_of("meeting")),
     "governance:list": Growth(_more_bodies),
+    "governance:decisions": Growth(_more_decisions),
     "governance:detail": Growth(_more_members, args=pk_of("body")),
     "governance:history": Growth(edits(lambda w: w.body, "purpose", lambda i: f"Purpose {i}"), args=pk_of("body")),
 }
