@@ -125,9 +125,6 @@ class IGItem(models.Model):
         verbose_name_plural = "IG items"
         ordering = ["partnership", "item"]
         constraints = [models.UniqueConstraint(fields=["partnership", "item"], name="one_ig_item_per_partnership")]
-        # The IG gaps page and the register's "IG gaps" filter ask, per item, which partnerships
-        # have it in place, in progress or expired: PostgreSQL answers from this index alone.
-        indexes = [models.Index(fields=["item", "status", "review_on", "partnership"], name="igitem_state_idx")]
 
     def __str__(self):
         return f"{IGItemType(self.item).label}: {self.get_status_display().lower()}"

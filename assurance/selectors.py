@@ -38,6 +38,7 @@ from django.db.models.functions import Concat
 from agreements.models import AgreementStatus
 from assurance import ig_state
 from assurance.defaults import default_items, default_matrix
+from assurance.ig_state import IN_PREPARATION
 from assurance.models import (
     AGREEMENT_KINDS,
     ITEMS,
@@ -56,7 +57,6 @@ LEVEL_NOT_ASSESSED_LABEL = "Level of data sharing not assessed"
 GAP_ITEM_CHOICES = [(LEVEL_NOT_ASSESSED, LEVEL_NOT_ASSESSED_LABEL), *((i.value, i.label) for i in ITEMS)]
 OPEN = [status for status in Status.values if status != Status.CLOSED]
 GAP_STATUSES = (Assurance.MISSING, Assurance.IN_PROGRESS, Assurance.EXPIRED)
-IN_PREPARATION = (AgreementStatus.DRAFT, AgreementStatus.OUT_FOR_COMMENT, AgreementStatus.APPROVED)
 # Best first: when an item has several sources (an IG record and agreements), the best one counts.
 PRECEDENCE = (Assurance.IN_PLACE, Assurance.IN_PROGRESS, Assurance.EXPIRED, Assurance.MISSING)
 

@@ -16,7 +16,7 @@ from django.urls import reverse
 from agreements.models import AgreementKind, AgreementStatus
 from assurance import ig_state
 from assurance.models import IGItemType, IGState, RecordedStatus
-from assurance.selectors import has_gaps, partnership_ig, requirement_matrix, status_expression
+from assurance.selectors import partnership_ig, status_expression
 from assurance.tests.builders import DAY, agreement, current_year, organisation, partnership, record, today
 from core.roles import Role
 from organisations.dspt import year_starting
@@ -36,10 +36,6 @@ def page_status(p, item, on=None):
     fetched = Partnership.objects.prefetch_related("ig_items__documents", "agreements", "partner_roles__organisation")
     states = partnership_ig(fetched.get(pk=p.pk), on or today()).items
     return next(str(state.status) for state in states if state.item == item)
-
-
-def has_gap(p, on=None):
-    return Partnership.objects.filter(has_gaps(on or today(), requirement_matrix())).filter(pk=p.pk).exists()
 
 
 def assert_no_drift():
