@@ -4,14 +4,13 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('assurance', '0004_ig_state'),
+        ("assurance", "0004_ig_state"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='igitem',
-            name='igitem_state_idx',
+            model_name="igitem",
+            name="igitem_state_idx",
         ),
     ]
