@@ -42,6 +42,14 @@ def design_group(users):
     return body
 
 
+def choose_person(page, label, name):
+    """Selects the option that starts with the person's name (options also carry the organisation),
+    waiting for the form to have loaded: reading the options straight after a click can see none."""
+    option = page.get_by_label(label).locator("option").filter(has_text=re.compile(rf"^{name}"))
+    expect(option).to_have_count(1)
+    page.get_by_label(label).select_option(label=option.inner_text())
+
+
 def test_a_secretary_runs_a_meeting_with_a_category_2_vote(users, login, axe_violations, design_group, live_server):
     page = login(users["coordinator"])
     page.goto(f"{live_server.url}/governance/")  # the menu may fold "Governance" under "More" on a narrow header
@@ -54,9 +62,7 @@ def test_a_secretary_runs_a_meeting_with_a_category_2_vote(users, login, axe_vio
 
     for name in ("Nick Broughton", "Julian Emms", "Rachael Corser"):
         page.get_by_role("link", name="Record attendance").click()
-        page.get_by_label("Member").select_option(
-            label=next(o for o in page.get_by_label("Member").locator("option").all_inner_texts() if o.startswith(name))
-        )
+        choose_person(page, "Member", name)
         page.get_by_role("button").filter(has_text="Add").first.click()
         expect(page.get_by_text(re.compile(rf"^{name} \(.*\): present$"))).to_be_visible()
 
@@ -86,13 +92,7 @@ def test_a_secretary_runs_a_meeting_with_a_category_2_vote(users, login, axe_vio
     assert axe_violations() == []
 
     page.get_by_role("link", name="Record a vote").click()
-    page.get_by_label("Member voting").select_option(
-        label=next(
-            o
-            for o in page.get_by_label("Member voting").locator("option").all_inner_texts()
-            if o.startswith("Julian Emms")
-        )
-    )
+    choose_person(page, "Member voting", "Julian Emms")
     page.get_by_label("For", exact=True).check()
     page.get_by_role("button", name="Record the vote").click()
     expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
@@ -100,13 +100,7 @@ def test_a_secretary_runs_a_meeting_with_a_category_2_vote(users, login, axe_vio
         "Julian Emms cannot vote: they have a declared interest that bars them from this decision."
     )
     assert axe_violations() == []
-    page.get_by_label("Member voting").select_option(
-        label=next(
-            o
-            for o in page.get_by_label("Member voting").locator("option").all_inner_texts()
-            if o.startswith("Nick Broughton")
-        )
-    )
+    choose_person(page, "Member voting", "Nick Broughton")
     page.get_by_label("For", exact=True).check()
     page.get_by_role("button", name="Record the vote").click()
 
