@@ -8,24 +8,20 @@ register import strips again so an export reads back unchanged.
 An ``.xlsx`` opens ready to read: a bold header row frozen above an auto-filter, columns as wide
 as their header and first rows need (up to a limit), amounts in pounds as ``£1,234`` and dates
 as dates (``6 Dec 2026``). Every decimal value in Accord is an amount in pounds. Rows are
-written as they come (openpyxl's write-only mode), so a 50,000-row register never sits in
-memory as cells; only the first rows are held, to size the columns.
+written as they come (``core/xlsx.py``), so a 50,000-row register never sits in memory as
+cells; only the first rows are held, to size the columns.
 """
 
 import csv
 import datetime
 import io
-from copy import copy
 from decimal import Decimal
 from itertools import chain, islice
 
 from django.http import HttpResponse
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
+
+from core import xlsx
 
 DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CSV_ESCAPE = "'"
@@ -64,87 +60,14 @@ def write_csv(stream, headers, rows):
         writer.writerow([csv_cell(v) for v in row])
 
 
-MONEY_FORMAT = "£#,##0"
-MONEY_WITH_PENCE_FORMAT = "£#,##0.00"
-DATE_FORMAT = "d mmm yyyy"
-DATE_TIME_FORMAT = "d mmm yyyy hh:mm"
 SIZING_ROWS = 200  # the rows read ahead to size the columns
 MIN_WIDTH, MAX_WIDTH = 8, 60  # in characters
 
 
 def write_xlsx(stream, headers, rows, sheet_title="Export"):
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(sheet_title[:31])
     rows = iter(rows)
     first_rows = list(islice(rows, SIZING_ROWS))
-    for number, width in enumerate(_column_widths(headers, first_rows), start=1):
-        ws.column_dimensions[get_column_letter(number)].width = width
-    ws.freeze_panes = "A2"
-    cells = _XlsxCells(ws)
-    ws.append([cells.header(h) for h in headers])
-    count = 0
-    for row in chain(first_rows, rows):
-        ws.append([cells.cell(v) for v in row])
-        count += 1
-    ws.auto_filter.ref = f"A1:{get_column_letter(max(len(headers), 1))}{count + 1}"
-    wb.save(stream)
-
-
-class _XlsxCells:
-    """Cells for one sheet. A styled cell copies the style of a cell made once per kind, which is
-    much quicker than styling each cell afresh."""
-
-    def __init__(self, ws):
-        self.ws = ws
-        self._styles = {}
-
-    def header(self, value):
-        return self._styled(_xlsx_value(value), "header")
-
-    def cell(self, value):
-        if type(value) is str:  # most cells: checked first, and only for what could run
-            return self._literal(value) if value.startswith("=") or value in ERROR_CODES else value
-        value = _xlsx_value(value)
-        if isinstance(value, Decimal):
-            if value == value.to_integral():
-                return self._styled(int(value), MONEY_FORMAT)
-            return self._styled(float(value), MONEY_WITH_PENCE_FORMAT)
-        if isinstance(value, datetime.datetime):
-            return self._styled(value, DATE_TIME_FORMAT)
-        if isinstance(value, datetime.date):
-            return self._styled(value, DATE_FORMAT)
-        if isinstance(value, str) and (value.startswith("=") or value in ERROR_CODES):
-            return self._literal(value)
-        return value
-
-    def _literal(self, text):
-        """Text that openpyxl would write as a formula or an error value, typed as a string."""
-        cell = WriteOnlyCell(self.ws, value=text)
-        cell.data_type = "s"
-        return cell
-
-    def _styled(self, value, kind):
-        cell = WriteOnlyCell(self.ws, value=value)
-        if kind not in self._styles:
-            if kind == "header":
-                cell.font = Font(bold=True)
-            else:
-                cell.number_format = kind
-            self._styles[kind] = cell._style
-        cell._style = copy(self._styles[kind])
-        if isinstance(value, str) and (value.startswith("=") or value in ERROR_CODES):
-            cell.data_type = "s"
-        return cell
-
-
-def _xlsx_value(value):
-    """A value as the sheet holds it: Yes/No for booleans, the trust's local time for a moment
-    (Excel has no time zones: an audit entry's timestamp)."""
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
-        return timezone.make_naive(value)
-    return value
+    xlsx.write(stream, headers, chain(first_rows, rows), _column_widths(headers, first_rows), sheet_title)
 
 
 def _column_widths(headers, rows):

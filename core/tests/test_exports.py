@@ -85,3 +85,29 @@ def test_the_register_download_opens_ready_to_read(client):
     assert (value.value, value.number_format) == (65000000, "£#,##0")
     started = sheet.cell(row=2, column=REGISTER_HEADERS.index("Start date") + 1)
     assert started.value == datetime.datetime(2020, 4, 1) and started.number_format == "d mmm yyyy"
+
+
+def test_any_text_reads_back_exactly_and_control_characters_cannot_break_the_file():
+    awkward = ["Smith & Jones <Ltd>", "  padded  ", "line one\nline two", "bell\x07 and tab\there", "£ é 漢字"]
+    sheet = workbook(["Text"], [[value] for value in awkward])
+    assert [sheet.cell(row=n, column=1).value for n in range(2, 7)] == [
+        "Smith & Jones <Ltd>",
+        "  padded  ",
+        "line one\nline two",
+        "bell and tab\there",
+        "£ é 漢字",
+    ]
+
+
+def test_a_sheet_title_excel_would_refuse_is_made_safe():
+    stream = io.BytesIO()
+    write_xlsx(stream, ["Reference"], [["P-0001"]], sheet_title="Interests [2026/27]: published?")
+    book = load_workbook(io.BytesIO(stream.getvalue()))
+    assert book.sheetnames == ["Interests  2026 27   published"]
+    assert book.active["A2"].value == "P-0001"
+
+
+def test_a_date_before_1900_is_kept_as_text_not_shifted():
+    sheet = workbook(["Date"], [[datetime.date(1890, 5, 1)], [datetime.date(1900, 3, 1)]])
+    assert sheet["A2"].value == "1890-05-01"
+    assert sheet["A3"].value == datetime.datetime(1900, 3, 1)
