@@ -59,9 +59,7 @@ class Sheet:
         self.rows = 0
         self.pending = []
         self.zone = timezone.get_current_timezone()  # looked up once: Excel has no time zones
-        cols = "".join(
-            f'<col min="{n}" max="{n}" width="{w}" customWidth="1"/>' for n, w in enumerate(widths, start=1)
-        )
+        cols = "".join(f'<col min="{n}" max="{n}" width="{w}" customWidth="1"/>' for n, w in enumerate(widths, start=1))
         self.pending.append(
             f'{HEAD}<worksheet xmlns="{MAIN}" xmlns:r="{RELS}"><sheetViews><sheetView workbookViewId="0">'
             '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'

@@ -4,7 +4,6 @@ from django.db.models import Prefetch
 from django.urls import reverse
 
 from core import views as generic
-from core.attention import more_links, needs_attention
 from core.models import AuditEntry, TierThresholds
 from core.roles import Role
 from partnerships import display, forms
@@ -14,7 +13,6 @@ from partnerships.selectors import leads_to_confirm, why_to_confirm
 from partnerships.spreadsheet import REGISTER_HEADERS, register_rows
 
 RECENT_CHANGES = 10
-ATTENTION_SHOWN = 10  # items on the register's "needs attention" panel; each kind's own list has the rest
 
 
 def register_queryset():
@@ -59,15 +57,6 @@ class PartnershipListView(generic.ObjectListView):
     def filter_defaults(self):
         """A lead's register opens on "My partnerships"; "All partnerships" is one choice away."""
         return {"partnerships": "mine"} if self.request.user.role == Role.LEAD else {}
-
-    def get_extra_context(self):
-        """The "needs attention" panel: what each app's sources list for this user (core.attention)."""
-        attention = needs_attention(self.request.user)
-        return {
-            "attention": attention[:ATTENTION_SHOWN],
-            "attention_more": max(0, len(attention) - ATTENTION_SHOWN),
-            "attention_links": more_links(),
-        }
 
     def export_headers_and_rows(self, queryset):
         """Exports use the register layout, so a downloaded file imports back unchanged."""

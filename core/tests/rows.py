@@ -61,6 +61,8 @@ PAGES = {
     "login": Page(get=everyone(REDIRECT, anonymous=OK), post=everyone(REDIRECT, anonymous=OK)),
     "logout": Page(get=everyone(NOT_ALLOWED), post=everyone(REDIRECT)),
     # The audit trail: read by auditors and administrators, written by nobody.
+    # What needs the user's attention: everyone's own items (the register loads its panel).
+    "core:attention": Page(get=everyone(OK), post=everyone(NOT_ALLOWED)),
     "core:audit_log": Page(get=only(OK, ("administrator", "auditor")), post=everyone(NOT_ALLOWED)),
     # The administration: users, reference lists and tier thresholds, for administrators only.
     "core:administration": Page(get=only(OK, ADMIN), post=everyone(NOT_ALLOWED)),

@@ -8,7 +8,7 @@ from tests.fixtures import sign_in
 
 
 def attention_panel(client):
-    body = client.get(reverse("partnerships:list")).content.decode()
+    body = client.get(reverse("core:attention"), headers={"HX-Request": "true"}).content.decode()
     return body.split('id="needs-attention"', 1)[1].split("</ul>", 1)[0] if 'id="needs-attention"' in body else ""
 
 

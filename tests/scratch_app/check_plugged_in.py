@@ -30,7 +30,7 @@ def test_its_panel_is_on_the_partnership_page(client, world):
 
 def test_its_items_are_in_the_needs_attention_list(client, world):
     client.force_login(world.user("owner"))
-    body = client.get(reverse("partnerships:list")).content.decode()
+    body = client.get(reverse("core:attention"), headers={"HX-Request": "true"}).content.decode()
     panel = body.split('id="needs-attention"', 1)[1].split("</ul>", 1)[0]
     assert "Follow-up due" in panel
     assert "Follow up the visit by 01 February 2026." in panel
