@@ -3,17 +3,8 @@
 import django_filters
 from django.db.models import Q
 
-from core.forms import FilterForm
+from core.filters import AuditFilterForm
 from incidents.models import Incident, IncidentStatus, IncidentType, Severity
-
-
-class PeriodFilterForm(FilterForm):
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("date_from"), data.get("date_to")
-        if start and end and start > end:
-            self.add_error("date_to", "The end of the period must be the same as or after its start.")
-        return data
 
 
 def _partnership(queryset, name, value):
@@ -42,7 +33,7 @@ class IncidentFilter(django_filters.FilterSet):
     class Meta:
         model = Incident
         fields = []
-        form = PeriodFilterForm
+        form = AuditFilterForm  # refuses a period that ends before it starts
 
 
 class LearningFilter(django_filters.FilterSet):
@@ -59,4 +50,4 @@ class LearningFilter(django_filters.FilterSet):
     class Meta:
         model = Incident
         fields = []
-        form = PeriodFilterForm
+        form = AuditFilterForm  # refuses a period that ends before it starts

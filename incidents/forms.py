@@ -2,7 +2,7 @@ from django import forms
 
 from core.dates import local_today
 from core.forms import AccordModelForm
-from incidents.models import Incident, IncidentStatus, partners_of
+from incidents.models import Incident, IncidentStatus, IncidentType, Severity, partners_of
 
 
 class IncidentForm(AccordModelForm):
@@ -34,6 +34,8 @@ class IncidentForm(AccordModelForm):
         super().__init__(*args, **kwargs)
         partners = partners_of(self.instance.partnership_id)
         fields = self.fields
+        fields["kind"].choices = IncidentType.choices  # radios: no empty choice
+        fields["severity"].choices = Severity.choices
         fields["reported_by"].queryset = partners
         fields["reported_by"].empty_label = "Choose the partner reporting it"
         fields["shared_with"].queryset = partners
@@ -76,10 +78,6 @@ class MoveForm(AccordModelForm):
         self.fields["new_status"].choices = [(following.value, following.label)] if following else []
         self.fields["new_status"].initial = following.value if following else None
         self.fields["new_status"].error_messages["required"] = "Choose the status the incident moves to."
-
-    def clean(self):
-        data = super().clean()
-        agreed = data.get("new_status") == IncidentStatus.LEARNING_AGREED
-        if agreed and not (data.get("learning") or "").strip() and "learning" not in self.errors:
-            self.add_error("learning", "Record the learning before it is agreed.")
-        return data
+        if following == IncidentStatus.LEARNING_AGREED:
+            self.fields["learning"].required = True
+            self.fields["learning"].error_messages["required"] = "Record the learning before it is agreed."

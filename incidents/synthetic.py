@@ -36,21 +36,17 @@ STATUSES = (
 )
 
 
-def _count(text):
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if value < 0:
-        raise argparse.ArgumentTypeError("give a number of 0 or more")
-    return value
+def _per_hundred(text):
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError("give a whole number of incidents for every 100 partnerships, 0 or more")
+    return int(text)
 
 
 BENCH_ARGUMENTS = (
     (
         ("--incidents",),
         {
-            "type": _count,
+            "type": _per_hundred,
             "default": 40,
             "metavar": "PER_100",
             "help": "Incidents for every 100 partnerships (default 40: 20,000 for 50,000; 0 for none).",

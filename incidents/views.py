@@ -1,5 +1,8 @@
 """The incident pages: thin subclasses of the generic views in ``core.views``."""
 
+from django.utils.text import Truncator
+
+from core import markup
 from core import views as generic
 from incidents import selectors, services
 from incidents.filters import IncidentFilter, LearningFilter
@@ -12,13 +15,39 @@ def _shared_with(incident):
     return "; ".join(o.name for o in incident.shared_with.all())
 
 
-PARTNERSHIP = generic.Column(
+def _date(value):
+    return value.strftime("%-d %b %Y") if value else ""
+
+
+def _summary_link(incident):
+    return markup.link(incident.get_absolute_url(), Truncator(incident.summary).chars(90))
+
+
+def _kind_and_summary(incident):
+    """The digest's incident cell: what, when, who reported it and the harm, then the summary."""
+    return markup.joined(
+        [
+            markup.link(incident.get_absolute_url(), incident.get_kind_display()),
+            f"of {_date(incident.occurred_on)}, reported by {incident.reported_by.name} "
+            f"({incident.get_severity_display().lower()}): {Truncator(incident.summary).chars(120)}",
+        ]
+    )
+
+
+def _text(name, label, sort=None, value=None, **options):
+    """A column whose cell is its value, written in Python (no template per cell on a long list)."""
+    column = generic.Column(name, label, sort=sort, value=value, **options)
+    column.html = lambda obj: _date(column.value(obj)) if name.endswith("_on") else column.value(obj)
+    return column
+
+
+PARTNERSHIP = _text(
     "partnership", "Partnership", sort=["partnership__reference"], value=lambda i: i.partnership.reference
 )
-KIND = generic.Column("kind", "Type", sort="kind")
-OCCURRED = generic.Column("occurred_on", "Date", sort="occurred_on")
-REPORTED_BY = generic.Column("reported_by", "Reported by", sort="reported_by__name", value=lambda i: i.reported_by.name)
-SEVERITY = generic.Column("severity", "Harm", sort="severity")
+KIND = _text("kind", "Type", sort="kind")
+OCCURRED = _text("occurred_on", "Date", sort="occurred_on")
+REPORTED_BY = _text("reported_by", "Reported by", sort="reported_by__name", value=lambda i: i.reported_by.name)
+SEVERITY = _text("severity", "Harm", sort="severity")
 
 
 class IncidentListView(generic.ObjectListView):
@@ -29,14 +58,14 @@ class IncidentListView(generic.ObjectListView):
     default_sort = "-occurred_on"
     export_formats = ("csv", "xlsx")
     columns = (
-        generic.Column("summary", "Incident", template="incidents/includes/summary_cell.html"),
+        generic.Column("summary", "Incident", html=_summary_link),
         PARTNERSHIP,
         KIND,
         OCCURRED,
         REPORTED_BY,
         SEVERITY,
-        generic.Column("status", "Status", sort="status"),
-        generic.Column("trust_reference", "Trust reference", shown=False),
+        _text("status", "Status", sort="status"),
+        _text("trust_reference", "Trust reference"),
     )
 
     def get_queryset(self):
@@ -51,15 +80,27 @@ class LearningDigestView(generic.ObjectListView):
     template_name = "incidents/learning_digest.html"
     default_sort = "-learning_agreed_on"
     columns = (
-        generic.Column("learning_agreed_on", "Learning agreed", sort="learning_agreed_on"),
+        _text("learning_agreed_on", "Learning agreed", sort="learning_agreed_on"),
         PARTNERSHIP,
+        generic.Column("summary", "Incident", html=_kind_and_summary),
+        _text("learning", "Learning"),
+        _text("shared_with", "Shared with", value=_shared_with),
+    )
+    # The download holds what the group reads on paper: the incident in full, not only its summary.
+    export_columns = (
+        columns[0],
+        PARTNERSHIP,
+        generic.Column("partnership__title", "Partnership title"),
         KIND,
         OCCURRED,
         REPORTED_BY,
         SEVERITY,
-        generic.Column("summary", "Incident", template="incidents/includes/summary_cell.html"),
-        generic.Column("learning", "Learning", template="incidents/includes/learning_cell.html"),
-        generic.Column("shared_with", "Shared with", value=_shared_with),
+        generic.Column("summary", "Incident"),
+        generic.Column("immediate_action", "Immediate action"),
+        generic.Column("learning", "Learning"),
+        columns[-1],
+        generic.Column("status", "Status"),
+        generic.Column("trust_reference", "Trust reference"),
     )
 
     def get_queryset(self):
@@ -67,6 +108,10 @@ class LearningDigestView(generic.ObjectListView):
 
     def export_name(self):
         return "learning-digest"
+
+    def export_headers_and_rows(self, queryset):
+        headers = [c.label for c in self.export_columns]
+        return headers, ([c.value(obj) for c in self.export_columns] for obj in queryset.iterator(chunk_size=2000))
 
 
 class IncidentDetailView(generic.ObjectDetailView):
