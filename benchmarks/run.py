@@ -47,7 +47,7 @@ from urllib.parse import quote_plus
 ROOT = Path(__file__).resolve().parent.parent
 
 
-GROUPS = ("register", "detail", "exports", "risks", "ig", "governance", "import")
+GROUPS = ("register", "detail", "exports", "risks", "ig", "governance", "incidents", "import")
 
 
 def main(argv=None):
@@ -321,6 +321,7 @@ class Bench:
             "risks": lambda: self.measure_risks(coordinator),
             "ig": lambda: self.measure_ig(coordinator),
             "governance": lambda: self.measure_governance(coordinator),
+            "incidents": lambda: self.measure_incidents(coordinator),
             "import": self.measure_import,
         }
         for group in self.args.only:
@@ -590,6 +591,24 @@ class Bench:
                 written = response.content.decode("utf-8-sig").count("\n") - 1
                 assert written == interests, f"the register export has {written} rows, not {interests}"
             self.results.append(Result(name, rows, ms, queries))
+
+    def measure_incidents(self, client):
+        """Incidents (``incidents.synthetic``): the list filtered by type, harm and status, and the
+        learning digest of the last year exported (.xlsx)."""
+        import datetime
+
+        from incidents.models import Incident
+
+        query = "kind=safeguarding&severity=moderate&status=open"
+        filtered = Incident.objects.filter(kind="safeguarding", severity="moderate", status="open").count()
+        ms, queries, _ = self.get(client, f"/incidents/?{query}")
+        self.results.append(Result("Incidents list, filtered", f"{min(filtered, 50)} of {filtered:,}", ms, queries))
+        since = datetime.date.today() - datetime.timedelta(days=365)
+        agreed = Incident.objects.learning_agreed_between(since).count()
+        url = f"/incidents/learning/?date_from={since:%d/%m/%Y}&export=xlsx"
+        ms, queries, response = self.get(client, url, runs=max(1, self.args.runs // 2 + 1))
+        assert response["Content-Disposition"].startswith("attachment"), f"{url} gave no download"
+        self.results.append(Result("Learning digest export", f"{agreed:,}", ms, queries))
 
     def export_query(self):
         """An active-status value band holding about ``--export-rows`` partnerships."""

@@ -1,0 +1,47 @@
+from django.apps import AppConfig
+
+
+class IncidentsConfig(AppConfig):
+    name = "incidents"
+    verbose_name = "Incidents"
+
+    def ready(self):
+        from django.urls import reverse_lazy
+
+        from core import audit, registry
+        from core.permissions import EVERYONE, KEEPERS_AND_OWN_LEADS
+
+        from . import demo, models, panels, selectors, synthetic
+
+        audit.register(models.Incident, parent="partnership")
+
+        # Everyone in the trust reads the incidents and their learning (the point is to spread it);
+        # the register's keepers record and change any, a partnership's own leads those reported
+        # into their partnerships.
+        registry.rights(
+            {
+                ("incidents.incident", "view"): EVERYONE,
+                ("incidents.incident", "add"): KEEPERS_AND_OWN_LEADS,
+                ("incidents.incident", "change"): KEEPERS_AND_OWN_LEADS,
+            }
+        )
+        registry.menu_item("Incidents", "incidents:list", models.Incident, order=38)
+        registry.panel(
+            "partnerships.partnership",
+            "incidents",
+            "incidents/includes/partnership_incidents.html",
+            panels.partnership_incidents,
+            order=28,
+        )
+        registry.attention(
+            "incidents",
+            selectors.open_too_long,
+            more=[
+                ("the incidents", reverse_lazy("incidents:list")),
+                ("the learning digest", reverse_lazy("incidents:learning")),
+            ],
+        )
+        registry.demo_step("incidents", demo.demo_step)
+        registry.bench_step("incidents", synthetic.bench_step, arguments=synthetic.BENCH_ARGUMENTS)
+        registry.urls(self.label, "incidents/", "incidents.urls")
+        registry.test_rows(self.label, "incidents.tests.rows")
