@@ -10,9 +10,6 @@ class IndicatorValueFilter(django_filters.FilterSet):
         label="Search", method="search", help_text="The indicator, or the partnership's reference or title."
     )
     measure = django_filters.NumberFilter(label="Indicator number", field_name="measure_id")
-    year_from = django_filters.NumberFilter(
-        label="Periods from year", field_name="period_start__year", lookup_expr="gte"
-    )
 
     class Meta:
         model = IndicatorValue

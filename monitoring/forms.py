@@ -87,6 +87,7 @@ class MeasureForm(AccordModelForm):
         }
         for name, message in messages.items():
             self.fields[name].error_messages.update(required=message, invalid_choice=message)
+        self.fields["unit"].choices = [c for c in self.fields["unit"].choices if c[0]]  # radios: no blank one
         figures_as_text(self, ("target", "national_target"))
 
     def clean_frequency(self):
