@@ -22,8 +22,14 @@ class IndicatorValueListView(generic.ObjectListView):
 
     model = IndicatorValue
     filterset_class = IndicatorValueFilter
-    default_sort = "partnership"
+    default_sort = "indicator"
     columns = (
+        generic.Column(
+            "indicator",
+            "Indicator",
+            sort=["measure__indicator__measure", "measure", "period_start"],
+            value=lambda v: str(v.measure),
+        ),
         generic.Column(
             "partnership",
             "Partnership",
@@ -31,20 +37,16 @@ class IndicatorValueListView(generic.ObjectListView):
             value=_partnership,
         ),
         generic.Column(
-            "indicator",
-            "Indicator",
-            sort=["measure__indicator__measure", "period_start"],
-            value=lambda v: str(v.measure),
-        ),
-        generic.Column(
             "period_start",
             "Period",
             sort=["period_start", "measure"],
             value=lambda v: periods.period_name(v.period_start, v.measure.frequency),
         ),
-        generic.Column("value", "Value", sort=["value", "period_start"]),
+        generic.Column("value", "Value", sort=["value", "period_start"], html=lambda v: charts.figure_text(v.value)),
         generic.Column("unit", "Unit", value=lambda v: v.measure.get_unit_display()),
-        generic.Column("target", "Target", value=lambda v: v.measure.target),
+        generic.Column(
+            "target", "Target", value=lambda v: v.measure.target, html=lambda v: charts.figure_text(v.measure.target)
+        ),
         generic.Column("rating", "RAG rating", value=_rating),
         generic.Column("note", "Note", shown=False),
     )
