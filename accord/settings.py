@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "governance",
     "risks",
     "incidents",
+    "monitoring",
 ]
 
 MIDDLEWARE = [

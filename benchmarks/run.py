@@ -47,7 +47,7 @@ from urllib.parse import quote_plus
 ROOT = Path(__file__).resolve().parent.parent
 
 
-GROUPS = ("register", "detail", "exports", "risks", "ig", "governance", "incidents", "import")
+GROUPS = ("register", "detail", "exports", "risks", "ig", "governance", "incidents", "monitoring", "import")
 
 
 def main(argv=None):
@@ -322,6 +322,7 @@ class Bench:
             "ig": lambda: self.measure_ig(coordinator),
             "governance": lambda: self.measure_governance(coordinator),
             "incidents": lambda: self.measure_incidents(coordinator),
+            "monitoring": lambda: self.measure_monitoring(coordinator),
             "import": self.measure_import,
         }
         for group in self.args.only:
@@ -517,6 +518,21 @@ class Bench:
         )
         ms, queries, _ = self.get(client, f"/partnerships/{busiest.pk}/")
         self.results.append(Result("Partnership page (most IG items)", f"1 ({busiest.n} IG items)", ms, queries))
+
+    def measure_monitoring(self, client):
+        """Contract monitoring (``monitoring.synthetic``): an indicator page with five years of
+        monthly values, and the download of its values."""
+        from monitoring.models import IndicatorValue, Measure
+
+        measure = Measure.objects.order_by("pk").first()
+        n = IndicatorValue.objects.filter(measure=measure).count()
+        total = IndicatorValue.objects.count()
+        ms, queries, _ = self.get(client, f"/monitoring/{measure.pk}/")
+        self.results.append(
+            Result("Indicator page (five years of monthly values)", f"1 ({n} of {total:,} values)", ms, queries)
+        )
+        ms, queries, _ = self.get(client, f"/monitoring/values/?measure={measure.pk}&export=xlsx")
+        self.results.append(Result("Indicator values export .xlsx", f"{n}", ms, queries))
 
     def measure_governance(self, client):
         """Governance (``governance.synthetic``): the list of bodies, the busiest body's page, the

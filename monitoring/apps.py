@@ -1,0 +1,38 @@
+from django.apps import AppConfig
+
+
+class MonitoringConfig(AppConfig):
+    name = "monitoring"
+    verbose_name = "Contract monitoring"
+
+    def ready(self):
+        from core import audit, registry
+        from core.permissions import EVERYONE, KEEPERS_AND_OWN_LEADS, rows
+
+        from . import demo, models, panels, selectors, synthetic
+
+        audit.register(models.Measure, parent="indicator")
+        audit.register(models.IndicatorValue, parent="measure")
+
+        # Read like the agreement's indicators (agreements/apps.py: everyone); measured and
+        # given values by the register's keepers and the partnership's own leads. A value is
+        # corrected, never deleted.
+        labels = ["monitoring.measure", "monitoring.indicatorvalue"]
+        registry.rights(
+            {
+                **rows(labels, ["view"], EVERYONE),
+                **rows(labels, ("add", "change"), KEEPERS_AND_OWN_LEADS),
+            }
+        )
+        registry.panel(
+            "partnerships.partnership",
+            "indicators",
+            "monitoring/includes/partnership_indicators.html",
+            panels.partnership_indicators,
+            order=15,
+        )
+        registry.attention("indicator values", selectors.overdue_values)
+        registry.demo_step("monitoring", demo.demo_step)
+        registry.bench_step("monitoring", synthetic.bench_step, arguments=synthetic.BENCH_ARGUMENTS)
+        registry.urls(self.label, "monitoring/", "monitoring.urls")
+        registry.test_rows(self.label, "monitoring.tests.rows")
