@@ -124,15 +124,16 @@ class InviteContributorView(View):
     """
 
     template_name = "accounts/invite.html"
+    form_class = InvitationForm
 
     def get(self, request):
         require(request.user, "invite", User)
         initial = {"organisation": request.GET.get("organisation", "")[:12]}
-        return self.render(InvitationForm(initial=initial, user=request.user))
+        return self.render(self.form_class(initial=initial, user=request.user))
 
     def post(self, request):
         require(request.user, "invite", User)
-        form = InvitationForm(request.POST, user=request.user)
+        form = self.form_class(request.POST, user=request.user)
         if not form.is_valid():
             return self.render(form, status=400)
         user = invitations.invite(form, request)
@@ -147,12 +148,18 @@ class InviteContributorView(View):
 class AcceptInvitationView(View):
     """The invited contributor opens their link and chooses a password (no sign-in needed).
 
-    A changed, expired or used link gets a page saying which (404), never a form or an error.
+    A changed, expired or used link gets a page saying which (404), never a form or an error;
+    someone signed in (the coordinator trying the link, say) is asked to log out first (403), so
+    nobody sets another person's password from their own session.
     """
 
     template_name = "accounts/accept_invitation.html"
+    form_class = AcceptInvitationForm
 
     def dispatch(self, request, token):
+        if request.user.is_authenticated:
+            problem = f"You are logged in as {request.user}. Log out, then open the link in the e-mail again."
+            return render(request, "accounts/invitation_invalid.html", {"problem": problem}, status=403)
         try:
             self.invited = invitations.invited_user(token)
         except invitations.InvalidLink as problem:
@@ -160,10 +167,10 @@ class AcceptInvitationView(View):
         return super().dispatch(request, token)
 
     def get(self, request, token):
-        return self.render(AcceptInvitationForm(instance=self.invited))
+        return self.render(self.form_class(instance=self.invited))
 
     def post(self, request, token):
-        form = AcceptInvitationForm(request.POST, instance=self.invited)
+        form = self.form_class(request.POST, instance=self.invited)
         if not form.is_valid():
             return self.render(form, status=400)
         with audit_context(user=self.invited, source="invitation"):

@@ -94,7 +94,7 @@ class ObjectListView(View):
 
     def get_columns(self):
         columns = (*self.columns, *(extension.column for extension in self.extensions))
-        if sees_as_partner(self.request.user):
+        if sees_as_partner(getattr(getattr(self, "request", None), "user", None)):
             return tuple(c for c in columns if c.partners)
         return columns
 

@@ -17,6 +17,9 @@ from urllib.parse import urljoin, urlparse
 import pytest
 from django.urls import reverse
 
+from agreements.models import Agreement
+from partnerships.models import PartnerRole, Partnership
+from tests.counting import measure
 from tests.fixtures import sign_in
 from tests.rows import CONTRIBUTOR, collect, private_text
 from tests.spreadsheets import is_download, read_rows
@@ -30,7 +33,7 @@ THEIRS = collect("THEIRS")
 SEEN_BY_PARTNERS = ("partnership.title", "partnership.purpose", "partner_org.name", "draft_agreement.title")
 
 # Granted to a partner contributor by name (each with the world's arguments of its PAGES row).
-GRANTED = {"partnerships:list", "partnerships:detail", "accounts:accept_invitation"}
+GRANTED = {"partnerships:list", "partnerships:detail"}
 NEVER_FOLLOWED = ("/accounts/logout/", "/static/")
 
 
@@ -151,3 +154,25 @@ def test_every_url_with_another_organisations_ids_refuses_a_contributor(client, 
         else:
             assert response.status_code in (403, 404, 405), (url, response.status_code)
             assert not is_download(response) and world.partnership.title not in body, url
+
+
+def more_partnerships_of_the_contributors_organisation(w, n):
+    start = Partnership.objects.count() + 500
+    for i in range(start, start + n):
+        partnership = Partnership.objects.create(
+            reference=f"P-{i:04d}", title=f"Shared {i}", arrangement_type="alliance"
+        )
+        PartnerRole.objects.create(partnership=partnership, organisation=w.partner_org)
+        Agreement.objects.create(partnership=w.partnership, kind="mou", title=f"Agreement {i}")
+
+
+@pytest.mark.django_db
+def test_a_contributors_register_and_partnership_page_cost_the_same_however_much_they_show(client, world):
+    sign_in(client, world, CONTRIBUTOR)
+    register, page = reverse("partnerships:list"), reverse("partnerships:detail", args=[world.partnership.pk])
+    more_partnerships_of_the_contributors_organisation(world, 2)
+    small = [measure(client, url)[0] for url in (register, page)]
+    more_partnerships_of_the_contributors_organisation(world, 20)
+    (large_register, response), (large_page, detail) = measure(client, register), measure(client, page)
+    assert response.content.decode().count("Shared ") == 22 and detail.content.decode().count("Agreement ") >= 22
+    assert [large_register, large_page] == small

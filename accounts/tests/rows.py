@@ -6,6 +6,7 @@ from core.roles import Role
 from partnerships.models import Partnership
 from tests.rows import (
     ADMIN,
+    FORBIDDEN,
     KEEPERS,
     NOT_ALLOWED,
     OK,
@@ -69,11 +70,11 @@ PAGES = {
             username=INVITED, role=Role.PARTNER_CONTRIBUTOR, organisation=w.spare_org
         ).exists(),
     ),
-    # The link in the invitation: whoever holds it (signed in or not) sets the invited password.
+    # The link in the invitation: whoever holds it sets the invited password, once logged out.
     "accounts:accept_invitation": Page(
         args=lambda w: [w.invitation],
-        get=everyone(OK, anonymous=OK, contributor=OK),
-        post=everyone(SAVED, anonymous=SAVED, contributor=SAVED),
+        get=everyone(FORBIDDEN, anonymous=OK, contributor=FORBIDDEN),
+        post=everyone(FORBIDDEN, anonymous=SAVED, contributor=FORBIDDEN),
         data=lambda w: {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
         effect=_accepted,
     ),
@@ -179,12 +180,6 @@ FORMS = {
             "organisation": w.partner_org.pk,
         },
         {"email": "Someone already has an account with that e-mail address."},
-    ),
-    "invitation accepted: passwords that differ": Form(
-        "accounts:accept_invitation",
-        lambda w: [w.invitation],
-        lambda w: {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD + "!"},
-        {"password2": "The two passwords are different."},
     ),
     "new password: too short": Form(
         "accounts:password",

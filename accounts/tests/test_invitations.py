@@ -121,3 +121,13 @@ def test_an_administrator_gives_a_partner_contributor_their_organisation_on_the_
     assert refused.status_code == 400 and "Choose the organisation" in refused.content.decode()
     assert client.post(reverse("accounts:add"), {**data, "organisation": world.partner_org.pk}).status_code == 302
     assert User.objects.get(username="pat").organisation == world.partner_org
+
+
+def test_passwords_that_differ_or_a_signed_in_visitor_set_nothing(client, world):
+    link = reverse("accounts:accept_invitation", args=[world.invitation])
+    response = client.post(link, {"password1": PASSWORD, "password2": PASSWORD + "!"})
+    assert response.status_code == 400 and "The two passwords are different." in response.content.decode()
+    sign_in(client, world, "coordinator")
+    refused = client.post(link, {"password1": PASSWORD, "password2": PASSWORD})
+    assert refused.status_code == 403 and "Log out, then open the link" in refused.content.decode()
+    assert not User.objects.get(pk=world.invited.pk).has_usable_password()
