@@ -107,7 +107,7 @@ PAGES = {
 EXPORTS = {
     "accounts:list": Export(
         key="Username",
-        rows=lambda w, role: sorted(w.users),
+        rows=lambda w, role: sorted([*w.users, w.invited.username]),
         filter={"role": "lead"},
         filtered_rows=lambda w, role: ["delegate", "other_lead", "owner"],
     ),
