@@ -7,12 +7,14 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from core import audit, registry
-        from core.permissions import ADMIN_ONLY, rows
+        from core.permissions import ADMIN_ONLY, REGISTER_KEEPERS, rows
 
+        from . import panels
         from .models import User
 
         audit.register(User, sensitive=("password",), exclude=("last_login",))
         registry.rights(rows(["accounts.user"], ("view", "add", "change", "set_password", "unlock"), ADMIN_ONLY))
+        registry.rights({("accounts.user", "invite"): REGISTER_KEEPERS})  # partner contributors
         registry.administration_card(
             "Users",
             "accounts:list",
@@ -21,6 +23,13 @@ class AccountsConfig(AppConfig):
             action="view",
             summary=lambda: _active_users(User),
             order=10,
+        )
+        registry.panel(
+            "organisations.organisation",
+            "contributors",
+            "accounts/includes/organisation_contributors.html",
+            panels.organisation_contributors,
+            order=200,
         )
         registry.urls(self.label, "administration/users/", "accounts.urls")
         registry.test_rows(self.label, "accounts.tests.rows")

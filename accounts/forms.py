@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 
 from accounts.models import User
 from core.forms import AccordModelForm
@@ -55,10 +56,16 @@ class PasswordFieldsMixin:
         user.set_password(self.cleaned_data["password1"])
 
 
-LABELS = {"first_name": "First name", "last_name": "Last name", "email": "E-mail address"}
+LABELS = {
+    "first_name": "First name",
+    "last_name": "Last name",
+    "email": "E-mail address",
+    "organisation": "Organisation (partner contributors only)",
+}
 HELP_TEXTS = {
     "email": "Their NHS.net or trust e-mail address. No two users may share one.",
     "role": "What they may see and change in Accord.",
+    "organisation": "The partner organisation a partner contributor belongs to. Leave empty for the trust's people.",
 }
 WIDGETS = {"role": forms.RadioSelect}
 
@@ -92,7 +99,7 @@ class UserDetailsMixin:
 class UserCreateForm(PasswordFieldsMixin, UserDetailsMixin, AccordModelForm):
     class Meta:
         model = User
-        fields = ["username", "first_name", "last_name", "email", "job_title", "role"]
+        fields = ["username", "first_name", "last_name", "email", "job_title", "role", "organisation"]
         labels = LABELS
         help_texts = {
             **HELP_TEXTS,
@@ -130,7 +137,7 @@ class UserChangeForm(UserDetailsMixin, AccordModelForm):
 
     class Meta:
         model = User
-        fields = ["first_name", "last_name", "email", "job_title", "role", "is_active"]
+        fields = ["first_name", "last_name", "email", "job_title", "role", "organisation", "is_active"]
         labels = {**LABELS, "is_active": "Active: can log in"}
         help_texts = {
             **HELP_TEXTS,
@@ -173,3 +180,55 @@ class SetPasswordForm(PasswordFieldsMixin, AccordModelForm):
         if commit:
             self.instance.save()
         return self.instance
+
+
+class InvitationForm(AccordModelForm):
+    """Invite a partner contributor: who they are and which organisation they belong to.
+
+    Their e-mail address is their username; the invitation sets their role.
+    """
+
+    class Meta:
+        model = User
+        fields = ["first_name", "last_name", "email", "organisation"]
+        labels = {**LABELS, "organisation": "Organisation"}
+        help_texts = {
+            "email": "Where the invitation is sent, and what they will sign in with.",
+            "organisation": "They will see the partnerships this organisation is a party to, and nothing else.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].required = True
+        self.fields["email"].error_messages["required"] = "Enter their e-mail address."
+        self.fields["email"].error_messages["invalid"] = (
+            "Enter an e-mail address in the right format, like name@mind.org.uk."
+        )
+        self.fields["organisation"].required = True
+        self.fields["organisation"].error_messages["required"] = "Choose the organisation they belong to."
+        for name, message in (("first_name", "Enter their first name."), ("last_name", "Enter their last name.")):
+            self.fields[name].required = True
+            self.fields[name].error_messages["required"] = message
+
+    def clean_email(self):
+        email = User.objects.normalize_email(self.cleaned_data.get("email", "").strip())
+        if User.objects.filter(Q(email__iexact=email) | Q(username__iexact=email)).exists():
+            raise ValidationError("Someone already has an account with that e-mail address.")
+        return email
+
+    def _post_clean(self):
+        self.instance.role = Role.PARTNER_CONTRIBUTOR
+        self.instance.username = self.cleaned_data.get("email", "")
+        super()._post_clean()
+
+
+class AcceptInvitationForm(PasswordFieldsMixin, AccordModelForm):
+    """The invited contributor chooses their password."""
+
+    class Meta:
+        model = User
+        fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_password_fields("Choose a password")

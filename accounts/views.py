@@ -7,15 +7,18 @@ model signals ``accounts.apps`` registers.
 
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.views import View
 
-from accounts import selectors, services
+from accounts import invitations, selectors, services
 from accounts.filters import UserFilter
-from accounts.forms import SetPasswordForm, UserChangeForm, UserCreateForm
+from accounts.forms import AcceptInvitationForm, InvitationForm, SetPasswordForm, UserChangeForm, UserCreateForm
 from accounts.models import User
 from core import views as generic
+from core.audit import audit_context
 from core.permissions import permitted, require
 
 
@@ -112,3 +115,69 @@ class UserUnlockView(generic.ObjectMixin, View):
 
 class UserHistoryView(generic.ObjectHistoryView):
     model = User
+
+
+class InviteContributorView(View):
+    """An administrator or the coordinator invites a partner contributor by e-mail address.
+
+    Opened from an organisation's page (``?organisation=<id>`` chooses it) or the users list.
+    """
+
+    template_name = "accounts/invite.html"
+    form_class = InvitationForm
+
+    def get(self, request):
+        require(request.user, "invite", User)
+        initial = {"organisation": request.GET.get("organisation", "")[:12]}
+        return self.render(self.form_class(initial=initial, user=request.user))
+
+    def post(self, request):
+        require(request.user, "invite", User)
+        form = self.form_class(request.POST, user=request.user)
+        if not form.is_valid():
+            return self.render(form, status=400)
+        user = invitations.invite(form, request)
+        messages.success(request, f"Invitation sent to {user.email}. The link is valid for 7 days.")
+        return redirect(user.organisation.get_absolute_url())
+
+    def render(self, form, status=200):
+        return render(self.request, self.template_name, {"form": form}, status=status)
+
+
+@method_decorator(login_not_required, name="dispatch")
+class AcceptInvitationView(View):
+    """The invited contributor opens their link and chooses a password (no sign-in needed).
+
+    A changed, expired or used link gets a page saying which (404), never a form or an error;
+    someone signed in (the coordinator trying the link, say) is asked to log out first (403), so
+    nobody sets another person's password from their own session.
+    """
+
+    template_name = "accounts/accept_invitation.html"
+    form_class = AcceptInvitationForm
+
+    def dispatch(self, request, token):
+        if request.user.is_authenticated:
+            problem = f"You are logged in as {request.user}. Log out, then open the link in the e-mail again."
+            return render(request, "accounts/invitation_invalid.html", {"problem": problem}, status=403)
+        try:
+            self.invited = invitations.invited_user(token)
+        except invitations.InvalidLink as problem:
+            return render(request, "accounts/invitation_invalid.html", {"problem": str(problem)}, status=404)
+        return super().dispatch(request, token)
+
+    def get(self, request, token):
+        return self.render(self.form_class(instance=self.invited))
+
+    def post(self, request, token):
+        form = self.form_class(request.POST, instance=self.invited)
+        if not form.is_valid():
+            return self.render(form, status=400)
+        with audit_context(user=self.invited, source="invitation"):
+            invitations.accept(self.invited, form.cleaned_data["password1"])
+        messages.success(request, f"Your password is set. Log in with your username, {self.invited.username}.")
+        return redirect("login")
+
+    def render(self, form, status=200):
+        context = {"form": form, "invited": self.invited}
+        return render(self.request, self.template_name, context, status=status)

@@ -42,6 +42,14 @@ class AgreementsConfig(AppConfig):
             panels.partnership_agreements,
             order=10,
         )
+        registry.panel(
+            "partnerships.partnership",
+            "agreements_for_partners",
+            "agreements/includes/agreements_for_partners.html",
+            panels.agreements_for_partners,
+            order=10,
+            partners=True,
+        )
         registry.list_filter("partnerships.partnership", "agreements", filters.REGISTER_FILTER, order=10)
         agreements_list = reverse_lazy("agreements:list")
         registry.attention(

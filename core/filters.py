@@ -6,6 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from core import audit, registry
 from core.forms import FilterForm
 from core.models import AuditEntry
+from core.roles import sees_as_partner
 
 
 class ExtensibleFilterSet(django_filters.FilterSet):
@@ -13,11 +14,21 @@ class ExtensibleFilterSet(django_filters.FilterSet):
 
     A registered filter names a callable as its ``method`` (a FilterSet's own methods are out of
     reach of the app that adds it); it is copied for each request, like the declared ones.
+
+    A partner contributor is offered only the filters that reveal nothing internal: the declared
+    ones named in ``partner_filters`` and the registered ones that say ``partners=True``.
     """
+
+    partner_filters = ()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        partner = sees_as_partner(getattr(self.request, "user", None))
+        if partner:
+            self.filters = {name: f for name, f in self.filters.items() if name in self.partner_filters}
         for extension in registry.filters_for(self._meta.model):
+            if partner and not extension.partners:
+                continue
             added = copy.deepcopy(extension.filter)
             added.parent = self
             self.filters[extension.name] = added

@@ -1,8 +1,10 @@
 """Who may do what: one table of role rights, and object access as queryset filters.
 
-A right is either granted for every object (``ALL``) or only for the objects the user is
-responsible for (``OWN``); the model's queryset decides what "own" means through its
-``owned_by(user)`` method (a partnership lead's own partnerships, for example). Pages, exports
+A right is granted for every object (``ALL``), only for the objects the user is responsible
+for (``OWN``), or only for those of the partnerships the user's organisation is a party to
+(``PARTY``, for partner contributors); the model's queryset decides what each means through its
+``owned_by(user)`` and ``party_to(user)`` methods (a partnership lead's own partnerships, a
+partner organisation's partnerships). Pages, exports
 and commands all ask :func:`permitted` / :func:`scope`, so a URL typed by hand gets the same
 answer as a button.
 """
@@ -14,16 +16,21 @@ from core.roles import Role
 
 ALL = "all"
 OWN = "own"
+PARTY = "party"
+LIMITED = {OWN: "owned_by", PARTY: "party_to"}  # an extent short of ALL -> the queryset method
 
-A, C, L, E, B, U = (
+A, C, L, E, B, U, P = (
     Role.ADMINISTRATOR,
     Role.COORDINATOR,
     Role.LEAD,
     Role.EXECUTIVE,
     Role.BOARD_MEMBER,
     Role.AUDITOR,
+    Role.PARTNER_CONTRIBUTOR,
 )
+# Everyone in the trust; partner contributors are outside it and get only what names them.
 EVERYONE = {A: ALL, C: ALL, L: ALL, E: ALL, B: ALL, U: ALL}
+EVERYONE_AND_PARTNERS = {**EVERYONE, P: PARTY}  # partners: their organisation's partnerships only
 REGISTER_KEEPERS = {A: ALL, C: ALL}
 KEEPERS_AND_OWN_LEADS = {A: ALL, C: ALL, L: OWN}
 ADMIN_ONLY = {A: ALL}
@@ -56,7 +63,7 @@ def rows(labels, actions, extents):
 
 
 def grant(user, action, model):
-    """ALL, OWN or None: the extent of ``user``'s right to ``action`` on ``model``."""
+    """ALL, OWN, PARTY or None: the extent of ``user``'s right to ``action`` on ``model``."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
     return RIGHTS.get((_label(model), action), {}).get(user.role)
@@ -67,8 +74,8 @@ def scope(user, action, queryset):
     extent = grant(user, action, queryset.model)
     if extent == ALL:
         return queryset
-    if extent == OWN:
-        return queryset.owned_by(user)
+    if extent in LIMITED:
+        return getattr(queryset, LIMITED[extent])(user)
     return queryset.none()
 
 
@@ -79,8 +86,8 @@ def permitted(user, action, obj_or_model):
         return False
     if extent == ALL or isinstance(obj_or_model, (type, str)):
         return True
-    model = type(obj_or_model)
-    return model._default_manager.owned_by(user).filter(pk=obj_or_model.pk).exists()
+    mine = getattr(type(obj_or_model)._default_manager, LIMITED[extent])(user)
+    return mine.filter(pk=obj_or_model.pk).exists()
 
 
 def require(user, action, obj_or_model):

@@ -60,13 +60,15 @@ class Panel:
     """A section another app adds to a model's page (the partnership page's agreements, say).
 
     ``context(request, obj)`` gives the template what it shows, in a fixed number of queries;
-    it returns ``None`` when the panel has nothing to say to this user.
+    it returns ``None`` when the panel has nothing to say to this user. A partner contributor
+    sees it only when it says it is for partners (``partners``): hidden unless a panel opts in.
     """
 
     name: str
     template: str
     context: Callable
     order: int = 100
+    partners: bool = False
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,7 @@ class ListFilter:
     name: str
     filter: object  # a django_filters.Filter whose ``method`` is a callable
     order: int = 100
+    partners: bool = False  # offered to partner contributors too (it reveals nothing internal)
 
 
 @dataclass(frozen=True)
@@ -182,12 +185,13 @@ def administration_card(title, url_name, description, model, action="change", su
     )
 
 
-def panel(model, name, template, context, order=100):
-    registry.panels.setdefault(_label(model), {})[name] = Panel(name, template, context, order)
+def panel(model, name, template, context, order=100, partners=False):
+    """A section of ``model``'s page; ``partners=True`` shows it to partner contributors too."""
+    registry.panels.setdefault(_label(model), {})[name] = Panel(name, template, context, order, partners)
 
 
-def list_filter(model, name, filter, order=100):
-    registry.filters.setdefault(_label(model), {})[name] = ListFilter(name, filter, order)
+def list_filter(model, name, filter, order=100, partners=False):
+    registry.filters.setdefault(_label(model), {})[name] = ListFilter(name, filter, order, partners)
 
 
 def list_column(model, column, annotate=None, attach=None, order=100, sort_by=None):

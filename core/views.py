@@ -26,6 +26,7 @@ from core.models import AuditEntry
 from core.nhs_number import contains_nhs_number
 from core.pagination import paginate
 from core.permissions import get_visible_or_404, grant, permitted, require, scope
+from core.roles import sees_as_partner
 
 
 class Column:
@@ -34,10 +35,13 @@ class Column:
     ``shown`` says whether a list that lets the user choose its columns shows it until they do.
     A cell shows the value, or ``template`` rendered with ``obj`` and ``value``, or ``html(obj)``:
     markup written in Python (``core.markup``), for the columns of long lists where an included
-    template per cell would cost most of the page's time.
+    template per cell would cost most of the page's time. ``partners`` says a partner
+    contributor may see it (nothing internal in it); a column that does not say is hidden from them.
     """
 
-    def __init__(self, name, label, sort=None, value=None, template=None, export=True, shown=True, html=None):
+    def __init__(
+        self, name, label, sort=None, value=None, template=None, export=True, shown=True, html=None, partners=False
+    ):
         self.name = name
         self.label = label
         self.sort = sort
@@ -46,6 +50,7 @@ class Column:
         self.html = html
         self.export = export
         self.shown = shown
+        self.partners = partners
 
     def value(self, obj):
         if self._value is not None:
@@ -88,7 +93,10 @@ class ObjectListView(View):
         return registry.columns_for(self.model)
 
     def get_columns(self):
-        return (*self.columns, *(extension.column for extension in self.extensions))
+        columns = (*self.columns, *(extension.column for extension in self.extensions))
+        if sees_as_partner(getattr(getattr(self, "request", None), "user", None)):
+            return tuple(c for c in columns if c.partners)
+        return columns
 
     def filter_defaults(self):
         """Filters applied while the request does not name them (a lead's "My partnerships")."""
@@ -319,7 +327,10 @@ class ObjectDetailView(ObjectMixin, View):
     def panels(self):
         """Each registered panel that has something to show this user, rendered."""
         shown = []
+        partner = sees_as_partner(self.request.user)
         for panel in registry.panels_for(self.model):
+            if partner and not panel.partners:
+                continue
             context = panel.context(self.request, self.object)
             if context is not None:
                 context = {"object": self.object, **context}
@@ -534,6 +545,13 @@ class ObjectHistoryView(ObjectMixin, View):
 
     template_name = "generic/object_history.html"
     page_size = 50
+
+    def check(self):
+        """A history is the trust's audit trail: never shown to a partner contributor, whatever
+        record they may see."""
+        if sees_as_partner(self.request.user):
+            raise PermissionDenied
+        super().check()
 
     def get(self, request, **kwargs):
         self.check()

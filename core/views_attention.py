@@ -6,11 +6,13 @@ its rows allow however many sources the apps register; without JavaScript the re
 the whole page instead.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.views import View
 
 from core.attention import more_links, needs_attention
 from core.pagination import paginate
+from core.roles import sees_as_partner
 
 PANEL_SHOWN = 10  # items on the panel; the page (and each kind's own list) has the rest
 PAGE_SIZE = 50
@@ -18,6 +20,8 @@ PAGE_SIZE = 50
 
 class AttentionView(View):
     def get(self, request):
+        if sees_as_partner(request.user):
+            raise PermissionDenied("What needs attention is the trust's own work list.")
         attention = needs_attention(request.user)
         if request.htmx:
             return render(

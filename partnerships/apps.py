@@ -7,7 +7,14 @@ class PartnershipsConfig(AppConfig):
 
     def ready(self):
         from core import audit, registry
-        from core.permissions import ADMIN_ONLY, EVERYONE, KEEPERS_AND_OWN_LEADS, REGISTER_KEEPERS, rows
+        from core.permissions import (
+            ADMIN_ONLY,
+            EVERYONE,
+            EVERYONE_AND_PARTNERS,
+            KEEPERS_AND_OWN_LEADS,
+            REGISTER_KEEPERS,
+            rows,
+        )
         from core.views import Column
 
         from . import demo, panels, selectors
@@ -18,7 +25,8 @@ class PartnershipsConfig(AppConfig):
         audit.register(Headline, parent="partnership")
         registry.rights(
             {
-                ("partnerships.partnership", "view"): EVERYONE,
+                # A partner contributor: their organisation's partnerships, on the partners' page.
+                ("partnerships.partnership", "view"): EVERYONE_AND_PARTNERS,
                 ("partnerships.partnership", "add"): REGISTER_KEEPERS,
                 ("partnerships.partnership", "change"): KEEPERS_AND_OWN_LEADS,
                 ("partnerships.partnership", "close"): REGISTER_KEEPERS,

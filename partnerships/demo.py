@@ -158,6 +158,7 @@ class Person:
     last_name: str
     role: str
     job_title: str
+    organisation: str = ""  # a partner contributor's organisation
 
 
 R = Role
@@ -180,6 +181,9 @@ USERS = [
     Person("raj.patel", "Raj", "Patel", R.BOARD_MEMBER, "Non-Executive Director, Chair of the Audit Committee"),
     Person("lucy.wood", "Lucy", "Wood", R.AUDITOR, "Internal Auditor"),
     Person("mark.jennings", "Mark", "Jennings", R.AUDITOR, "Head of Internal Audit"),
+    Person(
+        "rachel.green", "Rachel", "Green", R.PARTNER_CONTRIBUTOR, "Head of Services", organisation="Oxfordshire Mind"
+    ),
 ]
 
 # -- Partnerships ----------------------------------------------------------------------------
@@ -678,7 +682,7 @@ def seed():
     with audit_context(source="seed"), transaction.atomic():
         objectives, themes, areas = seed_reference_lists()
         orgs = {org.name: _seed_organisation(org) for org in ORGANISATIONS}
-        users = _seed_users()
+        users = _seed_users(orgs)
         for demo in PARTNERSHIPS:
             _seed_partnership(demo, objectives, themes, areas, orgs, users)
     return _logins(users)
@@ -742,29 +746,31 @@ def _seed_organisation(org):
     return organisation
 
 
-def _seed_users():
+def _seed_users(orgs):
     validate_password(DEMO_PASSWORD)
     hashed = None
     users = {}
     for person in USERS:
         user = User.objects.filter(username__iexact=person.username).first()
         if user is None:
-            validate_password(DEMO_PASSWORD, User(**_person_fields(person)))
+            fields = _person_fields(person, orgs)
+            validate_password(DEMO_PASSWORD, User(**fields))
             hashed = hashed or make_password(DEMO_PASSWORD)
-            user = User(**_person_fields(person), password=hashed)
+            user = User(**fields, password=hashed)
             user.full_clean()
             user.save()
         users[person.username] = user
     return users
 
 
-def _person_fields(person):
+def _person_fields(person, orgs):
     return {
         "username": person.username,
         "first_name": person.first_name,
         "last_name": person.last_name,
         "role": person.role,
         "job_title": person.job_title,
+        "organisation": orgs.get(person.organisation),
     }
 
 

@@ -27,6 +27,12 @@ def lead_choices():
     return [(pk, f"{first} {last}".strip() or username) for pk, first, last, username in leads]
 
 
+VALUE_MESSAGES = {
+    "value_min": "Enter the lowest annual value as a number of pounds, for example 100000.",
+    "value_max": "Enter the highest annual value as a number of pounds, for example 1000000.",
+}
+
+
 class RegisterFilterForm(FilterForm):
     def clean(self):
         data = super().clean()
@@ -37,6 +43,8 @@ class RegisterFilterForm(FilterForm):
 
 
 class RegisterFilter(ExtensibleFilterSet):
+    partner_filters = ("q", "status", "partner")  # nothing internal: what partners see on the page
+
     partnerships = django_filters.ChoiceFilter(
         label="Partnerships",
         choices=[("all", "All partnerships"), ("mine", "My partnerships")],
@@ -95,12 +103,9 @@ class RegisterFilter(ExtensibleFilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.form.fields["value_min"].error_messages["invalid"] = (
-            "Enter the lowest annual value as a number of pounds, for example 100000."
-        )
-        self.form.fields["value_max"].error_messages["invalid"] = (
-            "Enter the highest annual value as a number of pounds, for example 1000000."
-        )
+        for name, message in VALUE_MESSAGES.items():
+            if name in self.form.fields:  # not offered to partner contributors
+                self.form.fields[name].error_messages["invalid"] = message
 
     def filter_mine(self, queryset, name, value):
         if value != "mine" or self.request is None:

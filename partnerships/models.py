@@ -82,6 +82,13 @@ class PartnershipQuerySet(models.QuerySet):
         delegated = Partnership.delegates.through.objects.filter(partnership=OuterRef("pk"), user=user)
         return self.filter(models.Q(lead=user) | Exists(delegated))
 
+    def party_to(self, user):
+        """Partnerships the user's organisation is a party to (a partner contributor's, ``PARTY``)."""
+        if user.organisation_id is None:
+            return self.none()
+        party = PartnerRole.objects.filter(partnership=OuterRef("pk"), organisation=user.organisation_id)
+        return self.filter(Exists(party))
+
     def review_overdue(self, today=None):
         today = today or local_today()
         return self.filter(next_review_date__lt=today).exclude(status=Status.CLOSED)

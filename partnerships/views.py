@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from core import views as generic
 from core.models import AuditEntry, TierThresholds
-from core.roles import Role
+from core.roles import Role, sees_as_partner
 from partnerships import display, forms
 from partnerships.filters import RegisterFilter
 from partnerships.models import Headline, PartnerRole, Partnership
@@ -32,9 +32,9 @@ class PartnershipListView(generic.ObjectListView):
     default_sort = "reference"
     choose_columns = True
     columns = (
-        generic.Column("reference", "Reference", sort="reference", html=display.reference),
-        generic.Column("title", "Title", sort="title", html=display.title),
-        generic.Column("partners", "Partners", value=display.partner_names, html=display.partners),
+        generic.Column("reference", "Reference", sort="reference", html=display.reference, partners=True),
+        generic.Column("title", "Title", sort="title", html=display.title, partners=True),
+        generic.Column("partners", "Partners", value=display.partner_names, html=display.partners, partners=True),
         generic.Column(
             "arrangement_type",
             "Type of arrangement",
@@ -42,10 +42,10 @@ class PartnershipListView(generic.ObjectListView):
             html=lambda p: p.get_arrangement_type_display(),
             shown=False,
         ),
-        generic.Column("status", "Status", sort="status", html=display.status_tag),
+        generic.Column("status", "Status", sort="status", html=display.status_tag, partners=True),
         generic.Column("tier", "Tier", sort=["tier", "-annual_value"], html=display.tier_tag),
         generic.Column("annual_value", "Annual value", sort="annual_value", value=display.money, html=display.value),
-        generic.Column("lead", "Lead", sort=["lead__first_name", "lead__last_name"], html=display.lead),
+        generic.Column("lead", "Lead", sort=["lead__first_name", "lead__last_name"], html=display.lead, partners=True),
         generic.Column(
             "next_review_date", "Next review", sort="next_review_date", html=display.next_review, shown=False
         ),
@@ -58,8 +58,14 @@ class PartnershipListView(generic.ObjectListView):
         """A lead's register opens on "My partnerships"; "All partnerships" is one choice away."""
         return {"partnerships": "mine"} if self.request.user.role == Role.LEAD else {}
 
+    def get_extra_context(self):
+        return {"partner": sees_as_partner(self.request.user)}
+
     def export_headers_and_rows(self, queryset):
-        """Exports use the register layout, so a downloaded file imports back unchanged."""
+        """Exports use the register layout, so a downloaded file imports back unchanged; a
+        partner contributor's holds only the columns they see on the page."""
+        if sees_as_partner(self.request.user):
+            return super().export_headers_and_rows(queryset)
         return REGISTER_HEADERS, register_rows(queryset)
 
     def export_name(self):
@@ -95,6 +101,13 @@ class PartnershipDetailView(generic.ObjectDetailView):
             tier_tag=display.tier_tag(self.object),
         )
         return context
+
+    def get_template_names(self):
+        """A partner contributor gets the partners' page: what the partnership is, who is in it,
+        the trust's lead and the panels for partners; nothing of the trust's own record."""
+        if sees_as_partner(self.request.user):
+            return ["partnerships/partnership_for_partners.html"]
+        return super().get_template_names()
 
 
 class PartnershipEditView(generic.ObjectEditView):

@@ -35,7 +35,7 @@ from tests.spreadsheets import is_download
 
 # --- what the server answers -----------------------------------------------------------------
 
-OK, REDIRECT, LOGIN, FORBIDDEN, NOT_FOUND, NOT_ALLOWED, SAVED = (
+OK, REDIRECT, LOGIN, FORBIDDEN, NOT_FOUND, NOT_ALLOWED, SAVED, REFUSED = (
     "200",
     "redirect",
     "302 to login",
@@ -43,12 +43,15 @@ OK, REDIRECT, LOGIN, FORBIDDEN, NOT_FOUND, NOT_ALLOWED, SAVED = (
     "404",
     "405",
     "saved",
+    "403 or 404",  # refused without a word on whether the record exists: a partner contributor
 )
-DENIED = {LOGIN, FORBIDDEN, NOT_FOUND, NOT_ALLOWED}
+DENIED = {LOGIN, FORBIDDEN, NOT_FOUND, NOT_ALLOWED, REFUSED}
 
 # Who is who: the trust's roles, and for partnership leads three people: the lead of the world's
-# partnership ("owner"), a colleague delegated on it, and the lead of another partnership.
-SIGNED_IN = (
+# partnership ("owner"), a colleague delegated on it, and the lead of another partnership. And
+# someone outside the trust: a partner contributor of the world's partnership's partner
+# organisation ("contributor"), who is refused everything a row does not grant them by name.
+TRUST = (
     "administrator",
     "coordinator",
     "owner",
@@ -58,6 +61,8 @@ SIGNED_IN = (
     "board_member",
     "auditor",
 )
+CONTRIBUTOR = "contributor"
+SIGNED_IN = (*TRUST, CONTRIBUTOR)
 ROLES = ("anonymous", *SIGNED_IN)
 KEEPERS = ("administrator", "coordinator")
 ADMIN = ("administrator",)
@@ -65,16 +70,25 @@ OWNERS = ("owner", "delegate")
 CHANGERS = KEEPERS + OWNERS  # who may change the records of the owning lead's partnership
 
 
-def only(outcome, roles, otherwise=FORBIDDEN, anonymous=LOGIN):
-    """``outcome`` for ``roles``, ``otherwise`` for every other signed-in role."""
-    table = dict.fromkeys(SIGNED_IN, otherwise)
+def only(outcome, roles, otherwise=FORBIDDEN, anonymous=LOGIN, contributor=None):
+    """``outcome`` for ``roles``, ``otherwise`` for every other role of the trust.
+
+    A partner contributor gets what ``contributor`` says; a row that says nothing refuses them:
+    405 where the method is refused to everyone in the trust, else 403 or 404 (``REFUSED``),
+    never what the trust's roles get.
+    """
+    table = dict.fromkeys(TRUST, otherwise)
     table.update(dict.fromkeys(roles, outcome))
     table["anonymous"] = anonymous
+    if contributor is None:
+        contributor = NOT_ALLOWED if {table[role] for role in TRUST} == {NOT_ALLOWED} else REFUSED
+    table[CONTRIBUTOR] = contributor
     return table
 
 
-def everyone(outcome, anonymous=LOGIN):
-    return only(outcome, SIGNED_IN, anonymous=anonymous)
+def everyone(outcome, anonymous=LOGIN, contributor=None):
+    """``outcome`` for everyone in the trust (a partner contributor: see :func:`only`)."""
+    return only(outcome, TRUST, anonymous=anonymous, contributor=contributor)
 
 
 # --- the kinds of row --------------------------------------------------------------------------
@@ -251,6 +265,8 @@ def assert_outcome(response, expected):
         assert response.status_code == 302 and to_login, (response.status_code, location)
     elif expected in (REDIRECT, SAVED):
         assert response.status_code == 302 and not to_login, (response.status_code, location)
+    elif expected == REFUSED:
+        assert response.status_code in (403, 404), response.status_code
     else:
         assert response.status_code == int(expected), response.status_code
 

@@ -17,6 +17,7 @@ page of one direction is the first row of the other.
 """
 
 import re
+from types import SimpleNamespace
 
 import pytest
 from django.db import transaction
@@ -47,6 +48,13 @@ BAD_FILTER_VALUES = ["zzz-unknown", "²", "-1", "184467440737095518", "1e999", "
 def list_view(pattern):
     """The list's view as the URL map builds it (reference lists are one class, told which list)."""
     return view_class(pattern)(**pattern.callback.view_initkwargs)
+
+
+def sort_keys(pattern, user):
+    """The list's sort keys as ``user`` gets them."""
+    view = list_view(pattern)
+    view.request = SimpleNamespace(user=user)
+    return list(view.sortable())
 
 
 def roles_seeing(name):
@@ -96,12 +104,11 @@ def first_row(response):
 @pytest.mark.parametrize("name", LIST_NAMES)
 def test_every_sort_key_both_ways_first_and_last_page(client, world, name):
     pattern = dict(LISTS)[name]
-    keys = list(list_view(pattern).sortable())
-    assert keys, f"{name} offers no sortable column"
+    assert list(list_view(pattern).sortable()), f"{name} offers no sortable column"
     deepest = 0
     for role in roles_seeing(name):
         client.force_login(world.user(role))
-        for key in keys:
+        for key in sort_keys(pattern, world.user(role)):  # a partner contributor's columns are fewer
             ends = {}
             for sort in (key, f"-{key}"):
                 first = get(client, name, sort=sort)

@@ -113,8 +113,8 @@ def test_the_table_is_complete_and_writes_say_what_they_do():
         if SAVED in page.post.values():
             assert page.effect is not None, f"{name}: say what an allowed POST does"
         assert page.get["anonymous"] in (LOGIN, OK), f"{name}: anonymous visitors are sent to the login page"
-    # Anonymous visitors reach nothing but the login page.
-    assert [n for n, p in PAGES.items() if p.get["anonymous"] == OK] == ["login"]
+    # Anonymous visitors reach nothing but the login page and an invitation's link.
+    assert sorted(n for n, p in PAGES.items() if p.get["anonymous"] == OK) == ["accounts:accept_invitation", "login"]
 
 
 @pytest.mark.parametrize("name", [n for n, p in url_patterns() if p.pattern.converters])

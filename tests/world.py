@@ -40,7 +40,7 @@ from partnerships.models import (
     TrustRole,
     ValueQualifier,
 )
-from tests.rows import builders
+from tests.rows import CONTRIBUTOR, builders
 
 # Accord's own apps: every installed app whose code is in this project, not in an installed
 # package (Django's, third parties'), so a new app's models are enumerated here unasked.
@@ -144,6 +144,13 @@ def build_world(everything=False):
             name="Oxford University Hospitals NHS Foundation Trust",
             kind=OrganisationKind.FOUNDATION_TRUST,
             ods_code="RTH",
+        )
+        w.users[CONTRIBUTOR] = make_user(
+            CONTRIBUTOR,
+            role=Role.PARTNER_CONTRIBUTOR,
+            first_name="Cora",
+            last_name="Partner",
+            organisation=w.partner_org,
         )
         w.other_org = Organisation.objects.create(
             name="Southern Health NHS Foundation Trust", kind=OrganisationKind.FOUNDATION_TRUST, ods_code="RW1"

@@ -1,10 +1,13 @@
 """The user accounts' rows of Accord's cross-cutting tests (``tests/rows.py`` says what each table is)."""
 
+from accounts.invitations import make_token
 from accounts.models import User
 from core.roles import Role
 from partnerships.models import Partnership
 from tests.rows import (
     ADMIN,
+    FORBIDDEN,
+    KEEPERS,
     NOT_ALLOWED,
     OK,
     REDIRECT,
@@ -22,6 +25,25 @@ from tests.rows import (
 from tests.world import make_user
 
 NEW_PASSWORD = "violet-harbour-lantern-42"
+INVITED = "nia.person@oxfordshiremind.org.uk"
+
+
+def build(w):
+    """A partner contributor invited and not yet arrived, and the link in their e-mail."""
+    w.invited = make_user(
+        "ian.vited@oxfordshiremind.org.uk",
+        role=Role.PARTNER_CONTRIBUTOR,
+        first_name="Ian",
+        last_name="Vited",
+        email="ian.vited@oxfordshiremind.org.uk",
+        organisation=w.partner_org,
+    )
+    w.invitation = make_token(w.invited)
+
+
+def _accepted(w):
+    return User.objects.get(pk=w.invited.pk).check_password(NEW_PASSWORD)
+
 
 PAGES = {
     "accounts:list": Page(get=only(OK, ADMIN), post=everyone(NOT_ALLOWED)),
@@ -38,6 +60,23 @@ PAGES = {
             "password2": NEW_PASSWORD,
         },
         effect=lambda w: User.objects.get(username="new.person").check_password(NEW_PASSWORD),
+    ),
+    # An administrator or the coordinator invites a partner contributor (an account and an e-mail).
+    "accounts:invite": Page(
+        get=only(OK, KEEPERS),
+        post=only(SAVED, KEEPERS),
+        data=lambda w: {"first_name": "Nia", "last_name": "Person", "email": INVITED, "organisation": w.spare_org.pk},
+        effect=lambda w: User.objects.filter(
+            username=INVITED, role=Role.PARTNER_CONTRIBUTOR, organisation=w.spare_org
+        ).exists(),
+    ),
+    # The link in the invitation: whoever holds it sets the invited password, once logged out.
+    "accounts:accept_invitation": Page(
+        args=lambda w: [w.invitation],
+        get=everyone(FORBIDDEN, anonymous=OK, contributor=FORBIDDEN),
+        post=everyone(FORBIDDEN, anonymous=SAVED, contributor=FORBIDDEN),
+        data=lambda w: {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+        effect=_accepted,
     ),
     "accounts:detail": Page(args=lambda w: [w.user("executive").pk], get=only(OK, ADMIN), post=everyone(NOT_ALLOWED)),
     "accounts:edit": Page(
@@ -68,7 +107,7 @@ PAGES = {
 EXPORTS = {
     "accounts:list": Export(
         key="Username",
-        rows=lambda w, role: sorted(w.users),
+        rows=lambda w, role: sorted([*w.users, w.invited.username]),
         filter={"role": "lead"},
         filtered_rows=lambda w, role: ["delegate", "other_lead", "owner"],
     ),
@@ -119,6 +158,28 @@ FORMS = {
         lambda w: {"first_name": "Martyn", "last_name": "Ward", "email": "martyn at nhs", "role": "executive"},
         {"email": "Enter an e-mail address in the right format, like name@nhs.net."},
         role="administrator",
+    ),
+    "invitation: nothing filled in": Form(
+        "accounts:invite",
+        lambda w: [],
+        lambda w: {},
+        {
+            "first_name": "Enter their first name.",
+            "last_name": "Enter their last name.",
+            "email": "Enter their e-mail address.",
+            "organisation": "Choose the organisation they belong to.",
+        },
+    ),
+    "invitation: someone already has that e-mail address": Form(
+        "accounts:invite",
+        lambda w: [],
+        lambda w: {
+            "first_name": "Ian",
+            "last_name": "Again",
+            "email": "IAN.VITED@oxfordshiremind.org.uk",
+            "organisation": w.partner_org.pk,
+        },
+        {"email": "Someone already has an account with that e-mail address."},
     ),
     "new password: too short": Form(
         "accounts:password",

@@ -57,9 +57,13 @@ def reference_list_pages(name, model, new, item, changed, unused):
 
 PAGES = {
     # Django's sign-in pages and the home page's redirect to the register.
-    "home": Page(get=everyone(REDIRECT), post=everyone(REDIRECT)),
-    "login": Page(get=everyone(REDIRECT, anonymous=OK), post=everyone(REDIRECT, anonymous=OK)),
-    "logout": Page(get=everyone(NOT_ALLOWED), post=everyone(REDIRECT)),
+    # A partner contributor's home is the register too: their organisation's partnerships.
+    "home": Page(get=everyone(REDIRECT, contributor=REDIRECT), post=everyone(REDIRECT, contributor=REDIRECT)),
+    "login": Page(
+        get=everyone(REDIRECT, anonymous=OK, contributor=REDIRECT),
+        post=everyone(REDIRECT, anonymous=OK, contributor=REDIRECT),
+    ),
+    "logout": Page(get=everyone(NOT_ALLOWED), post=everyone(REDIRECT, contributor=REDIRECT)),
     # The audit trail: read by auditors and administrators, written by nobody.
     # What needs the user's attention: everyone's own items (the register loads its panel).
     "core:attention": Page(get=everyone(OK), post=everyone(NOT_ALLOWED)),

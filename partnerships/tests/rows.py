@@ -66,7 +66,7 @@ def stage_import(client, w, role):
 
 
 PAGES = {
-    "partnerships:list": Page(get=everyone(OK), post=everyone(NOT_ALLOWED)),
+    "partnerships:list": Page(get=everyone(OK, contributor=OK), post=everyone(NOT_ALLOWED)),
     "partnerships:add": Page(
         get=only(OK, KEEPERS),
         post=only(SAVED, KEEPERS),
@@ -98,7 +98,9 @@ PAGES = {
             (_partnership(w).lead, _partnership(w).recorded_lead) == (w.user("delegate"), "Head of Forensic Services")
         ),
     ),
-    "partnerships:detail": Page(args=lambda w: [w.partnership.pk], get=everyone(OK), post=everyone(NOT_ALLOWED)),
+    "partnerships:detail": Page(
+        args=lambda w: [w.partnership.pk], get=everyone(OK, contributor=OK), post=everyone(NOT_ALLOWED)
+    ),
     "partnerships:edit": Page(
         args=lambda w: [w.partnership.pk],
         get=only(OK, KEEPERS + OWNERS),
@@ -172,8 +174,9 @@ PAGES = {
 }
 
 # The register a user opens: a lead's own partnerships ("My partnerships": the owner leads P-0001,
-# the delegate is delegated on it, the other lead leads P-0002), every other role's all of them.
-REGISTER_OPENING = {"owner": ["P-0001"], "delegate": ["P-0001"], "other_lead": ["P-0002"]}
+# the delegate is delegated on it, the other lead leads P-0002), a partner contributor's those
+# their organisation is a party to (P-0001), every other role's all of them.
+REGISTER_OPENING = {"owner": ["P-0001"], "delegate": ["P-0001"], "other_lead": ["P-0002"], "contributor": ["P-0001"]}
 
 
 def _register_opening(w, role):
@@ -185,7 +188,7 @@ EXPORTS = {
         key="Reference",
         rows=lambda w, role: _register_opening(w, role),
         filter={"partnerships": "all", "partner": "Southern Health"},
-        filtered_rows=lambda w, role: ["P-0002"],
+        filtered_rows=lambda w, role: [] if role == "contributor" else ["P-0002"],
     ),
 }
 

@@ -183,3 +183,11 @@ def test_running_it_twice_changes_nothing_and_keeps_edits():
     assert Partnership.objects.get(reference="P-0001").title == "Forensic network (renamed in the app)"
     assert "nothing to add" in output
     assert output.count(DEMO_PASSWORD) == User.objects.count()
+
+
+def test_the_demo_has_a_partner_contributor_for_oxfordshire_mind():
+    output = seed()
+    [line] = [line for line in output.splitlines() if "rachel.green" in line]
+    assert "Partner contributor" in line and DEMO_PASSWORD in line
+    contributor = User.objects.get(username="rachel.green")
+    assert contributor.organisation == Organisation.objects.get(name="Oxfordshire Mind")

@@ -1,0 +1,86 @@
+"""Inviting a partner contributor: a one-time link, valid for 7 days, to set their password.
+
+The link carries the user's id and a digest of their password as it was when the link was made,
+signed with the site's secret and the time: a changed link fails the signature, an old one its
+age, and a used one the digest (setting the password changes it). Nothing is stored but the user.
+"""
+
+import hashlib
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+
+from accounts.models import User
+from core import audit
+from core.dates import day, local_today
+from core.roles import Role
+
+VALID_FOR = timedelta(days=7)
+SALT = "accounts.invitation"
+
+
+class InvalidLink(Exception):
+    """The link was changed, has expired or was used; ``str()`` says which, for the page."""
+
+
+def password_digest(user):
+    return hashlib.sha256(user.password.encode()).hexdigest()[:16]
+
+
+def make_token(user):
+    return signing.dumps({"user": user.pk, "password": password_digest(user)}, salt=SALT, compress=True)
+
+
+def invited_user(token):
+    """The partner contributor the link was made for, while it is valid; ``InvalidLink`` if not."""
+    try:
+        data = signing.loads(token, salt=SALT, max_age=VALID_FOR)
+    except signing.SignatureExpired:
+        raise InvalidLink("This invitation has expired: links are valid for 7 days.") from None
+    except signing.BadSignature:
+        raise InvalidLink("This invitation link is not complete or has been changed.") from None
+    user = User.objects.filter(pk=data["user"], role=Role.PARTNER_CONTRIBUTOR, is_active=True).first()
+    if user is None or password_digest(user) != data["password"]:
+        raise InvalidLink("This invitation has already been used, or a newer one has been sent.")
+    return user
+
+
+@transaction.atomic
+def invite(form, request):
+    """Create the partner contributor from the invitation form and send them the link by e-mail.
+
+    The account has no password until they set one from the link; the invitation is audited on it.
+    """
+    user = form.save(commit=False)
+    user.username = user.email
+    user.role = Role.PARTNER_CONTRIBUTOR
+    user.set_unusable_password()
+    user.save()
+    until = day(local_today() + VALID_FOR)
+    audit.record_change(user, {"invitation": ""}, {"invitation": f"Sent to {user.email}, valid until {until}"})
+    link = request.build_absolute_uri(reverse("accounts:accept_invitation", args=[make_token(user)]))
+    _send(user, link, until)  # inside the transaction: no account is left behind when sending fails
+    return user
+
+
+def _send(user, link, until):
+    body = (
+        f"Dear {user.get_full_name()},\n\n"
+        f"You have been invited to Accord, the trust's partnership register, as a partner contributor "
+        f"for {user.organisation}. You will see the partnerships {user.organisation} is a party to.\n\n"
+        f"Choose your password here (the link works once, until {until}):\n{link}\n\n"
+        f"Your username is {user.username}.\n"
+    )
+    send_mail("Your invitation to Accord", body, settings.DEFAULT_FROM_EMAIL, [user.email])
+
+
+@transaction.atomic
+def accept(user, password):
+    """Set the invited contributor's password: the link is used up, and the acceptance audited."""
+    user.set_password(password)
+    user.save()
+    audit.record_change(user, {"invitation": "Sent"}, {"invitation": "Accepted: password set"})

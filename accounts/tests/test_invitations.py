@@ -1,0 +1,133 @@
+"""Partner contributors: invited by e-mail, a one-time link valid for 7 days, audited both ways."""
+
+import re
+import time
+
+import pytest
+from django.core import mail, signing
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from accounts.invitations import SALT, make_token, password_digest
+from accounts.models import User
+from core.models import AuditEntry
+from core.roles import Role
+from tests.fixtures import sign_in
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "violet-harbour-lantern-42"
+
+
+def invite(client, world, **overrides):
+    data = {"first_name": "Nia", "last_name": "Jones", "email": "nia.jones@oxfordshiremind.org.uk"}
+    data["organisation"] = world.spare_org.pk
+    return client.post(reverse("accounts:invite"), {**data, **overrides})
+
+
+def link_in(message):
+    return re.search(r"http://testserver(/\S+)", message.body).group(1)
+
+
+def invitation_entries(user):
+    return [e.after["invitation"] for e in AuditEntry.objects.for_object(user) if "invitation" in (e.after or {})]
+
+
+def test_the_coordinator_invites_from_the_organisations_page_and_the_email_carries_the_link(client, world):
+    sign_in(client, world, "coordinator")
+    page = client.get(world.spare_org.get_absolute_url()).content.decode()
+    assert f"{reverse('accounts:invite')}?organisation={world.spare_org.pk}" in page
+    form = client.get(reverse("accounts:invite"), {"organisation": world.spare_org.pk}).content.decode()
+    assert f'<option value="{world.spare_org.pk}" selected>' in form
+
+    response = invite(client, world)
+
+    assert response.status_code == 302 and response.url == world.spare_org.get_absolute_url()
+    user = User.objects.get(email="nia.jones@oxfordshiremind.org.uk")
+    assert (user.username, user.role, user.organisation) == (user.email, Role.PARTNER_CONTRIBUTOR, world.spare_org)
+    assert not user.has_usable_password()
+    [message] = mail.outbox
+    assert message.to == [user.email] and world.spare_org.name in message.body
+    assert link_in(message).startswith("/administration/users/invitation/")
+    [sent] = invitation_entries(user)
+    assert sent.startswith(f"Sent to {user.email}, valid until ")
+    assert AuditEntry.objects.for_object(user).filter(action="create", user_name="Ben Cahill").exists()
+
+
+def test_the_link_sets_the_password_once_and_the_acceptance_is_audited(client, world):
+    sign_in(client, world, "coordinator")
+    invite(client, world)
+    client.logout()
+    link = link_in(mail.outbox[0])
+    assert "Choose your password" in client.get(link).content.decode()
+
+    response = client.post(link, {"password1": PASSWORD, "password2": PASSWORD})
+
+    assert response.status_code == 302 and response.url == reverse("login")
+    user = User.objects.get(email="nia.jones@oxfordshiremind.org.uk")
+    assert user.check_password(PASSWORD)
+    assert sorted(invitation_entries(user))[0] == "Accepted: password set" and len(invitation_entries(user)) == 2
+    used = client.get(link)
+    assert used.status_code == 404
+    assert "already been used" in used.content.decode()
+    assert client.post(link, {"password1": "x" + PASSWORD, "password2": "x" + PASSWORD}).status_code == 404
+    assert User.objects.get(pk=user.pk).check_password(PASSWORD)
+
+
+def test_an_expired_or_changed_link_gets_a_page_that_says_so_not_an_error(client, world):
+    class EightDaysAgo(signing.TimestampSigner):
+        def timestamp(self):
+            return signing.b62_encode(int(time.time()) - 8 * 24 * 3600)
+
+    invited = world.invited
+    old = EightDaysAgo(salt=SALT).sign_object({"user": invited.pk, "password": password_digest(invited)}, compress=True)
+    expired = client.get(reverse("accounts:accept_invitation", args=[old]))
+    assert expired.status_code == 404 and "has expired" in expired.content.decode()
+
+    token = make_token(invited)
+    changed = client.get(reverse("accounts:accept_invitation", args=[token[:-2] + "xx"]))
+    assert changed.status_code == 404 and "has been changed" in changed.content.decode()
+    assert client.get(reverse("accounts:accept_invitation", args=[token])).status_code == 200
+
+
+def test_a_link_works_only_for_a_partner_contributor(client, world):
+    token = make_token(world.user("executive"))
+    assert client.get(reverse("accounts:accept_invitation", args=[token])).status_code == 404
+
+
+def test_an_organisation_is_required_for_a_partner_contributor_and_for_nobody_else(world):
+    contributor = User(username="x", role=Role.PARTNER_CONTRIBUTOR)
+    with pytest.raises(ValidationError, match="Choose the organisation"):
+        contributor.full_clean()
+    lead = User(username="y", role=Role.LEAD, organisation=world.partner_org)
+    with pytest.raises(ValidationError, match="Only a partner contributor"):
+        lead.full_clean()
+
+
+def test_a_lead_cannot_invite_and_an_invitation_with_bad_input_writes_nothing(client, world):
+    sign_in(client, world, "owner")
+    assert invite(client, world).status_code == 403
+    sign_in(client, world, "coordinator")
+    response = invite(client, world, email="not an address", organisation="")
+    assert response.status_code == 400
+    assert not User.objects.filter(first_name="Nia").exists() and not mail.outbox
+
+
+def test_an_administrator_gives_a_partner_contributor_their_organisation_on_the_users_pages(client, world):
+    sign_in(client, world, "administrator")
+    data = {"username": "pat", "first_name": "Pat", "last_name": "Kerr", "role": Role.PARTNER_CONTRIBUTOR}
+    data |= {"password1": PASSWORD, "password2": PASSWORD}
+    refused = client.post(reverse("accounts:add"), data)
+    assert refused.status_code == 400 and "Choose the organisation" in refused.content.decode()
+    assert client.post(reverse("accounts:add"), {**data, "organisation": world.partner_org.pk}).status_code == 302
+    assert User.objects.get(username="pat").organisation == world.partner_org
+
+
+def test_passwords_that_differ_or_a_signed_in_visitor_set_nothing(client, world):
+    link = reverse("accounts:accept_invitation", args=[world.invitation])
+    response = client.post(link, {"password1": PASSWORD, "password2": PASSWORD + "!"})
+    assert response.status_code == 400 and "The two passwords are different." in response.content.decode()
+    sign_in(client, world, "coordinator")
+    refused = client.post(link, {"password1": PASSWORD, "password2": PASSWORD})
+    assert refused.status_code == 403 and "Log out, then open the link" in refused.content.decode()
+    assert not User.objects.get(pk=world.invited.pk).has_usable_password()
