@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "assurance",
     "governance",
     "risks",
+    "peer_reviews",
 ]
 
 MIDDLEWARE = [
