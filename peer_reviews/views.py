@@ -106,12 +106,25 @@ class RoundDetailView(generic.ObjectDetailView):
             "counts": selectors.change_counts(rows) if previous else None,
             "actions": list(actions),
             "key_questions": list(KeyQuestion),
-            "ratings": [(rating, COLOUR[rating]) for rating in Rating],
             "can_add_area": generic.permitted_child(self.request.user, "add", ReviewArea, review_round),
         }
 
 
-class RoundEditView(generic.ObjectEditView):
+class SavedToItsPage:
+    """An edit page that goes to the saved record's own page (the round, or its place in it)."""
+
+    def success_url(self, obj):
+        return obj.get_absolute_url()
+
+
+class AreaMixin:
+    model = ReviewArea
+
+    def get_queryset(self):
+        return ReviewArea.objects.select_related("round")
+
+
+class RoundEditView(SavedToItsPage, generic.ObjectEditView):
     """Add a round to a partnership (its five default areas with it) or change one."""
 
     model = ReviewRound
@@ -128,9 +141,6 @@ class RoundEditView(generic.ObjectEditView):
             form.save(commit=False), data["reviewing_organisations"], data["reviewed_organisations"]
         )
 
-    def success_url(self, obj):
-        return obj.get_absolute_url()
-
     def cancel_url(self):
         return self.parent.get_absolute_url() if self.is_create else self.object.get_absolute_url()
 
@@ -139,34 +149,23 @@ class RoundHistoryView(generic.ObjectHistoryView):
     model = ReviewRound
 
 
-class AreaEditView(generic.ObjectEditView):
+class AreaEditView(AreaMixin, SavedToItsPage, generic.ObjectEditView):
     """Add an operational area to a round, or rename one."""
 
-    model = ReviewArea
     form_class = AreaForm
     parent_model = ReviewRound
     parent_field = "round"
-
-    def get_queryset(self):
-        return ReviewArea.objects.select_related("round")
 
     def save(self, form):
         area = form.save(commit=False)
         return services.add_area(area) if self.is_create else services.save_area(area)
 
-    def success_url(self, obj):
-        return obj.get_absolute_url()
 
-
-class AreaRatingsView(generic.ObjectEditView):
+class AreaRatingsView(AreaMixin, generic.ObjectEditView):
     """One page to rate all five key questions of an area, with their findings."""
 
-    model = ReviewArea
     form_class = RatingsForm
     template_name = "peer_reviews/ratings_form.html"
-
-    def get_queryset(self):
-        return ReviewArea.objects.select_related("round")
 
     def save(self, form):
         return services.save_area(form.save(commit=False))
@@ -175,13 +174,8 @@ class AreaRatingsView(generic.ObjectEditView):
         return f"Ratings saved: {obj.name}"
 
 
-class AreaRemoveView(generic.ObjectDeleteView):
+class AreaRemoveView(AreaMixin, generic.ObjectDeleteView):
     """Take out of a round an area it will not review (never rated, no actions)."""
-
-    model = ReviewArea
-
-    def get_queryset(self):
-        return ReviewArea.objects.select_related("round")
 
     def refusal(self):
         return services.remove_area_refusal(self.object)
@@ -201,7 +195,7 @@ class AreaRemoveView(generic.ObjectDeleteView):
         return redirect(url)
 
 
-class ActionEditView(generic.ObjectEditView):
+class ActionEditView(SavedToItsPage, generic.ObjectEditView):
     """Add an action following a finding of an area, or change one (its status: done)."""
 
     model = ReviewAction
@@ -214,9 +208,6 @@ class ActionEditView(generic.ObjectEditView):
 
     def save(self, form):
         return services.save_action(form.save(commit=False))
-
-    def success_url(self, obj):
-        return obj.get_absolute_url()
 
     def cancel_url(self):
         return self.parent.get_absolute_url()
