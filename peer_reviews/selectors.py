@@ -66,7 +66,7 @@ def grid(review_round, previous=None):
     """The round's areas, each with a cell per key question compared with ``previous`` (matched by
     the area's name, whatever its case). One query, with or without a previous round."""
     rounds = [review_round.pk] + ([previous.pk] if previous is not None else [])
-    areas = list(ReviewArea.objects.filter(round_id__in=rounds))
+    areas = list(ReviewArea.objects.filter(round_id__in=rounds).select_related("round"))
     before = {area.name.casefold(): area for area in areas if area.round_id != review_round.pk}
     rows = []
     for area in (area for area in areas if area.round_id == review_round.pk):

@@ -238,6 +238,20 @@ FORMS = {
         lambda w: {"name": w.area.name.upper()},
         {"name": "This round already reviews an operational area of that name."},
     ),
+    "operational area rename: no name": Form(
+        "peer_reviews:area_edit",
+        pk_of("area"),
+        lambda w: {"name": ""},
+        {"name": "Enter the name of the operational area."},
+        role="owner",
+    ),
+    "peer review action edit: an NHS number, no status": Form(
+        "peer_reviews:action_edit",
+        pk_of("review_action"),
+        lambda w: action_data(w.review_action, description=f"Call {NHS_NUMBER}", status=""),
+        {"description": NHS_NUMBER_SHOWN, "status": "Choose the status of the action."},
+        role="delegate",
+    ),
     "ratings: short of good without findings, findings without a rating, an NHS number": Form(
         "peer_reviews:ratings",
         pk_of("area"),

@@ -100,12 +100,13 @@ def test_the_partnership_page_shows_its_rounds_and_the_latest_grid_in_constant_q
     assert '<h2 id="peer-reviews">Peer quality reviews</h2>' in body
     assert reverse("peer_reviews:add", args=[world.partnership.pk]) in body
     for year in range(2020, 2030):
-        later_round(world, title=f"Forensic network {year}", start=datetime.date(year, 10, 1))
+        latest = later_round(world, title=f"Forensic network {year}", start=datetime.date(year, 10, 1))
     large, response = measure(client, url)
     body = response.content.decode()
     assert (
         "Latest round: <a" in body and "Forensic network 2029" in body and "compared with Forensic network 2028" in body
     )
+    assert f'<a class="nhsuk-link" href="{latest.get_absolute_url()}#area-' in body  # the area on its round's page
     assert small == large
 
 
