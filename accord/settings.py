@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "risks",
     "incidents",
     "monitoring",
+    "peer_reviews",
 ]
 
 MIDDLEWARE = [
