@@ -193,7 +193,7 @@ def test_a_body_not_meeting_as_often_as_its_terms_say_needs_the_secretarys_atten
     with CaptureQueriesContext(connection) as many:
         assert len(meetings_due(world.user("coordinator"), today)) >= 11
     assert len(few) == len(many) == 1
-    register = page(client, world, "coordinator", "partnerships:list")
+    register = page(client, world, "coordinator", "core:attention")
     assert "Meets quarterly under its terms of reference; the last was on " in register
 
 

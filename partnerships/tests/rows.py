@@ -472,8 +472,10 @@ QUERIES = {
     "partnerships:leads_to_confirm": Growth(more_leads_to_confirm),
     "partnerships:list": Growth(more_partnerships),
     "partnerships:detail": Growth(more_partners_and_headlines, args=lambda w: [w.partnership.pk]),
+    # The spare partnership: the world's main one has a full first page of history already.
     "partnerships:history": Growth(
-        edits(lambda w: w.partnership, "notes", lambda i: f"Reviewed {i} times."), args=lambda w: [w.partnership.pk]
+        edits(lambda w: w.spare_partnership, "notes", lambda i: f"Reviewed {i} times."),
+        args=lambda w: [w.spare_partnership.pk],
     ),
 }
 

@@ -123,7 +123,7 @@ def test_an_overdue_action_is_in_its_owners_needs_attention(client, world):
         action.due_date = datetime.date(2020, 1, 31)
         services.save_action(action)
     client.force_login(world.user("owner"))
-    body = client.get(reverse("partnerships:list")).content.decode()
+    body = client.get(reverse("core:attention"), headers={"HX-Request": "true"}).content.decode()
     panel = body.split('id="needs-attention"', 1)[1].split("</ul>", 1)[0]
     assert "Action overdue" in panel and "Forensic network 2019: Agree the escalation route" in panel
     client.force_login(world.user("delegate"))

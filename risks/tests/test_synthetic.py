@@ -25,7 +25,7 @@ def test_about_six_valid_audited_risks_per_partnership_shaped_like_a_real_regist
     out = seed("--partnerships", "300")
     risks = Risk.objects.select_related("partnership", "baf_theme")
     assert 1500 <= risks.count() <= 2100, "about six a partnership"
-    assert f", {risks.count():,} risks in " in out
+    assert f", {risks.count():,} risks" in out
     for r in risks:
         r.full_clean()  # target not above current, a reason when current is above inherent, a BAF theme…
     open_risks = risks.filter(status="open")
