@@ -15,6 +15,7 @@ from decimal import Decimal
 from xml.sax.saxutils import escape
 
 from django.utils import timezone
+from openpyxl.utils import get_column_letter
 
 # The cell styles (``s=`` indexes into cellXfs below) an export uses.
 PLAIN, HEADER, MONEY, MONEY_WITH_PENCE, DATE, DATE_TIME = range(6)
@@ -29,15 +30,6 @@ MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PACKAGE_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-
-
-def column_letter(number):
-    """``1`` → ``A``, ``27`` → ``AA``."""
-    letters = ""
-    while number:
-        number, remainder = divmod(number - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
 
 
 def serial(moment):
@@ -55,7 +47,7 @@ class Sheet:
 
     def __init__(self, entry, widths):
         self.entry = entry
-        self.letters = [column_letter(n) for n in range(1, len(widths) + 1)]
+        self.letters = [get_column_letter(n) for n in range(1, len(widths) + 1)]
         self.rows = 0
         self.pending = []
         self.zone = timezone.get_current_timezone()  # looked up once: Excel has no time zones
