@@ -47,6 +47,7 @@ from governance.models import (
     DeclarationReview,
     Dispute,
     Interest,
+    InterestCategory,
     ItemDeclaration,
     Meeting,
     Membership,
@@ -509,12 +510,15 @@ def _published(value):
     return lambda i: "" if i.withheld else value(i)
 
 
+CATEGORY_LABELS = dict(InterestCategory.choices)  # a dict: get_category_display() rebuilds one per call
+
+
 def _interest(i):
     if i.withheld:
         return ""
     if i.nil_return:
         return "Nil return: nothing to declare"
-    return f"{i.get_category_display()}: {i.details}"
+    return f"{CATEGORY_LABELS.get(i.category, i.category)}: {i.details}"
 
 
 def _applies(i):
