@@ -24,15 +24,6 @@ class AccountsConfig(AppConfig):
             summary=lambda: _active_users(User),
             order=10,
         )
-        registry.administration_card(
-            "Pending invitations",
-            "accounts:invitations",
-            "Partner contributors invited who have not chosen a password yet: send a link again or cancel one.",
-            User,
-            action="invite",
-            summary=lambda: _pending_invitations(),
-            order=11,
-        )
         registry.panel(
             "organisations.organisation",
             "contributors",
@@ -42,13 +33,6 @@ class AccountsConfig(AppConfig):
         )
         registry.urls(self.label, "administration/users/", "accounts.urls")
         registry.test_rows(self.label, "accounts.tests.rows")
-
-
-def _pending_invitations():
-    from .invitations import pending
-
-    n = pending().count()
-    return f"{n} pending invitation{'s' if n != 1 else ''}."
 
 
 def _active_users(user_model):

@@ -157,8 +157,8 @@ def test_the_pending_invitations_list_who_has_not_chosen_a_password(client, worl
     accepted.save()
     page = client.get(reverse("accounts:invitations")).content.decode()
     assert reverse("accounts:invitation_resend", args=[accepted.pk]) not in page
-    administration = client.get(reverse("core:administration")).content.decode()
-    assert reverse("accounts:invitations") in administration
+    organisation = client.get(world.spare_org.get_absolute_url()).content.decode()
+    assert reverse("accounts:invitations") in organisation
 
 
 def test_sending_again_gives_a_new_link_and_the_old_one_no_longer_works(client, world):
