@@ -3,12 +3,19 @@
 The link carries the user's id and a digest of their password as it was when the link was made,
 signed with the site's secret and the time: a changed link fails the signature, an old one its
 age, and a used one the digest (setting the password changes it). Nothing is stored but the user.
+
+An invitation is pending while its contributor is active and has chosen no password
+(:func:`pending`). Sending it again (:func:`resend`) gives the account a new unusable password, so
+the earlier link's digest no longer matches; cancelling it (:func:`cancel`) deactivates the
+account, and its link is then refused as cancelled. Both are audited on the user.
 """
 
 import hashlib
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.mail import send_mail
 from django.db import transaction
@@ -17,6 +24,7 @@ from django.urls import reverse
 from accounts.models import User
 from core import audit
 from core.dates import day, local_today
+from core.models import AuditEntry
 from core.roles import Role
 
 VALID_FOR = timedelta(days=7)
@@ -43,8 +51,10 @@ def invited_user(token):
         raise InvalidLink("This invitation has expired: links are valid for 7 days.") from None
     except signing.BadSignature:
         raise InvalidLink("This invitation link is not complete or has been changed.") from None
-    user = User.objects.filter(pk=data["user"], role=Role.PARTNER_CONTRIBUTOR, is_active=True).first()
-    if user is None or password_digest(user) != data["password"]:
+    user = User.objects.filter(pk=data["user"], role=Role.PARTNER_CONTRIBUTOR).first()
+    if user is not None and not user.is_active and not user.has_usable_password():
+        raise InvalidLink("This invitation has been cancelled: the link no longer works.")
+    if user is None or not user.is_active or password_digest(user) != data["password"]:
         raise InvalidLink("This invitation has already been used, or a newer one has been sent.")
     return user
 
@@ -65,6 +75,76 @@ def invite(form, request):
     link = request.build_absolute_uri(reverse("accounts:accept_invitation", args=[make_token(user)]))
     _send(user, link, until)  # inside the transaction: no account is left behind when sending fails
     return user
+
+
+def pending():
+    """The invitations not yet accepted nor cancelled: active partner contributors with no password."""
+    no_password = {"password__startswith": UNUSABLE_PASSWORD_PREFIX}
+    return User.objects.filter(role=Role.PARTNER_CONTRIBUTOR, is_active=True, **no_password)
+
+
+def is_pending(user):
+    return user.role == Role.PARTNER_CONTRIBUTOR and user.is_active and not user.has_usable_password()
+
+
+def refusal(user):
+    """Why ``user``'s invitation cannot be sent again or cancelled, or ``None``."""
+    if is_pending(user):
+        return None
+    if user.role != Role.PARTNER_CONTRIBUTOR:
+        return f"{user} is not a partner contributor: there is no invitation to change."
+    if not user.is_active:
+        return f"The invitation to {user.email} was cancelled (or the account deactivated)."
+    return f"{user} has accepted the invitation and chosen a password: there is nothing to send again."
+
+
+@transaction.atomic
+def resend(user, request):
+    """Send ``user`` a new link, valid for 7 days from today; the earlier link stops working (the
+    account gets a new unusable password, which its digest no longer matches). Audited."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    problem = refusal(user)
+    if problem:
+        raise InvalidLink(problem)
+    user.set_unusable_password()
+    user.save()
+    until = day(local_today() + VALID_FOR)
+    audit.record_change(
+        user,
+        {"invitation": "Sent"},
+        {"invitation": f"Sent again to {user.email}, valid until {until}; the earlier link no longer works"},
+    )
+    link = request.build_absolute_uri(reverse("accounts:accept_invitation", args=[make_token(user)]))
+    _send(user, link, until)
+    return user
+
+
+@transaction.atomic
+def cancel(user):
+    """Cancel ``user``'s pending invitation: the account is deactivated and its link refused as
+    cancelled. Audited."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    problem = refusal(user)
+    if problem:
+        raise InvalidLink(problem)
+    user.is_active = False
+    user.save()
+    audit.record_change(user, {"invitation": "Sent"}, {"invitation": "Cancelled: the link no longer works"})
+    return user
+
+
+def last_sent(users):
+    """{user id: when their latest invitation was sent}, from the audit trail: one query."""
+    entries = AuditEntry.objects.filter(
+        object_type=ContentType.objects.get_for_model(User),
+        object_id__in=[u.pk for u in users],
+        after__has_key="invitation",
+    ).values_list("object_id", "timestamp", "after")
+    sent = {}
+    for user_id, timestamp, after in entries:
+        if str(after.get("invitation", "")).startswith("Sent") and (user_id not in sent or timestamp > sent[user_id]):
+            sent[user_id] = timestamp
+    return sent
 
 
 def _send(user, link, until):

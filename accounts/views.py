@@ -8,8 +8,9 @@ model signals ``accounts.apps`` registers.
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_not_required
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views import View
 
@@ -20,6 +21,7 @@ from accounts.models import User
 from core import views as generic
 from core.audit import audit_context
 from core.permissions import permitted, require
+from core.roles import Role
 
 
 class UserListView(generic.ObjectListView):
@@ -142,6 +144,66 @@ class InviteContributorView(View):
 
     def render(self, form, status=200):
         return render(self.request, self.template_name, {"form": form}, status=status)
+
+
+class PendingInvitationsView(View):
+    """The invitations sent and not yet accepted, with when each was sent and whether its link has
+    expired; each may be sent again (a new link, the earlier one refused) or cancelled. For those
+    who may invite. Three queries, however many are pending."""
+
+    template_name = "accounts/invitations.html"
+
+    def get(self, request):
+        require(request.user, "invite", User)
+        people = list(
+            invitations.pending().select_related("organisation").order_by("organisation__name", "last_name", "pk")
+        )
+        sent = invitations.last_sent(people)
+        now = timezone.now()
+        rows = [
+            {
+                "person": person,
+                "sent": sent.get(person.pk),
+                "expired": person.pk in sent and sent[person.pk] + invitations.VALID_FOR < now,
+                "valid_until": sent[person.pk] + invitations.VALID_FOR if person.pk in sent else None,
+            }
+            for person in people
+        ]
+        return render(request, self.template_name, {"rows": rows})
+
+
+class InvitationActionView(View):
+    """Send a pending invitation again, or cancel it (POST only, from the pending invitations), for
+    those who may invite; any account but a partner contributor's is not found."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        require(request.user, "invite", User)
+        user = get_object_or_404(User, pk=pk, role=Role.PARTNER_CONTRIBUTOR)
+        try:
+            self.act(user)
+        except invitations.InvalidLink as problem:
+            messages.error(request, str(problem))
+        else:
+            messages.success(request, self.done(user))
+        return redirect("accounts:invitations")
+
+
+class ResendInvitationView(InvitationActionView):
+    def act(self, user):
+        invitations.resend(user, self.request)
+
+    def done(self, user):
+        return f"A new invitation was sent to {user.email}, valid for 7 days. The earlier link no longer works."
+
+
+class CancelInvitationView(InvitationActionView):
+    def act(self, user):
+        invitations.cancel(user)
+
+    def done(self, user):
+        return f"The invitation to {user.email} is cancelled: its link no longer works."
 
 
 @method_decorator(login_not_required, name="dispatch")

@@ -2,6 +2,7 @@ from django.urls import reverse
 
 from core import registry
 from core.permissions import permitted
+from core.roles import sees_as_partner
 
 
 def navigation(request):
@@ -17,4 +18,6 @@ def navigation(request):
 
 
 def _may(user, item):
+    if sees_as_partner(user) and not item.partners:
+        return False  # a partner contributor's right on single records is no right to the list
     return permitted(user, item.action, item.model)

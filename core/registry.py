@@ -30,13 +30,15 @@ def _label(model_or_label):
 
 @dataclass(frozen=True)
 class MenuItem:
-    """An entry of the header's menu, shown to whoever has ``action`` on ``model``."""
+    """An entry of the header's menu, shown to whoever has ``action`` on ``model`` (a partner
+    contributor: only when it says it is for partners, ``partners``)."""
 
     label: str
     url_name: str
     model: str
     action: str = "view"
     order: int = 100
+    partners: bool = False
 
 
 @dataclass(frozen=True)
@@ -175,8 +177,8 @@ def rights(table):
     permissions.add_rights(table)
 
 
-def menu_item(label, url_name, model, action="view", order=100):
-    registry.menu[url_name] = MenuItem(label, url_name, _label(model), action, order)
+def menu_item(label, url_name, model, action="view", order=100, partners=False):
+    registry.menu[url_name] = MenuItem(label, url_name, _label(model), action, order, partners)
 
 
 def administration_card(title, url_name, description, model, action="change", summary=None, order=100):

@@ -25,7 +25,7 @@ from core.exports import export_response
 from core.models import AuditEntry
 from core.nhs_number import contains_nhs_number
 from core.pagination import paginate
-from core.permissions import get_visible_or_404, grant, permitted, require, scope
+from core.permissions import ALL, LIMITED, get_visible_or_404, grant, permitted, require, scope
 from core.roles import sees_as_partner
 
 
@@ -83,6 +83,9 @@ class ObjectListView(View):
     add_url_name = None
     export_formats = ("csv", "xlsx")
     choose_columns = False  # a "Choose columns" control; each user's choice is kept in their session
+    # A partner contributor may use the list only when it says so (the register): whatever right
+    # they have on single records (an incident shared with them), a list that does not is refused.
+    partners = False
 
     def get_queryset(self):
         return self.model._default_manager.all()
@@ -112,6 +115,8 @@ class ObjectListView(View):
 
     def get(self, request):
         require(request.user, "view", self.model)
+        if sees_as_partner(request.user) and not self.partners:
+            raise PermissionDenied
         filterset, results = self.results(request)
         sort, results = self.sort(results, request.GET.get("sort"))
         fmt = request.GET.get("export")
@@ -572,11 +577,16 @@ def refused_filters(filterset):
 
 
 def permitted_child(user, action, child_model, parent):
-    """May ``user`` ``action`` a child (a partner role, a headline) of ``parent``: the parent is in reach?"""
+    """May ``user`` ``action`` a child (a partner role, a headline) of ``parent``: the parent is in
+    reach? For ``OWN`` the parent is one the user owns; for ``PARTY`` (a partner contributor) one
+    their organisation is a party to, as the parent's queryset's ``party_to`` says (an indicator
+    shared with partners, say)."""
     extent = grant(user, action, child_model)
     if extent is None:
         return False
-    return extent == "all" or type(parent)._default_manager.owned_by(user).filter(pk=parent.pk).exists()
+    if extent == ALL:
+        return True
+    return getattr(type(parent)._default_manager, LIMITED[extent])(user).filter(pk=parent.pk).exists()
 
 
 def require_child(user, action, child_model, parent):

@@ -9,7 +9,7 @@ class IncidentsConfig(AppConfig):
         from django.urls import reverse_lazy
 
         from core import audit, registry
-        from core.permissions import EVERYONE, KEEPERS_AND_OWN_LEADS
+        from core.permissions import EVERYONE, KEEPERS_AND_OWN_LEADS, PARTY, P
 
         from . import demo, models, panels, selectors, synthetic
 
@@ -17,11 +17,13 @@ class IncidentsConfig(AppConfig):
 
         # Everyone in the trust reads the incidents and their learning (the point is to spread it);
         # the register's keepers record and change any, a partnership's own leads those reported
-        # into their partnerships.
+        # into their partnerships. A partner contributor reads the incidents shared with their
+        # organisation (one by one, on their partnership's page: no list, no history) and reports
+        # one into a partnership their organisation is a party to; the trust changes it.
         registry.rights(
             {
-                ("incidents.incident", "view"): EVERYONE,
-                ("incidents.incident", "add"): KEEPERS_AND_OWN_LEADS,
+                ("incidents.incident", "view"): {**EVERYONE, P: PARTY},
+                ("incidents.incident", "add"): {**KEEPERS_AND_OWN_LEADS, P: PARTY},
                 ("incidents.incident", "change"): KEEPERS_AND_OWN_LEADS,
             }
         )
@@ -32,6 +34,7 @@ class IncidentsConfig(AppConfig):
             "incidents/includes/partnership_incidents.html",
             panels.partnership_incidents,
             order=28,
+            partners=True,  # to a partner contributor: only the incidents shared with their organisation
         )
         registry.attention(
             "incidents",

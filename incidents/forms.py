@@ -60,6 +60,45 @@ class IncidentForm(AccordModelForm):
         return occurred
 
 
+class PartnerIncidentForm(AccordModelForm):
+    """An incident reported by a partner contributor: what happened, never the trust's own fields.
+
+    Their organisation is the one reporting it and it is shared with the partnership's partners
+    (``incidents.services.report_incident``); the trust's reference, the learning and whom it is
+    shared with are the trust's to record afterwards.
+    """
+
+    class Meta:
+        model = Incident
+        fields = ["kind", "occurred_on", "severity", "summary", "immediate_action"]
+        widgets = {
+            "kind": forms.RadioSelect,
+            "severity": forms.RadioSelect,
+            "summary": forms.Textarea(attrs={"rows": 4}),
+            "immediate_action": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        fields = self.fields
+        fields["kind"].choices = IncidentType.choices
+        fields["severity"].choices = Severity.choices
+        fields["kind"].error_messages["required"] = (
+            "Choose the type: incident, safeguarding concern, serious complaint or near miss."
+        )
+        fields["occurred_on"].error_messages["required"] = "Enter the date it happened."
+        fields["severity"].error_messages["required"] = "Choose the harm: no harm, low, moderate, severe or death."
+        fields["summary"].error_messages["required"] = "Summarise what happened, without any patient's details."
+
+    clean_occurred_on = IncidentForm.clean_occurred_on
+
+    def _post_clean(self):
+        # The model's own checks (a partner reporting it) need the reporting organisation first.
+        if self.user is not None and self.user.organisation_id:
+            self.instance.reported_by_id = self.user.organisation_id
+        super()._post_clean()
+
+
 class MoveForm(AccordModelForm):
     """The next step of an incident's status, and the learning (needed once it is agreed)."""
 

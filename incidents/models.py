@@ -55,9 +55,16 @@ STILL_OPEN = (IncidentStatus.OPEN, IncidentStatus.UNDER_REVIEW)
 
 class IncidentQuerySet(PartnershipChildQuerySet):
     def shared_with(self, organisation):
-        """The incidents shared with ``organisation`` (for the partner contributors to come)."""
+        """The incidents shared with ``organisation``."""
         shared = Incident.shared_with.through.objects.filter(incident=OuterRef("pk"), organisation=organisation)
         return self.filter(Exists(shared))
+
+    def party_to(self, user):
+        """A partner contributor's (``PARTY``): the incidents shared with their organisation, of the
+        partnerships it is a party to. Nothing for a user of no organisation."""
+        if user.organisation_id is None:
+            return self.none()
+        return self.shared_with(user.organisation_id).filter(partnership__in=Partnership.objects.party_to(user))
 
     def learning_agreed_between(self, start=None, end=None):
         """Incidents whose learning was agreed in the period (either end open), closed ones included."""

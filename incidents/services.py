@@ -3,6 +3,8 @@ validates with the model's rules, checks the organisations are partners of the p
 audited by ``core.audit`` and is all-or-nothing.
 
 - :func:`save_incident`: record or change an incident and the partners it is shared with;
+- :func:`report_incident`: a partner contributor reports one for their organisation, shared with
+  the partnership's partners;
 - :func:`move_incident`: the status moves one step at a time, open → under review → learning
   agreed → closed; the learning must be recorded before it is agreed.
 """
@@ -37,6 +39,15 @@ def save_incident(incident, shared_with=None):
     if shared_with is not None:
         incident.shared_with.set(shared_with)
     return incident
+
+
+@transaction.atomic
+def report_incident(incident, user):
+    """A partner contributor reports ``incident`` into their partnership: their organisation reports
+    it and it is shared with every partner organisation of the partnership (the trust may narrow
+    that afterwards). The same checks as :func:`save_incident`; audited like any save."""
+    incident.reported_by_id = user.organisation_id
+    return save_incident(incident, partners_of(incident.partnership_id))
 
 
 def transition_refusal(incident, to_status):

@@ -4,9 +4,10 @@ from django.utils.text import Truncator
 
 from core import markup
 from core import views as generic
+from core.roles import sees_as_partner
 from incidents import selectors, services
 from incidents.filters import IncidentFilter, LearningFilter
-from incidents.forms import IncidentForm, MoveForm
+from incidents.forms import IncidentForm, MoveForm, PartnerIncidentForm
 from incidents.models import Incident
 from partnerships.models import Partnership
 
@@ -141,22 +142,46 @@ class IncidentDetailView(generic.ObjectDetailView):
         return Incident.objects.select_related("partnership", "reported_by")
 
     def get_context_data(self):
-        return {**super().get_context_data(), "shared_with": list(self.object.shared_with.order_by("name"))}
+        # A partner contributor (who reaches only the incidents shared with their organisation)
+        # sees neither the trust's own incident reference nor its history.
+        return {
+            **super().get_context_data(),
+            "shared_with": list(self.object.shared_with.order_by("name")),
+            "partner": sees_as_partner(self.request.user),
+        }
 
 
 class IncidentEditView(generic.ObjectEditView):
-    """Record an incident on a partnership, or change one."""
+    """Record an incident on a partnership, or change one. A partner contributor reports one into a
+    partnership their organisation is a party to (``PartnerIncidentForm``) and changes none."""
 
     model = Incident
     form_class = IncidentForm
     parent_model = Partnership
     parent_field = "partnership"
 
+    @property
+    def partner(self):
+        return sees_as_partner(self.request.user)
+
     def get_queryset(self):
         return Incident.objects.select_related("partnership")
 
+    def get_form(self, data=None, files=None):
+        if self.partner and self.is_create:
+            instance = Incident(partnership=self.parent)
+            return PartnerIncidentForm(data=data, files=files, instance=instance, user=self.request.user)
+        return super().get_form(data, files)
+
     def save(self, form):
+        if isinstance(form, PartnerIncidentForm):
+            return services.report_incident(form.save(commit=False), self.request.user)
         return services.save_incident(form.save(commit=False), form.cleaned_data["shared_with"])
+
+    def success_message(self, obj):
+        if self.partner:
+            return f"Thank you: the {obj.get_kind_display().lower()} is reported into {obj.partnership}."
+        return super().success_message(obj)
 
     def success_url(self, obj):
         return obj.get_absolute_url()

@@ -7,7 +7,7 @@ class MonitoringConfig(AppConfig):
 
     def ready(self):
         from core import audit, registry
-        from core.permissions import EVERYONE, KEEPERS_AND_OWN_LEADS, rows
+        from core.permissions import EVERYONE, KEEPERS_AND_OWN_LEADS, PARTY, P, rows
 
         from . import demo, models, panels, selectors, synthetic
 
@@ -16,12 +16,15 @@ class MonitoringConfig(AppConfig):
 
         # Read like the agreement's indicators (agreements/apps.py: everyone); measured and
         # given values by the register's keepers and the partnership's own leads. A value is
-        # corrected, never deleted.
+        # corrected, never deleted. A partner contributor reads the measures shared with partners
+        # of their organisation's partnerships (each on its page: no list of values) and adds a
+        # period's value to one; correcting it is the trust's.
         labels = ["monitoring.measure", "monitoring.indicatorvalue"]
         registry.rights(
             {
-                **rows(labels, ["view"], EVERYONE),
+                **rows(labels, ["view"], {**EVERYONE, P: PARTY}),
                 **rows(labels, ("add", "change"), KEEPERS_AND_OWN_LEADS),
+                ("monitoring.indicatorvalue", "add"): {**KEEPERS_AND_OWN_LEADS, P: PARTY},
             }
         )
         registry.panel(
@@ -30,6 +33,14 @@ class MonitoringConfig(AppConfig):
             "monitoring/includes/partnership_indicators.html",
             panels.partnership_indicators,
             order=15,
+        )
+        registry.panel(
+            "partnerships.partnership",
+            "indicators_for_partners",
+            "monitoring/includes/partnership_indicators.html",
+            panels.indicators_for_partners,
+            order=15,
+            partners=True,
         )
         registry.attention("indicator values", selectors.overdue_values)
         registry.demo_step("monitoring", demo.demo_step)

@@ -6,7 +6,8 @@ the target. Its :class:`Measure` adds what a number needs to be read: the unit, 
 lower is better, the numeric target and the national target where one exists, and the frequency,
 which fixes the periods values are recorded for (:mod:`monitoring.periods`). A
 :class:`IndicatorValue` is one period's figure, entered by the partnership's lead (or the
-coordinator or an administrator); there is one per period.
+coordinator or an administrator, or a partner contributor where the measure is shared with
+partners); there is one per period. A value's note is the trust's: partners never see it.
 """
 
 from django.conf import settings
@@ -54,6 +55,13 @@ class MeasureQuerySet(models.QuerySet):
             shared_with_partners=True, indicator__agreement__partnership__in=_partnerships_of(organisation)
         )
 
+    def party_to(self, user):
+        """A partner contributor's (``PARTY``): the measures shared with partners of the partnerships
+        their organisation is a party to."""
+        if user.organisation_id is None:
+            return self.none()
+        return self.shared_with(user.organisation_id)
+
 
 class Measure(models.Model):
     indicator = models.OneToOneField(Indicator, on_delete=models.CASCADE, related_name="monitoring_measure")
@@ -87,6 +95,9 @@ class IndicatorValueQuerySet(models.QuerySet):
 
     def shared_with(self, organisation):
         return self.filter(measure__in=Measure.objects.shared_with(organisation))
+
+    def party_to(self, user):
+        return self.filter(measure__in=Measure.objects.party_to(user))
 
 
 class IndicatorValue(models.Model):

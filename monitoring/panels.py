@@ -2,6 +2,7 @@
 
 from agreements.models import Indicator
 from core.permissions import OWN, grant
+from core.roles import sees_as_partner
 from monitoring import charts, selectors
 from monitoring.models import Measure
 
@@ -17,6 +18,19 @@ def partnership_indicators(request, partnership):
     unmeasured = [row.indicator.pk for row in rows if row.measure is None]
     can_measure = set(_measurable(request.user, unmeasured)) if unmeasured else set()
     return {"rows": rows, "can_measure": can_measure}
+
+
+def indicators_for_partners(request, partnership):
+    """A partner contributor's "Indicators" section: the indicators shared with partners, charted
+    and rated, without the trust's notes; nothing when none is shared. Two queries."""
+    if not sees_as_partner(request.user):
+        return None
+    rows = selectors.partner_indicators(partnership, request.user)
+    if not rows:
+        return None
+    for row in rows:
+        row.chart = charts.trend_chart(row.readings, row.measure) if row.readings else None
+    return {"rows": rows, "can_measure": set()}
 
 
 def _measurable(user, indicator_ids):

@@ -89,6 +89,22 @@ def partnership_indicators(partnership, user):
     return rows
 
 
+def partner_indicators(partnership, user):
+    """A partner contributor's indicators of ``partnership``: only those whose measure is shared with
+    partners, each with its latest values (at most :data:`PANEL_PERIODS`). Two queries."""
+    measures = list(
+        Measure.objects.party_to(user)
+        .filter(indicator__agreement__partnership=partnership)
+        .select_related("indicator__agreement")
+        .order_by("indicator__agreement__title", "indicator__agreement__version", "indicator_id")
+    )
+    values = {}
+    if measures:
+        for value in IndicatorValue.objects.filter(measure__in=measures).order_by("measure_id", "period_start"):
+            values.setdefault(value.measure_id, []).append(value)
+    return [IndicatorRow(m.indicator, m, readings(m, values.get(m.pk, [])[-PANEL_PERIODS:])) for m in measures]
+
+
 def _measure_of(indicator):
     return getattr(indicator, "monitoring_measure", None)
 

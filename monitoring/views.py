@@ -1,5 +1,6 @@
 from agreements.models import Indicator
 from core import views as generic
+from core.roles import sees_as_partner
 from core.views import permitted_child
 from monitoring import charts, forms, periods, rules, selectors
 from monitoring.filters import IndicatorValueFilter
@@ -80,6 +81,10 @@ class MeasureDetailView(generic.ObjectDetailView):
             "latest": readings[-1] if readings else None,
             "chart": charts.trend_chart(readings, measure),
             "can_record": permitted_child(self.request.user, "add", IndicatorValue, measure),
+            "can_correct": permitted_child(self.request.user, "change", IndicatorValue, measure),
+            # A partner contributor (who reaches only measures shared with partners) sees the
+            # values and their ratings, never the trust's notes, the agreement or the values list.
+            "partner": sees_as_partner(self.request.user),
         }
 
 
@@ -118,6 +123,12 @@ class IndicatorValueEditView(generic.ObjectEditView):
 
     def get_queryset(self):
         return IndicatorValue.objects.select_related("measure__indicator__agreement__partnership")
+
+    def get_form(self, data=None, files=None):
+        form = super().get_form(data, files)
+        if sees_as_partner(self.request.user):
+            del form.fields["note"]  # a value's note is the trust's
+        return form
 
     def success_message(self, obj):
         verb = "recorded" if self.is_create else "saved"

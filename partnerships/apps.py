@@ -42,7 +42,7 @@ class PartnershipsConfig(AppConfig):
                 ),
             }
         )
-        registry.menu_item("Register", "partnerships:list", Partnership, order=10)
+        registry.menu_item("Register", "partnerships:list", Partnership, order=10, partners=True)
         registry.menu_item("Import", "partnerships:import", Partnership, action="import", order=60)
         registry.panel(
             "organisations.organisation",

@@ -29,6 +29,7 @@ class PartnershipListView(generic.ObjectListView):
     template_name = "partnerships/partnership_list.html"
     results_template_name = "partnerships/includes/register_results.html"
     add_url_name = "partnerships:add"
+    partners = True  # a partner contributor's register: their organisation's partnerships
     default_sort = "reference"
     choose_columns = True
     columns = (

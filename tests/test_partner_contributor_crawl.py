@@ -6,10 +6,14 @@ P-0002 is another organisation's. Two walks, as the contributor:
 - from their home page, every link breadth-first (same host, downloads included): nothing answers
   500, and nothing shows another organisation's records or the trust's internal ones;
 - every URL of the URL map, with the ids of the world's records and of the other organisation's
-  (P-0002's partnership, partners, headlines, agreements, risks, IG items): every answer is 403 or
-  404 (or a redirect, a 405), but for the pages the contributor is granted on P-0001.
+  (P-0002's partnership, partners, headlines, agreements, risks, IG items, incidents, indicators
+  and their values) and of P-0001's records kept from partners (an incident shared with no
+  partner, an indicator not shared): every answer is 403 or 404 (or a redirect, a 405), but for
+  the pages the contributor is granted on what is theirs: P-0001's page, the incidents shared with
+  their organisation and reporting one, the indicators shared with partners and adding a value.
 """
 
+import re
 from collections import deque
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlparse
@@ -18,6 +22,9 @@ import pytest
 from django.urls import reverse
 
 from agreements.models import Agreement
+from incidents.models import Incident
+from monitoring import periods
+from monitoring.models import IndicatorValue, Measure
 from partnerships.models import PartnerRole, Partnership
 from tests.counting import measure
 from tests.fixtures import sign_in
@@ -32,8 +39,15 @@ THEIRS = collect("THEIRS")
 # its agreements' titles with their status); every other private text of the world is not theirs.
 SEEN_BY_PARTNERS = ("partnership.title", "partnership.purpose", "partner_org.name", "draft_agreement.title")
 
-# Granted to a partner contributor by name (each with the world's arguments of its PAGES row).
-GRANTED = {"partnerships:list", "partnerships:detail"}
+# Granted to a partner contributor by name: the ids each answers 200 for (``None``: no id).
+GRANTED = {
+    "partnerships:list": lambda w: None,
+    "partnerships:detail": lambda w: {w.partnership.pk},
+    "incidents:add": lambda w: {w.partnership.pk},  # report one into their partnership
+    "incidents:detail": lambda w: {w.incident.pk, w.lesson.pk},  # those shared with their organisation
+    "monitoring:detail": lambda w: {w.measure.pk},  # shared with partners
+    "monitoring:value_add": lambda w: {w.measure.pk},
+}
 NEVER_FOLLOWED = ("/accounts/logout/", "/static/")
 
 
@@ -57,6 +71,11 @@ def not_theirs(w):
         w.other_risk.title,
         "65,000,000",  # P-0001's annual value: the trust's figure
         "Forensic network ISA",  # P-0001's IG item
+        w.other_incident.summary,
+        w.internal_incident.summary,  # P-0001's, shared with no partner
+        w.incident.trust_reference,  # the trust's own reference of one shared with them
+        str(w.other_measure),
+        str(w.internal_measure),  # P-0001's, not shared with partners
     ]
     return sorted({*private_text(w), *internal} - seen)
 
@@ -113,6 +132,16 @@ def test_every_link_from_a_contributors_home_page_shows_only_their_organisations
                 queue.append(link)
     own = reverse("partnerships:detail", args=[world.partnership.pk])
     assert {reverse("partnerships:list"), own} <= reached
+    # Their partnership's shared incidents and indicators, reporting one and adding a value.
+    shared = {
+        reverse("incidents:detail", args=[world.incident.pk]),
+        reverse("incidents:add", args=[world.partnership.pk]),
+        reverse("monitoring:detail", args=[world.measure.pk]),
+        reverse("monitoring:value_add", args=[world.measure.pk]),
+    }
+    assert shared <= reached, shared - reached
+    for hidden in (world.internal_incident, world.internal_measure, world.other_incident, world.other_measure):
+        assert hidden.get_absolute_url() not in reached
     assert reverse("partnerships:detail", args=[world.other_partnership.pk]) not in reached
     partner_page = client.get(own).content.decode()
     assert world.partnership.purpose in partner_page and world.draft_agreement.title in partner_page
@@ -122,6 +151,8 @@ def other_ids(w):
     """The ids of the other organisation's records, to type into every URL with an id."""
     records = ("other_partnership", "other_org", "other_partner_role", "other_headline")
     records += ("other_agreement", "other_risk", "other_risk_action", "other_ig_item", "other_ig_document")
+    records += ("other_incident", "internal_incident", "other_measure", "internal_measure")
+    records += ("other_indicator_value", "internal_value")
     return sorted({getattr(w, name).pk for name in records if getattr(w, name, None) is not None})
 
 
@@ -142,13 +173,15 @@ def tries(w, client):
 @pytest.mark.django_db
 def test_every_url_with_another_organisations_ids_refuses_a_contributor(client, world):
     sign_in(client, world, CONTRIBUTOR)
-    own = [world.partnership.pk]
+    granted = {name: ids(world) for name, ids in GRANTED.items()}
     for name, args in tries(world, client):
         url = reverse(name, args=args)
         response = client.get(url)
         body = assert_nothing_of_theirs(response, world, url)
-        if name in GRANTED and (name != "partnerships:detail" or args == own):
+        if name in granted and (granted[name] is None or set(args) <= granted[name]):
             assert response.status_code == 200, (url, response.status_code)
+        elif name in granted:  # a record of another organisation, or not shared: never said to exist
+            assert response.status_code == 404, (url, response.status_code)
         elif response.status_code == 302:
             assert urlparse(response["Location"]).path == reverse("partnerships:list"), url
         else:
@@ -176,3 +209,53 @@ def test_a_contributors_register_and_partnership_page_cost_the_same_however_much
     (large_register, response), (large_page, detail) = measure(client, register), measure(client, page)
     assert response.content.decode().count("Shared ") == 22 and detail.content.decode().count("Agreement ") >= 22
     assert [large_register, large_page] == small
+
+
+def more_shared_with_the_contributor(w, n):
+    """``n`` more incidents shared with the contributor's organisation, indicators shared with
+    partners (each with a value) and values of the shared ``measure``, on P-0001; and as many kept
+    from partners, which must cost nothing either."""
+    start = Incident.objects.count()
+    first = IndicatorValue.objects.filter(measure=w.measure).order_by("period_start").first().period_start
+    for i in range(start, start + n):
+        for shared in (True, False):
+            incident = Incident.objects.create(
+                partnership=w.partnership,
+                kind="incident",
+                occurred_on=w.incident.occurred_on,
+                reported_by=w.partner_org,
+                severity="low",
+                summary=f"Shared incident {i}" if shared else f"Kept incident {i}",
+            )
+            if shared:
+                incident.shared_with.add(w.partner_org)
+            indicator = w.draft_agreement.indicators.create(measure=f"{'Shared' if shared else 'Kept'} indicator {i}")
+            extra = Measure.objects.create(
+                indicator=indicator, unit="number", target=10, frequency="annually", shared_with_partners=shared
+            )
+            extra.values.create(period_start=first, period_end=first, value=i % 13)
+        start_of = periods.add_months(first, -3 * (i - start + 1 + getattr(w, "_earlier", 0)))
+        w.measure.values.create(
+            period_start=start_of, period_end=periods.period_end(start_of, "quarterly"), value=i % 7
+        )
+    w._earlier = getattr(w, "_earlier", 0) + n
+
+
+@pytest.mark.django_db
+def test_a_contributors_incident_and_indicator_pages_cost_the_same_however_much_they_show(client, world):
+    sign_in(client, world, CONTRIBUTOR)
+    pages = (
+        reverse("partnerships:detail", args=[world.partnership.pk]),
+        reverse("incidents:detail", args=[world.incident.pk]),
+        reverse("monitoring:detail", args=[world.measure.pk]),
+    )
+    more_shared_with_the_contributor(world, 2)
+    small = [measure(client, url)[0] for url in pages]
+    more_shared_with_the_contributor(world, 20)
+    large, bodies = zip(*(measure(client, url) for url in pages), strict=True)
+    partnership_page, _, measure_page = (b.content.decode() for b in bodies)
+    assert partnership_page.count("Shared incident ") >= 10  # the panel shows the latest ten
+    assert len(set(re.findall(r"Shared indicator \d+", partnership_page))) == 22
+    assert "Kept " not in partnership_page
+    assert measure_page.count('<tr class="nhsuk-table__row"') >= 23
+    assert list(large) == small

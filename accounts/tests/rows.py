@@ -1,6 +1,6 @@
 """The user accounts' rows of Accord's cross-cutting tests (``tests/rows.py`` says what each table is)."""
 
-from accounts.invitations import make_token
+from accounts.invitations import InvalidLink, invited_user, make_token
 from accounts.models import User
 from core.roles import Role
 from partnerships.models import Partnership
@@ -41,6 +41,14 @@ def build(w):
     w.invitation = make_token(w.invited)
 
 
+def _link_refused(w):
+    try:
+        invited_user(w.invitation)
+    except InvalidLink:
+        return True
+    return False
+
+
 def _accepted(w):
     return User.objects.get(pk=w.invited.pk).check_password(NEW_PASSWORD)
 
@@ -69,6 +77,21 @@ PAGES = {
         effect=lambda w: User.objects.filter(
             username=INVITED, role=Role.PARTNER_CONTRIBUTOR, organisation=w.spare_org
         ).exists(),
+    ),
+    # The invitations not yet accepted, each sent again (a new link, the earlier one refused) or
+    # cancelled (its link refused as cancelled) by those who may invite; POST only.
+    "accounts:invitations": Page(get=only(OK, KEEPERS), post=everyone(NOT_ALLOWED)),
+    "accounts:invitation_resend": Page(
+        args=lambda w: [w.invited.pk],
+        get=everyone(NOT_ALLOWED),
+        post=only(SAVED, KEEPERS),
+        effect=lambda w: _link_refused(w) and not User.objects.get(pk=w.invited.pk).has_usable_password(),
+    ),
+    "accounts:invitation_cancel": Page(
+        args=lambda w: [w.invited.pk],
+        get=everyone(NOT_ALLOWED),
+        post=only(SAVED, KEEPERS),
+        effect=lambda w: _link_refused(w) and not User.objects.get(pk=w.invited.pk).is_active,
     ),
     # The link in the invitation: whoever holds it sets the invited password, once logged out.
     "accounts:accept_invitation": Page(

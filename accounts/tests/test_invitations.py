@@ -7,7 +7,9 @@ import pytest
 from django.core import mail, signing
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils.html import escape
 
+from accounts import invitations
 from accounts.invitations import SALT, make_token, password_digest
 from accounts.models import User
 from core.models import AuditEntry
@@ -131,3 +133,100 @@ def test_passwords_that_differ_or_a_signed_in_visitor_set_nothing(client, world)
     refused = client.post(link, {"password1": PASSWORD, "password2": PASSWORD})
     assert refused.status_code == 403 and "Log out, then open the link" in refused.content.decode()
     assert not User.objects.get(pk=world.invited.pk).has_usable_password()
+
+
+# --- pending invitations: sent again or cancelled -----------------------------------------------
+
+
+def invited(client, world, email="nia.jones@oxfordshiremind.org.uk"):
+    """Invite someone as the coordinator; (the user, the link in their e-mail)."""
+    sign_in(client, world, "coordinator")
+    invite(client, world, email=email)
+    return User.objects.get(email=email), link_in(mail.outbox[-1])
+
+
+def test_the_pending_invitations_list_who_has_not_chosen_a_password(client, world):
+    nia, _ = invited(client, world)
+    page = client.get(reverse("accounts:invitations")).content.decode()
+    assert nia.email in page
+    assert escape(world.spare_org.name) in page
+    assert reverse("accounts:invitation_resend", args=[nia.pk]) in page
+    assert reverse("accounts:invitation_cancel", args=[nia.pk]) in page
+    accepted = world.user("contributor")
+    accepted.set_password(PASSWORD)
+    accepted.save()
+    page = client.get(reverse("accounts:invitations")).content.decode()
+    assert reverse("accounts:invitation_resend", args=[accepted.pk]) not in page
+    organisation = client.get(world.spare_org.get_absolute_url()).content.decode()
+    assert reverse("accounts:invitations") in organisation
+
+
+def test_sending_again_gives_a_new_link_and_the_old_one_no_longer_works(client, world):
+    nia, old = invited(client, world)
+    response = client.post(reverse("accounts:invitation_resend", args=[nia.pk]))
+    assert response.status_code == 302 and response["Location"] == reverse("accounts:invitations")
+    new = link_in(mail.outbox[-1])
+    assert new != old and mail.outbox[-1].to == [nia.email]
+    assert "Sent again" in invitation_entries(nia)[0]
+    assert AuditEntry.objects.for_object(nia).first().user == world.user("coordinator")
+
+    client.logout()
+    refused = client.get(old)
+    assert refused.status_code == 404 and "a newer one has been sent" in refused.content.decode()
+    assert client.get(new).status_code == 200
+    assert client.post(new, {"password1": PASSWORD, "password2": PASSWORD}).status_code == 302
+    assert User.objects.get(pk=nia.pk).check_password(PASSWORD)
+
+
+def test_a_cancelled_invitations_link_is_refused_as_cancelled(client, world):
+    nia, link = invited(client, world)
+    response = client.post(reverse("accounts:invitation_cancel", args=[nia.pk]), follow=True)
+    assert "is cancelled" in response.content.decode()
+    nia.refresh_from_db()
+    assert not nia.is_active and "Cancelled" in invitation_entries(nia)[0]
+    assert nia.email not in client.get(reverse("accounts:invitations")).content.decode()
+    # Neither sent again nor cancelled twice: nothing changes, and the page says why.
+    before = AuditEntry.objects.count()
+    again = client.post(reverse("accounts:invitation_resend", args=[nia.pk]), follow=True).content.decode()
+    assert "was cancelled" in again and AuditEntry.objects.count() == before
+
+    client.logout()
+    refused = client.get(link)
+    assert refused.status_code == 404 and "This invitation has been cancelled" in refused.content.decode()
+    refused = client.post(link, {"password1": PASSWORD, "password2": PASSWORD})
+    assert refused.status_code == 404 and not User.objects.get(pk=nia.pk).has_usable_password()
+
+
+def test_an_accepted_invitation_is_not_sent_again_and_others_may_not_touch_them(client, world):
+    sign_in(client, world, "coordinator")
+    before = AuditEntry.objects.count()
+    contributor = world.user("contributor")
+    contributor.set_password(PASSWORD)
+    contributor.save()
+    before = AuditEntry.objects.count()
+    response = client.post(reverse("accounts:invitation_cancel", args=[contributor.pk]), follow=True)
+    assert "has accepted the invitation" in response.content.decode() and User.objects.get(pk=contributor.pk).is_active
+    # A trust account is no invitation: not found.
+    assert client.post(reverse("accounts:invitation_cancel", args=[world.user("owner").pk])).status_code == 404
+    for role in ("owner", "executive", "contributor"):
+        sign_in(client, world, role)
+        assert client.get(reverse("accounts:invitations")).status_code == 403
+        assert client.post(reverse("accounts:invitation_resend", args=[world.invited.pk])).status_code == 403
+        assert client.post(reverse("accounts:invitation_cancel", args=[world.invited.pk])).status_code == 403
+    assert AuditEntry.objects.count() == before
+
+
+def test_the_pending_invitations_cost_the_same_however_many(client, world):
+    from tests.counting import measure
+
+    def more(n):
+        for i in range(n):
+            invite(client, world, email=f"person{User.objects.count()}.{i}@oxfordshiremind.org.uk")
+
+    sign_in(client, world, "coordinator")
+    more(2)
+    small, _ = measure(client, reverse("accounts:invitations"))
+    more(20)
+    large, response = measure(client, reverse("accounts:invitations"))
+    assert response.content.decode().count("Send again<") == len(invitations.pending()) == 24
+    assert large == small

@@ -8,14 +8,21 @@ from incidents.models import Incident, IncidentStatus
 from organisations.models import Organisation
 from partnerships.models import PartnerRole
 from tests.rows import (
+    CHANGERS,
     NHS_NUMBER_SHOWN,
+    NOT_ALLOWED,
+    OK,
+    SAVED,
     Change,
     Export,
     Form,
     Growth,
+    Page,
     Stale,
     changes,
     edits,
+    everyone,
+    only,
     pk_of,
     reads,
 )
@@ -24,9 +31,10 @@ from tests.world import NHS_NUMBER, day
 SUMMARY = "A service user's medication was given two hours late on a ward transfer."
 LESSON = "A near miss on a shared ward: a patient's allergy band was missing at handover."
 OTHER = "A complaint that a TalkingSpace Plus referral waited eight weeks for a first contact."
+INTERNAL = "A staff member's concern about a colleague's conduct, kept within the trust."
 
 
-def _incident(partnership, reported_by, summary, reference, learning=None):
+def _incident(partnership, reported_by, summary, reference, learning=None, shared=True):
     incident = services.save_incident(
         Incident(
             partnership=partnership,
@@ -38,7 +46,7 @@ def _incident(partnership, reported_by, summary, reference, learning=None):
             immediate_action="Medication review the same day.",
             trust_reference=reference,
         ),
-        [reported_by],
+        [reported_by] if shared else [],
     )
     if learning:
         services.move_incident(incident, IncidentStatus.UNDER_REVIEW)
@@ -49,8 +57,10 @@ def _incident(partnership, reported_by, summary, reference, learning=None):
 def build(w):
     """On the owner's partnership an open incident (``incident``) and one whose learning is agreed
     (``lesson``); on the other lead's, one whose learning is agreed (``other_incident``); each
-    reported by, and shared with, its partnership's partner."""
+    reported by, and shared with, its partnership's partner; and on the owner's, one shared with
+    no partner (``internal_incident``)."""
     w.incident = _incident(w.partnership, w.partner_org, SUMMARY, "W100001")
+    w.internal_incident = _incident(w.partnership, w.partner_org, INTERNAL, "W100003", shared=False)
     w.lesson = _incident(w.partnership, w.partner_org, LESSON, "W100002", learning="Bands checked at every handover.")
     w.other_incident = _incident(
         w.other_partnership, w.other_org, OTHER, "C200001", learning="Referrals acknowledged within five days."
@@ -95,13 +105,20 @@ def _under_review(w):
     services.move_incident(_get(w), IncidentStatus.UNDER_REVIEW)
 
 
+# A partner contributor of P-0001's partner reads the incidents shared with their organisation one
+# by one (``incident`` is) and reports one into P-0001; the lists, the history, the edit and the
+# status are the trust's.
 PAGES = {
     "incidents:list": reads(),
     "incidents:learning": reads(),
-    "incidents:detail": reads(lambda w: [w.incident.pk]),
+    "incidents:detail": Page(
+        args=lambda w: [w.incident.pk], get=everyone(OK, contributor=OK), post=everyone(NOT_ALLOWED)
+    ),
     "incidents:history": reads(lambda w: [w.incident.pk]),
-    "incidents:add": changes(
-        lambda w: [w.partnership.pk],
+    "incidents:add": Page(
+        args=lambda w: [w.partnership.pk],
+        get=only(OK, CHANGERS, contributor=OK),
+        post=only(SAVED, CHANGERS, contributor=SAVED),
         data=_new_incident,
         effect=lambda w: Incident.objects.filter(
             partnership=w.partnership, kind="safeguarding", shared_with=w.partner_org
@@ -135,7 +152,7 @@ EXPORTS = {
     # Everyone reads every incident; the digest holds those whose learning is agreed.
     "incidents:list": Export(
         key="Incident",
-        rows=_summaries("incident", "lesson", "other_incident"),
+        rows=_summaries("incident", "lesson", "other_incident", "internal_incident"),
         filter={"partnership": "P-0002"},
         filtered_rows=_summaries("other_incident"),
     ),
@@ -146,6 +163,11 @@ EXPORTS = {
         filtered_rows=_summaries("lesson"),
     ),
 }
+
+
+def private(w):
+    """What only the trust may read: an incident shared with no partner, the trust's references."""
+    return [INTERNAL, w.incident.trust_reference, w.other_incident.trust_reference]
 
 
 AUDIT = {

@@ -5,10 +5,28 @@ from decimal import Decimal
 from core.dates import local_today
 from monitoring import periods
 from monitoring.models import IndicatorValue, Measure
-from tests.rows import NHS_NUMBER_SHOWN, Change, Export, Form, Growth, Stale, changes, pk_of, reads
+from tests.rows import (
+    CHANGERS,
+    NHS_NUMBER_SHOWN,
+    NOT_ALLOWED,
+    OK,
+    SAVED,
+    Change,
+    Export,
+    Form,
+    Growth,
+    Page,
+    Stale,
+    changes,
+    everyone,
+    only,
+    pk_of,
+)
 from tests.world import NHS_NUMBER
 
 NOTE = "Two placements out of area while the ward was closed for refurbishment."
+INTERNAL = "Delayed transfers of care"
+INTERNAL_NOTE = "Counted from the trust's bed-management system."
 
 
 def _quarter(w, back):
@@ -18,16 +36,36 @@ def _quarter(w, back):
 
 def build(w):
     """``measure`` on the agreements' world ``indicator`` (out-of-area placements, quarterly, lower is
-    better, target 5) with ``indicator_value`` for last quarter, ``other_measure`` on the other lead's
-    ``other_indicator`` (recovery rate) with ``other_indicator_value``; and an indicator not measured
-    yet on each partnership's agreement (``unmeasured_indicator``, ``other_unmeasured_indicator``)."""
+    better, target 5, shared with partners) with ``indicator_value`` for last quarter (its note the
+    trust's), ``other_measure`` on the other lead's ``other_indicator`` (recovery rate, shared with
+    that partnership's partners) with ``other_indicator_value``; ``internal_measure`` on P-0001,
+    not shared (``internal_value``); and an indicator not measured yet on each partnership's
+    agreement (``unmeasured_indicator``, ``other_unmeasured_indicator``)."""
     w.measure = Measure.objects.create(
-        indicator=w.indicator, unit="number", direction="lower", target=5, frequency="quarterly"
+        indicator=w.indicator,
+        unit="number",
+        direction="lower",
+        target=5,
+        frequency="quarterly",
+        shared_with_partners=True,
     )
     w.indicator_value = _value(w.measure, _quarter(w, 1), 4, NOTE)
     w.other_measure = Measure.objects.create(
-        indicator=w.other_indicator, unit="percentage", direction="higher", target=50, national_target=50
+        indicator=w.other_indicator,
+        unit="percentage",
+        direction="higher",
+        target=50,
+        national_target=50,
+        shared_with_partners=True,
     )
+    w.internal_measure = Measure.objects.create(
+        indicator=w.draft_agreement.indicators.create(measure=INTERNAL),
+        unit="number",
+        direction="lower",
+        target=10,
+        frequency="quarterly",
+    )
+    w.internal_value = _value(w.internal_measure, _quarter(w, 1), 12, INTERNAL_NOTE)
     w.other_indicator_value = _value(w.other_measure, periods.add_months(local_today().replace(day=1), -2), 47, "")
     w.unmeasured_indicator = w.draft_agreement.indicators.create(measure="People seen within 18 weeks")
     w.other_unmeasured_indicator = w.other_agreement.indicators.create(measure="Wellbeing referrals")
@@ -66,10 +104,12 @@ def _measure(w, name="measure"):
 
 
 # Read by everyone, like the agreement's indicators; measured and given values by the keepers and
-# the partnership's own leads. A value is corrected, never deleted.
+# the partnership's own leads. A value is corrected, never deleted. A partner contributor of
+# P-0001's partner reads ``measure`` (shared with partners) and adds a value to it; the values
+# list, the measure's form and a value's correction are the trust's.
 PAGES = {
-    "monitoring:values": reads(),
-    "monitoring:detail": reads(pk_of("measure")),
+    "monitoring:values": Page(get=everyone(OK), post=everyone(NOT_ALLOWED)),
+    "monitoring:detail": Page(args=pk_of("measure"), get=everyone(OK, contributor=OK), post=everyone(NOT_ALLOWED)),
     "monitoring:add": changes(
         pk_of("unmeasured_indicator"),
         data=lambda w: {"unit": "percentage", "direction": "higher", "target": "92", "frequency": "monthly"},
@@ -82,8 +122,10 @@ PAGES = {
         data=lambda w: measure_data(w.measure, target="4"),
         effect=lambda w: _measure(w).target == 4,
     ),
-    "monitoring:value_add": changes(
-        pk_of("measure"),
+    "monitoring:value_add": Page(
+        args=pk_of("measure"),
+        get=only(OK, CHANGERS, contributor=OK),
+        post=only(SAVED, CHANGERS, contributor=SAVED),
         data=_new_value,
         effect=lambda w: IndicatorValue.objects.filter(
             measure=w.measure, period_start=_quarter(w, 2), value=3
@@ -120,8 +162,9 @@ EXPORTS = {
 
 
 def private(w):
-    """What only those signed in may read."""
-    return [NOTE]
+    """What only those signed in may read (a partner contributor: never, the notes are the trust's;
+    nor the indicators not shared with partners)."""
+    return [NOTE, INTERNAL, INTERNAL_NOTE]
 
 
 AUDIT = {
