@@ -1,0 +1,4 @@
+def demo_step():
+    from core.demo import Seeded
+
+    return Seeded()

@@ -1,0 +1,5 @@
+BENCH_ARGUMENTS = ()
+
+
+def bench_step(options, context):
+    return None
