@@ -360,7 +360,57 @@ def accept(assessment, action_owner="", action_due=None, today=None):
     assessment.accepted_on = today
     assessment.score = score(answers)
     assessment.save()
+    fill_ig_items(assessment, answers, today)
     return assessment
+
+
+IG_REVIEW_DAYS = 365  # an IG item filled from a self-assessment is reviewed a year on
+
+
+def fill_ig_items(assessment, answers, today):
+    """Each "met" answer to a question mapped to an IG item kind, with evidence, counts as that IG
+    item of every partnership the organisation is a partner of which has no such item recorded
+    yet: in place from the acceptance, reviewed a year on, with the newest evidence as its document
+    (stored once: the same file). What the trust recorded itself is never overwritten. Returns the
+    IG items added."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from assurance.models import IGDocument, IGItem, RecordedStatus
+    from core.documents import add_version, check_upload, open_verified
+    from partnerships.models import Partnership
+
+    mapped = [a for a in answers if a.question.ig_item and a.finding == Finding.MET]
+    if not mapped:
+        return []
+    partnerships = list(Partnership.objects.filter(partner_roles__organisation=assessment.organisation).distinct())
+    added = []
+    for a in mapped:
+        evidence = a.documents.order_by("-version").first()
+        if evidence is None:
+            continue
+        recorded = set(
+            IGItem.objects.filter(partnership__in=partnerships, item=a.question.ig_item).values_list(
+                "partnership_id", flat=True
+            )
+        )
+        for partnership in partnerships:
+            if partnership.pk in recorded:
+                continue
+            item = _save(
+                IGItem(
+                    partnership=partnership,
+                    item=a.question.ig_item,
+                    status=RecordedStatus.IN_PLACE,
+                    approved_on=today,
+                    review_on=today + datetime.timedelta(days=IG_REVIEW_DAYS),
+                    notes=f"From {assessment.organisation.name}'s self-assessment, accepted on {today:%d/%m/%Y}.",
+                )
+            )
+            with open_verified(evidence) as handle:
+                upload = SimpleUploadedFile(evidence.original_name, handle.read(), content_type=evidence.content_type)
+            add_version(IGDocument(item=item, uploaded_by=evidence.uploaded_by), upload, check_upload(upload))
+            added.append(item)
+    return added
 
 
 @transaction.atomic

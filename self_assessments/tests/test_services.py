@@ -216,3 +216,25 @@ def test_due_and_overdue_and_needs_attention(world):
     mine = selectors.attention(world.user("contributor"), later)
     assert {i.assessment.organisation for i in mine} <= {world.partner_org}
     assert selectors.attention(world.user("owner"), later) == []  # a lead reads them; they act on none
+
+
+def test_an_accepted_answer_with_evidence_fills_the_ig_item_of_the_organisations_partnerships(world):
+    from assurance.models import IGItem
+
+    org = Organisation.objects.create(name="Oxfordshire Mind", kind="vcse")
+    fresh = Partnership.objects.create(reference="P-0200", title="Recovery College", arrangement_type="alliance")
+    PartnerRole.objects.create(partnership=fresh, organisation=org)
+    PartnerRole.objects.create(partnership=world.partnership, organisation=org)  # has an ISA recorded already
+    kept = list(IGItem.objects.filter(partnership=world.partnership, item="isa").values_list("pk", "status"))
+    q = question(world.sa_version, 0)
+    q.ig_item = "isa"
+    q.save()
+    _, (a,) = services.issue(world.sa_version, [org], DUE)
+    answer_all(a, world.sa_version, "Monthly", world.user("coordinator"))
+    services.submit(a)
+    services.record_findings(a, {x.pk: "met" for x in Question.objects.filter(section__version=world.sa_version)})
+    services.accept(a)
+    item = IGItem.objects.get(partnership=fresh, item="isa")
+    assert (item.status, item.approved_on) == ("in_place", local_today())
+    assert item.documents.get().sha256 == a.answers.get(question=q).documents.get().sha256
+    assert list(IGItem.objects.filter(partnership=world.partnership, item="isa").values_list("pk", "status")) == kept
