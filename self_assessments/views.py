@@ -313,16 +313,26 @@ class ReviewView(AssessmentMixin, View):
                 if step == "return":
                     services.return_assessment(a, post.get("comment", ""))
                 elif step == "accept":
-                    due = None
-                    if post.get("action_due", "").strip():
-                        due = IssueForm.base_fields["due_date"].clean(post["action_due"])
-                    services.accept(a, post.get("action_owner", ""), due)
+                    services.accept(a, post.get("action_owner", ""), _date(post.get("action_due", ""), "action_due"))
         except ValidationError as error:
             errors = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
             return self.render(post, errors={k: " ".join(v) for k, v in errors.items()}, status=400)
         done = {"return": "Returned to the organisation with your comment.", "accept": "Self-assessment accepted."}
         messages.success(request, done.get(step, "Findings saved."))
         return redirect(a.get_absolute_url() if step in done else request.path)
+
+
+def _date(text, field):
+    """A date typed day first (``None`` when blank), or ``ValidationError`` on ``field``."""
+    text = text.strip()
+    if not text:
+        return None
+    for fmt in ("%d/%m/%Y", "%d.%m.%Y", "%Y-%m-%d", "%d/%m/%y"):
+        try:
+            return datetime.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValidationError({field: "Enter a real date, day first, for example 30/03/2022."})
 
 
 def organisations_for(kinds, tiers):

@@ -150,3 +150,53 @@ def test_the_organisation_page_lists_its_assessments(client, world):
     sign_in(client, world, "coordinator")
     page = client.get(reverse("organisations:detail", args=[world.partner_org.pk])).content.decode()
     assert "Self-assessments" in page and reverse("self_assessments:detail", args=[world.assessment.pk]) in page
+
+
+@pytest.mark.parametrize(
+    ("page", "role", "record"), [("review", "coordinator", "submitted"), ("answer", "contributor", "assessment")]
+)
+def test_the_review_and_answer_pages_cost_the_same_however_many_questions(client, world, page, role, record):
+    from self_assessments.tests.rows import more_questions
+    from tests.counting import measure
+
+    assessment = getattr(world, record)
+    if record == "assessment":
+
+        def grow(w, n):
+            more_questions(w, n)
+            section = w.sa_version.sections.first()
+            for q in section.questions.exclude(answers__assessment=assessment):
+                Answer.objects.create(assessment=assessment, question=q)
+    else:
+        grow = more_questions
+    sign_in(client, world, role)
+    url = reverse(f"self_assessments:{page}", args=[assessment.pk])
+    grow(world, 2)
+    small, response = measure(client, url)
+    shown = response.content.decode().count('id="question-')
+    grow(world, 20)
+    large, response = measure(client, url)
+    assert response.content.decode().count('id="question-') == shown + 20
+    assert small == large
+
+
+def test_bad_review_input_is_refused_nothing_written_and_no_nhs_number_shown_back(client, world):
+    sign_in(client, world, "coordinator")
+    url = reverse("self_assessments:review", args=[world.submitted.pk])
+    q = question(world.sa_version, 0)
+    before = database_state()
+    response = client.post(
+        url,
+        {
+            f"finding-{q.pk}": "excellent",
+            f"note-{q.pk}": f"Seen {NHS_NUMBER}",
+            "step": "return",
+            "comment": NHS_NUMBER_DIGITS,
+        },
+    )
+    body = response.content.decode()
+    assert response.status_code == 400 and "Choose met, partly met, not met or not applicable." in body
+    assert NHS_NUMBER_DIGITS not in body and NHS_NUMBER not in body
+    assert database_state() == before
+    response = client.post(url, {"step": "accept", "action_due": "31/02/2030"})
+    assert response.status_code == 400 and "Enter a real date" in response.content.decode()
