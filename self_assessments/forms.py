@@ -6,7 +6,7 @@ from core.forms import AccordForm, AccordModelForm
 from core.forms_documents import DocumentUploadMixin, accepted_files, document_field
 from organisations.models import Organisation, OrganisationKind
 from partnerships.tiering import TIER_CHOICES
-from self_assessments.models import Evidence, TemplateVersion
+from self_assessments.models import Evidence, Question, Section, TemplateVersion
 
 
 class IssueForm(AccordForm):
@@ -60,3 +60,27 @@ class EvidenceForm(DocumentUploadMixin, AccordModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["file"].help_text = accepted_files()
+
+
+class SectionForm(AccordModelForm):
+    class Meta:
+        model = Section
+        fields = ["title"]
+        error_messages = {"title": {"required": "Enter the title of the section, for example Insurance."}}
+
+
+class QuestionForm(AccordModelForm):
+    class Meta:
+        model = Question
+        fields = ["text", "guidance", "answer_type", "options", "weight", "required", "evidence_required", "ig_item"]
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 2}),
+            "guidance": forms.Textarea(attrs={"rows": 3}),
+            "answer_type": forms.RadioSelect,
+            "options": forms.Textarea(attrs={"rows": 4}),
+        }
+        error_messages = {
+            "text": {"required": "Enter the question."},
+            "answer_type": {"required": "Choose how the question is answered."},
+            "weight": {"required": "Enter the weight (0 for a question that is not scored)."},
+        }

@@ -15,6 +15,7 @@ Accord holds no patient information: every free-text field refuses an NHS number
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
@@ -123,6 +124,15 @@ class Question(models.Model):
 
     def get_absolute_url(self):
         return f"{self.section.version.get_absolute_url()}#question-{self.pk}"
+
+    def clean(self):
+        errors = {}
+        if self.answer_type == AnswerType.CHOICE and len(self.choices()) < 2:
+            errors["options"] = "Give at least two options, one a line, for a choice."
+        if self.weight is not None and self.weight < 0:
+            errors["weight"] = "The weight cannot be negative."
+        if errors:
+            raise ValidationError(errors)
 
     def choices(self):
         if self.answer_type == AnswerType.YES_NO_PARTLY:

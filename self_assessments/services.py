@@ -74,10 +74,6 @@ def save_section(section):
 @transaction.atomic
 def save_question(question):
     _check_editable(question.section.version)
-    if question.answer_type == AnswerType.CHOICE and len(question.choices()) < 2:
-        raise ValidationError({"options": "Give at least two options, one a line, for a choice."})
-    if question.weight is not None and question.weight < 0:
-        raise ValidationError({"weight": "The weight cannot be negative."})
     if question.pk is None:
         last = Question.objects.filter(section=question.section).aggregate(m=Max("position"))["m"]
         question.position = 0 if last is None else last + 1

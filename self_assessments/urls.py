@@ -16,5 +16,8 @@ urlpatterns = [
     path("questionnaires/", views.VersionListView.as_view(), name="templates"),
     path("questionnaires/<int:pk>/", views.VersionDetailView.as_view(), name="version"),
     path("questionnaires/<int:pk>/publish/", views.VersionStepView.as_view(step="publish"), name="publish"),
+    path("questionnaires/<int:parent_pk>/sections/add/", views.SectionAddView.as_view(), name="section_add"),
+    path("sections/<int:parent_pk>/questions/add/", views.QuestionEditView.as_view(), name="question_add"),
+    path("questions/<int:pk>/edit/", views.QuestionEditView.as_view(), name="question_edit"),
     path("questionnaires/<int:pk>/new-version/", views.VersionStepView.as_view(step="new"), name="new_version"),
 ]

@@ -26,7 +26,7 @@ from organisations.models import Organisation
 from partnerships.models import PartnerRole, Partnership
 from self_assessments import selectors, services
 from self_assessments.filters import AssessmentFilter
-from self_assessments.forms import EvidenceForm, IssueForm
+from self_assessments.forms import EvidenceForm, IssueForm, QuestionForm, SectionForm
 from self_assessments.models import (
     Answer,
     AnswerType,
@@ -36,6 +36,7 @@ from self_assessments.models import (
     Finding,
     Issue,
     Question,
+    Section,
     TemplateVersion,
 )
 
@@ -494,3 +495,48 @@ class VersionStepView(View):
             return redirect(version.get_absolute_url())
         messages.success(request, f"New version made: {copy}. Change it, then publish it.")
         return redirect(copy.get_absolute_url())
+
+
+class QuestionnaireEditMixin:
+    """An edit page of a version's sections and questions: refused, with the reason, once the
+    version has been issued (a change is a new version)."""
+
+    def version(self):
+        raise NotImplementedError
+
+    def refusal(self):
+        return services.edit_refusal(self.version())
+
+    def success_url(self, obj):
+        return obj.get_absolute_url()
+
+
+class SectionAddView(QuestionnaireEditMixin, generic.ObjectEditView):
+    model = Section
+    form_class = SectionForm
+    parent_model = TemplateVersion
+    parent_field = "version"
+
+    def version(self):
+        return self.parent
+
+    def save(self, form):
+        return services.save_section(form.save(commit=False))
+
+
+class QuestionEditView(QuestionnaireEditMixin, generic.ObjectEditView):
+    """Add a question to a section of a version not yet issued, or change one."""
+
+    model = Question
+    form_class = QuestionForm
+    parent_model = Section
+    parent_field = "section"
+
+    def get_queryset(self):
+        return Question.objects.select_related("section__version__template")
+
+    def version(self):
+        return (self.parent if self.is_create else self.object.section).version
+
+    def save(self, form):
+        return services.save_question(form.save(commit=False))

@@ -25,6 +25,7 @@ from self_assessments.models import (
 from tests.rows import (
     CONTRIBUTOR,
     KEEPERS,
+    NHS_NUMBER_SHOWN,
     NOT_ALLOWED,
     OK,
     SAVED,
@@ -33,10 +34,11 @@ from tests.rows import (
     Form,
     Growth,
     Page,
+    Stale,
     everyone,
     only,
 )
-from tests.world import day, pdf_upload
+from tests.world import NHS_NUMBER, day, opened_at_now, pdf_upload
 
 OWN_ANSWER = "Our trustees meet monthly at the Cowley office."
 OTHER_ANSWER = "Southern trustees meet in Winchester every quarter."
@@ -125,6 +127,25 @@ def _reviewed(w):
     return Answer.objects.get(assessment=w.submitted, question=question(w.sa_version, 0)).finding == "met"
 
 
+def _question_form(q=None, **changes):
+    data = {"text": "", "guidance": "", "answer_type": "yes_no_partly", "options": "", "weight": "1", "required": "on"}
+    if q is not None:
+        data.update(
+            text=q.text,
+            guidance=q.guidance,
+            answer_type=q.answer_type,
+            options=q.options,
+            weight=str(q.weight),
+            ig_item=q.ig_item,
+        )
+        if not q.required:
+            data.pop("required")
+        if q.evidence_required:
+            data["evidence_required"] = "on"
+        data.update(opened_at_now(q))
+    return data | changes
+
+
 KEEPERS_AND_CONTRIBUTOR_GET = only(OK, KEEPERS, contributor=OK)
 KEEPERS_AND_CONTRIBUTOR_POST = only(SAVED, KEEPERS, contributor=SAVED)
 POST_ONLY = everyone(NOT_ALLOWED, contributor=NOT_ALLOWED)
@@ -180,6 +201,29 @@ PAGES = {
         get=everyone(NOT_ALLOWED),
         post=only(SAVED, KEEPERS),
         effect=lambda w: TemplateVersion.objects.get(pk=w.sa_draft.pk).published_on is not None,
+    ),
+    "self_assessments:section_add": Page(
+        args=lambda w: [w.sa_draft.pk],
+        get=only(OK, KEEPERS),
+        post=only(SAVED, KEEPERS),
+        data=lambda w: {"title": "Insurance"},
+        effect=lambda w: w.sa_draft.sections.filter(title="Insurance").exists(),
+    ),
+    "self_assessments:question_add": Page(
+        args=lambda w: [w.sa_draft.sections.first().pk],
+        get=only(OK, KEEPERS),
+        post=only(SAVED, KEEPERS),
+        data=lambda w: _question_form(text="Do you hold public liability insurance?"),
+        effect=lambda w: Question.objects.filter(
+            section__version=w.sa_draft, text="Do you hold public liability insurance?"
+        ).exists(),
+    ),
+    "self_assessments:question_edit": Page(
+        args=lambda w: [question(w.sa_draft, 1).pk],
+        get=only(OK, KEEPERS),
+        post=only(SAVED, KEEPERS),
+        data=lambda w: _question_form(question(w.sa_draft, 1), guidance="Name the chair."),
+        effect=lambda w: question(w.sa_draft, 1).guidance == "Name the chair.",
     ),
     "self_assessments:new_version": Page(
         args=lambda w: [w.sa_version.pk],
@@ -334,6 +378,24 @@ FORMS = {
             "due_date": "The due date cannot be in the past.",
         },
     ),
+    "question: nothing filled in, a choice with one option": Form(
+        "self_assessments:question_add",
+        lambda w: [w.sa_draft.sections.first().pk],
+        lambda w: {"answer_type": "choice", "options": "Only one", "weight": "1"},
+        {"text": "Enter the question.", "options": "Give at least two options"},
+    ),
+    "question: an NHS number, a weight in words": Form(
+        "self_assessments:question_edit",
+        lambda w: [question(w.sa_draft, 1).pk],
+        lambda w: _question_form(question(w.sa_draft, 1), guidance=f"Ask about {NHS_NUMBER}", weight="two"),
+        {"guidance": NHS_NUMBER_SHOWN, "weight": "Enter a number"},
+    ),
+    "section: no title": Form(
+        "self_assessments:section_add",
+        lambda w: [w.sa_draft.pk],
+        lambda w: {"title": " "},
+        {"title": "Enter the title of the section"},
+    ),
     "evidence: no file, then a page that is not a document": Form(
         "self_assessments:evidence_add",
         lambda w: [_first_answer(w).pk],
@@ -380,7 +442,18 @@ QUERIES = {
     "self_assessments:version": Growth(more_questions, shown=_rows, args=lambda w: [w.sa_version.pk]),
 }
 
-STALE = {}
+STALE = {
+    "self-assessment question": Stale(
+        "self_assessments:question_edit",
+        lambda w: [question(w.sa_draft, 1).pk],
+        theirs={"guidance": "Say how often, and who chairs."},
+        yours={"weight": "2"},
+        row=("Guidance", "Not recorded", "Say how often, and who chairs.", None),
+        their_fields={"guidance"},
+        your_fields={"weight"},
+        them="administrator",
+    ),
+}
 
 RECORDS = {
     "self_assessments.Template": lambda w: w.sa_version.template,

@@ -200,3 +200,19 @@ def test_bad_review_input_is_refused_nothing_written_and_no_nhs_number_shown_bac
     assert database_state() == before
     response = client.post(url, {"step": "accept", "action_due": "31/02/2030"})
     assert response.status_code == 400 and "Enter a real date" in response.content.decode()
+
+
+def test_a_question_of_a_version_in_use_cannot_be_edited_from_its_page(client, world):
+    sign_in(client, world, "coordinator")
+    q = question(world.sa_version, 0)
+    url = reverse("self_assessments:question_edit", args=[q.pk])
+    page = client.get(url).content.decode()
+    assert "has been issued, so it is never edited" in page and 'name="text"' not in page
+    before = database_state()
+    response = client.post(url, {"text": "Changed", "answer_type": "text", "weight": "1"})
+    assert response.status_code == 400 and database_state() == before
+    version_page = client.get(reverse("self_assessments:version", args=[world.sa_version.pk])).content.decode()
+    assert (
+        "Make a new version" in version_page
+        and reverse("self_assessments:question_edit", args=[q.pk]) not in version_page
+    )
