@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "incidents",
     "monitoring",
     "peer_reviews",
+    "self_assessments",
 ]
 
 MIDDLEWARE = [

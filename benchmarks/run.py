@@ -47,7 +47,18 @@ from urllib.parse import quote_plus
 ROOT = Path(__file__).resolve().parent.parent
 
 
-GROUPS = ("register", "detail", "exports", "risks", "ig", "governance", "incidents", "monitoring", "import")
+GROUPS = (
+    "register",
+    "detail",
+    "exports",
+    "risks",
+    "ig",
+    "governance",
+    "incidents",
+    "monitoring",
+    "self_assessments",
+    "import",
+)
 
 
 def main(argv=None):
@@ -323,6 +334,7 @@ class Bench:
             "governance": lambda: self.measure_governance(coordinator),
             "incidents": lambda: self.measure_incidents(coordinator),
             "monitoring": lambda: self.measure_monitoring(coordinator),
+            "self_assessments": lambda: self.measure_self_assessments(coordinator),
             "import": self.measure_import,
         }
         for group in self.args.only:
@@ -625,6 +637,29 @@ class Bench:
         ms, queries, response = self.get(client, url, runs=max(1, self.args.runs // 2 + 1))
         assert response["Content-Disposition"].startswith("attachment"), f"{url} gave no download"
         self.results.append(Result("Learning digest export", f"{agreed:,}", ms, queries))
+
+    def measure_self_assessments(self, client):
+        """Self-assessments (``self_assessments.synthetic``): the review page of a submitted
+        assessment (every answer beside last round's), the list filtered by status and its
+        export (.xlsx)."""
+        from self_assessments.models import Answer, Assessment
+
+        assessment = Assessment.objects.filter(status="submitted").order_by("pk").first()
+        answers = Answer.objects.filter(assessment=assessment).count()
+        ms, queries, _ = self.get(client, f"/self-assessments/{assessment.pk}/review/")
+        self.results.append(Result("Self-assessment review page", f"{answers} answers", ms, queries))
+        ms, queries, _ = self.get(client, f"/self-assessments/{assessment.pk}/")
+        self.results.append(Result("Self-assessment page", f"{answers} answers", ms, queries))
+        submitted = Assessment.objects.filter(status="submitted").count()
+        ms, queries, _ = self.get(client, "/self-assessments/?status=submitted&sort=-due_date")
+        self.results.append(
+            Result("Self-assessments list, filtered", f"{min(submitted, 50)} of {submitted:,}", ms, queries)
+        )
+        total = Assessment.objects.count()
+        url = "/self-assessments/?export=xlsx"
+        ms, queries, response = self.get(client, url, runs=max(1, self.args.runs // 2 + 1))
+        assert response["Content-Disposition"].startswith("attachment"), f"{url} gave no download"
+        self.results.append(Result("Self-assessments export", f"{total:,}", ms, queries))
 
     def export_query(self):
         """An active-status value band holding about ``--export-rows`` partnerships."""

@@ -110,6 +110,7 @@ MIGRATED_DATA = (
     ("core.migrations.0003_default_tier_thresholds", "create_thresholds"),
     ("risks.migrations.0002_default_matrix", "create_matrix"),
     ("assurance.migrations.0002_default_requirements", "create_defaults"),
+    ("self_assessments.migrations.0002_default_template", "create_default"),
 )
 
 

@@ -300,3 +300,11 @@ STALE = {
 }
 
 RECORDS = {"incidents.Incident": lambda w: w.incident}
+
+# A partner contributor's own: reporting into their partnership, the incidents shared with their organisation.
+PARTNER_PAGES = {
+    "incidents:add": lambda w: [[w.partnership.pk]],
+    "incidents:detail": lambda w: [[w.incident.pk], [w.lesson.pk]],
+}
+# Another organisation's incident and P-0001's shared with no partner, typed into every URL.
+OTHER_RECORDS = ("other_incident", "internal_incident")

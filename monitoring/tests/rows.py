@@ -283,3 +283,12 @@ STALE = {
 RECORDS = {
     "monitoring.IndicatorValue": lambda w: w.indicator_value,
 }
+
+
+# A partner contributor's own: the indicator shared with partners, and adding its value.
+PARTNER_PAGES = {
+    "monitoring:detail": lambda w: [[w.measure.pk]],
+    "monitoring:value_add": lambda w: [[w.measure.pk]],
+}
+# Another organisation's indicator and value, and P-0001's kept from partners, typed into every URL.
+OTHER_RECORDS = ("other_measure", "internal_measure", "other_indicator_value", "internal_value")
