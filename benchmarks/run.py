@@ -285,13 +285,39 @@ class Bench:
         return statistics.median(times), len(captured), result
 
     def get(self, client, url, runs=None):
+        return self.timed(self.fetcher(client, url), runs or self.args.runs)
+
+    @staticmethod
+    def fetcher(client, url):
         def fetch():
             response = client.get(url)
             if response.status_code != 200:
                 raise SystemExit(f"GET {url} answered {response.status_code}, not 200.")
             return response
 
-        return self.timed(fetch, runs or self.args.runs)
+        return fetch
+
+    def alternating(self, client, url, baseline_client, baseline_url):
+        """((median ms, queries) of ``url``, the same of ``baseline_url``), their timed runs taken
+        in turn, so that a change in the machine's load cannot favour one over the other."""
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        fetches = (self.fetcher(client, url), self.fetcher(baseline_client, baseline_url))
+        times = ([], [])
+        for fetch in fetches:
+            fetch()
+        for _ in range(self.args.runs):
+            for fetch, spent in zip(fetches, times, strict=True):
+                started = time.perf_counter()
+                fetch()
+                spent.append((time.perf_counter() - started) * 1000)
+        figures = []
+        for fetch, spent in zip(fetches, times, strict=True):
+            with CaptureQueriesContext(connection) as captured:
+                fetch()
+            figures.append((statistics.median(spent), len(captured)))
+        return figures
 
     @staticmethod
     def matching(query):
@@ -376,11 +402,13 @@ class Bench:
             (f"Register: no filter, page {page}", f"page={page}", f"{admin_url}?p={page}"),
         ]
         for name, query, admin_path in cases:
-            ms, queries, _ = self.get(client, f"/partnerships/?{query}")
+            url = f"/partnerships/?{query}"
             baseline = None
             if admin_path:
-                b_ms, b_queries, _ = self.get(admin_client, admin_path)
+                (ms, queries), (b_ms, b_queries) = self.alternating(client, url, admin_client, admin_path)
                 baseline = ("Django admin changelist", b_ms, b_queries)
+            else:
+                ms, queries, _ = self.get(client, url)
             if query.startswith("page="):
                 rows = f"{size} (rows {(page - 1) * size + 1:,}–{page * size:,})"
             else:
@@ -762,7 +790,7 @@ class Bench:
         out.write(
             f"Wall times in ms, median of the timed runs after one warm-up: {self.args.runs} per page, "
             f"{max(1, self.args.runs // 2 + 1)} per export, {self.args.import_runs} per import step. "
-            "Query counts from one more run.\n\n"
+            "Query counts from one more run. A page and its baseline are timed in turn, run by run.\n\n"
         )
         header = [
             "Measurement",

@@ -13,6 +13,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
 from core.documents import NHS_NUMBER_NAME_MESSAGE
+from core.markup import escaped
 from core.nhs_number import contains_nhs_number
 from core.validators import NHS_NUMBER_MESSAGE
 
@@ -132,8 +133,7 @@ class Select(forms.Select):
             return super().render(name, value, attrs, renderer)
         chosen = set(self.format_value(value))
         options = "".join(
-            f'<option value="{conditional_escape(key)}"{" selected" if str(key) in chosen else ""}>'
-            f"{conditional_escape(label)}</option>"
+            f'<option value="{escaped(key)}"{" selected" if str(key) in chosen else ""}>{escaped(label)}</option>'
             for key, label in choices
         )
         attributes = flatatt(self.build_attrs(self.attrs, attrs))

@@ -5,9 +5,10 @@ time in the template engine. A column may instead give its cell as a function of
 (``Column(html=…)``) built from these helpers, each escaping what it is given.
 """
 
+import html
 import re
 
-from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 LONG_WORD = re.compile(r"[^\s<>&]{20,}")  # no break opportunity for 20 characters or more
@@ -15,9 +16,17 @@ TAG_OR_ENTITY = re.compile(r"(<[^>]*>|&[#\w]+;)")
 CHUNK = 12
 
 
-def breakable(html):
-    """``html`` with a break opportunity (``<wbr>``) every few characters of each very long word."""
-    parts = TAG_OR_ENTITY.split(str(html))
+def escaped(value):
+    """What ``conditional_escape`` gives (markup as it is, anything else escaped), as a plain
+    ``str`` and without its check for lazy strings: the register page calls it thousands of times."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
+
+
+def breakable(markup):
+    """``markup`` with a break opportunity (``<wbr>``) every few characters of each very long word."""
+    parts = TAG_OR_ENTITY.split(str(markup))
     for i in range(0, len(parts), 2):  # the text between tags and entities
         parts[i] = LONG_WORD.sub(lambda m: "<wbr>".join(re.findall(f".{{1,{CHUNK}}}", m.group())), parts[i])
     return mark_safe("".join(parts))  # noqa: S308 - only <wbr> added to markup already escaped
@@ -57,10 +66,10 @@ def joined(parts, separator=" "):
 def cell(label, inner, css_class=""):
     """A responsive table cell (see ``core.templatetags.tables``) around ``inner``: markup (a safe
     string) or text, which is escaped. Written without ``format_html``: a page has hundreds."""
-    css = f" {conditional_escape(css_class)}" if css_class else ""
+    css = f" {escaped(css_class)}" if css_class else ""
     return mark_safe(  # noqa: S308 - the label and the inner text are escaped here
         f'<td class="nhsuk-table__cell{css}" role="cell"><span class="nhsuk-table__heading" aria-hidden="true">'
-        f"{conditional_escape(label)} </span><div>{breakable(conditional_escape(inner))}</div></td>"
+        f"{escaped(label)} </span><div>{breakable(escaped(inner))}</div></td>"
     )
 
 

@@ -18,7 +18,7 @@ RECENT_CHANGES = 10
 def register_queryset():
     return (
         Partnership.objects.with_tier()
-        .select_related("lead", "service_area")
+        .select_related("lead")
         .prefetch_related(Prefetch("partner_roles", queryset=PartnerRole.objects.select_related("organisation")))
     )
 

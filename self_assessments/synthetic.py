@@ -58,7 +58,9 @@ class SelfAssessmentsBench:
         self.done = False
 
     def partnerships(self, created):
-        if self.done:
+        """Once per seed, on the first chunk; not again when a later seed (``--force``) adds
+        partnerships to a register that has the questionnaire already (its organisations do too)."""
+        if self.done or Template.objects.filter(name=NAME).exists():
             return
         self.done = True
         template = Template.objects.create(name=NAME)
