@@ -8,6 +8,7 @@ from core.models import AuditEntry, ServiceArea
 from organisations.models import Organisation
 from partnerships.models import Partnership
 from partnerships.tests.registers import OXFORD_HEALTH
+from tests.browser.conftest import follow_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -51,7 +52,7 @@ def register_file(tmp_path, users):
 def test_coordinator_previews_and_commits_an_import(users, login, live_server, register_file, axe_violations):
     Organisation.objects.create(name="Oxfordshire Mind", kind="vcse")
     page = login(users["coordinator"])
-    page.get_by_role("link", name="Import", exact=True).click()
+    follow_menu(page, "Import")
     page.get_by_label("Register spreadsheet").set_input_files(str(register_file))
     page.get_by_role("button", name="Upload and preview").click()
 
@@ -110,7 +111,7 @@ def test_a_messy_register_imports_into_an_empty_accord_and_its_leads_are_confirm
     path = OXFORD_HEALTH.write(tmp_path)
 
     page = login(coordinator)
-    page.get_by_role("link", name="Import", exact=True).click()
+    follow_menu(page, "Import")
     page.get_by_label("Register spreadsheet").set_input_files(str(path))
     page.get_by_role("button", name="Upload and preview").click()
 
