@@ -34,6 +34,24 @@ def parent_model(model):
     return model._meta.get_field(model.parent_field).related_model
 
 
+def store_upload(form, user):
+    """The next version of a document from a valid upload ``form`` (a model form of it with a
+    ``file`` field), stored all or nothing; ``None``, with the reason on the form, otherwise."""
+    if not form.is_valid():
+        return None
+    document = form.save(commit=False)
+    document.uploaded_by = user
+    try:
+        add_version(document, form.cleaned_data["file"], form.checked)
+    except ValidationError as error:
+        form.add_error(None, error.messages)
+    except IntegrityError:
+        form.add_error(None, "Someone added another version at the same moment. Upload this one again.")
+    else:
+        return document
+    return None
+
+
 class DocumentAddView(View):
     """Upload a document to a parent record (the ``pk`` in the URL): the next version of its documents."""
 
@@ -63,23 +81,15 @@ class DocumentAddView(View):
     def post(self, request, pk):
         self.check()
         form = self.get_form(request.POST, request.FILES)
-        if form.is_valid():
-            document = form.save(commit=False)
-            document.uploaded_by = request.user
-            try:
-                add_version(document, form.cleaned_data["file"], form.checked)
-            except ValidationError as error:
-                form.add_error(None, error.messages)
-            except IntegrityError:
-                form.add_error(None, "Someone added another version at the same moment. Upload this one again.")
-            else:
-                messages.success(
-                    request,
-                    f"Document added: {document.label} (version {document.version}, {document.original_name}, "
-                    f"{size_text(document.size)}).",
-                )
-                return redirect(self.parent.get_absolute_url())
-        return self.render(form, status=400)
+        document = store_upload(form, request.user)
+        if document is None:
+            return self.render(form, status=400)
+        messages.success(
+            request,
+            f"Document added: {document.label} (version {document.version}, {document.original_name}, "
+            f"{size_text(document.size)}).",
+        )
+        return redirect(self.parent.get_absolute_url())
 
     def render(self, form, status=200):
         context = {

@@ -8,7 +8,6 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError
 from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,10 +17,10 @@ from django.views import View
 from core import markup
 from core import views as generic
 from core.dates import day
-from core.documents import add_version, size_text
+from core.documents import size_text
 from core.nhs_number import contains_nhs_number
 from core.permissions import get_visible_or_404, grant, permitted, require
-from core.views_documents import DocumentDownloadView
+from core.views_documents import DocumentDownloadView, store_upload
 from organisations.models import Organisation
 from partnerships.models import PartnerRole, Partnership
 from self_assessments import selectors, services
@@ -234,24 +233,15 @@ class EvidenceAddView(View):
         if not self.answer.assessment.is_answerable():
             return self.render(None, status=400)
         form = EvidenceForm(request.POST, request.FILES, instance=Evidence(answer=self.answer), user=request.user)
-        if form.is_valid():
-            document = form.save(commit=False)
-            document.uploaded_by = request.user
-            try:
-                add_version(document, form.cleaned_data["file"], form.checked)
-            except ValidationError as error:
-                form.add_error(None, error.messages)
-            except IntegrityError:
-                form.add_error(None, "Someone added another version at the same moment. Upload this one again.")
-            else:
-                messages.success(
-                    request,
-                    f"Evidence added: {document.original_name} "
-                    f"(version {document.version}, {size_text(document.size)}).",
-                )
-                answer_page = reverse("self_assessments:answer", args=[self.answer.assessment_id])
-                return redirect(f"{answer_page}#question-{self.answer.question_id}")
-        return self.render(form, status=400)
+        document = store_upload(form, request.user)
+        if document is None:
+            return self.render(form, status=400)
+        messages.success(
+            request,
+            f"Evidence added: {document.original_name} (version {document.version}, {size_text(document.size)}).",
+        )
+        answer_page = reverse("self_assessments:answer", args=[self.answer.assessment_id])
+        return redirect(f"{answer_page}#question-{self.answer.question_id}")
 
 
 class EvidenceDownloadView(DocumentDownloadView):
