@@ -1,10 +1,14 @@
 """Shared test fixtures: a user of every role, and a Chromium that is Debian's, not downloaded."""
 
+import contextlib
 import os
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
+from pytest_django.live_server_helper import LiveServer
 
 from core.roles import Role
+from tests.live_server import ANSWERING, OneRequestAtATime
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -33,6 +37,36 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-quic",
         ],
     }
+
+
+@pytest.fixture(scope="session")
+def live_server(request):
+    """pytest-django's live server, answering one request at a time (``tests/live_server.py``)."""
+    server = LiveServer(request.config.getvalue("liveserver") or "localhost", start=False)
+    server.thread.static_handler = OneRequestAtATime
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(autouse=True)
+def requests_finished(request):
+    """Before a browser test's database is flushed, wait until its page has no request in flight
+    and the server has finished answering: a request answered during the flush writes into it (a
+    session saved, a row pointing at one just deleted), which then fails and leaves the next
+    test's world behind. Requested first so that it is torn down before the page and the
+    database."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    page = request.getfixturevalue("page") if "page" in request.fixturenames else None
+    request.getfixturevalue("live_server")
+    yield
+    if page is not None:
+        with contextlib.suppress(PlaywrightError):  # a page already closed: nothing of it is in flight
+            page.wait_for_load_state("networkidle", timeout=10_000)
+    with ANSWERING:
+        pass
 
 
 @pytest.fixture(autouse=True)

@@ -1,25 +1,12 @@
 """Browser tests: Playwright drives Debian's Chromium against a live Accord server."""
 
-import contextlib
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Error as PlaywrightError
 
 from conftest import TEST_PASSWORD
 
 AXE = Path(__file__).resolve().parents[2] / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
-
-
-@pytest.fixture(autouse=True)
-def requests_finished(page):
-    """Wait, after each test, until the page has no request left in flight (an htmx panel loads
-    after the page): the live server shares the test's in-memory database, and a request still
-    being answered while the database is flushed writes into the flush (a session saved, a row
-    pointing at one just deleted), which then fails and leaves the next test's world behind."""
-    yield
-    with contextlib.suppress(PlaywrightError):  # a page already closed: nothing of it is in flight
-        page.wait_for_load_state("networkidle", timeout=10_000)
 
 
 @pytest.fixture
