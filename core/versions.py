@@ -151,3 +151,49 @@ def record_token(record, values=None):
 def read_record_token(record, token):
     """What the edit page of ``record`` showed, from the token it sent back (``None``: not known)."""
     return read_token(record_key(record), token)
+
+
+# --- a page that edits many rows at once -------------------------------------------------------------
+
+
+class ChangedMeanwhile(StaleVersion):
+    """Rows of a many-row page that someone else changed, after it was opened, to something other
+    than what the user now sends: ``conflicts`` {key: (as opened, as stored now, the user's)};
+    ``moved`` the keys that changed meanwhile but that the user left as they were (their current
+    value stands and should be shown); ``opened`` is ``None`` when the page did not say what it
+    showed (an old page, a request not made by the page)."""
+
+    def __init__(self, conflicts, moved, opened):
+        super().__init__("changed since the page was opened")
+        self.conflicts, self.moved, self.opened = conflicts, moved, opened
+
+
+def rows_to_write(opened, now, yours):
+    """The keys of ``yours`` to write, on a page that edits many rows at once (a questionnaire's
+    answers): a row the user left as the page showed it is not written, so that somebody else's
+    change to it stands; a row the user changed is written unless somebody else changed it to
+    something else meanwhile, which is refused (:class:`ChangedMeanwhile`), nothing written.
+
+    ``opened`` is what the page showed ({key: value}, from its token; ``None`` when not known: then
+    every change is refused, since it cannot be told from somebody else's), ``now`` is the rows as
+    stored, read under the write's lock, and ``yours`` the user's values.
+    """
+    write, conflicts, moved = [], {}, []
+    for key, mine in yours.items():
+        stored = now.get(key)
+        if opened is None:
+            if mine != stored:
+                conflicts[key] = (None, stored, mine)
+            continue
+        shown = opened.get(key, stored)
+        if mine == shown:
+            if stored != shown:
+                moved.append(key)
+        elif stored in (shown, mine):
+            if stored != mine:
+                write.append(key)
+        else:
+            conflicts[key] = (shown, stored, mine)
+    if conflicts:
+        raise ChangedMeanwhile(conflicts, moved, opened)
+    return write

@@ -6,7 +6,7 @@ from core.forms import AccordForm, AccordModelForm
 from core.forms_documents import DocumentUploadMixin, accepted_files, document_field
 from organisations.models import Organisation, OrganisationKind
 from partnerships.tiering import TIER_CHOICES
-from self_assessments.models import Evidence, Question, Section, TemplateVersion
+from self_assessments.models import AssessmentAction, Evidence, Question, Section, TemplateVersion
 
 
 class IssueForm(AccordForm):
@@ -83,4 +83,22 @@ class QuestionForm(AccordModelForm):
             "text": {"required": "Enter the question."},
             "answer_type": {"required": "Choose how the question is answered."},
             "weight": {"required": "Enter the weight (0 for a question that is not scored)."},
+        }
+
+
+class ActionForm(AccordModelForm):
+    """What the organisation will do about a "not met" finding: the trust words it, names its owner
+    and due date, and marks it done."""
+
+    class Meta:
+        model = AssessmentAction
+        fields = ["description", "owner", "due_date", "status"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4}), "status": forms.RadioSelect}
+        labels = {"owner": "Owner", "due_date": "Due"}
+        help_texts = {"owner": "A person or a post at the organisation, for example Chair of trustees."}
+        error_messages = {
+            "description": {"required": "Describe the action."},
+            "owner": {"required": "Enter who owns the action."},
+            "due_date": {"required": "Enter the date the action is due."},
+            "status": {"required": "Choose the status of the action."},
         }

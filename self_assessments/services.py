@@ -17,8 +17,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
-from core import audit
-from core.dates import local_today
+from core import audit, versions
+from core.dates import local_today, typed_day
 from core.validators import reject_nhs_number
 from self_assessments.models import (
     ANSWERING,
@@ -158,9 +158,15 @@ def issue(version, organisations, due_date, issued_by=None, today=None):
 # --- answering ---------------------------------------------------------------------------------
 
 
+def _text(typed):
+    """Typed text as kept: trimmed, and a browser's line ends (CR LF) as stored ones (LF), so that a
+    box sent back unchanged reads as unchanged."""
+    return (typed or "").replace("\r\n", "\n").strip()
+
+
 def check_value(question, value):
     """The answer as stored, or ``ValidationError`` with what is wrong with it."""
-    value = (value or "").strip()
+    value = _text(value)
     if not value:
         return ""
     reject_nhs_number(value)
@@ -178,12 +184,9 @@ def check_value(question, value):
         value = str(number)
     elif kind == AnswerType.DATE:
         try:
-            value = datetime.datetime.strptime(value, "%d/%m/%Y").date().isoformat()
+            value = typed_day(value).isoformat()
         except ValueError:
-            try:
-                value = datetime.date.fromisoformat(value).isoformat()
-            except ValueError:
-                raise ValidationError("Enter a real date, day first, for example 30/03/2022.") from None
+            raise ValidationError("Enter a real date, day first, for example 30/03/2022.") from None
     elif kind == AnswerType.FILE:
         raise ValidationError("Upload a file for this question: it takes no typed answer.")
     return value
@@ -193,10 +196,37 @@ def _lock(assessment):
     return Assessment.objects.select_for_update().select_related("issue").get(pk=assessment.pk)
 
 
+ANYWAY = object()  # ``opened`` of a write made by code (the demo, a command), not by a page
+
+
+def answers_shown(assessment):
+    """{question id (text): [answer, comment]} as stored: what the answering page shows, carried
+    in its token (``core.versions``) so that a save can tell the user's changes from somebody else's."""
+    return {str(qid): [value, comment] for qid, value, comment in _answer_values(assessment, "value", "comment")}
+
+
+def findings_shown(assessment):
+    """{question id (text): [finding, note]} as stored: what the review page shows, for its token."""
+    return {str(qid): [f, note] for qid, f, note in _answer_values(assessment, "finding", "finding_note")}
+
+
+def _answer_values(assessment, *fields):
+    return Answer.objects.filter(assessment_id=assessment.pk).values_list("question_id", *fields)
+
+
+def page_key(assessment, page):
+    """What a page's token is bound to: one assessment's answers, or its findings."""
+    return f"self_assessments.assessment:{assessment.pk}:{page}"
+
+
 @transaction.atomic
-def save_answers(assessment, values, comments=None):
+def save_answers(assessment, values, comments=None, opened=ANYWAY):
     """Record answers (``{question id: typed value}``) and comments; all or nothing. Every bad
-    value is refused at once, keyed by question id."""
+    value is refused at once, keyed by question id.
+
+    ``opened`` is what the page showed (:func:`answers_shown` from its token, ``None`` when not
+    known): only the answers the user changed from it are written, and a change to an answer that
+    somebody else changed meanwhile is refused (``core.versions.ChangedMeanwhile``)."""
     assessment = _lock(assessment)
     if assessment.status not in ANSWERING:
         raise ValidationError(
@@ -204,7 +234,7 @@ def save_answers(assessment, values, comments=None):
         )
     comments = comments or {}
     answers = {a.question_id: a for a in assessment.answers.select_related("question")}
-    errors = {}
+    errors, yours = {}, {}
     for qid in set(values) | set(comments):
         answer = answers.get(qid)
         if answer is None:
@@ -212,20 +242,29 @@ def save_answers(assessment, values, comments=None):
             continue
         try:
             cleaned = check_value(answer.question, values.get(qid, answer.value)) if qid in values else answer.value
-            comment = (comments.get(qid, answer.comment) or "").strip()
+            comment = _text(comments.get(qid, answer.comment))
             reject_nhs_number(comment)
         except ValidationError as error:
             errors[str(qid)] = " ".join(error.messages)
             continue
-        if (cleaned, comment) != (answer.value, answer.comment):
-            answer.value, answer.comment = cleaned, comment
-            answer.save()
+        yours[str(qid)] = [cleaned, comment]
     if errors:
         raise ValidationError(errors)
+    now = {str(qid): [a.value, a.comment] for qid, a in answers.items()}
+    for key in _to_write(opened, now, yours):
+        answer = answers[int(key)]
+        answer.value, answer.comment = yours[key]
+        answer.save()
     if assessment.status == Status.ISSUED:
         assessment.status = Status.IN_PROGRESS
         assessment.save()
     return assessment
+
+
+def _to_write(opened, now, yours):
+    if opened is ANYWAY:
+        return [key for key, mine in yours.items() if mine != now[key]]
+    return versions.rows_to_write(opened, now, yours)
 
 
 def missing(assessment):
@@ -265,17 +304,22 @@ def submit(assessment, today=None):
 
 
 @transaction.atomic
-def record_findings(assessment, findings, notes=None):
-    """Record the reviewer's finding (``{question id: Finding}``) and note on each answer."""
+def record_findings(assessment, findings, notes=None, opened=ANYWAY):
+    """Record the reviewer's finding (``{question id: Finding}``) and note on each answer.
+    ``opened`` as for :func:`save_answers` (:func:`findings_shown` from the review page's token)."""
     assessment = _lock(assessment)
     if assessment.status not in AWAITING_REVIEW:
         raise ValidationError("Findings are recorded on a submitted self-assessment only.")
     notes = notes or {}
-    errors = {}
-    for answer in assessment.answers.all():
-        qid = answer.question_id
+    answers = {a.question_id: a for a in assessment.answers.all()}
+    errors, yours = {}, {}
+    for qid in set(findings) | set(notes):
+        answer = answers.get(qid)
+        if answer is None:
+            errors[str(qid)] = "Not a question of this self-assessment."
+            continue
         finding = findings.get(qid, answer.finding) or ""
-        note = (notes.get(qid, answer.finding_note) or "").strip()
+        note = _text(notes.get(qid, answer.finding_note))
         if finding and finding not in Finding.values:
             errors[str(qid)] = "Choose met, partly met, not met or not applicable."
             continue
@@ -284,11 +328,14 @@ def record_findings(assessment, findings, notes=None):
         except ValidationError as error:
             errors[str(qid)] = " ".join(error.messages)
             continue
-        if (finding, note) != (answer.finding, answer.finding_note):
-            answer.finding, answer.finding_note = finding, note
-            answer.save()
+        yours[str(qid)] = [finding, note]
     if errors:
         raise ValidationError(errors)
+    now = {str(qid): [a.finding, a.finding_note] for qid, a in answers.items()}
+    for key in _to_write(opened, now, yours):
+        answer = answers[int(key)]
+        answer.finding, answer.finding_note = yours[key]
+        answer.save()
     return assessment
 
 
@@ -407,6 +454,15 @@ def fill_ig_items(assessment, answers, today):
             add_version(IGDocument(item=item, uploaded_by=evidence.uploaded_by), upload, check_upload(upload))
             added.append(item)
     return added
+
+
+@transaction.atomic
+def save_action(action):
+    """Save an action changed on its page (the assessment must have been accepted: actions follow
+    its findings)."""
+    if action.assessment.status != Status.ACCEPTED:
+        raise ValidationError("Actions follow an accepted self-assessment's findings.")
+    return _save(action)
 
 
 @transaction.atomic

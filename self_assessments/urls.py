@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/review/", views.ReviewView.as_view(), name="review"),
     path("answers/<int:pk>/evidence/", views.EvidenceAddView.as_view(), name="evidence_add"),
     path("evidence/<int:pk>/", views.EvidenceDownloadView.as_view(), name="evidence"),
+    path("actions/<int:pk>/edit/", views.ActionEditView.as_view(), name="action_edit"),
     path("actions/<int:pk>/status/", views.ActionMarkView.as_view(), name="action_status"),
     path("questionnaires/", views.VersionListView.as_view(), name="templates"),
     path("questionnaires/<int:pk>/", views.VersionDetailView.as_view(), name="version"),

@@ -7,17 +7,20 @@ questionnaires' versions. Rights are checked on the server for every request
 import datetime
 
 from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views import View
 
-from core import markup
+from core import markup, stale, versions
 from core import views as generic
-from core.dates import day
+from core.dates import day, typed_day, typed_form
 from core.documents import size_text
+from core.models import AuditEntry
 from core.nhs_number import contains_nhs_number
 from core.permissions import get_visible_or_404, grant, permitted, require
 from core.views_documents import DocumentDownloadView, store_upload
@@ -25,7 +28,7 @@ from organisations.models import Organisation
 from partnerships.models import PartnerRole, Partnership
 from self_assessments import selectors, services
 from self_assessments.filters import AssessmentFilter
-from self_assessments.forms import EvidenceForm, IssueForm, QuestionForm, SectionForm
+from self_assessments.forms import ActionForm, EvidenceForm, IssueForm, QuestionForm, SectionForm
 from self_assessments.models import (
     Answer,
     AnswerType,
@@ -126,6 +129,13 @@ def _typed(data, name):
     return "" if contains_nhs_number(value) else value
 
 
+def _shown_answer(question, value):
+    """A stored answer as its box shows it for typing over (a date as 30/03/2022)."""
+    if question.answer_type == AnswerType.DATE and value:
+        return typed_form(datetime.date.fromisoformat(value))
+    return value
+
+
 def _answer_rows(sections, data=None):
     """Each question with what the form shows for it (the typed value after a refused POST)."""
     rows = []
@@ -133,31 +143,117 @@ def _answer_rows(sections, data=None):
         shown = []
         for row in items:
             a = row.answer
-            value = a.value if data is None else _typed(data, f"answer-{a.question_id}")
+            value = _shown_answer(a.question, a.value) if data is None else _typed(data, f"answer-{a.question_id}")
             comment = a.comment if data is None else _typed(data, f"comment-{a.question_id}")
-            if data is None and a.question.answer_type == AnswerType.DATE and value:
-                value = day(datetime.date.fromisoformat(value))
             shown.append((row, value, comment))
         rows.append((section, shown))
     return rows
 
 
-class AnswerView(AssessmentMixin, View):
-    """The organisation's answers: save and come back, or submit (refused while anything required is missing)."""
+def _answer_text(question, pair):
+    """[answer, comment] as the person reads it, for the table of what changed meanwhile."""
+    value, comment = pair
+    if not value:
+        text = stale.NOT_RECORDED
+    elif question.answer_type == AnswerType.DATE:
+        text = day(datetime.date.fromisoformat(value))
+    elif question.answer_type in (AnswerType.YES_NO_PARTLY, AnswerType.CHOICE):
+        text = dict(question.choices()).get(value, value)
+    else:
+        text = value
+    return f"{text}. Comment: {comment}" if comment else text
 
-    action = "answer"
+
+def _finding_text(question, pair):
+    """[finding, note] as the reviewer reads it, for the table of what changed meanwhile."""
+    finding, note = pair
+    text = Finding(finding).label if finding else "Not reviewed"
+    return f"{text}. Note: {note}" if note else text
+
+
+class ManyAnswersPage(AssessmentMixin, View):
+    """A page that writes many answers of one assessment at once (the answers, or the findings).
+
+    It carries a signed token of the rows it showed (``core.versions``); a save writes only the
+    rows the user changed, and is refused, nothing written, when somebody else changed one of those
+    rows meanwhile: the page then shows what changed (who saved; then, now and the user's own:
+    ``core.stale``) and the form again with the user's values, so that saving again applies them."""
+
+    page = None  # "answers" or "findings"
+    fields = ()  # the POST names of a row's two values, each followed by "-" and the question id
+
+    def shown_pairs(self, answers):
+        """{question id (text): [value, value]} of ``answers`` as stored (what a save compares)."""
+        raise NotImplementedError
+
+    def boxes(self, question, pair):
+        """A row's stored pair as the form's boxes show it."""
+        return pair
+
+    def describe(self, question, pair):
+        raise NotImplementedError
+
+    def token(self, answers):
+        return versions.make_token(services.page_key(self.object, self.page), self.shown_pairs(answers))
+
+    def opened(self):
+        token = self.request.POST.get(versions.VERSION_FIELD)
+        return versions.read_token(services.page_key(self.object, self.page), token)
+
+    def stale_report(self, change, opened):
+        """``core.stale``'s report of a refused save, and the form's values to show again: the
+        user's own where they changed a row, the current ones where somebody else did."""
+        questions = Question.objects.in_bulk([int(k) for k in change.conflicts])
+        changes = []
+        for key, (was, now, mine) in change.conflicts.items():
+            q = questions[int(key)]
+            then = stale.NOT_KNOWN if was is None else self.describe(q, was)
+            changes.append(stale.Change(q.text, then, self.describe(q, now), self.describe(q, mine)))
+        report = stale.StaleSave("self-assessment", opened_at=opened and opened.at, changes=changes)
+        if opened:
+            entries = AuditEntry.objects.filter(
+                object_type=ContentType.objects.get_for_model(Answer),
+                object_id__in=Answer.objects.filter(assessment_id=self.object.pk).values("pk"),
+            )
+            report.saves = stale.saved_since(entries, opened.at)
+        data = self.request.POST.copy()
+        moved = Answer.objects.filter(assessment_id=self.object.pk, question_id__in=[int(k) for k in change.moved])
+        for answer in moved.select_related("question"):
+            pair = self.shown_pairs([answer])[str(answer.question_id)]
+            for name, value in zip(self.fields, self.boxes(answer.question, pair), strict=True):
+                data[f"{name}-{answer.question_id}"] = value
+        return report, data
+
+
+class AnswerView(ManyAnswersPage):
+    """The organisation's answers: save and come back, or submit (refused while anything required is
+    missing), or save and go on to upload evidence for one answer (nothing typed is lost)."""
+
     template_name = "self_assessments/answer_form.html"
+    page = "answers"
+    fields = ("answer", "comment")
+
+    def shown_pairs(self, answers):
+        return {str(a.question_id): [a.value, a.comment] for a in answers}
+
+    def boxes(self, question, pair):
+        return [_shown_answer(question, pair[0]), pair[1]]
+
+    def describe(self, question, pair):
+        return _answer_text(question, pair)
 
     def check(self):
         require(self.request.user, "answer", self.object)
 
-    def render(self, data=None, errors=None, status=200, missing=None):
+    def render(self, data=None, errors=None, status=200, missing=None, stale=None):
         a = self.object
         answers = selectors.answers_of(a)
         context = {
             "object": a,
             "rows": _answer_rows(selectors.sections(answers), data),
             "errors": errors or {},
+            "stale": stale,
+            "record_version": self.token(answers),
             "missing": missing if missing is not None else services.missing(a),
             "refusal": None if a.is_answerable() else f"This self-assessment is {a.get_status_display().lower()}.",
         }
@@ -179,11 +275,19 @@ class AnswerView(AssessmentMixin, View):
                 values[qid] = request.POST[f"answer-{qid}"]
             if f"comment-{qid}" in request.POST:
                 comments[qid] = request.POST[f"comment-{qid}"]
+        opened = self.opened()
         try:
-            services.save_answers(a, values, comments)
+            services.save_answers(a, values, comments, opened=opened and opened.values)
+        except versions.ChangedMeanwhile as change:
+            report, data = self.stale_report(change, opened)
+            return self.render(data, stale=report, status=409 if opened else 428)
         except ValidationError as error:
             errors = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
             return self.render(request.POST, errors={k: " ".join(v) for k, v in errors.items()}, status=400)
+        evidence_for = request.POST.get("evidence", "")
+        if evidence_for.isdigit() and int(evidence_for) in questions:
+            answer = Answer.objects.get(assessment=a, question_id=int(evidence_for))
+            return redirect("self_assessments:evidence_add", answer.pk)
         if "submit" not in request.POST:
             messages.success(request, "Answers saved. You can come back to them until you submit.")
             return redirect(a.get_absolute_url())
@@ -248,19 +352,28 @@ class EvidenceDownloadView(DocumentDownloadView):
     model = Evidence
 
 
-class ReviewView(AssessmentMixin, View):
+class ReviewView(ManyAnswersPage):
     """The coordinator's review: each answer beside last round's, a finding per question, then
     return with a comment or accept."""
 
     template_name = "self_assessments/review.html"
+    page = "findings"
+    fields = ("finding", "note")
+
+    def shown_pairs(self, answers):
+        return {str(a.question_id): [a.finding, a.finding_note] for a in answers}
+
+    def describe(self, question, pair):
+        return _finding_text(question, pair)
 
     def check(self):
         require(self.request.user, "review", self.object)
 
-    def render(self, data=None, errors=None, status=200):
+    def render(self, data=None, errors=None, status=200, stale=None):
         a = self.object
         previous = selectors.previous_assessment(a)
-        sections = selectors.sections(selectors.answers_of(a), selectors.previous_answers(previous))
+        answers = selectors.answers_of(a)
+        sections = selectors.sections(answers, selectors.previous_answers(previous))
         rows = []
         for section, items in sections:
             shown = []
@@ -276,6 +389,8 @@ class ReviewView(AssessmentMixin, View):
             "rows": rows,
             "findings": Finding.choices,
             "errors": errors or {},
+            "stale": stale,
+            "record_version": self.token(answers),
             "data": {k: _typed(data, k) for k in ("comment", "action_owner", "action_due")} if data else {},
             "score": services.score(row.answer for _, items in sections for row in items),
             "refusal": None
@@ -297,15 +412,17 @@ class ReviewView(AssessmentMixin, View):
         findings = {q: post[f"finding-{q}"] for q in qids if f"finding-{q}" in post}
         notes = {q: post[f"note-{q}"] for q in qids if f"note-{q}" in post}
         step = post.get("step", "save")
+        opened = self.opened()
         try:
-            from django.db import transaction
-
             with transaction.atomic():
-                services.record_findings(a, findings, notes)
+                services.record_findings(a, findings, notes, opened=opened and opened.values)
                 if step == "return":
                     services.return_assessment(a, post.get("comment", ""))
                 elif step == "accept":
                     services.accept(a, post.get("action_owner", ""), _date(post.get("action_due", ""), "action_due"))
+        except versions.ChangedMeanwhile as change:
+            report, data = self.stale_report(change, opened)
+            return self.render(data, stale=report, status=409 if opened else 428)
         except ValidationError as error:
             errors = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
             return self.render(post, errors={k: " ".join(v) for k, v in errors.items()}, status=400)
@@ -316,15 +433,12 @@ class ReviewView(AssessmentMixin, View):
 
 def _date(text, field):
     """A date typed day first (``None`` when blank), or ``ValidationError`` on ``field``."""
-    text = text.strip()
-    if not text:
+    if not text.strip():
         return None
-    for fmt in ("%d/%m/%Y", "%d.%m.%Y", "%Y-%m-%d", "%d/%m/%y"):
-        try:
-            return datetime.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValidationError({field: "Enter a real date, day first, for example 30/03/2022."})
+    try:
+        return typed_day(text)
+    except ValueError:
+        raise ValidationError({field: "Enter a real date, day first, for example 30/03/2022."}) from None
 
 
 def organisations_for(kinds, tiers):
@@ -397,6 +511,25 @@ class ActionMarkView(View):
         else:
             messages.success(request, "Action updated.")
         return redirect(action.get_absolute_url())
+
+
+class ActionEditView(generic.ObjectEditView):
+    """Change an action that followed a "not met" finding: its wording, owner, due date or status."""
+
+    model = AssessmentAction
+    form_class = ActionForm
+
+    def get_queryset(self):
+        return AssessmentAction.objects.select_related("assessment__organisation", "assessment__issue")
+
+    def save(self, form):
+        return services.save_action(form.save(commit=False))
+
+    def success_url(self, obj):
+        return obj.get_absolute_url()
+
+    def cancel_url(self):
+        return self.object.get_absolute_url()
 
 
 # --- questionnaires ----------------------------------------------------------------------------

@@ -7,6 +7,7 @@ other organisation's (``other_assessment``) never."""
 
 import datetime
 
+from core import versions
 from core.audit import audit_context
 from core.dates import local_today
 from core.documents import add_version, check_upload
@@ -107,10 +108,16 @@ def private(w):
     return [OTHER_ANSWER]
 
 
+def page_opened(assessment, page="answers"):
+    """The hidden field of the answering page (or the review page: ``"findings"``) opened now."""
+    shown = services.answers_shown if page == "answers" else services.findings_shown
+    return {versions.VERSION_FIELD: versions.make_token(services.page_key(assessment, page), shown(assessment))}
+
+
 def _answer_form(w, **changes):
     q = [question(w.sa_version, i) for i in range(3)]
     data = {f"answer-{q[0].pk}": "partly", f"answer-{q[1].pk}": "Quarterly, minuted.", f"answer-{q[2].pk}": "14"}
-    return data | changes
+    return data | page_opened(w.assessment) | changes
 
 
 def _answered(w):
@@ -125,6 +132,17 @@ def _first_answer(w):
 
 def _reviewed(w):
     return Answer.objects.get(assessment=w.submitted, question=question(w.sa_version, 0)).finding == "met"
+
+
+def _action_form(action, **changes):
+    action = AssessmentAction.objects.get(pk=action.pk)
+    data = {
+        "description": action.description,
+        "owner": action.owner,
+        "due_date": day(action.due_date),
+        "status": action.status,
+    }
+    return data | opened_at_now(action) | changes
 
 
 def _question_form(q=None, **changes):
@@ -174,7 +192,9 @@ PAGES = {
         args=lambda w: [w.submitted.pk],
         get=only(OK, KEEPERS),
         post=only(SAVED, KEEPERS),
-        data=lambda w: {f"finding-{question(w.sa_version, 0).pk}": "met", "step": "save"},
+        data=lambda w: (
+            {f"finding-{question(w.sa_version, 0).pk}": "met", "step": "save"} | page_opened(w.submitted, "findings")
+        ),
         effect=_reviewed,
     ),
     "self_assessments:issue": Page(
@@ -186,6 +206,13 @@ PAGES = {
             "due_date": day(local_today() + datetime.timedelta(days=60)),
         },
         effect=lambda w: Assessment.objects.filter(organisation=w.spare_org).exists(),
+    ),
+    "self_assessments:action_edit": Page(
+        args=lambda w: [w.sa_action.pk],
+        get=only(OK, KEEPERS),
+        post=only(SAVED, KEEPERS),
+        data=lambda w: _action_form(w.sa_action, owner="Chair of trustees"),
+        effect=lambda w: AssessmentAction.objects.get(pk=w.sa_action.pk).owner == "Chair of trustees",
     ),
     "self_assessments:action_status": Page(
         args=lambda w: [w.sa_action.pk],
@@ -396,6 +423,12 @@ FORMS = {
         lambda w: {"title": " "},
         {"title": "Enter the title of the section"},
     ),
+    "self-assessment action: nothing filled in, an NHS number": Form(
+        "self_assessments:action_edit",
+        lambda w: [w.sa_action.pk],
+        lambda w: _action_form(w.sa_action, description="", owner=f"Nurse for {NHS_NUMBER}", due_date="31/02/2027"),
+        {"description": "Describe the action.", "owner": NHS_NUMBER_SHOWN, "due_date": "Enter a real date"},
+    ),
     "evidence: no file, then a page that is not a document": Form(
         "self_assessments:evidence_add",
         lambda w: [_first_answer(w).pk],
@@ -443,6 +476,16 @@ QUERIES = {
 }
 
 STALE = {
+    "self-assessment action": Stale(
+        "self_assessments:action_edit",
+        lambda w: [w.sa_action.pk],
+        theirs={"status": "done"},
+        yours={"owner": "Chair of trustees"},
+        row=("Status", "Open", "Done", None),
+        their_fields={"status"},
+        your_fields={"owner"},
+        them="administrator",
+    ),
     "self-assessment question": Stale(
         "self_assessments:question_edit",
         lambda w: [question(w.sa_draft, 1).pk],

@@ -11,7 +11,7 @@ from django.urls import reverse
 from core.dates import local_today
 from self_assessments import services
 from self_assessments.models import Answer, Assessment, AssessmentAction, Status
-from self_assessments.tests.rows import OTHER_ANSWER, answer_all, question
+from self_assessments.tests.rows import OTHER_ANSWER, answer_all, page_opened, question
 from tests.fixtures import sign_in
 from tests.world import NHS_NUMBER, NHS_NUMBER_DIGITS, database_state, pdf_upload
 
@@ -46,7 +46,7 @@ def test_the_contributor_saves_comes_back_and_is_told_what_is_missing(client, wo
     _, (a,) = services.issue(world.sa_version, [world.partner_org], local_today() + datetime.timedelta(days=5))
     url = reverse("self_assessments:answer", args=[a.pk])
     q = [question(world.sa_version, i) for i in range(3)]
-    response = client.post(url, {f"answer-{q[1].pk}": "Monthly", "save": "1"})
+    response = client.post(url, {f"answer-{q[1].pk}": "Monthly", "save": "1", **page_opened(a)})
     assert response.status_code == 302
     assert Answer.objects.get(assessment=a, question=q[1]).value == "Monthly"
     response = client.post(url, {f"answer-{q[1].pk}": "Monthly", "submit": "1"})
@@ -114,7 +114,14 @@ def test_the_review_shows_last_rounds_answers_then_return_resubmit_and_accept(cl
     sign_in(client, world, "coordinator")
     findings = {f"finding-{q[0].pk}": "met", f"finding-{q[1].pk}": "not_met", f"finding-{q[2].pk}": "not_applicable"}
     response = client.post(
-        url, {**findings, f"note-{q[1].pk}": "No minutes.", "step": "accept", "action_owner": "Chair of trustees"}
+        url,
+        {
+            **findings,
+            f"note-{q[1].pk}": "No minutes.",
+            "step": "accept",
+            "action_owner": "Chair of trustees",
+            **page_opened(a, "findings"),
+        },
     )
     assert response.status_code == 302
     a.refresh_from_db()
@@ -131,7 +138,9 @@ def test_accepting_without_every_finding_is_refused_and_nothing_is_written(clien
     url = reverse("self_assessments:review", args=[world.submitted.pk])
     q = question(world.sa_version, 0)
     before = database_state()
-    response = client.post(url, {f"finding-{q.pk}": "met", "step": "accept"})
+    response = client.post(
+        url, {f"finding-{q.pk}": "met", "step": "accept", **page_opened(world.submitted, "findings")}
+    )
     assert response.status_code == 400 and "Record a finding for every answer" in response.content.decode()
     assert database_state() == before
 

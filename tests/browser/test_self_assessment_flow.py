@@ -77,7 +77,7 @@ def test_answer_submit_return_resubmit_accept(users, login, axe_violations, live
     missing = page.locator("#missing")
     expect(missing).to_contain_text(f"{policy} needs evidence.")
     expect(missing).not_to_contain_text(meetings)
-    page.get_by_role("link", name=f"Upload evidence for: {policy}").click()
+    page.get_by_role("button", name=f"Save and upload evidence for: {policy}").click()
     page.get_by_label("Evidence").set_input_files(
         {"name": "Safeguarding adults policy.pdf", "mimeType": "application/pdf", "buffer": PDF}
     )
