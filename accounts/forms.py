@@ -182,6 +182,11 @@ class SetPasswordForm(PasswordFieldsMixin, AccordModelForm):
         return self.instance
 
 
+def was_cancelled(user):
+    """An invitation sent and cancelled: a partner contributor's account never used and switched off."""
+    return user.role == Role.PARTNER_CONTRIBUTOR and not user.is_active and not user.has_usable_password()
+
+
 class InvitationForm(AccordModelForm):
     """Invite a partner contributor: who they are and which organisation they belong to.
 
@@ -212,7 +217,11 @@ class InvitationForm(AccordModelForm):
 
     def clean_email(self):
         email = User.objects.normalize_email(self.cleaned_data.get("email", "").strip())
-        if User.objects.filter(Q(email__iexact=email) | Q(username__iexact=email)).exists():
+        holders = list(User.objects.filter(Q(email__iexact=email) | Q(username__iexact=email))[:2])
+        if len(holders) == 1 and was_cancelled(holders[0]):
+            # Invited once and cancelled: the same account is invited again (its history kept).
+            self.instance = holders[0]
+        elif holders:
             raise ValidationError("Someone already has an account with that e-mail address.")
         return email
 

@@ -66,12 +66,14 @@ def invite(form, request):
     The account has no password until they set one from the link; the invitation is audited on it.
     """
     user = form.save(commit=False)
+    before = "Cancelled" if user.pk else ""  # a cancelled invitation sent again, to the same account
     user.username = user.email
     user.role = Role.PARTNER_CONTRIBUTOR
+    user.is_active = True
     user.set_unusable_password()
     user.save()
     until = day(local_today() + VALID_FOR)
-    audit.record_change(user, {"invitation": ""}, {"invitation": f"Sent to {user.email}, valid until {until}"})
+    audit.record_change(user, {"invitation": before}, {"invitation": f"Sent to {user.email}, valid until {until}"})
     link = request.build_absolute_uri(reverse("accounts:accept_invitation", args=[make_token(user)]))
     _send(user, link, until)  # inside the transaction: no account is left behind when sending fails
     return user

@@ -230,3 +230,39 @@ def test_the_pending_invitations_cost_the_same_however_many(client, world):
     large, response = measure(client, reverse("accounts:invitations"))
     assert response.content.decode().count("Send again<") == len(invitations.pending()) == 24
     assert large == small
+
+
+def test_a_cancelled_invitation_can_be_sent_again_to_the_same_address_and_the_old_link_stays_dead(client, world):
+    nia, old_link = invited(client, world)
+    client.post(reverse("accounts:invitation_cancel", args=[nia.pk]))
+    mail.outbox.clear()
+
+    response = invite(client, world, first_name="Nia", organisation=world.partner_org.pk)
+
+    assert response.status_code == 302
+    again = User.objects.get(email=nia.email)
+    assert again.pk == nia.pk, "the same account, its history kept"
+    assert again.is_active and not again.has_usable_password() and again.organisation == world.partner_org
+    assert [e.split(",")[0] for e in invitation_entries(again)[:2]] == [
+        f"Sent to {nia.email}",
+        "Cancelled: the link no longer works",
+    ]
+    [message] = mail.outbox
+    client.logout()
+    assert client.get(old_link).status_code == 404, "the cancelled link does not come back to life"
+    new_link = link_in(message)
+    assert client.post(new_link, {"password1": PASSWORD, "password2": PASSWORD}).status_code == 302
+    assert User.objects.get(pk=nia.pk).check_password(PASSWORD)
+
+
+def test_an_address_in_use_by_anyone_else_is_still_refused(client, world):
+    sign_in(client, world, "coordinator")
+    emails = ("anne.clarke@oxfordhealth.nhs.uk", "rachel.green@oxfordshiremind.org.uk")
+    for role, email in zip(("owner", "contributor"), emails, strict=True):
+        User.objects.filter(pk=world.user(role).pk).update(email=email)
+    before = User.objects.count()
+    for email in emails:
+        response = invite(client, world, email=email.upper())
+        assert response.status_code == 400
+        assert "Someone already has an account with that e-mail address." in response.content.decode()
+    assert User.objects.count() == before
