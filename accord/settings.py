@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "monitoring",
     "peer_reviews",
     "self_assessments",
+    "reporting",
 ]
 
 MIDDLEWARE = [
@@ -149,7 +150,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "partnerships:list"
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Lock an account out for 30 minutes after five failed logins in a row.

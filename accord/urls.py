@@ -3,12 +3,11 @@ registers from its ``AppConfig.ready`` (``core.registry.urls``)."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path
-from django.views.generic import RedirectView
 
-from core import registry
+from core import registry, views_attention
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="partnerships:list"), name="home"),
+    path("", views_attention.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     *registry.url_patterns(),

@@ -53,15 +53,36 @@ class AgreementsConfig(AppConfig):
         registry.list_filter("partnerships.partnership", "agreements", filters.REGISTER_FILTER, order=10)
         agreements_list = reverse_lazy("agreements:list")
         registry.attention(
-            "agreements",
-            lambda user, today: selectors.needs_attention(user, today=today),
+            "agreements_expiring",
+            "Agreements expiring",
+            selectors.expiring_rows,
+            selectors.expiring_item,
+            partnership="partnership",
+            owner="partnership__lead",
             more=[
                 (
                     "the agreements expiring within 90 days",
                     format_lazy("{}?condition=expiring_90_days", agreements_list),
-                ),
-                ("those with a milestone overdue", format_lazy("{}?condition=milestone_overdue", agreements_list)),
+                )
             ],
+        )
+        registry.attention(
+            "milestones_overdue",
+            "Milestones overdue",
+            selectors.milestone_rows,
+            selectors.milestone_item,
+            partnership="agreement__partnership",
+            owner="agreement__partnership__lead",
+            more=[("those with a milestone overdue", format_lazy("{}?condition=milestone_overdue", agreements_list))],
+        )
+        registry.attention(
+            "agreements_unsigned",
+            "Agreements awaiting signature",
+            selectors.unsigned_rows,
+            selectors.unsigned_item,
+            partnership="partnership",
+            owner="partnership__lead",
+            more=[("those awaiting a signature", format_lazy("{}?condition=unsigned_by_a_party", agreements_list))],
         )
         registry.demo_step("agreements", demo.demo_step)
         registry.urls(self.label, "agreements/", "agreements.urls")

@@ -10,10 +10,10 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Case, Count, DateField, Exists, F, IntegerField, Max, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce, TruncDate
 
 from agreements.models import ENDED_STATUSES, Agreement, AgreementParty, AgreementStatus, Commencement, Milestone
-from core.dates import day, local_today
+from core.dates import day
 from core.permissions import scope
 
 EXPIRY_WARNINGS = (90, 30, 0)  # days before the term ends at which an agreement needs attention
@@ -54,8 +54,8 @@ def with_commencement(queryset):
 class Attention:
     """One thing that needs someone's attention, ready to show or to e-mail."""
 
-    kind: str  # "expiry" or "milestone"
-    level: str  # "expired", "30 days", "90 days", "overdue"
+    kind: str  # "expiry", "milestone" or "unsigned"
+    level: str  # "expired", "30 days", "90 days", "overdue", "unsigned"
     agreement: Agreement
     due: datetime.date
     days: int  # days until due (negative when past)
@@ -65,12 +65,16 @@ class Attention:
     def tag(self):
         if self.kind == "milestone":
             return "Milestone overdue"
+        if self.kind == "unsigned":
+            return "Awaiting signature"
         return {"expired": "Term ended", "ends today": "Ends today", "30 days": "Ends within 30 days"}.get(
             self.level, "Ends within 90 days"
         )
 
     @property
     def colour(self):
+        if self.kind == "unsigned":
+            return "yellow"
         if self.kind == "milestone" or self.level == "expired":
             return "red"
         return "orange" if self.level in ("ends today", "30 days") else "yellow"
@@ -90,6 +94,9 @@ class Attention:
 
     @property
     def message(self):
+        if self.kind == "unsigned":
+            n = self.agreement.unsigned
+            return f"Approved on {day(self.due)}; {n} part{'y has' if n == 1 else 'ies have'} not signed yet."
         if self.kind == "milestone":
             return f"Milestone “{self.milestone.title}” was due on {day(self.due)} ({_days(-self.days)} ago)."
         if self.days < 0:
@@ -119,28 +126,43 @@ def counted_milestones(today):
     return Milestone.objects.overdue(today).exclude(agreement__status__in=ENDED_STATUSES).exclude(in_preparation)
 
 
-def needs_attention(user, now=None, today=None):
-    """Expiring agreements and overdue milestones of the partnerships the user looks after.
-
-    Leads see their own partnerships (lead or delegate); the coordinator and administrators see
-    the whole register; other roles have nothing to act on. Two queries, whatever the size.
-    """
-    today = today or local_today(now)
+def expiring_rows(user, today):
+    """In-force agreements of the partnerships the user looks after whose term ends within 90 days
+    or has ended ("needs attention"). Leads see their own partnerships (lead or delegate); the
+    coordinator and administrators the whole register; other roles have nothing to act on."""
     agreements = scope(user, "change", Agreement.objects.select_related("partnership"))
-    items = []
-    for agreement in expiring_within(agreements, EXPIRY_WARNINGS[0], today).order_by("term_end_date", "pk"):
-        days = (agreement.term_end_date - today).days
-        items.append(Attention("expiry", expiry_level(days), agreement, agreement.term_end_date, days))
-    late = (
-        counted_milestones(today)
-        .filter(agreement__in=agreements)
-        .select_related("agreement__partnership")
-        .order_by("due_date", "pk")
+    return expiring_within(agreements, EXPIRY_WARNINGS[0], today).annotate(attention_due=F("term_end_date"))
+
+
+def expiring_item(agreement, today):
+    days = (agreement.term_end_date - today).days
+    return Attention("expiry", expiry_level(days), agreement, agreement.term_end_date, days)
+
+
+def milestone_rows(user, today):
+    """Overdue milestones of the agreements of the partnerships the user looks after."""
+    agreements = scope(user, "change", Agreement.objects.all())
+    late = counted_milestones(today).filter(agreement__in=agreements).select_related("agreement__partnership")
+    return late.annotate(attention_due=F("due_date"))
+
+
+def milestone_item(milestone, today):
+    days = (milestone.due_date - today).days
+    return Attention("milestone", "overdue", milestone.agreement, milestone.due_date, days, milestone)
+
+
+def unsigned_rows(user, today):
+    """Approved agreements that a party has not signed yet, due from the day of approval (in London)."""
+    waiting = AgreementParty.objects.filter(agreement=OuterRef("pk"), signed_on__isnull=True)
+    agreements = scope(user, "change", Agreement.objects.select_related("partnership"))
+    return agreements.filter(Exists(waiting), status=AgreementStatus.APPROVED).annotate(
+        attention_due=Coalesce(TruncDate("status_changed_at"), Cast("created_at", DateField())),
+        unsigned=Subquery(waiting.order_by().values("agreement").annotate(n=Count("pk")).values("n")),
     )
-    for milestone in late:
-        days = (milestone.due_date - today).days
-        items.append(Attention("milestone", "overdue", milestone.agreement, milestone.due_date, days, milestone))
-    return sorted(items, key=lambda item: (item.due, item.kind))
+
+
+def unsigned_item(agreement, today):
+    return Attention("unsigned", "unsigned", agreement, agreement.attention_due, (agreement.attention_due - today).days)
 
 
 def partnership_agreement_filters(today):

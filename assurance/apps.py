@@ -6,10 +6,12 @@ class AssuranceConfig(AppConfig):
     verbose_name = "Information-governance assurance"
 
     def ready(self):
+        from django.urls import reverse_lazy
+
         from core import audit, registry
         from core.permissions import ADMIN_ONLY, ALL, EVERYONE, KEEPERS_AND_OWN_LEADS, OWN, A, B, C, E, L, U, rows
 
-        from . import demo, filters, ig_state, models, panels, synthetic
+        from . import demo, filters, ig_state, models, panels, selectors, synthetic
 
         ig_state.connect()
         registry.derived_table("IG state", ig_state.rebuild)
@@ -48,6 +50,23 @@ class AssuranceConfig(AppConfig):
             order=30,
         )
         registry.list_filter("partnerships.partnership", "ig_gaps", filters.REGISTER_FILTER, order=20)
+        registry.attention(
+            "ig_gaps",
+            "IG gaps",
+            selectors.gap_attention_rows,
+            selectors.gap_item,
+            partnership="pk",
+            owner="lead",
+            more=[("the IG gaps", reverse_lazy("assurance:gaps"))],
+        )
+        registry.attention(
+            "ig_reviews_due",
+            "IG items to review",
+            selectors.expiring_item_rows,
+            selectors.expiring_ig_item,
+            partnership="partnership",
+            owner="partnership__lead",
+        )
         registry.demo_step("assurance", demo.demo_step)
         registry.bench_step("assurance", synthetic.bench_step)
         registry.urls(self.label, "", "assurance.urls")

@@ -29,10 +29,11 @@ SQL conditions over any number of partnerships (:func:`status_expression`, :func
 queries whatever the register's size). Tests check both against a table of cases.
 """
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Case, CharField, Exists, F, IntegerField, OuterRef, Q, Value, When
+from django.db.models import Case, CharField, DateField, Exists, F, IntegerField, OuterRef, Q, Value, When
 from django.db.models.functions import Concat
 
 from agreements.models import AgreementStatus
@@ -49,7 +50,9 @@ from assurance.models import (
     IGState,
     RecordedStatus,
 )
+from core.attention import Item
 from core.dates import day, local_today
+from core.permissions import scope
 from partnerships.models import ArrangementType, Partnership, Status
 
 LEVEL_NOT_ASSESSED = "data_sharing_level"
@@ -541,3 +544,40 @@ def gap_rows(today, partnerships=None, items=None, statuses=None, matrix=None):
 
 def item_label(key):
     return dict(GAP_ITEM_CHOICES).get(key, key)
+
+
+# --- "needs attention" ----------------------------------------------------------------------------
+
+EXPIRY_NOTICE_DAYS = 30  # an IG item in place needs attention this long before its review date
+
+
+def gap_attention_rows(user, today):
+    """The open partnerships the user looks after with at least one IG item required and not in
+    place: due now."""
+    partnerships = scope(user, "change", Partnership.objects.all()).filter(has_gaps(today))
+    return partnerships.annotate(attention_due=Value(today, output_field=DateField()))
+
+
+def gap_item(partnership, today):
+    return Item(
+        partnership, "IG gap", "red", "An IG item its arrangement and data sharing need is not in place.", today
+    )
+
+
+def expiring_item_rows(user, today):
+    """IG items in place, of partnerships the user looks after, whose review date is within 30
+    days or has passed."""
+    soon = today + datetime.timedelta(days=EXPIRY_NOTICE_DAYS)
+    items = IGItem.objects.filter(
+        status=RecordedStatus.IN_PLACE,
+        review_on__lte=soon,
+        partnership__in=scope(user, "change", Partnership.objects.exclude(status=Status.CLOSED)).values("pk"),
+    )
+    return items.select_related("partnership").annotate(attention_due=F("review_on"))
+
+
+def expiring_ig_item(item, today):
+    ended = item.review_on < today
+    tag, colour = ("IG review overdue", "red") if ended else ("IG review due", "yellow")
+    message = f"Its review {'was' if ended else 'is'} due on {day(item.review_on)}."
+    return Item(item, tag, colour, message, item.review_on)

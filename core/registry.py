@@ -102,14 +102,35 @@ class ListColumn:
 
 @dataclass(frozen=True)
 class AttentionSource:
-    """Something that needs a person's attention: ``items(user, today)`` → ``core.attention.Item``s.
+    """A kind of thing that needs someone's attention (``core.attention``).
 
-    ``more`` is where the whole list of that kind is: ``[(label, url)]``.
+    ``rows(user, today)`` is a queryset of what ``user`` must act on (only what their rights
+    reach), annotated with ``attention_due``, the date it is or was due; the queue counts,
+    filters and orders it in SQL. ``item(row, today)`` says how one row reads: an object with
+    ``tag``, ``colour``, ``title``, ``url`` and ``message`` (and ``reference`` when the row
+    belongs to no partnership). ``partnership`` and ``owner`` are the paths from a row to its
+    partnership and to the user who owns it (``None`` when there is none), for the queue's
+    columns and filters; ``more`` is where the whole list of that kind is (``[(label, url)]``);
+    ``partners=True`` gives the kind to partner contributors too.
     """
 
     name: str
-    items: Callable
+    label: str
+    rows: Callable
+    item: Callable
+    partnership: str | None = None
+    owner: str | None = None
     more: tuple = ()
+    partners: bool = False
+
+
+@dataclass(frozen=True)
+class HomePage:
+    """Where ``url_name`` is the home page of whoever ``applies(user)`` says; the lowest ``order`` that applies wins."""
+
+    url_name: str
+    applies: Callable
+    order: int = 100
 
 
 @dataclass(frozen=True)
@@ -158,6 +179,7 @@ class Registry:
     filters: dict = field(default_factory=dict)  # model label -> {name: ListFilter}
     columns: dict = field(default_factory=dict)  # model label -> {name: ListColumn}
     attention: dict = field(default_factory=dict)
+    home: dict = field(default_factory=dict)
     demo: dict = field(default_factory=dict)
     bench: dict = field(default_factory=dict)
     derived: dict = field(default_factory=dict)
@@ -200,8 +222,14 @@ def list_column(model, column, annotate=None, attach=None, order=100, sort_by=No
     registry.columns.setdefault(_label(model), {})[column.name] = ListColumn(column, annotate, attach, order, sort_by)
 
 
-def attention(name, items, more=()):
-    registry.attention[name] = AttentionSource(name, items, tuple(more))
+def attention(name, label, rows, item, *, partnership=None, owner=None, more=(), partners=False):
+    """A kind of "needs attention" item (``AttentionSource`` says what each argument is)."""
+    registry.attention[name] = AttentionSource(name, label, rows, item, partnership, owner, tuple(more), partners)
+
+
+def home(url_name, applies, order=100):
+    """Make ``url_name`` the home page (where signing in and the header's logo lead) of whoever ``applies(user)``."""
+    registry.home[url_name] = HomePage(url_name, applies, order)
 
 
 def demo_step(name, seed):
@@ -259,6 +287,11 @@ def columns_for(model):
 
 def attention_sources():
     return list(registry.attention.values())
+
+
+def home_page(user):
+    """The URL name of ``user``'s home page: the first registered that applies to them."""
+    return next(page.url_name for page in _ordered(registry.home.values()) if page.applies(user))
 
 
 def demo_steps():

@@ -1,37 +1,35 @@
-"""What needs the user's attention (``core.attention``), as a page of its own and as the panel the
+"""The home page (each user's, from ``core.registry.home``) and the "needs attention" panel the
 register loads after it has been shown.
 
 The panel is fetched by htmx once the register is on screen, so the register answers as fast as
-its rows allow however many sources the apps register; without JavaScript the register links to
-the whole page instead.
+its rows allow however many kinds of item the apps register; without JavaScript the register
+links to the home page, where the whole list is.
 """
 
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
 from django.views import View
 
-from core.attention import more_links, needs_attention
-from core.pagination import paginate
-from core.roles import sees_as_partner
+from core import registry
+from core.attention import Queue, more_links
 
-PANEL_SHOWN = 10  # items on the panel; the page (and each kind's own list) has the rest
-PAGE_SIZE = 50
+PANEL_SHOWN = 10  # items on the panel; the home page (and each kind's own list) has the rest
+
+
+@login_required
+def home(request):
+    return redirect(registry.home_page(request.user))
 
 
 class AttentionView(View):
     def get(self, request):
-        if sees_as_partner(request.user):
-            raise PermissionDenied("What needs attention is the trust's own work list.")
-        attention = needs_attention(request.user)
-        if request.htmx:
-            return render(
-                request,
-                "core/includes/needs_attention.html",
-                {
-                    "attention": attention[:PANEL_SHOWN],
-                    "attention_more": max(0, len(attention) - PANEL_SHOWN),
-                    "attention_links": more_links(),
-                },
-            )
-        page = paginate(attention, request.GET.get("page"), PAGE_SIZE)
-        return render(request, "core/attention.html", {"page": page, "attention": page.object_list})
+        if not request.htmx:
+            return redirect("home")
+        queue = Queue(request.user)
+        shown = queue[:PANEL_SHOWN]
+        context = {
+            "attention": shown,
+            "attention_more": max(0, queue.count() - len(shown)),
+            "attention_links": more_links(request.user),
+        }
+        return render(request, "core/includes/needs_attention.html", context)

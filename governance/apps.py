@@ -108,24 +108,40 @@ class GovernanceConfig(AppConfig):
             panels.partnership_governed_by,
             order=25,
         )
+        bodies = [("the governance bodies", reverse_lazy("governance:list"))]
+        interests = [("the register of interests", reverse_lazy("governance:interests"))]
         registry.attention(
-            "governance", selectors.meetings_due, more=[("the governance bodies", reverse_lazy("governance:list"))]
+            "meetings_due", "Meetings not held", selectors.meetings_due_rows, selectors.meetings_due_item, more=bodies
+        )
+        registry.attention(
+            "disputes_open", "Disputes open", selectors.disputes_open_rows, selectors.dispute_item, more=bodies
+        )
+        registry.attention(
+            "governance_actions_overdue",
+            "Governance actions overdue",
+            selectors.overdue_action_rows,
+            selectors.overdue_action_item,
+            owner="owner",
+        )
+        registry.attention(
+            "declarations_due",
+            "Declarations of interests due",
+            selectors.declaration_rows,
+            selectors.declaration_item,
+            owner="pk",
+            more=interests,
+        )
+        registry.attention(
+            "member_declarations_due",
+            "Members' declarations due",
+            selectors.member_declaration_rows,
+            selectors.declaration_item,
+            more=interests,
         )
         registry.panel(
             "governance.body", "programmes", "governance/includes/body_programmes.html", panels.body_programmes
         )
         registry.panel("governance.decision", "links", "governance/includes/decision_links.html", panels.decision_links)
-        registry.attention(
-            "governance disputes",
-            selectors.disputes_open,
-            more=[("the governance bodies", reverse_lazy("governance:list"))],
-        )
-        registry.attention("governance actions", selectors.overdue_actions)
-        registry.attention(
-            "governance declarations",
-            selectors.declarations_due_items,
-            more=[("the register of interests", reverse_lazy("governance:interests"))],
-        )
         registry.demo_step("governance", demo.demo_step)
         registry.bench_step("governance", synthetic.bench_step, arguments=synthetic.BENCH_ARGUMENTS)
         registry.urls(self.label, "governance/", "governance.urls")

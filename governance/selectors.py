@@ -3,8 +3,8 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Exists, F, Max, Min, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Case, DateField, Exists, F, Max, Min, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Cast, Coalesce, TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -350,22 +350,27 @@ def with_meeting_cadence(bodies, today):
     )
 
 
-def meetings_due(user, today):
-    """The bodies the user is secretary of that are not meeting as often as their terms say:
-    no meeting held within the longest gap the frequency allows. One query, whatever the size."""
+def meetings_due_rows(user, today):
+    """The bodies the user is secretary of that are not meeting as often as their terms say: no
+    meeting held within the longest gap the frequency allows, since the last one (or since the
+    terms took effect). Filtered and dated in SQL."""
     bodies = scope(user, "change", Body.objects.all()).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
-    items = []
-    for body in with_meeting_cadence(bodies, today).exclude(terms_frequency=None).order_by("name", "pk"):
-        most = FREQUENCY_DAYS.get(body.terms_frequency)
-        if most is None:
-            continue
-        last = timezone.localdate(body.last_held_at) if body.last_held_at else None
-        due = (last or body.terms_from) + datetime.timedelta(days=most)
-        if due < today:
-            frequency = dict(Frequency.choices)[body.terms_frequency].lower()
-            since = f"the last was on {day(last)}" if last else "none has been held"
-            items.append(MeetingsDue(body, due, f"Meets {frequency} under its terms of reference; {since}."))
-    return items
+    bodies = with_meeting_cadence(bodies, today).annotate(
+        cadence_from=Coalesce(TruncDate("last_held_at"), F("terms_from"))
+    )
+    late, due = Q(pk__in=[]), []
+    for frequency, most in FREQUENCY_DAYS.items():
+        late |= Q(terms_frequency=frequency, cadence_from__lt=today - datetime.timedelta(days=most))
+        gap = Value(datetime.timedelta(days=most))
+        due.append(When(terms_frequency=frequency, then=Cast(F("cadence_from") + gap, DateField())))
+    return bodies.filter(late).annotate(attention_due=Case(*due, output_field=DateField()))
+
+
+def meetings_due_item(body, today):
+    frequency = dict(Frequency.choices)[body.terms_frequency].lower()
+    last = timezone.localdate(body.last_held_at) if body.last_held_at else None
+    since = f"the last was on {day(last)}" if last else "none has been held"
+    return MeetingsDue(body, body.attention_due, f"Meets {frequency} under its terms of reference; {since}.")
 
 
 def _end_of(today):
@@ -395,11 +400,11 @@ class ActionOverdue:
         return self.action.first_partnership or ""
 
 
-def overdue_actions(user, today):
+def overdue_action_rows(user, today):
     """Open actions past their due date: every one of the bodies the user is secretary of, and
-    those the user owns on bodies they may read. One query, whatever the size."""
+    those the user owns on bodies they may read."""
     if grant(user, "view", Action) is None:
-        return []
+        return Action.objects.none()
     everything = Action.objects.all()
     theirs = Q(pk__in=scope(user, "change", everything).values("pk")) | Q(
         pk__in=scope(user, "view", everything).filter(owner=user).values("pk")
@@ -407,22 +412,21 @@ def overdue_actions(user, today):
     governed = Body.partnerships.through.objects.filter(body=OuterRef("meeting__body")).order_by(
         "partnership__reference"
     )
-    actions = (
+    return (
         Action.objects.overdue(today)
         .filter(theirs)
         .select_related("meeting__body", "owner")
-        .annotate(first_partnership=Subquery(governed.values("partnership__reference")[:1]))
-        .order_by("due_on", "pk")
+        .annotate(first_partnership=Subquery(governed.values("partnership__reference")[:1]), attention_due=F("due_on"))
     )
-    return [
-        ActionOverdue(
-            a,
-            a.due_on,
-            f"Due on {day(a.due_on)}; owner {a.owner_display}; raised at the meeting of "
-            f"{day(timezone.localdate(a.meeting.starts_at))}.",
-        )
-        for a in actions
-    ]
+
+
+def overdue_action_item(a, today):
+    return ActionOverdue(
+        a,
+        a.due_on,
+        f"Due on {day(a.due_on)}; owner {a.owner_display}; raised at the meeting of "
+        f"{day(timezone.localdate(a.meeting.starts_at))}.",
+    )
 
 
 @dataclass(frozen=True)
@@ -463,49 +467,83 @@ def _a_year_after(date):
         return date.replace(year=date.year + 1, day=28)
 
 
-def declarations_due(today, user=None):
-    """Who must declare (or make a nil return) now, longest overdue first: each current member of
-    a body not stood down (an Accord user once, however many bodies) and each user who has declared, whose latest
-    declaration is more than 12 months old, or who has none more than 28 days after joining.
-    ``user``: only that user. Four queries, whatever the size."""
-    members = (
-        Membership.objects.filter(_current_on(today))
-        .filter(Q(body__ends_on__isnull=True) | Q(body__ends_on__gte=today))  # not of a body stood down
-        .select_related("user")
-        .order_by("starts_on", "pk")
+def _a_year_before(date):
+    try:
+        return date.replace(year=date.year - 1)
+    except ValueError:  # 29 February
+        return date.replace(year=date.year - 1, day=28)
+
+
+def _declaring_late(people, today):
+    """``people`` (annotated ``last_declared`` and ``joined_on``) whose declaration is due: the
+    latest more than 12 months old, or none more than 28 days after joining; dated in SQL."""
+    late = Q(last_declared__lt=_a_year_before(today)) | Q(
+        last_declared__isnull=True, joined_on__lt=today - datetime.timedelta(days=28)
     )
-    declared = Interest.objects.filter(user__isnull=False)
-    if user is not None:
-        members, declared = members.filter(user=user), declared.filter(user=user)
-    by_user = dict(declared.values("user").annotate(last=Max("declared_on")).values_list("user", "last"))
-    by_member = dict(
-        Interest.objects.filter(membership__in=members.filter(user__isnull=True))
+    due = Case(
+        When(
+            last_declared__isnull=False,
+            then=Cast(F("last_declared") + Value(datetime.timedelta(days=365)), DateField()),
+        ),
+        default=Cast(F("joined_on") + Value(datetime.timedelta(days=28)), DateField()),
+        output_field=DateField(),
+    )
+    return people.filter(late).annotate(attention_due=due)
+
+
+def _members_now(today):
+    """Current memberships of bodies not stood down."""
+    return Membership.objects.filter(_current_on(today)).filter(
+        Q(body__ends_on__isnull=True) | Q(body__ends_on__gte=today)
+    )
+
+
+def declaring_users(today, user=None):
+    """Accord users whose declaration of interests (or nil return) is due: each current member of a
+    body (once, however many bodies) and each user who has declared. ``user``: only that user."""
+    joined = _members_now(today).filter(user=OuterRef("pk")).order_by("starts_on", "pk").values("starts_on")[:1]
+    last = Interest.objects.filter(user=OuterRef("pk")).order_by().values("user").annotate(m=Max("declared_on"))
+    people = User.objects.annotate(joined_on=Subquery(joined), last_declared=Subquery(last.values("m")))
+    people = people.filter(Q(joined_on__isnull=False) | Q(last_declared__isnull=False))
+    return _declaring_late(people if user is None else people.filter(pk=user.pk), today)
+
+
+def declaring_members(today):
+    """Members named on a body but not Accord users whose declaration is due (each membership)."""
+    last = (
+        Interest.objects.filter(membership=OuterRef("pk"))
+        .order_by()
         .values("membership")
-        .annotate(last=Max("declared_on"))
-        .values_list("membership", "last")
+        .annotate(m=Max("declared_on"))
     )
-    people = {}
-    for m in members:
-        key = ("user", m.user_id) if m.user_id else ("member", m.pk)
-        last = by_user.get(m.user_id) if m.user_id else by_member.get(m.pk)
-        people.setdefault(key, (m.person_name, last, m.starts_on))
-    others = [pk for pk in by_user if ("user", pk) not in people]
-    for u in User.objects.filter(pk__in=others):
-        people[("user", u.pk)] = (u.get_full_name() or u.username, by_user[u.pk], None)
-    due = []
-    for name, last, joined in people.values():
-        when = _a_year_after(last) if last else joined + datetime.timedelta(days=28)
-        if when < today:
-            due.append(DeclarationDue(name, last, when, joined))
-    return sorted(due, key=lambda d: (d.due, d.name))
+    members = _members_now(today).filter(user__isnull=True)
+    return _declaring_late(members.annotate(joined_on=F("starts_on"), last_declared=Subquery(last.values("m"))), today)
 
 
-def declarations_due_items(user, today):
-    """The "needs attention" items: every declaration due for who keeps the register, and the
-    user's own otherwise."""
-    if grant(user, "add", Interest) == ALL:
-        return declarations_due(today)
-    return declarations_due(today, user=user)
+def declaration_item(person, today):
+    """A row of :func:`declaring_users` or :func:`declaring_members` as a :class:`DeclarationDue`."""
+    last, joined = person.last_declared, person.joined_on
+    name = person.person_name if isinstance(person, Membership) else (person.get_full_name() or person.username)
+    when = _a_year_after(last) if last else joined + datetime.timedelta(days=28)
+    return DeclarationDue(name, last, when, joined)
+
+
+def declarations_due(today, user=None):
+    """Who must declare (or make a nil return) now, longest overdue first (the register of
+    interests' page): the users of :func:`declaring_users` and, unless ``user`` is given, the
+    members of :func:`declaring_members`. Two queries, whatever the size."""
+    people = list(declaring_users(today, user)) + ([] if user is not None else list(declaring_members(today)))
+    return sorted((declaration_item(p, today) for p in people), key=lambda d: (d.due, d.name))
+
+
+def declaration_rows(user, today):
+    """The "needs attention" rows: every declaration due for who keeps the register, the user's own otherwise."""
+    return declaring_users(today, None if grant(user, "add", Interest) == ALL else user)
+
+
+def member_declaration_rows(user, today):
+    """Named members' declarations due, for who keeps the register only."""
+    return declaring_members(today) if grant(user, "add", Interest) == ALL else Membership.objects.none()
 
 
 def with_declaration_dates(interests):
@@ -642,23 +680,25 @@ class DisputeOpen:
         return self.dispute.partnership or ""
 
 
-def disputes_open(user, today):
-    """The open disputes of the bodies the user is secretary of, with the level each has reached.
-    One query, whatever the number."""
+def disputes_open_rows(user, today):
+    """The open disputes of the bodies the user is secretary of, with the level each has reached."""
     level = DisputeEscalation.objects.filter(dispute=OuterRef("pk")).order_by("-level")
     governed = Body.partnerships.through.objects.filter(body=OuterRef("decision__body")).order_by(
         "partnership__reference"
     )
-    disputes = (
+    return (
         open_disputes(scope(user, "change", Dispute.objects.all()))
         .select_related("decision", "organisation")
         .annotate(
             level_name=Subquery(level.values("level_name")[:1]),
             partnership=Subquery(governed.values("partnership__reference")[:1]),
+            attention_due=F("raised_on"),
         )
-        .order_by("raised_on", "pk")
     )
-    return [DisputeOpen(d, d.raised_on, f"Raised on {day(d.raised_on)}; now with {d.level_name}.") for d in disputes]
+
+
+def dispute_item(d, today):
+    return DisputeOpen(d, d.raised_on, f"Raised on {day(d.raised_on)}; now with {d.level_name}.")
 
 
 def body_programmes(body):

@@ -37,8 +37,12 @@ class IncidentsConfig(AppConfig):
             partners=True,  # to a partner contributor: only the incidents shared with their organisation
         )
         registry.attention(
-            "incidents",
-            selectors.open_too_long,
+            "incidents_open",
+            "Incidents open over 28 days",
+            selectors.open_too_long_rows,
+            selectors.open_too_long_item,
+            partnership="partnership",
+            owner="partnership__lead",
             more=[
                 ("the incidents", reverse_lazy("incidents:list")),
                 ("the learning digest", reverse_lazy("incidents:learning")),

@@ -3,7 +3,8 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import DateField, F, Prefetch, Value
+from django.db.models.functions import Cast
 from django.utils.text import Truncator
 
 from core.dates import day
@@ -67,15 +68,15 @@ class IncidentOpenTooLong:
         )
 
 
-def open_too_long(user, today):
-    """The incidents of the partnerships the user leads open or under review for more than 28 days.
-    One query, whatever the size."""
+def open_too_long_rows(user, today):
+    """The incidents of the partnerships the user leads open or under review for more than 28 days."""
     if grant(user, "view", Incident) is None:
-        return []
+        return Incident.objects.none()
     since = today - datetime.timedelta(days=ATTENTION_DAYS)
-    incidents = (
-        Incident.objects.filter(partnership__lead=user, status__in=STILL_OPEN, recorded_on__lt=since)
-        .select_related("partnership")
-        .order_by("recorded_on", "pk")
-    )
-    return [IncidentOpenTooLong(i, i.recorded_on + datetime.timedelta(days=ATTENTION_DAYS)) for i in incidents]
+    incidents = Incident.objects.filter(partnership__lead=user, status__in=STILL_OPEN, recorded_on__lt=since)
+    late = Value(datetime.timedelta(days=ATTENTION_DAYS))
+    return incidents.select_related("partnership").annotate(attention_due=Cast(F("recorded_on") + late, DateField()))
+
+
+def open_too_long_item(incident, today):
+    return IncidentOpenTooLong(incident, incident.attention_due)

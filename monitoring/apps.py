@@ -42,7 +42,14 @@ class MonitoringConfig(AppConfig):
             order=15,
             partners=True,
         )
-        registry.attention("indicator values", selectors.overdue_values)
+        registry.attention(
+            "indicator_values_overdue",
+            "Indicator values overdue",
+            selectors.overdue_value_rows,
+            selectors.overdue_value_item,
+            partnership="indicator__agreement__partnership",
+            owner="indicator__agreement__partnership__lead",
+        )
         registry.demo_step("monitoring", demo.demo_step)
         registry.bench_step("monitoring", synthetic.bench_step, arguments=synthetic.BENCH_ARGUMENTS)
         registry.urls(self.label, "monitoring/", "monitoring.urls")

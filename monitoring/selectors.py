@@ -4,13 +4,13 @@ indicators, and the values that are overdue."""
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Max
+from django.db.models import Case, DateField, Max, Q, Value, When
 
 from agreements.models import AgreementStatus, Indicator
 from core.dates import day
 from core.permissions import grant, scope
 from monitoring import charts, periods, rules
-from monitoring.models import IndicatorValue, Measure
+from monitoring.models import Frequency, IndicatorValue, Measure
 
 PANEL_PERIODS = 12  # how many of the latest values the partnership page charts
 
@@ -136,21 +136,29 @@ class ValueOverdue:
         return f"No value recorded for {self.period}: it was due by {day(self.due)}."
 
 
-def overdue_values(user, today):
+def overdue_value_rows(user, today):
     """The measures of agreements in force, among those the user enters values for, whose latest
-    period that ended more than a month ago has no value. One query, whatever the size."""
+    period that ended more than a month ago has no value. Each frequency's latest period due is
+    worked out once (``periods``), so the filter and the due date are plain SQL."""
     measures = (
         scope(user, "change", Measure.objects.all())
         .filter(indicator__agreement__status=AgreementStatus.IN_FORCE)
         .select_related("indicator__agreement__partnership")
         .annotate(latest=Max("values__period_start"))
-        .order_by("pk")
     )
-    items = []
-    for measure in measures:
-        start = periods.last_due(today, measure.frequency)
-        if measure.latest is None or measure.latest < start:
-            end = periods.period_end(start, measure.frequency)
-            name = periods.period_name(start, measure.frequency)
-            items.append(ValueOverdue(measure, name, periods.same_day_months_later(end, 1)))
-    return items
+    missing, due = Q(pk__in=[]), []
+    for frequency in Frequency.values:
+        start = periods.last_due(today, frequency)
+        missing |= Q(frequency=frequency) & (Q(latest__isnull=True) | Q(latest__lt=start))
+        due.append(When(frequency=frequency, then=Value(_due_by(start, frequency))))
+    return measures.filter(missing).annotate(attention_due=Case(*due, output_field=DateField()))
+
+
+def _due_by(start, frequency):
+    """A period's value is due a month after the period ends."""
+    return periods.same_day_months_later(periods.period_end(start, frequency), 1)
+
+
+def overdue_value_item(measure, today):
+    start = periods.last_due(today, measure.frequency)
+    return ValueOverdue(measure, periods.period_name(start, measure.frequency), measure.attention_due)

@@ -6,6 +6,8 @@ class PartnershipsConfig(AppConfig):
     verbose_name = "Partnership register"
 
     def ready(self):
+        from django.urls import reverse_lazy
+
         from core import audit, registry
         from core.permissions import (
             ADMIN_ONLY,
@@ -58,7 +60,24 @@ class PartnershipsConfig(AppConfig):
             Column("partnership_count", "Partnerships", sort="partnership_count"),
             annotate=panels.with_partnership_count,
         )
-        registry.attention("leads_to_confirm", selectors.leads_attention)
+        registry.attention(
+            "reviews_overdue",
+            "Partnership reviews overdue",
+            selectors.review_overdue_rows,
+            selectors.review_overdue_item,
+            partnership="pk",
+            owner="lead",
+            more=[("the register", reverse_lazy("partnerships:list"))],
+        )
+        registry.attention(
+            "leads_to_confirm",
+            "Leads to confirm",
+            selectors.leads_to_confirm_rows,
+            selectors.lead_to_confirm_item,
+            partnership="pk",
+            more=[("the leads to confirm", reverse_lazy("partnerships:leads_to_confirm"))],
+        )
+        registry.home("partnerships:list", lambda user: True, order=1000)  # unless an app offers better
         registry.demo_step("partnerships", demo.demo_step)
         registry.urls(self.label, "partnerships/", "partnerships.urls")
         registry.test_rows(self.label, "partnerships.tests.rows")

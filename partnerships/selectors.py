@@ -1,13 +1,13 @@
-"""Reads about the register shared by its pages: the leads still to confirm."""
+"""Reads about the register shared by its pages: the leads still to confirm, and the partnerships
+that need attention (a lead to confirm, a review overdue)."""
 
-import datetime
-from dataclasses import dataclass
-
-from django.db.models import F, Q, Value
+from django.db.models import DateField, F, Q, Value
 from django.db.models.functions import Concat
 from django.urls import reverse
 
-from core.permissions import permitted
+from core.attention import Item
+from core.dates import day
+from core.permissions import permitted, scope
 from partnerships.models import Partnership
 
 NOT_LINKED = "No user is linked."
@@ -46,32 +46,29 @@ def why_to_confirm(partnership):
     return NAME_DIFFERS
 
 
-@dataclass(frozen=True)
-class LeadsToConfirm:
-    """One "needs attention" item for the register's keepers: how many leads are still to confirm."""
-
-    count: int
-    due: datetime.date
-    tag = "Leads to confirm"
-    colour = "yellow"
-    reference = ""
-
-    @property
-    def title(self):
-        return f"{self.count} partnership{'s' if self.count != 1 else ''}"
-
-    @property
-    def url(self):
-        return reverse("partnerships:leads_to_confirm")
-
-    @property
-    def message(self):
-        return "the lead as recorded names no user of Accord, or another one: choose who leads each."
-
-
-def leads_attention(user, today):
-    """The keepers' "needs attention" item for the leads to confirm (one count, in SQL), if any."""
+def leads_to_confirm_rows(user, today):
+    """For the register's keepers, each partnership whose lead is still to confirm, due today."""
     if not permitted(user, "confirm_lead", Partnership):
-        return []
-    count = leads_to_confirm().count()
-    return [LeadsToConfirm(count, today)] if count else []
+        return Partnership.objects.none()
+    rows = leads_to_confirm(Partnership.objects.select_related("lead"))
+    return rows.annotate(attention_due=Value(today, output_field=DateField()))
+
+
+def lead_to_confirm_item(partnership, today):
+    return Item(
+        partnership,
+        "Lead to confirm",
+        "yellow",
+        f"{why_to_confirm(partnership)} Choose who leads it.",
+        link=reverse("partnerships:leads_to_confirm"),
+    )
+
+
+def review_overdue_rows(user, today):
+    """The open partnerships the user looks after whose next review date has passed."""
+    overdue = scope(user, "change", Partnership.objects.review_overdue(today))
+    return overdue.annotate(attention_due=F("next_review_date"))
+
+
+def review_overdue_item(partnership, today):
+    return Item(partnership, "Review overdue", "red", f"Its review was due on {day(partnership.next_review_date)}.")

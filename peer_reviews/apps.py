@@ -37,8 +37,12 @@ class PeerReviewsConfig(AppConfig):
             order=40,
         )
         registry.attention(
-            "peer review actions",
-            selectors.overdue_actions,
+            "peer_review_actions_overdue",
+            "Peer review actions overdue",
+            selectors.overdue_action_rows,
+            selectors.overdue_action_item,
+            partnership="area__round__partnership",
+            owner="owner",
             more=[("the peer review rounds", reverse_lazy("peer_reviews:list"))],
         )
         registry.demo_step("peer_reviews", demo.demo_step)

@@ -5,10 +5,10 @@ the partnership's previous round, the partnership page's rounds, and the overdue
 
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.text import Truncator
 
-from core.dates import day, local_today
+from core.dates import day
 from core.permissions import scope
 from peer_reviews.models import COLOUR, RANK, KeyQuestion, Rating, ReviewAction, ReviewArea, ReviewRound
 
@@ -129,7 +129,11 @@ class ActionOverdue:
         return f"Due on {day(a.due_date)}; {a.area.name}, {a.get_key_question_display().lower()}."
 
 
-def overdue_actions(user, today=None):
-    """The user's own open actions past their due date, on rounds they may see. One query."""
-    actions = scope(user, "view", ReviewAction.objects.overdue(today or local_today()).filter(owner=user))
-    return [ActionOverdue(a) for a in actions.select_related("area__round__partnership")]
+def overdue_action_rows(user, today):
+    """The user's own open actions past their due date, on rounds they may see."""
+    actions = scope(user, "view", ReviewAction.objects.overdue(today).filter(owner=user))
+    return actions.select_related("area__round__partnership").annotate(attention_due=F("due_date"))
+
+
+def overdue_action_item(action, today):
+    return ActionOverdue(action)

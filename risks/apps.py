@@ -72,6 +72,22 @@ class RisksConfig(AppConfig):
             sort_by=lambda partnerships: partnerships.alias(risk_highest_sort=selectors.highest_score_sort_sql()),
             order=20,
         )
+        registry.attention(
+            "risk_profiles_incomplete",
+            "Risk profiles incomplete",
+            selectors.incomplete_profile_rows,
+            selectors.incomplete_profile_item,
+            partnership="pk",
+            owner="lead",
+        )
+        registry.attention(
+            "escalated_without_theme",
+            "Escalated risks without a BAF theme",
+            selectors.unthemed_escalation_rows,
+            selectors.unthemed_escalation_item,
+            partnership="partnership",
+            owner="partnership__lead",
+        )
         registry.demo_step("risks", demo.demo_step)
         registry.bench_step("risks", synthetic.bench_step, arguments=synthetic.BENCH_ARGUMENTS)
         registry.urls(self.label, "", "risks.urls")

@@ -18,6 +18,7 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    DateField,
     Exists,
     F,
     IntegerField,
@@ -32,10 +33,11 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import Exact, GreaterThanOrEqual
 
+from core.attention import Item
 from core.dates import local_today
 from core.models import TierThresholds
-from core.permissions import ALL, OWN, grant
-from partnerships.models import Partnership
+from core.permissions import ALL, OWN, grant, scope
+from partnerships.models import Partnership, Status
 from partnerships.tiering import tier_expression
 from risks.models import DOMAIN_COUNT, NoSignificantRisk, Risk, RiskDomain, RiskStatus
 from risks.scoring import LEVELS, Scoring
@@ -328,3 +330,36 @@ def load_profile(partnership, user, scoring, thresholds=None, today=None):
         .get()
     )
     return profile_of(loaded, user, scoring, today)
+
+
+# --- "needs attention" ----------------------------------------------------------------------------
+
+
+def incomplete_profile_rows(user, today):
+    """The partnerships the user looks after (tier 1 and 2, reviews not overdue) whose risk profile
+    has not assessed every domain yet: due now."""
+    partnerships = scope(user, "change", Partnership.objects.exclude(status=Status.CLOSED))
+    incomplete = filter_by_profile(partnerships, INCOMPLETE, today=today)
+    return incomplete.annotate(attention_due=Value(today, output_field=DateField()))
+
+
+def incomplete_profile_item(partnership, today):
+    return Item(
+        partnership,
+        "Risk profile incomplete",
+        "orange",
+        f"Assess each of the {DOMAIN_COUNT} risk domains, or record that it holds no significant risk.",
+        today,
+    )
+
+
+def unthemed_escalation_rows(user, today):
+    """Open risks at or above the escalation threshold with no BAF risk theme (the matrix's
+    threshold was lowered after they were scored): due now."""
+    risks = escalated_risks(Scoring.current()).filter(baf_theme__isnull=True)
+    risks = risks.filter(partnership__in=scope(user, "change", Partnership.objects.all()).values("pk"))
+    return risks.annotate(attention_due=Value(today, output_field=DateField()))
+
+
+def unthemed_escalation_item(risk, today):
+    return Item(risk, "Escalated, no BAF theme", "red", "Choose the BAF risk theme it is escalated under.", today)

@@ -65,10 +65,29 @@ class SelfAssessmentsConfig(AppConfig):
             panels.organisation_assessments,
             order=60,
         )
+        assessments = [("the self-assessments", reverse_lazy("self_assessments:list"))]
         registry.attention(
-            "self-assessments",
-            selectors.attention,
-            more=[("the self-assessments", reverse_lazy("self_assessments:list"))],
+            "assessments_overdue",
+            "Self-assessments overdue",
+            selectors.overdue_rows,
+            selectors.overdue_item,
+            more=assessments,
+            partners=True,
+        )
+        registry.attention(
+            "assessments_to_review",
+            "Self-assessments to review",
+            selectors.to_review_rows,
+            selectors.to_review_item,
+            more=assessments,
+        )
+        registry.attention(
+            "assessment_actions_overdue",
+            "Self-assessment actions overdue",
+            selectors.overdue_action_rows,
+            selectors.overdue_action_item,
+            more=assessments,
+            partners=True,
         )
         registry.demo_step("self_assessments", demo.demo_step)
         registry.bench_step("self_assessments", synthetic.bench_step, arguments=synthetic.BENCH_ARGUMENTS)

@@ -4,7 +4,7 @@ questions with their answers (and last round's), what is due and overdue, and th
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 
 from core.dates import day, local_today
 from core.permissions import grant, scope
@@ -12,8 +12,10 @@ from core.roles import sees_as_partner
 from self_assessments.models import (
     ANSWERING,
     AWAITING_REVIEW,
+    ActionStatus,
     Answer,
     Assessment,
+    AssessmentAction,
     Evidence,
     Status,
 )
@@ -103,30 +105,76 @@ class AssessmentItem:
         return self.assessment.organisation.name
 
 
-def attention(user, today=None):
-    """For the keepers (who review) overdue assessments and those awaiting review; for a partner
-    contributor their organisation's overdue ones. Two queries."""
-    today = today or local_today()
-    if grant(user, "review", Assessment) is None and not sees_as_partner(user):
-        return []  # the trust's other people read assessments; they act on none
-    visible = scope(user, "view", Assessment.objects.all())
-    items = []
-    _, overdue = due_and_overdue(today, visible)
-    for a in overdue:
-        items.append(
-            AssessmentItem(
-                a, "Self-assessment overdue", "red", a.issue.due_date, f"Was due on {day(a.issue.due_date)}."
-            )
-        )
-    if grant(user, "review", Assessment) is not None:
-        waiting = visible.filter(status__in=AWAITING_REVIEW).select_related("organisation", "issue__version__template")
-        for a in waiting:
-            items.append(
-                AssessmentItem(
-                    a, "Self-assessment to review", "yellow", a.submitted_on, f"Submitted on {day(a.submitted_on)}."
-                )
-            )
-    return items
+def _acts_on(user):
+    """Who acts on self-assessments: the keepers (who review) and partner contributors (who answer)."""
+    return grant(user, "review", Assessment) is not None or sees_as_partner(user)
+
+
+def overdue_rows(user, today):
+    """Assessments past their due date and not yet submitted: for the keepers every one, for a
+    partner contributor their organisation's."""
+    if not _acts_on(user):
+        return Assessment.objects.none()
+    _, overdue = due_and_overdue(today, scope(user, "view", Assessment.objects.all()))
+    return overdue.annotate(attention_due=F("issue__due_date"))
+
+
+def overdue_item(a, today):
+    return AssessmentItem(a, "Self-assessment overdue", "red", a.issue.due_date, f"Was due on {day(a.issue.due_date)}.")
+
+
+def to_review_rows(user, today):
+    """Submitted assessments awaiting the keepers' review, from the day they were submitted."""
+    if grant(user, "review", Assessment) is None:
+        return Assessment.objects.none()
+    waiting = scope(user, "view", Assessment.objects.filter(status__in=AWAITING_REVIEW))
+    return waiting.select_related("organisation", "issue__version__template").annotate(attention_due=F("submitted_on"))
+
+
+def to_review_item(a, today):
+    return AssessmentItem(
+        a, "Self-assessment to review", "yellow", a.submitted_on, f"Submitted on {day(a.submitted_on)}."
+    )
+
+
+def overdue_action_rows(user, today):
+    """Open actions that followed "not met" findings, past their due date: the keepers' and the
+    organisation's own."""
+    if not _acts_on(user):
+        return AssessmentAction.objects.none()
+    actions = scope(user, "view", AssessmentAction.objects.filter(status=ActionStatus.OPEN, due_date__lt=today))
+    return actions.select_related("assessment__organisation").annotate(attention_due=F("due_date"))
+
+
+@dataclass(frozen=True)
+class ActionItem:
+    action: AssessmentAction
+    tag: str = "Assessment action overdue"
+    colour: str = "red"
+
+    @property
+    def title(self):
+        return str(self.action)
+
+    @property
+    def url(self):
+        return self.action.get_absolute_url()
+
+    @property
+    def reference(self):
+        return self.action.assessment.organisation.name
+
+    @property
+    def due(self):
+        return self.action.due_date
+
+    @property
+    def message(self):
+        return f"Due on {day(self.action.due_date)}; owner {self.action.owner}."
+
+
+def overdue_action_item(action, today):
+    return ActionItem(action)
 
 
 def organisation_assessments(user, organisation):

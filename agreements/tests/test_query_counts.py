@@ -295,7 +295,8 @@ def attention_panel(response):
 
 def attention_due(lead):
     """What the lead's panel must list: own agreements in force ending within 90 days (or ended),
-    and overdue milestones of own agreements that have not ended."""
+    overdue milestones of own agreements that have not ended, approved agreements a party has
+    not signed, and own partnerships whose review is overdue."""
     own = Partnership.objects.filter(Q(lead=lead) | Q(delegates=lead)).values("pk")
     expiring = Agreement.objects.filter(
         partnership__in=own, status=AgreementStatus.IN_FORCE, term_end_date__lte=today() + datetime.timedelta(days=90)
@@ -303,7 +304,11 @@ def attention_due(lead):
     late = Milestone.objects.filter(
         agreement__partnership__in=own, due_date__lt=today(), agreement__status__in=LIVE_STATUSES
     ).exclude(status=MilestoneStatus.COMPLETE)
-    return expiring.count() + late.count()
+    unsigned = Agreement.objects.filter(
+        partnership__in=own, status=AgreementStatus.APPROVED, parties__signed_on__isnull=True
+    ).distinct()
+    reviews = Partnership.objects.filter(pk__in=own, next_review_date__lt=today()).exclude(status="closed")
+    return expiring.count() + late.count() + unsigned.count() + reviews.count()
 
 
 LIVE_STATUSES = [s for s in AgreementStatus if s not in ENDED_STATUSES]

@@ -6,9 +6,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from agreements import services
+from agreements import selectors, services
 from agreements.models import Agreement, AgreementStatus, Milestone, MilestoneStatus
-from agreements.selectors import agreement_filters, needs_attention, partnership_agreement_filters
+from agreements.selectors import agreement_filters, partnership_agreement_filters
 from agreements.tests import builders as b
 from core.audit import audit_context
 from core.dates import local_today
@@ -96,6 +96,14 @@ LEAD_ITEMS = [
 ]
 OTHER_ITEMS = [("Olu's agreement, ends in 60 days", None, "90 days", day(60), 60)]
 EVERYTHING = sorted(LEAD_ITEMS + OTHER_ITEMS, key=lambda item: item[3])
+
+
+def needs_attention(user, now):
+    """The agreements' "needs attention" items of ``user``: expiring terms and overdue milestones."""
+    today = local_today(now)
+    items = [selectors.expiring_item(a, today) for a in selectors.expiring_rows(user, today)]
+    items += [selectors.milestone_item(m, today) for m in selectors.milestone_rows(user, today)]
+    return sorted(items, key=lambda item: (item.due, item.kind))
 
 
 def listed(user):

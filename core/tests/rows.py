@@ -56,8 +56,8 @@ def reference_list_pages(name, model, new, item, changed, unused):
 
 
 PAGES = {
-    # Django's sign-in pages and the home page's redirect to the register.
-    # A partner contributor's home is the register too: their organisation's partnerships.
+    # Django's sign-in pages and the home page's redirect: to "My work" for leads, the keepers and
+    # partner contributors, to the register for everyone else.
     "home": Page(get=everyone(REDIRECT, contributor=REDIRECT), post=everyone(REDIRECT, contributor=REDIRECT)),
     "login": Page(
         get=everyone(REDIRECT, anonymous=OK, contributor=REDIRECT),
@@ -65,8 +65,9 @@ PAGES = {
     ),
     "logout": Page(get=everyone(NOT_ALLOWED), post=everyone(REDIRECT, contributor=REDIRECT)),
     # The audit trail: read by auditors and administrators, written by nobody.
-    # What needs the user's attention: everyone's own items (the register loads its panel).
-    "core:attention": Page(get=everyone(OK), post=everyone(NOT_ALLOWED)),
+    # What needs the user's attention: the panel the register loads with htmx (the page itself is
+    # the home page, where a browser without JavaScript is sent).
+    "core:attention": Page(get=everyone(REDIRECT, contributor=REDIRECT), post=everyone(NOT_ALLOWED)),
     "core:audit_log": Page(get=only(OK, ("administrator", "auditor")), post=everyone(NOT_ALLOWED)),
     # The administration: users, reference lists and tier thresholds, for administrators only.
     "core:administration": Page(get=only(OK, ADMIN), post=everyone(NOT_ALLOWED)),

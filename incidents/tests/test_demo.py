@@ -9,7 +9,7 @@ from django.core.management import call_command
 from core.dates import local_today
 from core.models import AuditEntry
 from incidents.models import Incident, IncidentStatus
-from incidents.selectors import open_too_long
+from incidents.selectors import open_too_long_rows
 from partnerships.models import Partnership
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +25,7 @@ def test_the_demo_omhp_incidents_with_learning_and_one_still_open():
     assert incidents["serious_complaint"].status == IncidentStatus.LEARNING_AGREED
     assert all(incidents[k].learning for k in ("safeguarding", "serious_complaint"))
     assert incidents["incident"].status == IncidentStatus.UNDER_REVIEW
-    assert [item.incident for item in open_too_long(omhp.lead, local_today())] == [incidents["incident"]]
+    assert list(open_too_long_rows(omhp.lead, local_today())) == [incidents["incident"]]
     assert AuditEntry.objects.filter(object_id=concern.pk, object_type__model="incident", source="seed").count() >= 4
 
     out = StringIO()

@@ -19,6 +19,8 @@ class ScratchConfig(AppConfig):
         registry.panel(
             "partnerships.partnership", "visits", "scratch/partnership_visits.html", panels.partnership_visits
         )
-        registry.attention("visits", panels.follow_ups)
+        registry.attention(
+            "visit_follow_ups", "Visit follow-ups due", panels.follow_ups, panels.FollowUp, partnership="partnership"
+        )
         registry.urls(self.label, "visits/", "tests.scratch_app.urls")
         registry.test_rows(self.label, "tests.scratch_app.tests.rows")

@@ -1,3 +1,5 @@
+from django.db.models import F
+
 from core.permissions import scope
 from core.views import permitted_child
 from tests.scratch_app.models import Visit
@@ -11,13 +13,13 @@ def partnership_visits(request, partnership):
 def follow_ups(user, today):
     """Visits whose follow-up date has passed, for whoever may add visits to the partnership."""
     due = scope(user, "add", Visit.objects.filter(follow_up_by__lt=today).select_related("partnership"))
-    return [FollowUp(visit) for visit in due]
+    return due.annotate(attention_due=F("follow_up_by"))
 
 
 class FollowUp:
     tag, colour = "Follow-up due", "red"
 
-    def __init__(self, visit):
+    def __init__(self, visit, today):
         self.title = str(visit)
         self.url = visit.get_absolute_url()
         self.reference = visit.partnership.reference

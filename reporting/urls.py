@@ -1,0 +1,9 @@
+from django.urls import path
+
+from reporting import views
+
+app_name = "reporting"
+
+urlpatterns = [
+    path("", views.WorkView.as_view(), name="work"),
+]

@@ -1,0 +1,93 @@
+"""Each person's work, and the coordinator's queue of everything: the "needs attention" items of
+every app (``core.attention``), soonest due first, with filters and a download.
+
+Everyone signed in sees what their rights reach (a lead their partnerships', a partner
+contributor their organisation's); the register's keepers see everything and may narrow it by
+owner too. A page costs two queries per kind of item whatever the size of the register.
+"""
+
+from django.contrib.auth import get_user_model
+from django.shortcuts import render
+from django.views import View
+
+from core.attention import Filters, Queue, sources_for
+from core.dates import day
+from core.exports import export_response
+from core.pagination import paginate
+from core.permissions import permitted, require
+from partnerships.models import Partnership
+from reporting.forms import WorkFilterForm
+
+WORK = "reporting.work"  # the rights' name for the queue (it has no model of its own)
+PAGE_SIZE = 50
+EXPORT_HEADERS = ["Due", "Days late", "Kind", "What", "Partnership or body", "Owner", "Details", "Link"]
+
+
+class WorkView(View):
+    template_name = "reporting/work.html"
+
+    def get(self, request):
+        user = request.user
+        require(user, "view", WORK)
+        everything = permitted(user, "view_all", WORK)
+        sources = sources_for(user)
+        owners = (
+            get_user_model().objects.filter(is_active=True).order_by("first_name", "last_name") if everything else None
+        )
+        form = WorkFilterForm(request.GET or None, user=user, kinds=[(s.name, s.label) for s in sources], owners=owners)
+        valid = form.is_valid() if form.is_bound else True
+        queue = Queue(user, filters=_filters(form) if valid else Filters())
+        fmt = request.GET.get("export")
+        if fmt in ("csv", "xlsx") and valid:
+            return export_response(fmt, "work-queue", EXPORT_HEADERS, _export_rows(queue, request))
+        page = paginate(queue, request.GET.get("page"), PAGE_SIZE)
+        context = {
+            "form": form,
+            "page": page,
+            "items": page.object_list,
+            "counts": [(source, n) for source, n in queue.counts() if n],
+            "everything": everything,
+            "filtered": form.is_bound and any(form.cleaned_data.values()) if valid else True,
+            "query": _query_without(request.GET, "page", "export"),
+        }
+        return render(request, self.template_name, context, status=200 if valid else 400)
+
+
+def _filters(form):
+    data = form.cleaned_data if form.is_bound else {}
+    partnerships = None
+    if data.get("service_area") or data.get("tiers"):
+        partnerships = Partnership.objects.with_tier()
+        if data.get("service_area"):
+            partnerships = partnerships.filter(service_area=data["service_area"])
+        if data.get("tiers"):
+            partnerships = partnerships.filter(tier=data["tiers"])
+        partnerships = partnerships.values("pk")
+    owner = data.get("owner")
+    return Filters(
+        kinds=(data["kinds"],) if data.get("kinds") else (),
+        owner=owner.pk if owner else None,
+        partnerships=partnerships,
+        late_by=data.get("late_by"),
+    )
+
+
+def _export_rows(queue, request):
+    for item in queue.iterate():
+        yield [
+            day(item.due),
+            max(item.days_late, 0),
+            item.kind,
+            f"{item.tag}: {item.title}",
+            item.reference,
+            item.owner,
+            item.message,
+            request.build_absolute_uri(item.url),
+        ]
+
+
+def _query_without(params, *names):
+    kept = params.copy()
+    for name in names:
+        kept.pop(name, None)
+    return kept.urlencode()
