@@ -57,6 +57,7 @@ GROUPS = (
     "incidents",
     "monitoring",
     "self_assessments",
+    "work",
     "import",
 )
 
@@ -361,6 +362,7 @@ class Bench:
             "incidents": lambda: self.measure_incidents(coordinator),
             "monitoring": lambda: self.measure_monitoring(coordinator),
             "self_assessments": lambda: self.measure_self_assessments(coordinator),
+            "work": lambda: self.measure_work(coordinator),
             "import": self.measure_import,
         }
         for group in self.args.only:
@@ -688,6 +690,25 @@ class Bench:
         ms, queries, response = self.get(client, url, runs=max(1, self.args.runs // 2 + 1))
         assert response["Content-Disposition"].startswith("attachment"), f"{url} gave no download"
         self.results.append(Result("Self-assessments export", f"{total:,}", ms, queries))
+
+    def measure_work(self, client):
+        """The coordinator's work queue (``reporting``): every app's "needs attention" items at the
+        register's size, its first page, a deep page, filtered, and its download (.xlsx)."""
+        from core.attention import Queue
+
+        total = Queue(self.coordinator_user).count()
+        last = max(1, (total + 49) // 50)
+        for name, query in (
+            ("Work queue", ""),
+            ("Work queue, page 100", f"?page={min(100, last)}"),
+            ("Work queue, tier 1 over 30 days late", "?tiers=1&late_by=30"),
+        ):
+            ms, queries, _ = self.get(client, f"/work/{query}")
+            self.results.append(Result(name, f"50 of {total:,}", ms, queries))
+        url = "/work/?export=xlsx"
+        ms, queries, response = self.get(client, url, runs=max(1, self.args.runs // 2 + 1))
+        assert response["Content-Disposition"].startswith("attachment"), f"{url} gave no download"
+        self.results.append(Result("Work queue export", f"{total:,}", ms, queries))
 
     def export_query(self):
         """An active-status value band holding about ``--export-rows`` partnerships."""

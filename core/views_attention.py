@@ -25,11 +25,10 @@ class AttentionView(View):
     def get(self, request):
         if not request.htmx:
             return redirect("home")
-        queue = Queue(request.user)
-        shown = queue[:PANEL_SHOWN]
+        shown = Queue(request.user)[: PANEL_SHOWN + 1]  # one more than shown says whether there are more
         context = {
-            "attention": shown,
-            "attention_more": max(0, queue.count() - len(shown)),
+            "attention": shown[:PANEL_SHOWN],
+            "attention_more": len(shown) > PANEL_SHOWN,
             "attention_links": more_links(request.user),
         }
         return render(request, "core/includes/needs_attention.html", context)

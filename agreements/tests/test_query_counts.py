@@ -284,13 +284,12 @@ def measure_panel(client):
 
 
 def attention_panel(response):
-    """(items listed, the "and N more" count) of the register's "needs attention" panel."""
+    """(items listed, whether it says there are more) of the register's "needs attention" panel."""
     body = " ".join(response.content.decode().split())
     match = re.search(r'id="needs-attention">(.*?)</div> </div>', body, flags=re.S)
     if not match:
         return 0, 0
-    more = re.search(r"And (\d+) more", match.group(1))
-    return match.group(1).count("<li>"), int(more.group(1)) if more else 0
+    return match.group(1).count("<li>"), "And more: see" in match.group(1)
 
 
 def attention_due(lead):
@@ -360,7 +359,7 @@ def test_the_register_with_an_agreement_filter_and_the_attention_panel_costs_the
         due = attention_due(lead)
         assert due > 0
         panel_queries, panel = measure_panel(client)
-        assert attention_panel(panel) == (min(due, 10), max(due - 10, 0))
+        assert attention_panel(panel) == (min(due, 10), due > 10)
         counts.append((queries, panel_queries))
     assert attention_due(lead) > 10, "at 100 partnerships the panel has more than it shows"
     assert counts[0] == counts[1], f"{counts[0]} queries for 10 partnerships, {counts[1]} for 100"

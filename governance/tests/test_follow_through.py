@@ -83,10 +83,11 @@ def test_overdue_actions_need_the_secretarys_attention_and_their_owners_only_the
     for role, expected in (("coordinator", 1), ("executive", 1), ("auditor", 0), ("other_lead", 0)):
         items = [i for i in needs_attention(world.user(role), today) if i.tag == "Action overdue"]
         assert len(items) == expected, role
-    item = selectors.overdue_actions(world.user("coordinator"), today)[0]
+    row = selectors.overdue_action_rows(world.user("coordinator"), today).get()
+    item = selectors.overdue_action_item(row, today)
     assert item.due == datetime.date(2026, 1, 15) and item.reference == world.partnership.reference
     assert item.url.endswith(f"#action-{world.action.pk}")
-    assert selectors.overdue_actions(world.user("coordinator"), datetime.date(2026, 1, 15)) == []
+    assert not selectors.overdue_action_rows(world.user("coordinator"), datetime.date(2026, 1, 15)).exists()
 
 
 def test_the_body_page_lists_its_open_actions_and_the_meeting_page_its_action_log(client, world):

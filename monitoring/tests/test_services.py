@@ -62,6 +62,11 @@ def test_the_month_the_agreement_began_may_have_a_value(setting):
     assert services.record_value(measure, datetime.date(2023, 4, 1), Decimal(50), today=TODAY).pk
 
 
+def overdue_values(user, today):
+    """The monitoring kind of the user's "needs attention" items, as they read."""
+    return [selectors.overdue_value_item(m, today) for m in selectors.overdue_value_rows(user, today)]
+
+
 def test_an_overdue_value_needs_the_leads_attention_not_another_leads(setting):
     lead, _, measure = setting
     other = make_user("other", role=Role.LEAD)
@@ -69,21 +74,21 @@ def test_an_overdue_value_needs_the_leads_attention_not_another_leads(setting):
     executive = make_user("executive", role=Role.EXECUTIVE)
     services.record_value(measure, datetime.date(2026, 9, 1), Decimal(50), today=TODAY)
 
-    (item,) = selectors.overdue_values(lead, TODAY)  # October ended more than a month ago
+    (item,) = overdue_values(lead, TODAY)  # October ended more than a month ago
     assert (item.reference, item.title, item.due) == ("P-0100", "Recovery rate", datetime.date(2026, 11, 30))
     assert item.message == "No value recorded for October 2026: it was due by 30 November 2026."
-    assert len(selectors.overdue_values(coordinator, TODAY)) == 1
-    assert selectors.overdue_values(other, TODAY) == []
-    assert selectors.overdue_values(executive, TODAY) == []
+    assert len(overdue_values(coordinator, TODAY)) == 1
+    assert overdue_values(other, TODAY) == []
+    assert overdue_values(executive, TODAY) == []
 
     services.record_value(measure, datetime.date(2026, 10, 1), Decimal(50), today=TODAY)
-    assert selectors.overdue_values(lead, TODAY) == []
+    assert overdue_values(lead, TODAY) == []
 
 
-def test_overdue_values_take_one_query(setting, django_assert_num_queries):
+def test_overdue_values_are_counted_in_one_query(setting, django_assert_num_queries):
     lead, _, _ = setting
     with django_assert_num_queries(1):
-        assert len(selectors.overdue_values(lead, TODAY)) == 1
+        assert selectors.overdue_value_rows(lead, TODAY).count() == 1
 
 
 def test_shared_with_gives_a_partners_shared_measures_only(setting):

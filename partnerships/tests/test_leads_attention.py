@@ -1,15 +1,17 @@
-"""The register's keepers are told, on the register, how many leads an import left to confirm."""
+"""The register's keepers are told which leads an import left to confirm: each such partnership is an
+item of their work ("needs attention"), linking to the page where they choose who leads it."""
 
 import pytest
 from django.urls import reverse
 
+from core.attention import Filters, needs_attention
 from partnerships.models import Partnership
-from tests.fixtures import sign_in
+
+pytestmark = pytest.mark.django_db
 
 
-def attention_panel(client):
-    body = client.get(reverse("core:attention"), headers={"HX-Request": "true"}).content.decode()
-    return body.split('id="needs-attention"', 1)[1].split("</ul>", 1)[0] if 'id="needs-attention"' in body else ""
+def to_confirm(world, role):
+    return needs_attention(world.user(role), filters=Filters(kinds=("leads_to_confirm",)))
 
 
 def record(world, *texts):
@@ -20,22 +22,23 @@ def record(world, *texts):
 
 
 @pytest.mark.parametrize("role", ["coordinator", "administrator"])
-def test_the_keepers_see_how_many_leads_are_still_to_confirm(client, world, role):
+def test_the_keepers_see_each_lead_still_to_confirm(world, role):
     record(world, "Head of Adult Services", "Clinical Director")
-    sign_in(client, world, role)
-    panel = attention_panel(client)
-    assert "Leads to confirm" in panel
-    assert f'href="{reverse("partnerships:leads_to_confirm")}">2 partnerships</a>' in panel
+    items = to_confirm(world, role)
+    assert [(i.tag, i.title, i.reference) for i in items] == [
+        ("Lead to confirm", "Imported 0", "P-0900"),
+        ("Lead to confirm", "Imported 1", "P-0901"),
+    ]
+    assert {i.url for i in items} == {reverse("partnerships:leads_to_confirm")}
+    assert items[0].message == "No user is linked. Choose who leads it."
 
 
 @pytest.mark.parametrize("role", ["owner", "executive", "auditor"])
-def test_nobody_else_is_told(client, world, role):
+def test_nobody_else_is_told(world, role):
     record(world, "Head of Adult Services")
-    sign_in(client, world, role)
-    assert "Leads to confirm" not in attention_panel(client)
+    assert to_confirm(world, role) == []
 
 
-def test_a_lead_that_names_its_user_is_not_to_confirm(client, world):
+def test_a_lead_that_names_its_user_is_not_to_confirm(world):
     Partnership.objects.filter(pk=world.partnership.pk).update(recorded_lead="Dr Anne Clarke")
-    sign_in(client, world, "coordinator")
-    assert "Leads to confirm" not in attention_panel(client)
+    assert world.partnership.title not in [i.title for i in to_confirm(world, "coordinator")]

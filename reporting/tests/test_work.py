@@ -3,7 +3,6 @@ first, each person's own (a lead: their partnerships'; a partner contributor: th
 organisation's), with filters, a download, and a cost that does not grow with the register."""
 
 import datetime
-import re
 
 import pytest
 from django.test import Client
@@ -102,7 +101,7 @@ def test_the_whole_list_pages_what_the_panel_cannot_show(fresh):
     client = signed_in(fresh, "owner")
     panel = client.get(reverse("core:attention"), headers={"HX-Request": "true"}).content.decode()
     assert panel.count("Milestone overdue") == 10 and "milestone 55" in panel, "the longest overdue first"
-    assert re.search(rf'And \d+ more: see <a class="nhsuk-link" href="{reverse("home")}">', panel)
+    assert f'And more: see <a class="nhsuk-link" href="{reverse("home")}">' in panel
 
     first = readable_text(client.get(WORK, {"kinds": "milestones_overdue"}).content.decode())
     assert "55 items" in first

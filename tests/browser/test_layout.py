@@ -70,6 +70,7 @@ def pages(world, role):
     """The list and detail pages a user of ``role`` works with."""
     w = world
     everyone = [
+        reverse("reporting:work"),
         reverse("partnerships:list"),
         reverse("partnerships:list") + "?partnerships=all",
         w.long_partnership.get_absolute_url(),
