@@ -6,4 +6,5 @@ app_name = "reporting"
 
 urlpatterns = [
     path("", views.WorkView.as_view(), name="work"),
+    path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
 ]

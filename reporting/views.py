@@ -11,14 +11,17 @@ from django.shortcuts import render
 from django.views import View
 
 from core.attention import Filters, Queue, sources_for
-from core.dates import day
+from core.dates import day, local_today
 from core.exports import export_response
+from core.money import pounds
 from core.pagination import paginate
 from core.permissions import permitted, require
 from partnerships.models import Partnership
+from reporting import dashboard
 from reporting.forms import WorkFilterForm
 
 WORK = "reporting.work"  # the rights' name for the queue (it has no model of its own)
+DASHBOARD = "reporting.dashboard"
 PAGE_SIZE = 50
 EXPORT_HEADERS = ["Due", "Days late", "Kind", "What", "Partnership or body", "Owner", "Details", "Link"]
 
@@ -91,3 +94,87 @@ def _query_without(params, *names):
     for name in names:
         kept.pop(name, None)
     return kept.urlencode()
+
+
+# --- the dashboard ---------------------------------------------------------------------------------
+
+BAR_WIDTH, LABEL_WIDTH = 220, 250
+
+
+def _chart(breakdown):
+    """A horizontal bar chart of ``breakdown``'s counts, drawn as SVG on the server."""
+    largest = max((bar.count for bar in breakdown.bars), default=0) or 1
+    rows = []
+    for i, bar in enumerate(breakdown.bars):
+        width = round(BAR_WIDTH * bar.count / largest)
+        rows.append(
+            {"y": i * 26, "label": bar.label, "count": bar.count, "width": width, "end": LABEL_WIDTH + width + 6}
+        )
+    return {
+        "key": breakdown.key,
+        "title": breakdown.title,
+        "rows": rows,
+        "left": LABEL_WIDTH,
+        "width": LABEL_WIDTH + BAR_WIDTH + 60,
+        "height": max(len(rows) * 26, 26),
+    }
+
+
+class DashboardView(View):
+    """For the executive and the board: the register by type, tier, status and directorate, the
+    risk heatmap, assurance at a glance, agreements expiring and the map of the network. Every
+    chart has its numbers in a table beside it and a download."""
+
+    template_name = "reporting/dashboard.html"
+
+    def get(self, request):
+        require(request.user, "view", DASHBOARD)
+        today = local_today()
+        breakdowns = dashboard.breakdowns()
+        fmt, part = request.GET.get("export"), request.GET.get("chart", "")
+        if fmt in ("csv", "xlsx"):
+            return _download(fmt, part, breakdowns)
+        ending, first_ending = dashboard.agreements_expiring(today)
+        network = dashboard.network()
+        context = {
+            "charts": [(b, _chart(b)) for b in breakdowns],
+            "assurance": dashboard.assurance(today),
+            "ending": ending,
+            "first_ending": first_ending,
+            "network": network,
+            "legend": dashboard.kinds_shown(network["nodes"]),
+            **heatmap(request),
+        }
+        return render(request, self.template_name, context)
+
+
+def heatmap(request):
+    """The risks app's heatmap of open risks (its own SVG and table)."""
+    from risks import charts, selectors
+    from risks.models import Risk
+    from risks.scoring import Scoring
+
+    grid = charts.matrix(
+        Scoring.for_request(request), counts=selectors.heatmap_counts(Risk.objects.all()), link=charts.cell_link({})
+    )
+    return {"grid": grid, "heatmap_svg": charts.render_matrix_svg(grid)}
+
+
+def _download(fmt, part, breakdowns):
+    if part == "network":
+        rows = (
+            [o.name, o.get_kind_display(), o.partnership_count, pounds(o.partnership_value)]
+            for o in dashboard.partner_organisations()
+        )
+        return export_response(
+            fmt, "partner-organisations", ["Organisation", "Kind", "Partnerships", "Value a year"], rows
+        )
+    chosen = [b for b in breakdowns if b.key == part] or breakdowns
+    rows = (
+        [b.title.removeprefix("By ").capitalize(), bar.label, bar.count, pounds(bar.value)]
+        for b in chosen
+        for bar in b.bars
+    )
+    return export_response(
+        fmt, f"partnerships-{part or 'breakdowns'}", ["Grouping", "Group", "Partnerships", "Value a year"], rows
+    )

@@ -6,6 +6,8 @@ from tests.rows import NOT_ALLOWED, OK, Page, everyone
 # organisation's self-assessments and actions); nobody posts to it.
 PAGES = {
     "reporting:work": Page(get=everyone(OK, contributor=OK), post=everyone(NOT_ALLOWED, contributor=NOT_ALLOWED)),
+    # The dashboard: the trust's own people, partner contributors never.
+    "reporting:dashboard": Page(get=everyone(OK), post=everyone(NOT_ALLOWED)),
 }
 
 # The queue's download holds what the page lists for each role (``test_work.py`` checks the rows).

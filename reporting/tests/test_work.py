@@ -89,10 +89,11 @@ def test_a_lead_sees_only_their_partnerships_items_and_lands_on_them(fresh):
     assert "Owner" not in readable_text(client.get(WORK).content.decode()).split("Filter", 1)[1].split("Apply", 1)[0]
 
 
-def test_the_executive_lands_on_the_register_and_has_nothing_to_act_on(fresh):
+def test_the_executive_lands_on_the_dashboard_the_auditor_on_the_register_and_neither_has_work(fresh):
     review_due(fresh.partnership, ago(10))
+    assert signed_in(fresh, "auditor").get(reverse("home")).url == reverse("partnerships:list")
     client = signed_in(fresh, "executive")
-    assert client.get(reverse("home")).url == reverse("partnerships:list")
+    assert client.get(reverse("home")).url == reverse("reporting:dashboard")
     assert "Nothing needs your attention today." in readable_text(client.get(WORK).content.decode())
 
 

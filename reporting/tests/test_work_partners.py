@@ -29,3 +29,10 @@ def test_a_partner_contributor_sees_only_their_organisations_items(world):
     records = read_records(client.get(WORK, {"export": "csv"}))
     assert sorted(r["Kind"] for r in records) == ["Self-assessment actions overdue", "Self-assessments overdue"]
     assert {r["Partnership or body"] for r in records} == {world.partner_org.name}
+
+
+def test_partner_contributors_are_refused_the_dashboard(world):
+    client = Client()
+    client.force_login(world.user("contributor"))
+    assert client.get(reverse("reporting:dashboard")).status_code in (403, 404)
+    assert client.get(reverse("reporting:dashboard"), {"chart": "network", "export": "csv"}).status_code in (403, 404)

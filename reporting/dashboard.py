@@ -1,0 +1,199 @@
+"""What the dashboard shows, each figure one aggregate query whatever the register's size: the
+partnerships and their value by arrangement type, tier, status and directorate; assurance at a
+glance; agreements expiring; and the network of partner organisations."""
+
+import datetime
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, F, Q, Sum, Value
+from django.db.models.functions import Coalesce
+
+from agreements.models import Agreement, AgreementStatus
+from assurance.selectors import has_gaps
+from core.models import ServiceArea
+from organisations.models import Organisation, OrganisationKind
+from partnerships.models import ArrangementType, PartnerRole, Partnership, Status
+from partnerships.tiering import TIER_CHOICES
+from peer_reviews.models import KeyQuestion, Rating, ReviewArea
+from self_assessments.models import ANSWERING, AWAITING_REVIEW, Assessment
+
+NO_VALUE = Value(Decimal(0), output_field=DecimalField(max_digits=16, decimal_places=2))
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    count: int
+    value: object  # pounds a year, summed
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """The partnerships by one grouping, largest number first: a chart and its table."""
+
+    key: str
+    title: str
+    bars: list
+
+    @property
+    def total(self):
+        return sum(bar.count for bar in self.bars)
+
+
+def _bars(rows, labels):
+    bars = [Bar(labels.get(key, key or "Not recorded"), n, value or 0) for key, n, value in rows]
+    return sorted(bars, key=lambda bar: (-bar.count, bar.label))
+
+
+def _grouped(queryset, field):
+    return (
+        queryset.order_by()
+        .values_list(field)
+        .annotate(n=Count("pk"), value=Coalesce(Sum("annual_value"), NO_VALUE))
+        .values_list(field, "n", "value")
+    )
+
+
+def breakdowns():
+    """The register (closed partnerships left out but for the status chart) by arrangement type,
+    tier, status and directorate: one GROUP BY each."""
+    open_ = Partnership.objects.exclude(status=Status.CLOSED)
+    areas = dict(ServiceArea.objects.values_list("pk", "name"))
+    tiers = dict(TIER_CHOICES)
+    return [
+        Breakdown(
+            "type", "By arrangement type", _bars(_grouped(open_, "arrangement_type"), dict(ArrangementType.choices))
+        ),
+        Breakdown("tier", "By tier", _bars(_grouped(open_.with_tier(), "tier"), tiers)),
+        Breakdown("status", "By status", _bars(_grouped(Partnership.objects.all(), "status"), dict(Status.choices))),
+        Breakdown("directorate", "By directorate", _bars(_grouped(open_, "service_area"), areas)),
+    ]
+
+
+def assurance(today):
+    """IG gaps, self-assessments outstanding and awaiting review, and the peer review ratings of
+    every area: three queries."""
+    gaps = Partnership.objects.filter(has_gaps(today)).count()
+    assessments = Assessment.objects.aggregate(
+        outstanding=Count("pk", filter=Q(status__in=ANSWERING)),
+        overdue=Count("pk", filter=Q(status__in=ANSWERING, issue__due_date__lt=today)),
+        to_review=Count("pk", filter=Q(status__in=AWAITING_REVIEW)),
+    )
+    counts = ReviewArea.objects.aggregate(
+        **{f"{q.value}__{r.value}": Count("pk", filter=Q(**{q.value: r.value})) for q in KeyQuestion for r in Rating}
+    )
+    ratings = [(q.label, [(r, counts[f"{q.value}__{r.value}"]) for r in Rating]) for q in KeyQuestion]
+    return {"ig_gaps": gaps, **assessments, "ratings": ratings, "rating_names": list(Rating)}
+
+
+def agreements_expiring(today, days=90, shown=10):
+    """Agreements in force whose term ends within ``days`` (or has ended): how many, and the first."""
+    ending = Agreement.objects.filter(
+        status=AgreementStatus.IN_FORCE, term_end_date__lte=today + datetime.timedelta(days=days)
+    ).select_related("partnership")
+    return ending.count(), list(ending.order_by("term_end_date", "pk")[:shown])
+
+
+# --- the network -----------------------------------------------------------------------------------
+
+NETWORK_SHOWN = 40  # organisations drawn; the table beside lists as many, the download all
+KIND_COLOURS = {
+    OrganisationKind.NHS_TRUST: "#005eb8",
+    OrganisationKind.FOUNDATION_TRUST: "#003087",
+    OrganisationKind.ICB: "#41b6e6",
+    OrganisationKind.SUB_ICB: "#768692",
+    OrganisationKind.LOCAL_AUTHORITY: "#007f3b",
+    OrganisationKind.VCSE: "#ffb81c",
+    OrganisationKind.PRIMARY_CARE: "#330072",
+    OrganisationKind.INDEPENDENT: "#ae2573",
+    OrganisationKind.ACADEMIC: "#ed8b00",
+    OrganisationKind.INDUSTRY: "#425563",
+    OrganisationKind.OTHER: "#aeb7bd",
+}
+
+
+@dataclass
+class Node:
+    organisation: Organisation
+    partnerships: int
+    value: object
+    x: float = 0
+    y: float = 0
+    r: float = 0
+
+    @property
+    def colour(self):
+        return KIND_COLOURS.get(self.organisation.kind, KIND_COLOURS[OrganisationKind.OTHER])
+
+
+def partner_organisations():
+    """Every organisation that is a party to an open partnership, with how many and their value,
+    largest value first (a queryset: the download reads all of it, the map the first)."""
+    roles = PartnerRole.objects.filter(partnership__status__in=[s for s in Status.values if s != Status.CLOSED])
+    return (
+        Organisation.objects.filter(pk__in=roles.values("organisation"), is_home_trust=False)
+        .annotate(
+            partnership_count=Count(
+                "partner_roles", filter=~Q(partner_roles__partnership__status=Status.CLOSED), distinct=True
+            ),
+            partnership_value=Coalesce(
+                Sum(
+                    "partner_roles__partnership__annual_value",
+                    filter=~Q(partner_roles__partnership__status=Status.CLOSED),
+                ),
+                NO_VALUE,
+            ),
+        )
+        .order_by(F("partnership_value").desc(), "name", "pk")
+    )
+
+
+def network(shown=NETWORK_SHOWN, size=640):
+    """The trust at the centre and its ``shown`` largest partner organisations on a circle around
+    it, in a stable order (kind, then name: the same picture every time for the same register),
+    each sized by the value of the partnerships it is in; links from the trust to each, and
+    between two organisations that are partners in the same partnership. Three queries."""
+    home = Organisation.objects.filter(is_home_trust=True).first()
+    found = list(partner_organisations()[:shown])
+    nodes = sorted((Node(o, o.partnership_count, o.partnership_value) for o in found), key=_place)
+    centre = size / 2
+    largest = max((float(n.value) for n in nodes), default=0) or 1
+    ring = centre - 40
+    for i, node in enumerate(nodes):
+        angle = 2 * math.pi * i / max(len(nodes), 1) - math.pi / 2
+        node.x, node.y = round(centre + ring * math.cos(angle), 1), round(centre + ring * math.sin(angle), 1)
+        node.r = round(5 + 15 * math.sqrt(float(node.value) / largest), 1)
+    by_value = sorted(nodes, key=lambda n: (-n.value, n.organisation.name))
+    return {"home": home, "nodes": nodes, "by_value": by_value, "links": _links(nodes), "size": size, "centre": centre}
+
+
+def _place(node):
+    return (
+        list(OrganisationKind).index(node.organisation.kind)
+        if node.organisation.kind in OrganisationKind.values
+        else 99,
+        node.organisation.name,
+    )
+
+
+def _links(nodes):
+    """Pairs of drawn organisations that share a partnership (open), and how many: one query."""
+    at = {node.organisation.pk: node for node in nodes}
+    pairs = (
+        PartnerRole.objects.filter(organisation__in=at, partnership__partner_roles__organisation__in=at)
+        .exclude(partnership__status=Status.CLOSED)
+        .filter(organisation__lt=F("partnership__partner_roles__organisation"))
+        .values_list("organisation", "partnership__partner_roles__organisation")
+        .annotate(n=Count("partnership", distinct=True))
+        .order_by()
+    )
+    return [(at[a], at[b], n) for a, b, n in pairs]
+
+
+def kinds_shown(nodes):
+    """The legend: each kind drawn, with its colour."""
+    kinds = dict.fromkeys(node.organisation.kind for node in nodes)
+    labels = dict(OrganisationKind.choices)
+    return [(labels.get(kind, kind), KIND_COLOURS.get(kind, KIND_COLOURS[OrganisationKind.OTHER])) for kind in kinds]
