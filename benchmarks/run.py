@@ -693,7 +693,8 @@ class Bench:
 
     def measure_work(self, client):
         """The coordinator's work queue (``reporting``): every app's "needs attention" items at the
-        register's size, its first page, a deep page, filtered, and its download (.xlsx)."""
+        register's size, its first page, a deep page, filtered, and its download (.xlsx); and the
+        dashboard with its download of the partner organisations."""
         from core.attention import Queue
 
         total = Queue(self.coordinator_user).count()
@@ -709,6 +710,14 @@ class Bench:
         ms, queries, response = self.get(client, url, runs=max(1, self.args.runs // 2 + 1))
         assert response["Content-Disposition"].startswith("attachment"), f"{url} gave no download"
         self.results.append(Result("Work queue export", f"{total:,}", ms, queries))
+        from partnerships.models import Partnership
+
+        partnerships = Partnership.objects.count()
+        ms, queries, _ = self.get(client, "/work/dashboard/")
+        self.results.append(Result("Dashboard", f"{partnerships:,}", ms, queries))
+        url = "/work/dashboard/?chart=network&export=xlsx"
+        ms, queries, _ = self.get(client, url, runs=max(1, self.args.runs // 2 + 1))
+        self.results.append(Result("Partner organisations export", f"{partnerships:,}", ms, queries))
 
     def export_query(self):
         """An active-status value band holding about ``--export-rows`` partnerships."""
