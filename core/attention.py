@@ -20,6 +20,7 @@ import itertools
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import F, Value
 from django.db.models.fields import CharField, IntegerField
@@ -196,9 +197,14 @@ def _window(present, start, stop):
     parts, params = [], []
     for i, _, rows in present:
         first = rows.order_by("attention_due", "pk").annotate(attention_kind=Value(i))
-        sql, part_params = first.values_list("attention_due", "attention_kind", "pk")[:stop].query.sql_with_params()
+        try:
+            sql, part_params = first.values_list("attention_due", "attention_kind", "pk")[:stop].query.sql_with_params()
+        except EmptyResultSet:  # a condition that nothing can meet (``pk__in=[]``): nothing of this kind
+            continue
         parts.append(f"SELECT * FROM ({sql}) AS kind_{i}")  # noqa: S608 - Django compiled it; its values are params
         params.extend(part_params)
+    if not parts:
+        return []
     query = " UNION ALL ".join(parts) + " ORDER BY 1, 2, 3 LIMIT %s OFFSET %s"
     with connection.cursor() as cursor:
         cursor.execute(query, [*params, stop - start, start])

@@ -89,7 +89,7 @@ def test_administrator_adds_a_user_who_can_then_log_in(client_for, client):
     admin.logout()
     login = client.post(reverse("login"), {"username": "anne.clarke", "password": NEW_PASSWORD})
     assert login.status_code == 302
-    assert login["Location"] == reverse("partnerships:list")
+    assert login["Location"] == reverse("home")  # and home is the lead's work
 
 
 @pytest.mark.parametrize(

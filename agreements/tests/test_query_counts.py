@@ -6,7 +6,6 @@ import re
 
 import pytest
 from django.db import connection
-from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +24,8 @@ from agreements.models import (
     MilestoneStatus,
     ScopeItem,
 )
+from core import registry
+from core.attention import Queue
 from core.audit import audit_context
 from core.dates import local_today
 from organisations.models import Organisation
@@ -293,21 +294,8 @@ def attention_panel(response):
 
 
 def attention_due(lead):
-    """What the lead's panel must list: own agreements in force ending within 90 days (or ended),
-    overdue milestones of own agreements that have not ended, approved agreements a party has
-    not signed, and own partnerships whose review is overdue."""
-    own = Partnership.objects.filter(Q(lead=lead) | Q(delegates=lead)).values("pk")
-    expiring = Agreement.objects.filter(
-        partnership__in=own, status=AgreementStatus.IN_FORCE, term_end_date__lte=today() + datetime.timedelta(days=90)
-    )
-    late = Milestone.objects.filter(
-        agreement__partnership__in=own, due_date__lt=today(), agreement__status__in=LIVE_STATUSES
-    ).exclude(status=MilestoneStatus.COMPLETE)
-    unsigned = Agreement.objects.filter(
-        partnership__in=own, status=AgreementStatus.APPROVED, parties__signed_on__isnull=True
-    ).distinct()
-    reviews = Partnership.objects.filter(pk__in=own, next_review_date__lt=today()).exclude(status="closed")
-    return expiring.count() + late.count() + unsigned.count() + reviews.count()
+    """How many items the lead's panel has to choose from: every kind's (``core.attention``)."""
+    return Queue(lead).count()
 
 
 LIVE_STATUSES = [s for s in AgreementStatus if s not in ENDED_STATUSES]
@@ -362,4 +350,10 @@ def test_the_register_with_an_agreement_filter_and_the_attention_panel_costs_the
         assert attention_panel(panel) == (min(due, 10), due > 10)
         counts.append((queries, panel_queries))
     assert attention_due(lead) > 10, "at 100 partnerships the panel has more than it shows"
-    assert counts[0] == counts[1], f"{counts[0]} queries for 10 partnerships, {counts[1]} for 100"
+    assert counts[0][0] == counts[1][0], (
+        f"the register: {counts[0][0]} queries for 10 partnerships, {counts[1][0]} for 100"
+    )
+    # The panel: one query for the first items of every kind together, one for each kind among
+    # them, one for their owners, and the session's: never more, whatever the register's size.
+    most = len(registry.attention_sources()) + 4
+    assert max(counts[0][1], counts[1][1]) <= most, f"the panel: {counts} queries, at most {most} allowed"

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from core.models import AuditEntry
 from governance import demo, selectors
 from governance.models import Binding, Body, Decision, EligibilityRecord, Programme, Supersession
+from tests.attention import items_of
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +69,9 @@ def test_the_demo_shows_what_a_meeting_leaves_behind_and_the_registers_flags():
     assert [m.status for m in carried["minutes"]] == ["circulated"]
     assert [a.owner_display for a in carried["actions"]] == ["Damian Allen"]
     assert [i.name for i in carried["interests"]] == ["Anthony Fitzgerald"]  # pending review
-    overdue = [a.action.owner_display for a in selectors.overdue_actions(_keeper(), datetime.date(2026, 12, 6))]
+    overdue = [
+        a.action.owner_display for a in items_of("governance_actions_overdue", _keeper(), datetime.date(2026, 12, 6))
+    ]
     assert "Damian Allen" in overdue
     due = {d.name for d in selectors.declarations_due(datetime.date(2026, 12, 6))}
     assert {"Jackie Pederson", "Anthony Fitzgerald"} <= due  # none at all, and one from 2017

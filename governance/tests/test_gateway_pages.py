@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.attention import needs_attention
-from governance import selectors, services
+from governance import services
 from governance.models import Dispute, Supersession
+from tests.attention import items_of
 from tests.fixtures import sign_in
 
 
@@ -72,8 +73,8 @@ def test_open_disputes_need_attention_in_one_query_however_many(client, world):
     assert str(world.dispute) in titles
     assert not [i for i in needs_attention(world.user("owner"), today) if i.tag == "Dispute open"]
     with CaptureQueriesContext(connection) as few:
-        selectors.disputes_open(world.user("coordinator"), today)
+        items_of("disputes_open", world.user("coordinator"), today)
     services.raise_dispute(Dispute(decision=world.decision, organisation=world.home_trust, grounds="Not costed."))
     with CaptureQueriesContext(connection) as more:
-        assert len(selectors.disputes_open(world.user("coordinator"), today)) == 2
+        assert len(items_of("disputes_open", world.user("coordinator"), today)) == 2
     assert len(few) == len(more) == 1

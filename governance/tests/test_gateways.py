@@ -29,6 +29,7 @@ from governance.models import (
     Supersession,
 )
 from governance.tests.builders import attend, body, meeting, member, organisation
+from tests.attention import items_of
 
 pytestmark = pytest.mark.django_db
 
@@ -428,7 +429,7 @@ def test_open_disputes_need_the_secretarys_attention():
     raised = dispute(w, plain_decision(w))
     coordinator = User.objects.create_user("co", role=Role.COORDINATOR)
     auditor = User.objects.create_user("au", role=Role.AUDITOR)
-    items = selectors.disputes_open(coordinator, timezone.localdate())
+    items = items_of("disputes_open", coordinator, timezone.localdate())
     assert [(i.title, i.url, i.message) for i in items] == [
         (
             str(raised),
@@ -436,7 +437,7 @@ def test_open_disputes_need_the_secretarys_attention():
             f"Raised on {raised.raised_on.day} {raised.raised_on:%B %Y}; now with Partnership leads.",
         )
     ]
-    assert selectors.disputes_open(auditor, timezone.localdate()) == []
+    assert items_of("disputes_open", auditor, timezone.localdate()) == []
 
 
 def test_a_dispute_of_a_decision_that_locked_a_gateway_is_not_resolved_around_the_gateway():

@@ -8,9 +8,10 @@ from django.core.exceptions import ValidationError
 
 from core.audit import audit_context
 from core.models import AuditEntry
-from incidents import selectors, services
+from incidents import services
 from incidents.models import Incident, IncidentStatus
 from incidents.tests.builders import incident, organisation, partnership
+from tests.attention import items_of
 
 pytestmark = pytest.mark.django_db
 
@@ -109,7 +110,7 @@ def test_an_incident_open_more_than_28_days_needs_its_lead(omhp, make_user):
         learning="x",
         learning_agreed_on=today,
     )
-    items = selectors.open_too_long(lead, today)
+    items = items_of("incidents_open", lead, today)
     assert [(i.incident, i.due, i.reference) for i in items] == [(old, today - datetime.timedelta(days=1), "P-0002")]
     assert "still open" in items[0].message
-    assert selectors.open_too_long(other, today) == []
+    assert items_of("incidents_open", other, today) == []

@@ -9,6 +9,7 @@ from core.models import AuditEntry
 from partnerships import demo as register_demo
 from peer_reviews import demo, selectors
 from peer_reviews.models import ReviewAction, ReviewRound
+from tests.attention import items_of
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +23,7 @@ def test_two_omhp_rounds_show_improvement_and_an_overdue_action():
     counts = selectors.change_counts(selectors.grid(second, first))
     assert counts["better"] > counts["worse"] and counts["new"] == 0
     assert second.reviewing_organisations.filter(is_home_trust=True).exists()
-    overdue = selectors.overdue_actions(second.partnership.lead, today=datetime.date(2026, 12, 7))
+    overdue = items_of("peer_review_actions_overdue", second.partnership.lead, datetime.date(2026, 12, 7))
     assert [i.action.area.round for i in overdue] == [second]
     assert ReviewAction.objects.filter(status="done").count() == 1
     assert AuditEntry.objects.filter(source="seed", object_label="OMHP October 2019").exists()

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from core.audit import audit_context
 from peer_reviews import selectors, services
 from peer_reviews.models import ReviewAction, ReviewArea, ReviewRound
+from tests.attention import items_of
 
 pytestmark = pytest.mark.django_db
 
@@ -119,11 +120,11 @@ def test_an_overdue_action_needs_its_owners_attention_only(world):
         action = ReviewAction.objects.get(pk=world.review_action.pk)
         action.due_date = datetime.date(2020, 1, 31)
         services.save_action(action)
-    items = selectors.overdue_actions(world.user("owner"), today=datetime.date(2020, 2, 1))
+    items = items_of("peer_review_actions_overdue", world.user("owner"), datetime.date(2020, 2, 1))
     assert [(i.tag, i.reference, i.due) for i in items] == [("Action overdue", "P-0001", datetime.date(2020, 1, 31))]
     assert "Due on 31 January 2020" in items[0].message
-    assert selectors.overdue_actions(world.user("owner"), today=datetime.date(2020, 1, 31)) == []
-    assert selectors.overdue_actions(world.user("coordinator"), today=datetime.date(2020, 2, 1)) == []
+    assert items_of("peer_review_actions_overdue", world.user("owner"), datetime.date(2020, 1, 31)) == []
+    assert items_of("peer_review_actions_overdue", world.user("coordinator"), datetime.date(2020, 2, 1)) == []
     action.status = "done"
     services.save_action(action)
-    assert selectors.overdue_actions(world.user("owner"), today=datetime.date(2020, 2, 1)) == []
+    assert items_of("peer_review_actions_overdue", world.user("owner"), datetime.date(2020, 2, 1)) == []
