@@ -31,7 +31,8 @@ def _counts():
 
 def _with_share(row):
     row["pending"] = row["total"] - row["responded"]
-    row["percent"] = round(100 * row["responded"] / row["total"]) if row["total"] else 0
+    # Rounded down: 499 of 500 is 99%, never a 100% that is not complete.
+    row["percent"] = 100 * row["responded"] // row["total"] if row["total"] else 0
     return row
 
 
