@@ -12,7 +12,7 @@ from core.dates import local_today
 from partnerships.models import Partnership
 from review_rounds import services
 from review_rounds.models import Outcome, ReviewRound, ReviewTask
-from tests.editing import opened_version
+from tests.editing import opened_version, submitted
 from tests.spreadsheets import read_records
 
 pytestmark = pytest.mark.django_db
@@ -139,3 +139,21 @@ def test_a_lead_can_list_their_own_tasks(client, world):
     client.force_login(world.user("other_lead"))
     body = client.get(reverse("review_rounds:tasks"), {"tasks": "mine"}).content.decode()
     assert "P-0002 Talking Space Plus" in body and "P-0001 Thames" not in body
+
+
+def test_a_lead_updates_the_partnership_on_its_edit_page_then_confirms_and_it_is_recorded_as_updated(client, world):
+    client.force_login(world.user("delegate"))
+    edit = reverse("partnerships:edit", args=[world.partnership.pk])
+    values = submitted(client.get(edit).content.decode())
+    response = client.post(edit, {**values, "purpose": "Secure care close to home, and community teams."})
+    assert response.status_code == 302 and response["Location"] == world.partnership.get_absolute_url()
+    # The partnership's page leads back to the review.
+    page = client.get(world.partnership.get_absolute_url()).content.decode()
+    respond = reverse("review_rounds:respond", args=[world.spring_task.pk])
+    assert f'href="{respond}"' in page
+    response = client.post(respond, {**opened_version(client, respond), "outcome": "confirmed"}, follow=True)
+    assert "Response recorded for P-0001 Thames Valley Forensic Network: Updated and confirmed" in (
+        response.content.decode()
+    )
+    round_page = client.get(world.spring_round.get_absolute_url()).content.decode()
+    assert "1 partnership of the round changed on the register since it was launched" in round_page
