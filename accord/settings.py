@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "monitoring",
     "peer_reviews",
     "self_assessments",
+    "review_rounds",
     "reporting",
 ]
 
