@@ -45,7 +45,7 @@ def axe_violations(page):
 def follow_menu(page, name):
     """Follow the header menu's link ``name``, opening "More" first when the header has folded the
     link into it (it does when the entries do not fit on one line)."""
-    link = page.get_by_role("link", name=name, exact=True)
+    link = page.get_by_role("navigation", name="Menu").get_by_role("link", name=name, exact=True)
     if not link.count():
         page.get_by_role("button", name="Browse More").click()
     link.click()

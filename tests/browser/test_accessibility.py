@@ -5,6 +5,7 @@ from playwright.sync_api import expect
 
 from organisations.models import Organisation
 from partnerships.models import ArrangementType, PartnerRole, Partnership, Status
+from tests.browser.conftest import follow_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,7 +29,23 @@ def partnership(users):
 
 def test_register_has_no_serious_violations(users, login, axe_violations, partnership):
     page = login(users["coordinator"])
+    follow_menu(page, "Register")
     expect(page.get_by_role("heading", level=1)).to_have_text("Partnership register")
+    assert axe_violations() == []
+
+
+@pytest.mark.parametrize(("role", "heading"), [("coordinator", "Work queue"), ("lead", "My work")])
+def test_the_work_page_signing_in_leads_to_has_no_serious_violations(
+    users, login, axe_violations, partnership, role, heading
+):
+    page = login(users[role])
+    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+    assert axe_violations() == []
+
+
+def test_the_dashboard_has_no_serious_violations(users, login, axe_violations, partnership):
+    page = login(users["executive"])
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dashboard")
     assert axe_violations() == []
 
 

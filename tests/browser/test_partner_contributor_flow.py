@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from organisations.models import Organisation
 from partnerships.models import PartnerRole, Partnership
+from tests.browser.conftest import follow_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -60,6 +61,8 @@ def test_a_contributor_accepts_an_invitation_and_sees_only_their_organisations_p
     page.get_by_label("Username").fill("rachel.green@oxfordshiremind.org.uk")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("My work")  # where signing in leads
+    follow_menu(page, "Register")
     expect(page.get_by_role("heading", level=1)).to_have_text("Your organisation's partnerships")
     expect(page.get_by_role("link", name="Oxfordshire Mental Health Partnership")).to_be_visible()
     expect(page.get_by_text("Recovery College")).to_have_count(0)

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from organisations.models import Organisation, OrganisationKind
 from partnerships.models import ArrangementType, Partnership, Status
+from tests.browser.conftest import follow_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,6 +26,7 @@ def partners(db):
 
 def test_coordinator_creates_partnership_with_two_partners_finds_and_exports_it(users, login, live_server, partners):
     page = login(users["coordinator"])
+    follow_menu(page, "Register")
     page.get_by_role("link", name="Add partnership").click()
     page.get_by_label("Title").fill("Oxfordshire eating disorders pathway")
     page.get_by_label("Arrangement type").select_option(label="Memorandum of understanding")
