@@ -43,10 +43,6 @@ class Entry:
     due: object
     days_late: int
 
-    @property
-    def sort_key(self):
-        return (self.due, self.tag, self.title)
-
 
 @dataclass(frozen=True)
 class Item:
@@ -173,7 +169,7 @@ class Queue:
         return [self._entry(source, row, item, names) for source, row, item in found]
 
     def _entry(self, source, row, item, names):
-        due = row.attention_due
+        due = getattr(item, "due", None) or row.attention_due  # the item's own date where it is exact
         return Entry(
             kind=source.label,
             tag=item.tag,
