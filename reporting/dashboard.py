@@ -153,8 +153,7 @@ def network(shown=NETWORK_SHOWN, size=640):
     """The trust at the centre and its ``shown`` largest partner organisations on a circle around
     it, in a stable order (kind, then name: the same picture every time for the same register),
     each sized by the value of the partnerships it is in; links from the trust to each, and
-    between two organisations that are partners in the same partnership. Three queries."""
-    home = Organisation.objects.filter(is_home_trust=True).first()
+    between two organisations that are partners in the same partnership. Two queries."""
     found = list(itertools.islice(partner_organisations(), shown))
     nodes = sorted((Node(o, o.partnership_count, o.partnership_value) for o in found), key=_place)
     centre = size / 2
@@ -165,7 +164,7 @@ def network(shown=NETWORK_SHOWN, size=640):
         node.x, node.y = round(centre + ring * math.cos(angle), 1), round(centre + ring * math.sin(angle), 1)
         node.r = round(5 + 15 * math.sqrt(float(node.value) / largest), 1)
     by_value = sorted(nodes, key=lambda n: (-n.value, n.organisation.name))
-    return {"home": home, "nodes": nodes, "by_value": by_value, "links": _links(nodes), "size": size, "centre": centre}
+    return {"nodes": nodes, "by_value": by_value, "links": _links(nodes), "size": size, "centre": centre}
 
 
 def _place(node):

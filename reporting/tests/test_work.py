@@ -55,12 +55,6 @@ def review_due(partnership, on):
     Partnership.objects.filter(pk=partnership.pk).update(next_review_date=on)
 
 
-def listed(response):
-    """The page's items as (tag, title) in order."""
-    text = readable_text(response.content.decode())
-    return text.split("Download", 1)[1] if "Download" in text else text
-
-
 def test_items_of_every_kind_are_listed_soonest_due_first_with_how_late_and_whose(fresh):
     review_due(fresh.partnership, ago(10))
     agreement_with_milestones(fresh.partnership, "Work programme MoU", [ago(3)])
