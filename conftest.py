@@ -75,6 +75,13 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def tasks_run_inline(settings):
+    """Background tasks run inline, in the test's transaction, through the real task functions;
+    the one test of the worker itself switches back to the database queue."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
+
+
+@pytest.fixture(autouse=True)
 def storage_dir(settings, tmp_path):
     """Keep every test's uploaded and seeded documents out of the real store under var/."""
     settings.DOCUMENT_STORAGE_DIR = tmp_path / "documents"

@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "core",
     "accounts",
     "organisations",
@@ -225,6 +227,15 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DOCUMENT_STORAGE_DIR = Path(os.environ.get("DOCUMENT_STORAGE_DIR", BASE_DIR / "var" / "documents"))
 DOCUMENT_MAX_BYTES = int(os.environ.get("DOCUMENT_MAX_BYTES", str(25 * 1024 * 1024)))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Background tasks: queued in the database and run by `manage.py db_worker` beside the web server.
+# TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend runs each task inline instead.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
 
 # E-mail (partner contributors' invitations): written to the console unless EMAIL_HOST names an
 # SMTP server.
