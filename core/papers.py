@@ -11,6 +11,7 @@ WeasyPrint needs Pango (see ``scripts/setup``); it is imported when a PDF is mad
 starts. It is given no way to fetch anything: every style is in the template.
 """
 
+import base64
 import io
 from dataclasses import dataclass, field
 
@@ -37,11 +38,27 @@ class Table:
 
 
 @dataclass(frozen=True)
+class Figure:
+    """A chart as a PNG picture (``core.pictures``); its numbers are in the section's table."""
+
+    png: bytes
+    alt: str
+    width_cm: float = 15
+
+    @property
+    def data_uri(self):
+        return f"data:image/png;base64,{base64.b64encode(self.png).decode()}"
+
+
+@dataclass(frozen=True)
 class Section:
     heading: str
     paragraphs: list = field(default_factory=list)
     table: Table | None = None
     summary: list = field(default_factory=list)  # (label, value) pairs
+    bullets: list = field(default_factory=list)
+    figure: Figure | None = None
+    level: int = 2  # 2 for a section, 3 for a part of one
 
 
 @dataclass(frozen=True)
@@ -76,6 +93,12 @@ def pdf(template_name, paper, **context):
 
 
 def _fetch_nothing(url, *args, **kwargs):
+    """Only the paper's own pictures, written into it as data: addresses, are read."""
+    if url.startswith("data:image/png;base64,"):
+        from weasyprint.urls import URLFetcherResponse
+
+        body = base64.b64decode(url.split(",", 1)[1])
+        return URLFetcherResponse(url, body=body, headers={"Content-Type": "image/png"})
     raise ValueError(f"A paper fetches nothing ({url}).")
 
 
@@ -93,13 +116,7 @@ def word(paper):
             lead.add_run(f": {paper.lead.text}")
     _summary(document, paper.summary)
     for section in paper.sections:
-        document.add_heading(section.heading, level=2)
-        for text in section.paragraphs:
-            document.add_paragraph(text)
-        if section.summary:
-            _summary(document, section.summary)
-        if section.table is not None:
-            _table(document, section.table)
+        _section(document, section)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -111,6 +128,21 @@ def download(paper, fmt, template_name):
     return attachment(body, paper.filename, fmt)
 
 
+def _section(document, section):
+    document.add_heading(section.heading, level=section.level)
+    for text in section.paragraphs:
+        document.add_paragraph(text)
+    for text in section.bullets:
+        document.add_paragraph(text, style="List Bullet")
+    if section.summary:
+        _summary(document, section.summary)
+    if section.figure is not None:
+        picture = document.add_picture(io.BytesIO(section.figure.png), width=Cm(section.figure.width_cm))
+        picture._inline.docPr.set("descr", section.figure.alt)  # the picture's alternative text
+    if section.table is not None:
+        _table(document, section.table)
+
+
 def _rgb(hex_colour):
     return RGBColor.from_string(hex_colour)
 
@@ -120,7 +152,7 @@ def _house_style(document, footer):
     footer with the paper's name and "Page n of m" on every page."""
     normal = document.styles["Normal"]
     normal.font.name, normal.font.size, normal.font.color.rgb = FONT, Pt(11), _rgb(NHS_TEXT)
-    for name, size in (("Heading 1", 20), ("Heading 2", 14)):
+    for name, size in (("Heading 1", 20), ("Heading 2", 14), ("Heading 3", 12)):
         style = document.styles[name]
         style.font.name, style.font.size, style.font.color.rgb = FONT, Pt(size), _rgb(NHS_BLUE)
     for section in document.sections:

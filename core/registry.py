@@ -166,6 +166,30 @@ class DerivedTable:
 
 
 @dataclass(frozen=True)
+class ReportPart:
+    """An app's part of the board report (``board_reports``), kept apart from how it is printed.
+
+    ``collect(as_of, since)`` reads what the board is told as of a day (``since``: the day of the
+    previous report, or ``None``) and returns it as JSON-ready data: the issued report stores it,
+    and everything below works from that data alone, so an issued report is written again
+    exactly as it was. ``write(data)`` gives ``core.papers.Section``s under the report's
+    ``section`` ("governance", "coordination", "risk", "headlines" or "appendix");
+    ``changes(before, now)`` lines saying what changed since the previous report's data;
+    ``figures(data)`` (label, value) pairs for the report's key figures and ``summary(data)``
+    sentences offered as the start of the executive summary.
+    """
+
+    name: str
+    section: str
+    collect: Callable
+    write: Callable
+    changes: Callable | None = None
+    figures: Callable | None = None
+    summary: Callable | None = None
+    order: int = 100
+
+
+@dataclass(frozen=True)
 class Urls:
     prefix: str
     module: str
@@ -183,6 +207,7 @@ class Registry:
     demo: dict = field(default_factory=dict)
     bench: dict = field(default_factory=dict)
     derived: dict = field(default_factory=dict)
+    report_parts: dict = field(default_factory=dict)
     urls: dict = field(default_factory=dict)  # app label -> Urls
     test_rows: dict = field(default_factory=dict)  # app label -> module path
 
@@ -242,6 +267,11 @@ def bench_step(name, start, arguments=()):
 
 def derived_table(name, rebuild):
     registry.derived[name] = DerivedTable(name, rebuild)
+
+
+def report_part(name, section, collect, write, *, changes=None, figures=None, summary=None, order=100):
+    """A part of the board report (``ReportPart`` says what each argument is)."""
+    registry.report_parts[name] = ReportPart(name, section, collect, write, changes, figures, summary, order)
 
 
 def urls(app_label, prefix, module):
@@ -304,6 +334,10 @@ def bench_steps():
 
 def derived_tables():
     return list(registry.derived.values())
+
+
+def report_parts():
+    return _ordered(registry.report_parts.values())
 
 
 def url_patterns():
