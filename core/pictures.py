@@ -71,7 +71,7 @@ def bars(rows, width=640, label_width=220):
 
 def grid(cells, row_labels, column_labels, cell=56, left=150, bottom=70):
     """A grid of coloured cells with a number in each: ``cells`` is a list of rows (top row first)
-    of (number, fill colour). The 5×5 risk heatmap. PNG bytes."""
+    of (number, fill colour, text colour). The 5×5 risk heatmap. PNG bytes."""
     rows, columns = len(cells), len(cells[0]) if cells else 0
     width, height = left + columns * cell + 10, rows * cell + bottom
     image = Image.new("RGB", (width * SCALE, height * SCALE), "white")
@@ -84,7 +84,7 @@ def grid(cells, row_labels, column_labels, cell=56, left=150, bottom=70):
             fill=TEXT,
             font=small,
         )
-        for c, (number, fill) in enumerate(row):
+        for c, (number, fill, ink) in enumerate(row):
             x, y = left + c * cell, r * cell
             draw.rectangle(
                 [x * SCALE, y * SCALE, (x + cell) * SCALE, (y + cell) * SCALE],
@@ -95,7 +95,7 @@ def grid(cells, row_labels, column_labels, cell=56, left=150, bottom=70):
             if number:
                 text = str(number)
                 w = draw.textlength(text, font=large)
-                draw.text(((x + cell / 2) * SCALE - w / 2, (y + cell / 2 - 9) * SCALE), text, fill=TEXT, font=large)
+                draw.text(((x + cell / 2) * SCALE - w / 2, (y + cell / 2 - 9) * SCALE), text, fill=ink, font=large)
     for c, label in enumerate(column_labels):
         x = left + c * cell
         draw.text(

@@ -19,7 +19,7 @@ class PartnershipsConfig(AppConfig):
         )
         from core.views import Column
 
-        from . import demo, panels, selectors
+        from . import demo, panels, report, selectors
         from .models import Headline, PartnerRole, Partnership
 
         audit.register(Partnership)
@@ -78,6 +78,20 @@ class PartnershipsConfig(AppConfig):
             more=[("the leads to confirm", reverse_lazy("partnerships:leads_to_confirm"))],
         )
         registry.home("partnerships:list", lambda user: True, order=1000)  # unless an app offers better
+        registry.report_part(
+            "register",
+            "governance",
+            report.collect_register,
+            report.write_register,
+            changes=report.register_changes,
+            figures=report.register_figures,
+            summary=report.register_summary,
+            order=10,
+        )
+        registry.report_part(
+            "headlines", "headlines", report.collect_headlines, report.write_headlines, figures=report.headline_figures
+        )
+        registry.report_part("tier1_register", "appendix", report.collect_tier1, report.write_tier1, order=10)
         registry.demo_step("partnerships", demo.demo_step)
         registry.urls(self.label, "partnerships/", "partnerships.urls")
         registry.test_rows(self.label, "partnerships.tests.rows")

@@ -10,7 +10,7 @@ class RisksConfig(AppConfig):
         from core.permissions import ADMIN_ONLY, EVERYONE, KEEPERS_AND_OWN_LEADS, rows
         from core.views import Column
 
-        from . import demo, display, filters, highest, models, panels, selectors, synthetic
+        from . import demo, display, filters, highest, models, panels, report, selectors, synthetic
 
         audit.register(models.Risk, parent="partnership")
         audit.register(models.RiskAction, parent="risk")
@@ -87,6 +87,15 @@ class RisksConfig(AppConfig):
             selectors.unthemed_escalation_item,
             partnership="partnership",
             owner="partnership__lead",
+        )
+        registry.report_part(
+            "risks",
+            "risk",
+            report.collect,
+            report.write,
+            changes=report.changes,
+            figures=report.figures,
+            summary=report.summary,
         )
         registry.demo_step("risks", demo.demo_step)
         registry.bench_step("risks", synthetic.bench_step, arguments=synthetic.BENCH_ARGUMENTS)
