@@ -196,5 +196,5 @@ def paper(data, issued):
         filename=filename(c["meeting"], c["meeting_date"], c["title"], "draft" if not issued else ""),
         lead=None
         if issued
-        else Lead("Draft", "not issued to the board; the figures are as of " + _date(data["as_of"]), "bad"),
+        else Lead("Draft", f"Not issued to the board. The figures are as of {_date(data['as_of'])}.", "bad"),
     )

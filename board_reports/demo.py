@@ -23,7 +23,7 @@ from board_reports.models import BoardReport, Purpose
 from core.audit import audit_context
 from core.dates import local_today
 from core.demo import Seeded, counted
-from core.models import StrategicObjective
+from core.models import BafRiskTheme, StrategicObjective
 from partnerships.models import Headline, Status
 from review_rounds.models import Outcome, ReviewTask
 
@@ -60,7 +60,8 @@ def _report(coordinator, meeting_date, agenda, purpose, recommendation, next_ste
         next_steps=next_steps,
         created_by=coordinator,
     )
-    report.strategic_objectives.set(StrategicObjective.objects.filter(name__icontains="partner")[:1])
+    report.strategic_objectives.set(StrategicObjective.objects.filter(name__in=("Quality", "Sustainability")))
+    report.baf_themes.set(BafRiskTheme.objects.filter(name__startswith="Governance of external Partners"))
     return report
 
 

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from core.append_only import AppendOnlyModel, AppendOnlyQuerySet
+from core.dates import day
 from core.documents import document_storage
 from core.models import BafRiskTheme, StrategicObjective
 from core.validators import reject_nhs_number
@@ -84,7 +85,7 @@ class BoardReport(models.Model):
         ordering = ["-meeting_date", "-id"]
 
     def __str__(self):
-        return f"{self.title}, {self.meeting} {self.meeting_date:%d %B %Y}"
+        return f"{self.title}, {self.meeting} {day(self.meeting_date)}"
 
     def get_absolute_url(self):
         return reverse("board_reports:detail", args=[self.pk])

@@ -89,19 +89,25 @@ def register_summary(data):
     return sentences
 
 
-def _breakdown(rows, key, labels):
-    counts, values = Counter(), defaultdict(Decimal)
+def _breakdown(rows, key, labels, by_key=False):
+    """(label, partnerships, value a year or None when no value is known), largest first (or by key)."""
+    counts, values = Counter(), {}
     for row in rows:
         counts[row[key]] += 1
-        values[row[key]] += Decimal(row[VALUE]) if row[VALUE] is not None else 0
-    order = sorted(counts, key=lambda k: (-counts[k], str(labels(k))))
-    return [(labels(k), counts[k], values[k]) for k in order]
+        if row[VALUE] is not None:
+            values[row[key]] = values.get(row[key], Decimal(0)) + Decimal(row[VALUE])
+    order = sorted(counts) if by_key else sorted(counts, key=lambda k: (-counts[k], str(labels(k))))
+    return [(labels(k), counts[k], values.get(k)) for k in order]
+
+
+def _value(value):
+    return pounds(value) if value is not None else "not known"
 
 
 def write_register(data):
     rows, over = data["partnerships"], _over_threshold(data)
     by_type = _breakdown(rows, TYPE, lambda k: TYPES.get(k, k))
-    by_tier = _breakdown(rows, TIER, lambda k: f"Tier {k}")
+    by_tier = _breakdown(rows, TIER, lambda k: f"Tier {k}", by_key=True)
     signed = sum(1 for row in rows if row[SIGNED])
     return [
         Section(
@@ -110,14 +116,16 @@ def write_register(data):
                 *register_summary(data),
                 f"{signed} of the {len(rows)} open partnerships have signed up to the Partnership Standard.",
             ],
-            summary=[(label, f"{n} · {pounds(value)} a year") for label, n, value in by_tier],
+            summary=[(label, f"{n} · {_value(value)} a year") for label, n, value in by_tier],
             figure=Figure(
-                pictures.bars([(label, n, f"{n} · {_short(str(value))}") for label, n, value in by_type]),
+                pictures.bars(
+                    [(label, n, f"{n} · {_short(str(value))}" if value else str(n)) for label, n, value in by_type]
+                ),
                 "Bar chart of open partnerships by arrangement type; the numbers are in the table below.",
             ),
             table=Table(
                 ["Arrangement type", "Partnerships", "Value a year"],
-                [[label, str(n), pounds(value)] for label, n, value in by_type],
+                [[label, str(n), _value(value)] for label, n, value in by_type],
                 widths=(55, 20, 25),
                 empty="No open partnerships.",
             ),

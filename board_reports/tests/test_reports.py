@@ -93,7 +93,7 @@ def test_the_word_document_has_real_headings_tables_and_charts(world):
 
 def test_a_draft_says_it_is_a_draft(world):
     text = pdf_text(file_bytes(world.draft_version, "pdf"))
-    assert "Draft: not issued to the board" in text
+    assert "Draft: Not issued to the board." in text
     assert "Since the report to the Board of Directors on 7 October 2026" in text
 
 
