@@ -10,7 +10,7 @@ class BoardReportsConfig(AppConfig):
         from core.permissions import OWN, REGISTER_KEEPERS
         from core.roles import Role
 
-        from . import demo, models
+        from . import demo, models, panels
 
         audit.register(models.BoardReport)
         audit.register(
@@ -37,6 +37,7 @@ class BoardReportsConfig(AppConfig):
             }
         )
         registry.menu_item("Board reports", "board_reports:list", models.BoardReport, order=3)
+        registry.panel("reporting.dashboard", "movement", "board_reports/includes/movement.html", panels.movement)
         registry.demo_step("board_reports", demo.demo_step)
         registry.urls(self.label, "board-reports/", "board_reports.urls")
         registry.test_rows(self.label, "board_reports.tests.rows")

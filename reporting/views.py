@@ -8,8 +8,10 @@ owner too. A page costs two queries per kind of item whatever the size of the re
 
 from django.contrib.auth import get_user_model
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views import View
 
+from core import registry
 from core.attention import Filters, Queue, sources_for
 from core.dates import day, local_today
 from core.exports import export_response
@@ -144,8 +146,20 @@ class DashboardView(View):
             "network": network,
             "legend": dashboard.kinds_shown(network["nodes"]),
             **heatmap(request),
+            "panels": panels(request),
         }
         return render(request, self.template_name, context)
+
+
+def panels(request):
+    """What other apps add to the dashboard (``registry.panel("reporting.dashboard", …)``), rendered:
+    the movement since the last board report, from ``board_reports``."""
+    shown = []
+    for panel in registry.panels_for(DASHBOARD):
+        context = panel.context(request, None)
+        if context is not None:
+            shown.append(render_to_string(panel.template, context, request=request))
+    return shown
 
 
 def heatmap(request):

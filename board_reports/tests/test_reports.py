@@ -244,3 +244,18 @@ def test_the_figures_in_the_snapshot_come_back_as_they_were(world):
     assert compose.paper(data, issued=True) == paper  # written from the snapshot alone, the same each time
     Partnership.objects.filter(pk=world.partnership.pk).update(title="Renamed since")
     assert "Renamed since" not in str(compose.sections(data))
+
+
+def test_the_dashboard_shows_the_movement_since_the_last_issued_report(client, world):
+    told = len(world.issued_version.snapshot["parts"]["register"]["partnerships"])
+    closed = world.other_partnership
+    with audit_context(world.user("coordinator"), source="test"):
+        closed.status, closed.end_date = Status.CLOSED, datetime.date(2026, 11, 30)
+        closed.save()
+    sign_in(client, world, "board_member")
+    body = client.get(reverse("reporting:dashboard")).content.decode()
+    assert "Movement since the last board report" in body
+    assert "Board of Directors, 7 October 2026" in body
+    row = body.split("Open partnerships", 1)[1].split("</tr>", 1)[0]
+    assert f"</span>{told}</td>" in row and f"</span>{told - 1}</td>" in row and "−1" in row
+    assert world.issued_version.get_absolute_url() in body
