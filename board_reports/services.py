@@ -82,9 +82,14 @@ def generate(version_pk):
             _generate(version)
         except Exception as error:  # the page says it failed and why; the log has the traceback
             log.exception("Board report version %s failed", version_pk)
-            ReportVersion.objects.filter(pk=version_pk).update(
-                state=State.FAILED, step="Failed", failure=f"{type(error).__name__}: {error}"[:300]
-            )
+            _failed(version_pk, f"{type(error).__name__}: {error}"[:300])
+
+
+def _failed(version_pk, reason):
+    """Record the failure (audited) on the version as stored, nothing of the half-made one."""
+    version = ReportVersion.objects.get(pk=version_pk)
+    version.state, version.step, version.failure = State.FAILED, "Failed", reason
+    version.save()
 
 
 def _generate(version):

@@ -18,7 +18,7 @@ from board_reports.tests.rows import generated
 from core import registry
 from core.append_only import AppendOnlyError
 from core.audit import audit_context
-from core.models import TierThresholds
+from core.models import AuditEntry, TierThresholds
 from partnerships.models import Partnership, Status
 from risks.models import Risk
 from risks.scoring import Scoring
@@ -164,6 +164,8 @@ def test_a_part_that_fails_leaves_a_failed_version_that_says_why(client, world):
         registry.registry.report_parts.pop("broken")
     assert version.state == State.FAILED and not version.docx and not version.snapshot
     assert "the IG matrix could not be read" in version.failure
+    recorded = AuditEntry.objects.filter(object_id=version.pk, object_type__model="reportversion").latest("id")
+    assert recorded.after["failure"].endswith("the IG matrix could not be read")
     sign_in(client, world, "coordinator")
     body = client.get(version.get_absolute_url()).content.decode()
     assert "This version could not be generated" in body and "the IG matrix could not be read" in body
@@ -200,6 +202,9 @@ def test_the_board_reads_issued_reports_only(client, world):
     issued = client.get(world.issued_version.get_absolute_url()).content.decode()
     assert "Issued report" in issued and "Generate a draft" not in issued
     assert client.post(reverse("board_reports:generate", args=[world.issued_report.pk])).status_code == 403
+    # The report as it stands (edited since it was issued, perhaps) is the writers' alone.
+    report_page = client.get(world.issued_report.get_absolute_url()).content.decode()
+    assert "Version 1" in report_page and "Cover sheet" not in report_page
 
 
 def test_a_changed_file_is_refused_not_sent(client, world):
