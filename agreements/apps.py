@@ -11,7 +11,7 @@ class AgreementsConfig(AppConfig):
         from core import audit, registry
         from core.permissions import ALL, EVERYONE, KEEPERS_AND_OWN_LEADS, OWN, A, B, C, E, L, U, rows
 
-        from . import demo, filters, models, panels, selectors
+        from . import demo, filters, models, panels, report, selectors
 
         audit.register(models.Agreement, parent="partnership")
         children = (models.AgreementParty, models.Consultation, models.ScopeItem, models.Milestone, models.Indicator)
@@ -83,6 +83,16 @@ class AgreementsConfig(AppConfig):
             partnership="partnership",
             owner="partnership__lead",
             more=[("those awaiting a signature", format_lazy("{}?condition=unsigned_by_a_party", agreements_list))],
+        )
+        registry.report_part(
+            "agreements",
+            "governance",
+            report.collect,
+            report.write,
+            changes=report.changes,
+            figures=report.figures,
+            summary=report.summary,
+            order=20,
         )
         registry.demo_step("agreements", demo.demo_step)
         registry.urls(self.label, "agreements/", "agreements.urls")
