@@ -11,7 +11,7 @@ class AssuranceConfig(AppConfig):
         from core import audit, registry
         from core.permissions import ADMIN_ONLY, ALL, EVERYONE, KEEPERS_AND_OWN_LEADS, OWN, A, B, C, E, L, U, rows
 
-        from . import demo, filters, ig_state, models, panels, selectors, synthetic
+        from . import demo, filters, ig_state, models, panels, report, selectors, synthetic
 
         ig_state.connect()
         registry.derived_table("IG state", ig_state.rebuild)
@@ -66,6 +66,16 @@ class AssuranceConfig(AppConfig):
             selectors.expiring_ig_item,
             partnership="partnership",
             owner="partnership__lead",
+        )
+        registry.report_part(
+            "assurance",
+            "governance",
+            report.collect,
+            report.write,
+            changes=report.changes,
+            figures=report.figures,
+            summary=report.summary,
+            order=30,
         )
         registry.demo_step("assurance", demo.demo_step)
         registry.bench_step("assurance", synthetic.bench_step)
