@@ -12,7 +12,7 @@ class SelfAssessmentsConfig(AppConfig):
         from core.permissions import ALL, EVERYONE, PARTY, REGISTER_KEEPERS, rows
         from core.roles import Role
 
-        from . import demo, models, panels, selectors, synthetic
+        from . import demo, models, panels, report, selectors, synthetic
 
         audit.register(models.Template)
         audit.register(models.TemplateVersion, parent="template")
@@ -88,6 +88,15 @@ class SelfAssessmentsConfig(AppConfig):
             selectors.overdue_action_item,
             more=assessments,
             partners=True,
+        )
+        registry.report_part(
+            "self_assessments",
+            "governance",
+            report.collect,
+            report.write,
+            changes=report.changes,
+            figures=report.figures,
+            order=40,
         )
         registry.demo_step("self_assessments", demo.demo_step)
         registry.bench_step("self_assessments", synthetic.bench_step, arguments=synthetic.BENCH_ARGUMENTS)
