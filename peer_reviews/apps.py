@@ -11,7 +11,7 @@ class PeerReviewsConfig(AppConfig):
         from core import audit, registry
         from core.permissions import EVERYONE, KEEPERS_AND_OWN_LEADS, rows
 
-        from . import demo, models, panels, selectors
+        from . import demo, models, panels, report, selectors
 
         audit.register(models.ReviewRound, parent="partnership")
         audit.register(models.ReviewArea, parent="round")
@@ -44,6 +44,15 @@ class PeerReviewsConfig(AppConfig):
             partnership="area__round__partnership",
             owner="owner",
             more=[("the peer review rounds", reverse_lazy("peer_reviews:list"))],
+        )
+        registry.report_part(
+            "peer_reviews",
+            "governance",
+            report.collect,
+            report.write,
+            changes=report.changes,
+            figures=report.figures,
+            order=50,
         )
         registry.demo_step("peer_reviews", demo.demo_step)
         registry.urls(self.label, "peer-reviews/", "peer_reviews.urls")
