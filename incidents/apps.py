@@ -11,7 +11,7 @@ class IncidentsConfig(AppConfig):
         from core import audit, registry
         from core.permissions import EVERYONE, KEEPERS_AND_OWN_LEADS, PARTY, P
 
-        from . import demo, models, panels, selectors, synthetic
+        from . import demo, models, panels, report, selectors, synthetic
 
         audit.register(models.Incident, parent="partnership")
 
@@ -47,6 +47,15 @@ class IncidentsConfig(AppConfig):
                 ("the incidents", reverse_lazy("incidents:list")),
                 ("the learning digest", reverse_lazy("incidents:learning")),
             ],
+        )
+        registry.report_part(
+            "incidents",
+            "governance",
+            report.collect,
+            report.write,
+            changes=report.changes,
+            figures=report.figures,
+            order=60,
         )
         registry.demo_step("incidents", demo.demo_step)
         registry.bench_step("incidents", synthetic.bench_step, arguments=synthetic.BENCH_ARGUMENTS)
