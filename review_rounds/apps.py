@@ -11,7 +11,7 @@ class ReviewRoundsConfig(AppConfig):
         from core import audit, registry
         from core.permissions import EVERYONE, KEEPERS_AND_OWN_LEADS, REGISTER_KEEPERS
 
-        from . import demo, models, panels, selectors
+        from . import demo, models, panels, report, selectors
 
         audit.register(models.ReviewRound)
         audit.register(models.ReviewTask, parent="round")
@@ -46,6 +46,15 @@ class ReviewRoundsConfig(AppConfig):
             partnership="partnership",
             owner="assignee",
             more=[("the review tasks", reverse_lazy("review_rounds:tasks"))],
+        )
+        registry.report_part(
+            "review_rounds",
+            "coordination",
+            report.collect,
+            report.write,
+            changes=report.changes,
+            figures=report.figures,
+            order=20,
         )
         registry.demo_step("review_rounds", demo.demo_step)
         registry.urls(self.label, "review-rounds/", "review_rounds.urls")
