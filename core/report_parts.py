@@ -10,7 +10,15 @@ empty rather than failing (:func:`stored`).
 
 import datetime
 
+from core import registry
 from core.dates import day
+
+
+def register(module, name, section, order=100):
+    """Register ``module``'s part of the report (from its app's ``AppConfig.ready``): its
+    ``collect`` and ``write``, and whichever of ``changes``, ``figures`` and ``summary`` it has."""
+    optional = {f: getattr(module, f, None) for f in ("changes", "figures", "summary")}
+    registry.report_part(name, section, module.collect, module.write, order=order, **optional)
 
 
 def iso(date):

@@ -8,7 +8,7 @@ class PeerReviewsConfig(AppConfig):
     def ready(self):
         from django.urls import reverse_lazy
 
-        from core import audit, registry
+        from core import audit, registry, report_parts
         from core.permissions import EVERYONE, KEEPERS_AND_OWN_LEADS, rows
 
         from . import demo, models, panels, report, selectors
@@ -45,15 +45,7 @@ class PeerReviewsConfig(AppConfig):
             owner="owner",
             more=[("the peer review rounds", reverse_lazy("peer_reviews:list"))],
         )
-        registry.report_part(
-            "peer_reviews",
-            "governance",
-            report.collect,
-            report.write,
-            changes=report.changes,
-            figures=report.figures,
-            order=50,
-        )
+        report_parts.register(report, "peer_reviews", "governance", order=50)
         registry.demo_step("peer_reviews", demo.demo_step)
         registry.urls(self.label, "peer-reviews/", "peer_reviews.urls")
         registry.test_rows(self.label, "peer_reviews.tests.rows")

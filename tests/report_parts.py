@@ -47,10 +47,21 @@ def assert_pure(name, data, before=None):
         p.write(data)
         if p.changes:
             p.changes(before, data)
-            p.changes(None, data)
-            p.changes({}, data)
+            assert p.changes(None, data) == [], "the first report has nothing to compare with"
+            p.changes({}, data)  # an older shape of the data
         if p.figures:
             p.figures(data)
         if p.summary:
             p.summary(data)
     assert not queries.captured_queries
+
+
+def collect_bounded(name, args, grow, most, assert_max_num_queries):
+    """``collect(*args)`` of part ``name`` in at most ``most`` queries, before and after ``grow()``
+    adds to the register (pytest-django's ``django_assert_max_num_queries``); the data collected
+    after."""
+    with assert_max_num_queries(most):
+        part(name).collect(*args)
+    grow()
+    with assert_max_num_queries(most):
+        return part(name).collect(*args)

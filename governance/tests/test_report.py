@@ -7,7 +7,7 @@ import pytest
 
 from governance.models import Decision, Interest
 from governance.tests import builders as b
-from tests.report_parts import assert_json_ready, assert_pure, part, text_of
+from tests.report_parts import assert_json_ready, assert_pure, collect_bounded, part, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -85,7 +85,6 @@ def test_decision_changes_name_the_decisions_taken(jccc):
         "Decision taken: Joint Commissioning Co-ordinators Committee, Extend the crisis pathway pilot (not carried).",
         "Decision taken: Joint Commissioning Co-ordinators Committee, Agree the 2020 work plan (carried).",
     ]
-    assert part("governance_decisions").changes(None, now) == []
     assert_pure("governance_decisions", now, before)
 
 
@@ -113,19 +112,21 @@ def test_register_changes_count_entries_added_and_no_longer_current(members):
         "Register of interests: 1 entry added.",
         "Register of interests: 1 entry no longer current.",
     ]
-    assert part("register_of_interests").changes(None, now) == []
+    assert_pure("register_of_interests", now, before)
 
 
 def test_collect_costs_the_same_whatever_the_size(members, jccc, django_assert_max_num_queries):
-    with django_assert_max_num_queries(1):
-        part("governance_decisions").collect(AS_OF, SINCE)
-    with django_assert_max_num_queries(1):
-        part("register_of_interests").collect(AS_OF, SINCE)
     mind = b.organisation("Oxfordshire Mind", "vcse")
-    for n in range(8):
-        closed(jccc, f"Decision {n}", datetime.date(2019, 7, 1) + datetime.timedelta(days=n))
-        interest(b.member(jccc, f"Member {n}", mind), f"Interest {n}")
-    with django_assert_max_num_queries(1):
-        assert len(part("governance_decisions").collect(AS_OF, SINCE)["decisions"]) == 10
-    with django_assert_max_num_queries(1):
-        assert len(part("register_of_interests").collect(AS_OF, SINCE)["entries"]) == 10
+
+    def more_decisions():
+        for n in range(8):
+            closed(jccc, f"Decision {n}", datetime.date(2019, 7, 1) + datetime.timedelta(days=n))
+
+    def more_members():
+        for n in range(8):
+            interest(b.member(jccc, f"Member {n}", mind), f"Interest {n}")
+
+    bounded = django_assert_max_num_queries
+    decisions = collect_bounded("governance_decisions", (AS_OF, SINCE), more_decisions, 1, bounded)
+    assert len(decisions["decisions"]) == 10
+    assert len(collect_bounded("register_of_interests", (AS_OF, SINCE), more_members, 1, bounded)["entries"]) == 10

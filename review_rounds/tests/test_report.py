@@ -10,7 +10,7 @@ from core.roles import Role
 from partnerships.models import Partnership
 from review_rounds import services
 from review_rounds.models import Outcome, ReviewRound, ReviewTask
-from tests.report_parts import assert_json_ready, assert_pure, part, text_of
+from tests.report_parts import assert_json_ready, assert_pure, collect_bounded, part, text_of
 from tests.world import make_user
 
 pytestmark = pytest.mark.django_db
@@ -109,15 +109,13 @@ def test_changes_name_rounds_launched_and_closed(coordinator):
         "Review round launched: Tier 1 review on 1 September 2019.",
         "Review round closed: Spring clean 2019 on 30 June 2019, 0% responded.",
     ]
-    assert part("review_rounds").changes(None, now) == []
     assert_pure("review_rounds", now, before)
 
 
 def test_collect_costs_the_same_whatever_the_number_of_rounds(spring_clean, coordinator, django_assert_max_num_queries):
-    with django_assert_max_num_queries(1):
-        part("review_rounds").collect(AS_OF, SINCE)
-    for n in range(4):
-        launch(coordinator, f"Round {n}", partnerships(5, f"R{n}"), on=datetime.date(2019, 7, 1))
-    with django_assert_max_num_queries(1):
-        data = part("review_rounds").collect(AS_OF, SINCE)
+    def grow():
+        for n in range(4):
+            launch(coordinator, f"Round {n}", partnerships(5, f"R{n}"), on=datetime.date(2019, 7, 1))
+
+    data = collect_bounded("review_rounds", (AS_OF, SINCE), grow, 1, django_assert_max_num_queries)
     assert len(data["rounds"]) == 5
