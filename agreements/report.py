@@ -98,7 +98,8 @@ def figures(data):
 
 def summary(data):
     n = len(stored(data, "expiring", []))
+    ending = f"{n} of them {'ends' if n == 1 else 'end'}" if n else "none ends"
     return [
         f"{count(data['in_force'], 'partnership agreement').capitalize()} {'is' if data['in_force'] == 1 else 'are'} "
-        f"in force; {n} of them {'ends' if n == 1 else 'end'} within {EXPIRY_DAYS} days."
+        f"in force; {ending} within {EXPIRY_DAYS} days."
     ]

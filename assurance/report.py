@@ -113,5 +113,5 @@ def summary(data):
         return ["Every partnership has the information governance documents and checks it requires."]
     return [
         f"{count(n, 'partnership').capitalize()} {'lacks' if n == 1 else 'lack'} an information governance "
-        "document or check required for its arrangement."
+        f"document or check required for {'its' if n == 1 else 'their'} arrangement."
     ]

@@ -149,6 +149,7 @@ class GovernanceConfig(AppConfig):
             report.write_decisions,
             changes=report.decision_changes,
             figures=report.decision_figures,
+            summary=report.decision_summary,
             order=10,
         )
         registry.report_part(

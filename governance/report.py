@@ -70,6 +70,12 @@ def write_decisions(data):
     ]
 
 
+def decision_summary(data):
+    decisions = stored(data, "decisions", [])
+    since = since_text(stored(data, "since"))
+    return [f"The partnerships' governance bodies took {count(len(decisions), 'decision')} {since}."]
+
+
 def decision_figures(data):
     return [("Decisions taken by governance bodies", str(len(stored(data, "decisions", []))))]
 

@@ -109,3 +109,13 @@ def figures(data):
         ("Incidents reported", str(sum(r["count"] for r in stored(data, "reported", [])))),
         (f"Incidents open more than {ATTENTION_DAYS} days", str(stored(data, "open_too_long", 0))),
     ]
+
+
+def summary(data):
+    total = sum(r["count"] for r in stored(data, "reported", []))
+    too_long = stored(data, "open_too_long", 0)
+    return [
+        f"{count(total, *REPORTS).capitalize()} {'was' if total == 1 else 'were'} reported into partnerships "
+        f"{since_text(stored(data, 'since'))}; {too_long} {'has' if too_long == 1 else 'have'} been open more than "
+        f"{ATTENTION_DAYS} days."
+    ]

@@ -114,7 +114,7 @@ def write(data):
 
 
 def _shown(good, rated):
-    return good, f"{good} of {rated} good or outstanding"
+    return good, f"{good} of {rated}"
 
 
 def _round_text(r):
@@ -142,3 +142,14 @@ def changes(before, now):
 
 def figures(data):
     return [("Peer review actions overdue", str(stored(data, "actions_overdue", 0)))]
+
+
+def summary(data):
+    ratings = stored(data, "ratings", {})
+    good, rated = (sum(pair) for pair in zip(*(_good_or_better(ratings, q) for q, _ in QUESTIONS), strict=True))
+    if not rated:
+        return []
+    return [
+        f"Of the {rated} ratings the latest peer quality reviews gave (an operational area on a CQC key question), "
+        f"{good} {'was' if good == 1 else 'were'} good or outstanding."
+    ]

@@ -57,8 +57,8 @@ def collect(as_of, since):
     return {"as_of": iso(as_of), "since": iso(since), "rounds": rounds}
 
 
-def _state(r):
-    return f"Closed {written(r['closed_on'])}" if r.get("closed_on") else f"Open, due {written(r['deadline'])}"
+def _state(r, closed="Closed", due="Open, due"):
+    return f"{closed} {written(r['closed_on'])}" if r.get("closed_on") else f"{due} {written(r['deadline'])}"
 
 
 def write(data):
@@ -80,7 +80,7 @@ def write(data):
             table=Table(
                 ["Round", "State", "Partnerships", *(label for _, label in OUTCOMES)],
                 [[r["title"], _state(r), r["total"], *(r.get(name, 0) for name, _ in OUTCOMES)] for r in rounds],
-                widths=(22, 18, 10, 10, 10, 10, 10, 10),
+                widths=(20, 18, 12, 10, 10, 10, 10, 10),
             ),
             figure=Figure(
                 pictures.bars([(r["title"], r["percent"], f"{r['percent']}% responded") for r in rounds]),
@@ -94,8 +94,9 @@ def write(data):
 
 def _round_text(r):
     return (
-        f"{r['title']} ({_state(r).lower()}): of {count(r['total'], 'partnership')}, {r['confirmed']} confirmed, "
-        f"{r['updated']} updated, {r['closure_proposed']} proposed for closure and {r['pending']} not responded "
+        f"{r['title']} ({_state(r, 'closed', 'open, due')}): of {count(r['total'], 'partnership')}, "
+        f"{r['confirmed']} confirmed, {r['updated']} updated, {r['closure_proposed']} proposed for closure and "
+        f"{r['pending']} not responded "
         f"({r['percent']}% responded; {r['late']} after the round closed)."
     )
 
@@ -120,3 +121,15 @@ def figures(data):
         return []
     latest = rounds[-1]
     return [(f"{latest['title']}: responded", f"{latest['percent']}%")]
+
+
+def summary(data):
+    rounds = stored(data, "rounds", [])
+    if not rounds:
+        return []
+    latest = rounds[-1]
+    return [
+        f"In the {latest['title']}, the leads of {latest['percent']}% of the partnerships reviewed responded; "
+        f"{count(latest['closure_proposed'], 'partnership')} {'was' if latest['closure_proposed'] == 1 else 'were'} "
+        "proposed for closure."
+    ]

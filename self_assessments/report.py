@@ -91,7 +91,7 @@ def write(data):
                     ]
                     for issue in issues
                 ],
-                widths=(24, 12, 12, 8, 11, 11, 11, 11),
+                widths=(20, 14, 14, 8, 11, 11, 11, 11),
                 empty="No self-assessment is outstanding or awaiting review.",
             ),
             figure=_figure(t) if any(t.values()) else None,
@@ -128,3 +128,14 @@ def changes(before, now):
 def figures(data):
     t = totals(data)
     return [("Self-assessments outstanding", str(t["outstanding"])), ("Self-assessments overdue", str(t["overdue"]))]
+
+
+def summary(data):
+    t = totals(data)
+    if not t["outstanding"]:
+        return ["Every partner organisation asked has submitted its governance self-assessment."]
+    return [
+        f"{count(t['outstanding'], 'partner organisation').capitalize()} "
+        f"{'has' if t['outstanding'] == 1 else 'have'} still to submit a governance self-assessment, "
+        f"{t['overdue']} of them past the due date."
+    ]

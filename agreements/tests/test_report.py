@@ -55,6 +55,7 @@ def test_write_gives_the_figures_and_the_agreements_ending(orgs):
 def test_write_an_empty_register():
     data = part("agreements").collect(AS_OF, None)
     text = text_of(part("agreements").write(data))
+    assert part("agreements").summary(data) == ["No partnership agreements are in force; none ends within 90 days."]
     assert "no agreements in force" in text and "No agreement in force ends within 90 days." in text
 
 

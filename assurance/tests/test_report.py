@@ -42,6 +42,9 @@ def test_write_gives_the_partnerships_with_gaps_and_the_gaps_by_item(register):
     assert "P1 | Oxford Care Alliance | Level of data sharing not assessed (missing)" in text
     assert "ISA | 1" in text
     assert "Community diabetes service" not in text
+    assert part("assurance").summary(data) == [
+        "2 partnerships lack an information governance document or check required for their arrangement."
+    ]
     assert part("assurance").figures(data) == [("Partnerships with IG gaps", "2")]
     assert_pure("assurance", data)
 

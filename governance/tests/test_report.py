@@ -72,6 +72,9 @@ def test_decisions_write_the_body_date_title_and_outcome(jccc):
         "Joint Commissioning Co-ordinators Committee | 12 June 2019 | Approve the pooled budget for 2019/20 | Carried"
         in text
     )
+    assert part("governance_decisions").summary(data) == [
+        "The partnerships' governance bodies took 2 decisions since 24 April 2019."
+    ]
     assert part("governance_decisions").figures(data) == [("Decisions taken by governance bodies", "2")]
     assert_pure("governance_decisions", data)
 

@@ -61,6 +61,10 @@ def test_write_gives_counts_and_no_patient_detail(omhp):
     assert "Type | Open | Under review | Closed | Total" in text
     assert "Safeguarding concern | 1 | 0 | 0 | 1" in text
     assert SUMMARY not in text and SUMMARY not in str(data)
+    assert part("incidents").summary(data) == [
+        "3 incidents, safeguarding concerns and serious complaints were reported into partnerships since "
+        "24 April 2019; 2 have been open more than 28 days."
+    ]
     assert part("incidents").figures(data) == [("Incidents reported", "3"), ("Incidents open more than 28 days", "2")]
     assert_pure("incidents", data)
 

@@ -88,6 +88,10 @@ def test_write_gives_the_counts_by_key_question(rounds):
     assert "Safe | 1 | 2 | 0 | 0 | 0" in text
     assert "Well-led | 0 | 0 | 2 | 0 | 1" in text
     assert "OMHP: OMHP October 2019 (started 1 October 2019, ended 30 November 2019)." in text
+    assert part("peer_reviews").summary(data) == [
+        "Of the 5 ratings the latest peer quality reviews gave (an operational area on a CQC key question), "
+        "3 were good or outstanding."
+    ]
     assert part("peer_reviews").figures(data) == [("Peer review actions overdue", "1")]
     assert_pure("peer_reviews", data)
 

@@ -89,6 +89,11 @@ def test_write_gives_each_rounds_figures(spring_clean):
     assert (
         "of 6 partnerships, 3 confirmed, 1 updated, 1 proposed for closure and 1 not responded (83% responded" in text
     )
+    assert "Register spring clean 2019 (closed 30 June 2019): of 6 partnerships" in text
+    assert part("review_rounds").summary(data) == [
+        "In the Register spring clean 2019, the leads of 83% of the partnerships reviewed responded; "
+        "1 partnership was proposed for closure."
+    ]
     assert part("review_rounds").figures(data) == [("Register spring clean 2019: responded", "83%")]
     assert_pure("review_rounds", data)
 

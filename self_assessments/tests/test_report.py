@@ -63,6 +63,9 @@ def test_write_gives_the_figures(assessments):
     assert "2 partner organisations have still to submit a governance self-assessment, 2 of them past" in text
     assert "1 assessment awaits review, and 1 assessment was accepted since 1 March 2025" in text
     assert "Partner governance check | 1 February 2025 | 1 May 2025 | 5 | 2 | 2 | 1 | 1" in text
+    assert part("self_assessments").summary(data) == [
+        "2 partner organisations have still to submit a governance self-assessment, 2 of them past the due date."
+    ]
     assert part("self_assessments").figures(data) == [
         ("Self-assessments outstanding", "2"),
         ("Self-assessments overdue", "2"),
