@@ -9,8 +9,7 @@ each one in force by id with its partnership's reference and title: three querie
 from django.db.models import Count, F, Q
 
 from agreements.models import Agreement, AgreementStatus
-from agreements.selectors import EXPIRY_WARNINGS
-from agreements.selectors import expiring_within as _expiring_within
+from agreements.selectors import EXPIRY_WARNINGS, expiring_within
 from core.papers import Section, Table
 from core.report_parts import added_and_removed, count, iso, stored, written
 
@@ -23,7 +22,7 @@ def collect(as_of, since):
         awaiting_signature=Count("pk", filter=Q(status=AgreementStatus.APPROVED)),
     )
     expiring = (
-        _expiring_within(Agreement.objects.all(), EXPIRY_DAYS, as_of)
+        expiring_within(Agreement.objects.all(), EXPIRY_DAYS, as_of)
         .order_by("term_end_date", "partnership__reference", "pk")
         .values("id", "title", "term_end_date", reference=F("partnership__reference"))
     )

@@ -85,7 +85,7 @@ def decision_figures(data):
 
 def _members_interests(as_of):
     """Entries current on ``as_of`` of people who are members of a body then, nil returns included."""
-    members = selectors._members_now(as_of)
+    members = selectors.members_now(as_of)
     return Interest.objects.filter(
         Q(membership__in=members) | Q(user__in=members.filter(user__isnull=False).values("user")),
         Q(applies_to__isnull=True) | Q(applies_to__gte=as_of),

@@ -4,7 +4,7 @@ The seed paper promised the board a "'Spring clean' of partnership register"; th
 each round of the register's review went: the rounds still open and those closed since the last
 report, each with its partnerships and how their leads answered (confirmed, updated, closure
 proposed, not responded, and answered late, after the round closed). The counts are the round
-page's (``selectors._counts``), for every round at once: one query.
+page's (``selectors.outcome_counts``), for every round at once: one query.
 """
 
 from django.db.models import Q
@@ -13,7 +13,7 @@ from core import pictures
 from core.papers import Figure, Section, Table
 from core.report_parts import added_and_removed, count, iso, since_text, stored, written
 from review_rounds.models import ReviewTask, RoundStatus
-from review_rounds.selectors import _counts, _with_share
+from review_rounds.selectors import outcome_counts, with_share
 
 OUTCOMES = (
     ("confirmed", "Confirmed"),
@@ -36,14 +36,14 @@ def collect(as_of, since):
     rows = (
         ReviewTask.objects.filter(_reported(as_of, since))
         .values("round_id", "round__title", "round__launched_on", "round__deadline", "round__closed_on")
-        .annotate(**_counts())
+        .annotate(**outcome_counts())
         .order_by("round__launched_on", "round_id")
     )
     rounds = []
     for row in rows:
         closed_on = row["round__closed_on"] if row["round__closed_on"] and row["round__closed_on"] <= as_of else None
         rounds.append(
-            _with_share(
+            with_share(
                 {
                     "id": row["round_id"],
                     "title": row["round__title"],
