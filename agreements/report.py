@@ -41,23 +41,23 @@ def collect(as_of, since):
 
 
 def _named(row):
-    return f"{row['reference']} {row['title']}"
+    return f"{row.get('reference', '')} {row.get('title', '')}".strip()
 
 
 def write(data):
+    in_force, awaiting = stored(data, "in_force", 0), stored(data, "awaiting_signature", 0)
     expiring = stored(data, "expiring", [])
     rows = [[row["reference"], row["title"], written(row["term_end_date"])] for row in expiring]
     return [
         Section(
             "Agreements",
             paragraphs=[
-                f"The register holds {count(data['in_force'], 'agreement')} in force and "
-                f"{count(data['awaiting_signature'], 'agreement')} approved and awaiting signature. "
-                + _ending(len(expiring))
+                f"The register holds {count(in_force, 'agreement')} in force and "
+                f"{count(awaiting, 'agreement')} approved and awaiting signature. " + _ending(len(expiring))
             ],
             summary=[
-                ("In force", data["in_force"]),
-                ("Awaiting signature", data["awaiting_signature"]),
+                ("In force", in_force),
+                ("Awaiting signature", awaiting),
                 (f"Ending within {EXPIRY_DAYS} days", len(expiring)),
             ],
             table=Table(
@@ -90,15 +90,15 @@ def changes(before, now):
 
 def figures(data):
     return [
-        ("Agreements in force", str(data["in_force"])),
+        ("Agreements in force", str(stored(data, "in_force", 0))),
         (f"Agreements ending within {EXPIRY_DAYS} days", str(len(stored(data, "expiring", [])))),
     ]
 
 
 def summary(data):
-    n = len(stored(data, "expiring", []))
+    n, in_force = len(stored(data, "expiring", [])), stored(data, "in_force", 0)
     ending = f"{n} of them {'ends' if n == 1 else 'end'}" if n else "none ends"
     return [
-        f"{count(data['in_force'], 'partnership agreement').capitalize()} {'is' if data['in_force'] == 1 else 'are'} "
+        f"{count(in_force, 'partnership agreement').capitalize()} {'is' if in_force == 1 else 'are'} "
         f"in force; {ending} within {EXPIRY_DAYS} days."
     ]

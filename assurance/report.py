@@ -98,9 +98,12 @@ def write(data):
 def changes(before, now):
     """IG gaps opened and closed since the last report, by partnership and item."""
     opened, closed = added_and_removed(before, now, "gaps", on=("partnership", "item"))
-    return [f"IG gap opened: {g['reference']} {g['title']}, {g['label']}." for g in opened] + [
-        f"IG gap closed: {g['reference']} {g['title']}, {g['label']}." for g in closed
-    ]
+    return [f"IG gap opened: {_named(g)}." for g in opened] + [f"IG gap closed: {_named(g)}." for g in closed]
+
+
+def _named(gap):
+    """A stored gap in words (a gap of an older report's data may lack a field)."""
+    return f"{gap.get('reference', '')} {gap.get('title', '')}, {gap.get('label', gap.get('item', ''))}"
 
 
 def figures(data):

@@ -49,6 +49,7 @@ def assert_pure(name, data, before=None):
             p.changes(before, data)
             assert p.changes(None, data) == [], "the first report has nothing to compare with"
             p.changes({}, data)  # an older shape of the data
+            p.changes({key: [{"id": -1}] for key, value in data.items() if isinstance(value, list)}, data)
         if p.figures:
             p.figures(data)
         if p.summary:
