@@ -8,10 +8,10 @@ class AgreementsConfig(AppConfig):
         from django.urls import reverse_lazy
         from django.utils.text import format_lazy
 
-        from core import audit, registry
+        from core import audit, registry, report_parts
         from core.permissions import ALL, EVERYONE, KEEPERS_AND_OWN_LEADS, OWN, A, B, C, E, L, U, rows
 
-        from . import demo, filters, models, panels, selectors
+        from . import demo, filters, models, panels, report, selectors
 
         audit.register(models.Agreement, parent="partnership")
         children = (models.AgreementParty, models.Consultation, models.ScopeItem, models.Milestone, models.Indicator)
@@ -84,6 +84,7 @@ class AgreementsConfig(AppConfig):
             owner="partnership__lead",
             more=[("those awaiting a signature", format_lazy("{}?condition=unsigned_by_a_party", agreements_list))],
         )
+        report_parts.register(report, "agreements", "governance", order=20)
         registry.demo_step("agreements", demo.demo_step)
         registry.urls(self.label, "agreements/", "agreements.urls")
         registry.test_rows(self.label, "agreements.tests.rows")

@@ -8,10 +8,10 @@ class AssuranceConfig(AppConfig):
     def ready(self):
         from django.urls import reverse_lazy
 
-        from core import audit, registry
+        from core import audit, registry, report_parts
         from core.permissions import ADMIN_ONLY, ALL, EVERYONE, KEEPERS_AND_OWN_LEADS, OWN, A, B, C, E, L, U, rows
 
-        from . import demo, filters, ig_state, models, panels, selectors, synthetic
+        from . import demo, filters, ig_state, models, panels, report, selectors, synthetic
 
         ig_state.connect()
         registry.derived_table("IG state", ig_state.rebuild)
@@ -67,6 +67,7 @@ class AssuranceConfig(AppConfig):
             partnership="partnership",
             owner="partnership__lead",
         )
+        report_parts.register(report, "assurance", "governance", order=30)
         registry.demo_step("assurance", demo.demo_step)
         registry.bench_step("assurance", synthetic.bench_step)
         registry.urls(self.label, "", "assurance.urls")

@@ -11,7 +11,7 @@ class GovernanceConfig(AppConfig):
         from core import audit, registry
         from core.permissions import ALL, EVERYONE, OWN, REGISTER_KEEPERS, A, B, C, E, L, U, rows
 
-        from . import demo, models, panels, selectors, synthetic
+        from . import demo, models, panels, report, selectors, synthetic
 
         # Every model is audited; a body's records show in the body's history.
         audit.register(models.Body)
@@ -142,6 +142,24 @@ class GovernanceConfig(AppConfig):
             "governance.body", "programmes", "governance/includes/body_programmes.html", panels.body_programmes
         )
         registry.panel("governance.decision", "links", "governance/includes/decision_links.html", panels.decision_links)
+        registry.report_part(
+            "governance_decisions",
+            "governance",
+            report.collect_decisions,
+            report.write_decisions,
+            changes=report.decision_changes,
+            figures=report.decision_figures,
+            summary=report.decision_summary,
+            order=10,
+        )
+        registry.report_part(
+            "register_of_interests",
+            "appendix",
+            report.collect_register,
+            report.write_register,
+            changes=report.register_changes,
+            order=90,
+        )
         registry.demo_step("governance", demo.demo_step)
         registry.bench_step("governance", synthetic.bench_step, arguments=synthetic.BENCH_ARGUMENTS)
         registry.urls(self.label, "governance/", "governance.urls")

@@ -14,7 +14,7 @@ from django.utils import timezone
 from core.dates import day
 from core.papers import Lead, Paper, Section, Table, filename
 from governance import rules, selectors
-from governance.models import Binding, DecisionStatus, MinutesStatus
+from governance.models import Binding, DecisionStatus, InterestCategory, MinutesStatus
 
 DECISION_TEMPLATE = "governance/papers/decision.html"
 MINUTES_TEMPLATE = "governance/papers/minutes.html"
@@ -315,6 +315,56 @@ def _actions(actions):
 
 
 # --- the published register of interests --------------------------------------------------------
+
+WITHHELD = "Entry withheld from publication"
+
+
+def _published(value):
+    """A column of the published register: an entry withheld shows only that it is withheld."""
+    return lambda i: "" if i.withheld else value(i)
+
+
+CATEGORY_LABELS = dict(InterestCategory.choices)  # a dict: get_category_display() rebuilds one per call
+
+
+def _interest(i):
+    if i.withheld:
+        return ""
+    if i.nil_return:
+        return "Nil return: nothing to declare"
+    return f"{CATEGORY_LABELS.get(i.category, i.category)}: {i.details}"
+
+
+def _applies(i):
+    if i.withheld or i.nil_return or not i.applies_from:
+        return ""
+    return f"From {day(i.applies_from)}" + (f" to {day(i.applies_to)}" if i.applies_to else "")
+
+
+def _within_28_days(i):
+    """ "No" for an entry declared late (``Interest.late``), "Yes" when the rule applies and it was not."""
+    if i.late(i.joined_on, i.first_declared):
+        return "No"
+    return "Yes" if i.applies_from or i.joined_on else ""
+
+
+# What the register publishes of an entry (read with ``selectors.with_declaration_dates``), column
+# by column: (name, heading, value). The list page, its exports, its paper and the board report's
+# appendix all publish these and nothing else.
+REGISTER_COLUMNS = (
+    ("name", "Name", lambda i: WITHHELD if i.withheld else i.name),
+    ("job_title", "Job title", _published(lambda i: i.job_title)),
+    ("declared_on", "Date of declaration", _published(lambda i: i.declared_on)),
+    ("details", "Interest", _interest),
+    ("applies", "Dates it applies", _applies),
+    ("action_taken", "Action taken to manage it", _published(lambda i: i.action_taken)),
+    ("late", "Declared within 28 days", _published(_within_28_days)),
+)
+
+
+def published_row(interest):
+    """An entry as the register publishes it: the text of each of ``REGISTER_COLUMNS``."""
+    return [_text(value(interest)) for _, _, value in REGISTER_COLUMNS]
 
 
 def register_paper(headers, rows, today):

@@ -491,7 +491,7 @@ def _declaring_late(people, today):
     return people.filter(late).annotate(attention_due=due)
 
 
-def _members_now(today):
+def members_now(today):
     """Current memberships of bodies not stood down."""
     return Membership.objects.filter(_current_on(today)).filter(
         Q(body__ends_on__isnull=True) | Q(body__ends_on__gte=today)
@@ -501,7 +501,7 @@ def _members_now(today):
 def declaring_users(today, user=None):
     """Accord users whose declaration of interests (or nil return) is due: each current member of a
     body (once, however many bodies) and each user who has declared. ``user``: only that user."""
-    joined = _members_now(today).filter(user=OuterRef("pk")).order_by("starts_on", "pk").values("starts_on")[:1]
+    joined = members_now(today).filter(user=OuterRef("pk")).order_by("starts_on", "pk").values("starts_on")[:1]
     last = Interest.objects.filter(user=OuterRef("pk")).order_by().values("user").annotate(m=Max("declared_on"))
     people = User.objects.annotate(joined_on=Subquery(joined), last_declared=Subquery(last.values("m")))
     people = people.filter(Q(joined_on__isnull=False) | Q(last_declared__isnull=False))
@@ -516,7 +516,7 @@ def declaring_members(today):
         .values("membership")
         .annotate(m=Max("declared_on"))
     )
-    members = _members_now(today).filter(user__isnull=True)
+    members = members_now(today).filter(user__isnull=True)
     return _declaring_late(members.annotate(joined_on=F("starts_on"), last_declared=Subquery(last.values("m"))), today)
 
 

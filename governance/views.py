@@ -47,7 +47,6 @@ from governance.models import (
     DeclarationReview,
     Dispute,
     Interest,
-    InterestCategory,
     ItemDeclaration,
     Meeting,
     Membership,
@@ -502,36 +501,7 @@ class CloseMeetingView(StepView):
         )
 
 
-WITHHELD = "Entry withheld from publication"
-
-
-def _published(value):
-    """A column of the published register: an entry withheld shows only that it is withheld."""
-    return lambda i: "" if i.withheld else value(i)
-
-
-CATEGORY_LABELS = dict(InterestCategory.choices)  # a dict: get_category_display() rebuilds one per call
-
-
-def _interest(i):
-    if i.withheld:
-        return ""
-    if i.nil_return:
-        return "Nil return: nothing to declare"
-    return f"{CATEGORY_LABELS.get(i.category, i.category)}: {i.details}"
-
-
-def _applies(i):
-    if i.withheld or i.nil_return or not i.applies_from:
-        return ""
-    return f"From {day(i.applies_from)}" + (f" to {day(i.applies_to)}" if i.applies_to else "")
-
-
-def _within_28_days(i):
-    """ "No" for an entry declared late (``Interest.late``), "Yes" when the rule applies and it was not."""
-    if i.late(i.joined_on, i.first_declared):
-        return "No"
-    return "Yes" if i.applies_from or i.joined_on else ""
+REGISTER_SORTS = {"name": "name", "declared_on": "declared_on"}
 
 
 class InterestListView(generic.ObjectListView):
@@ -544,20 +514,9 @@ class InterestListView(generic.ObjectListView):
     default_sort = "name"
     template_name = "governance/interest_list.html"
     export_formats = ("csv", "xlsx", "pdf")
-    columns = (
-        generic.Column("name", "Name", sort="name", value=lambda i: WITHHELD if i.withheld else i.name),
-        generic.Column("job_title", "Job title", value=_published(lambda i: i.job_title)),
-        generic.Column(
-            "declared_on", "Date of declaration", sort="declared_on", value=_published(lambda i: i.declared_on)
-        ),
-        generic.Column("details", "Interest", value=_interest),
-        generic.Column("applies", "Dates it applies", value=_applies),
-        generic.Column("action_taken", "Action taken to manage it", value=_published(lambda i: i.action_taken)),
-        generic.Column(
-            "late",
-            "Declared within 28 days",
-            value=_published(_within_28_days),
-        ),
+    columns = tuple(
+        generic.Column(name, label, sort=REGISTER_SORTS.get(name), value=value)
+        for name, label, value in documents.REGISTER_COLUMNS
     )
 
     def get_queryset(self):

@@ -8,10 +8,10 @@ class IncidentsConfig(AppConfig):
     def ready(self):
         from django.urls import reverse_lazy
 
-        from core import audit, registry
+        from core import audit, registry, report_parts
         from core.permissions import EVERYONE, KEEPERS_AND_OWN_LEADS, PARTY, P
 
-        from . import demo, models, panels, selectors, synthetic
+        from . import demo, models, panels, report, selectors, synthetic
 
         audit.register(models.Incident, parent="partnership")
 
@@ -48,6 +48,7 @@ class IncidentsConfig(AppConfig):
                 ("the learning digest", reverse_lazy("incidents:learning")),
             ],
         )
+        report_parts.register(report, "incidents", "governance", order=60)
         registry.demo_step("incidents", demo.demo_step)
         registry.bench_step("incidents", synthetic.bench_step, arguments=synthetic.BENCH_ARGUMENTS)
         registry.urls(self.label, "incidents/", "incidents.urls")

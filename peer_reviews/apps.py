@@ -8,10 +8,10 @@ class PeerReviewsConfig(AppConfig):
     def ready(self):
         from django.urls import reverse_lazy
 
-        from core import audit, registry
+        from core import audit, registry, report_parts
         from core.permissions import EVERYONE, KEEPERS_AND_OWN_LEADS, rows
 
-        from . import demo, models, panels, selectors
+        from . import demo, models, panels, report, selectors
 
         audit.register(models.ReviewRound, parent="partnership")
         audit.register(models.ReviewArea, parent="round")
@@ -45,6 +45,7 @@ class PeerReviewsConfig(AppConfig):
             owner="owner",
             more=[("the peer review rounds", reverse_lazy("peer_reviews:list"))],
         )
+        report_parts.register(report, "peer_reviews", "governance", order=50)
         registry.demo_step("peer_reviews", demo.demo_step)
         registry.urls(self.label, "peer-reviews/", "peer_reviews.urls")
         registry.test_rows(self.label, "peer_reviews.tests.rows")

@@ -8,10 +8,10 @@ class ReviewRoundsConfig(AppConfig):
     def ready(self):
         from django.urls import reverse_lazy
 
-        from core import audit, registry
+        from core import audit, registry, report_parts
         from core.permissions import EVERYONE, KEEPERS_AND_OWN_LEADS, REGISTER_KEEPERS
 
-        from . import demo, models, panels, selectors
+        from . import demo, models, panels, report, selectors
 
         audit.register(models.ReviewRound)
         audit.register(models.ReviewTask, parent="round")
@@ -47,6 +47,7 @@ class ReviewRoundsConfig(AppConfig):
             owner="assignee",
             more=[("the review tasks", reverse_lazy("review_rounds:tasks"))],
         )
+        report_parts.register(report, "review_rounds", "coordination", order=20)
         registry.demo_step("review_rounds", demo.demo_step)
         registry.urls(self.label, "review-rounds/", "review_rounds.urls")
         registry.test_rows(self.label, "review_rounds.tests.rows")

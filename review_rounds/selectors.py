@@ -18,7 +18,7 @@ from review_rounds.services import changes_since
 DUE_SOON = datetime.timedelta(days=14)  # a pending task shows in "needs attention" this long before its deadline
 
 
-def _counts():
+def outcome_counts():
     return {
         "total": Count("pk"),
         "responded": Count("pk", filter=~Q(outcome=Outcome.PENDING)),
@@ -29,7 +29,7 @@ def _counts():
     }
 
 
-def _with_share(row):
+def with_share(row):
     row["pending"] = row["total"] - row["responded"]
     # Rounded down: 499 of 500 is 99%, never a 100% that is not complete.
     row["percent"] = 100 * row["responded"] // row["total"] if row["total"] else 0
@@ -38,7 +38,7 @@ def _with_share(row):
 
 def progress(review_round):
     """{total, responded, confirmed, updated, closure_proposed, late, pending, percent}. One query."""
-    return _with_share(ReviewTask.objects.filter(round=review_round).aggregate(**_counts()))
+    return with_share(ReviewTask.objects.filter(round=review_round).aggregate(**outcome_counts()))
 
 
 def by_service_area(review_round):
@@ -46,10 +46,10 @@ def by_service_area(review_round):
     rows = (
         ReviewTask.objects.filter(round=review_round)
         .values("partnership__service_area__name")
-        .annotate(**_counts())
+        .annotate(**outcome_counts())
         .order_by("partnership__service_area__name")
     )
-    return [_with_share({**r, "name": r["partnership__service_area__name"] or "No service area"}) for r in rows]
+    return [with_share({**r, "name": r["partnership__service_area__name"] or "No service area"}) for r in rows]
 
 
 def by_lead(review_round):
@@ -57,11 +57,11 @@ def by_lead(review_round):
     rows = (
         ReviewTask.objects.filter(round=review_round)
         .values("assignee_id", "assignee__first_name", "assignee__last_name", "assignee__username")
-        .annotate(**_counts())
+        .annotate(**outcome_counts())
         .order_by("assignee__first_name", "assignee__last_name", "assignee_id")
     )
     return [
-        _with_share(
+        with_share(
             {
                 **r,
                 "name": f"{r['assignee__first_name']} {r['assignee__last_name']}".strip() or r["assignee__username"],

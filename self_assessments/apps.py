@@ -8,11 +8,11 @@ class SelfAssessmentsConfig(AppConfig):
     def ready(self):
         from django.urls import reverse_lazy
 
-        from core import audit, registry
+        from core import audit, registry, report_parts
         from core.permissions import ALL, EVERYONE, PARTY, REGISTER_KEEPERS, rows
         from core.roles import Role
 
-        from . import demo, models, panels, selectors, synthetic
+        from . import demo, models, panels, report, selectors, synthetic
 
         audit.register(models.Template)
         audit.register(models.TemplateVersion, parent="template")
@@ -89,6 +89,7 @@ class SelfAssessmentsConfig(AppConfig):
             more=assessments,
             partners=True,
         )
+        report_parts.register(report, "self_assessments", "governance", order=40)
         registry.demo_step("self_assessments", demo.demo_step)
         registry.bench_step("self_assessments", synthetic.bench_step, arguments=synthetic.BENCH_ARGUMENTS)
         registry.urls(self.label, "self-assessments/", "self_assessments.urls")

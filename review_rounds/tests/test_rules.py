@@ -221,6 +221,6 @@ def test_a_service_area_with_no_open_partnership_is_an_empty_selection(world):
 
 
 def test_the_share_responded_is_rounded_down():
-    assert selectors._with_share({"total": 500, "responded": 312})["percent"] == 62
-    assert selectors._with_share({"total": 500, "responded": 499})["percent"] == 99
-    assert selectors._with_share({"total": 0, "responded": 0})["percent"] == 0
+    assert selectors.with_share({"total": 500, "responded": 312})["percent"] == 62
+    assert selectors.with_share({"total": 500, "responded": 499})["percent"] == 99
+    assert selectors.with_share({"total": 0, "responded": 0})["percent"] == 0
