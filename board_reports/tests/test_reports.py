@@ -266,24 +266,14 @@ def test_the_dashboard_shows_the_movement_since_the_last_issued_report(client, w
     assert world.issued_version.get_absolute_url() in body
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_database_worker_generates_what_the_page_queued(settings, users):
+def test_the_database_worker_generates_what_the_page_queued(settings, world, django_capture_on_commit_callbacks):
     """The real queue: the version's task waits in the database until ``db_worker`` runs it."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
     from django.core.management import call_command
     from django_tasks_db.models import DBTaskResult
 
-    from board_reports.models import BoardReport
-
-    report = BoardReport.objects.create(
-        meeting_date=datetime.date(2027, 1, 13),
-        lead_executive="Martyn Ward",
-        author="Ben Cahill",
-        recommendation="Note.",
-        executive_summary="Summary.",
-        created_by=users["coordinator"],
-    )
-    version = services.request_version(report, users["coordinator"], issue=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        version = services.request_version(world.draft_report, world.user("coordinator"), issue=True)
     assert ReportVersion.objects.get(pk=version.pk).state == State.QUEUED
     assert DBTaskResult.objects.filter(status="READY").count() == 1
 
