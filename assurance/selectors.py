@@ -555,7 +555,12 @@ def gap_attention_rows(user, today):
     """The open partnerships the user looks after with at least one IG item required and not in
     place: due now."""
     partnerships = scope(user, "change", Partnership.objects.all()).filter(has_gaps(today))
-    return partnerships.annotate(attention_due=Value(today, output_field=DateField()))
+    return partnerships.only(*ITEM_FIELDS).annotate(attention_due=Value(today, output_field=DateField()))
+
+
+# All that ``gap_item`` reads of a partnership (its title, its page): the work queue's download reads
+# 30,000 of them, and a partnership read whole (timestamps and all) took a fifth of its time.
+ITEM_FIELDS = ("reference", "title")
 
 
 def gap_item(partnership, today):
