@@ -10,8 +10,8 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
-from django.urls import reverse
 
+from core.links import reverse_pk
 from core.roles import Role
 from core.validators import reject_nhs_number
 
@@ -70,7 +70,7 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
     def get_absolute_url(self):
-        return reverse("accounts:detail", args=[self.pk])
+        return reverse_pk("accounts:detail", self.pk)
 
     @property
     def display_name(self):

@@ -10,10 +10,10 @@ overdue milestones, what needs attention) in ``agreements.selectors``.
 
 from django.conf import settings
 from django.db import models, transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from core.dates import day
+from core.links import reverse_pk
 from core.models import Document
 from core.validators import reject_nhs_number
 from organisations.models import Organisation
@@ -144,7 +144,7 @@ class Agreement(models.Model):
             super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("agreements:detail", args=[self.pk])
+        return reverse_pk("agreements:detail", self.pk)
 
 
 class ShownOnTheAgreementPage:

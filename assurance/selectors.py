@@ -555,7 +555,12 @@ def gap_attention_rows(user, today):
     """The open partnerships the user looks after with at least one IG item required and not in
     place: due now."""
     partnerships = scope(user, "change", Partnership.objects.all()).filter(has_gaps(today))
-    return partnerships.annotate(attention_due=Value(today, output_field=DateField()))
+    return partnerships.only(*ITEM_FIELDS).annotate(attention_due=Value(today, output_field=DateField()))
+
+
+# All that ``gap_item`` reads of a partnership (its title, its page): the work queue's download reads
+# 30,000 of them, and a partnership read whole (timestamps and all) took a fifth of its time.
+ITEM_FIELDS = ("reference", "title")
 
 
 def gap_item(partnership, today):
@@ -573,7 +578,13 @@ def expiring_item_rows(user, today):
         review_on__lte=soon,
         partnership__in=scope(user, "change", Partnership.objects.exclude(status=Status.CLOSED)).values("pk"),
     )
-    return items.select_related("partnership").annotate(attention_due=F("review_on"))
+    read = items.select_related("partnership").only(*EXPIRING_ITEM_FIELDS)  # what expiring_ig_item reads
+    return read.annotate(attention_due=F("review_on"))
+
+
+# All that ``expiring_ig_item`` reads (the item's name and status, its review date, its partnership's
+# page): thousands of them in the work queue's download, each read whole with its partnership before.
+EXPIRING_ITEM_FIELDS = ("item", "status", "review_on", "partnership", "partnership__reference", "partnership__title")
 
 
 def expiring_ig_item(item, today):

@@ -115,6 +115,7 @@ class Queue:
         found = ((s, _rows(s, user, self.today, filters)) for s in sources_for(user))
         self.kinds = [(source, rows) for source, rows in found if rows is not None]
         self._counts = None
+        self._names = {}  # owners' names by user id, as read
 
     def counts(self):
         """[(kind, how many)] in the registry's order: one ``COUNT`` each."""
@@ -162,11 +163,14 @@ class Queue:
             yield source, row, source.item(row, self.today)
 
     def _with_owners(self, found):
-        """The entries of ``found`` with their owners' names: one query for the lot."""
-        ids = {row.attention_owner for _, row, _ in found if row.attention_owner}
-        users = get_user_model().objects.filter(pk__in=ids) if ids else ()
-        names = {u.pk: u.get_full_name() or u.username for u in users}
-        return [self._entry(source, row, item, names) for source, row, item in found]
+        """The entries of ``found`` with their owners' names: one query for the lot, of the names
+        only (an export's chunks share hundreds of owners: each is read once, not as a user)."""
+        ids = {row.attention_owner for _, row, _ in found if row.attention_owner} - self._names.keys()
+        if ids:
+            users = get_user_model().objects.filter(pk__in=ids)
+            for pk, first, last, username in users.values_list("pk", "first_name", "last_name", "username"):
+                self._names[pk] = f"{first} {last}".strip() or username  # User.get_full_name() or the username
+        return [self._entry(source, row, item, self._names) for source, row, item in found]
 
     def _entry(self, source, row, item, names):
         due = getattr(item, "due", None) or row.attention_due  # the item's own date where it is exact

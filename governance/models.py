@@ -17,10 +17,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
-from django.urls import reverse
 from django.utils import timezone
 
 from core.append_only import AppendOnlyModel, AppendOnlyQuerySet
+from core.links import reverse_pk
 from core.validators import reject_nhs_number
 from governance import rules
 from organisations.models import Organisation
@@ -119,7 +119,7 @@ class Body(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("governance:detail", args=[self.pk])
+        return reverse_pk("governance:detail", self.pk)
 
     def clean(self):
         seen, body = {self.pk}, self.parent
@@ -348,7 +348,7 @@ class Meeting(models.Model):
         return f"{self.body} on {timezone.localtime(self.starts_at):%d/%m/%Y %H:%M}"
 
     def get_absolute_url(self):
-        return reverse("governance:meeting", args=[self.pk])
+        return reverse_pk("governance:meeting", self.pk)
 
 
 class Purpose(models.TextChoices):
@@ -550,7 +550,7 @@ class Decision(AppendOnlyModel):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("governance:decision", args=[self.pk])
+        return reverse_pk("governance:decision", self.pk)
 
     def copied_rule(self):
         """The rule stored on opening, as ``governance.rules.Rule``."""
@@ -846,7 +846,7 @@ class Programme(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("governance:programme", args=[self.pk])
+        return reverse_pk("governance:programme", self.pk)
 
 
 GATEWAY_CHOICES = _choices(rules.Gateway, rules.GATEWAY_LABELS)
@@ -968,7 +968,7 @@ class Dispute(AppendOnlyModel):
         return f"{self.organisation} disputes “{self.decision}”"
 
     def get_absolute_url(self):
-        return reverse("governance:dispute", args=[self.pk])
+        return reverse_pk("governance:dispute", self.pk)
 
 
 class DisputeEscalationQuerySet(AppendOnlyQuerySet, BodyChildQuerySet):

@@ -12,9 +12,9 @@ included, refuses an NHS number.
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef
-from django.urls import reverse
 
 from core.dates import local_today
+from core.links import reverse_pk
 from core.validators import reject_nhs_number
 from organisations.models import Organisation
 from partnerships.models import PartnerRole, Partnership, PartnershipChildQuerySet
@@ -138,7 +138,7 @@ class Incident(models.Model):
         return f"{self.get_kind_display()} of {self.occurred_on:%d/%m/%Y}"
 
     def get_absolute_url(self):
-        return reverse("incidents:detail", args=[self.pk])
+        return reverse_pk("incidents:detail", self.pk)
 
     @property
     def next_status(self):

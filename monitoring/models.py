@@ -12,9 +12,9 @@ partners); there is one per period. A value's note is the trust's: partners neve
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 
 from agreements.models import Indicator
+from core.links import reverse_pk
 from core.validators import reject_nhs_number
 from monitoring.periods import period_name
 from partnerships.models import Partnership
@@ -86,7 +86,7 @@ class Measure(models.Model):
         return self.indicator.measure
 
     def get_absolute_url(self):
-        return reverse("monitoring:detail", args=[self.pk])
+        return reverse_pk("monitoring:detail", self.pk)
 
 
 class IndicatorValueQuerySet(models.QuerySet):

@@ -4,9 +4,9 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 
 from core.dates import day, local_today
+from core.links import reverse_pk
 from core.validators import reject_nhs_number
 from organisations.dspt import (
     DsptStatus,
@@ -145,7 +145,7 @@ class Organisation(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("organisations:detail", args=[self.pk])
+        return reverse_pk("organisations:detail", self.pk)
 
     @property
     def dspt_text(self):

@@ -19,12 +19,15 @@ class PartnershipsConfig(AppConfig):
         )
         from core.views import Column
 
-        from . import demo, panels, report, selectors
-        from .models import Headline, PartnerRole, Partnership
+        from . import demo, panels, partner_totals, report, selectors
+        from .models import Headline, PartnerRole, Partnership, PartnerTotal
 
         audit.register(Partnership)
         audit.register(PartnerRole, parent="partnership")
         audit.register(Headline, parent="partnership")
+        audit.register(PartnerTotal, parent="organisation")
+        partner_totals.connect()
+        registry.derived_table("Partner organisations' totals", partner_totals.rebuild)
         registry.rights(
             {
                 # A partner contributor: their organisation's partnerships, on the partners' page.

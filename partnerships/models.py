@@ -6,11 +6,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef
-from django.urls import reverse
 from django.utils import timezone
 
 from core.audit import current_context
 from core.dates import local_today
+from core.links import reverse_pk
 from core.models import BafRiskTheme, ServiceArea, StrategicObjective, TierThresholds
 from core.validators import reject_nhs_number
 from organisations.models import Organisation
@@ -201,6 +201,7 @@ class Partnership(models.Model):
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
         instance._loaded_status = instance.__dict__.get("status")
+        instance._loaded_totals = (instance._loaded_status, instance.__dict__.get("annual_value"))
         return instance
 
     def save(self, *args, **kwargs):
@@ -216,9 +217,10 @@ class Partnership(models.Model):
             self.status_changed_by = user if getattr(user, "pk", None) else None
         super().save(*args, **kwargs)
         self._loaded_status = self.status
+        self._loaded_totals = (self.status, self.annual_value)  # what partners' totals were worked out from
 
     def get_absolute_url(self):
-        return reverse("partnerships:detail", args=[self.pk])
+        return reverse_pk("partnerships:detail", self.pk)
 
     def derived_tier(self, thresholds=None):
         return derive_tier(self.annual_value, self.material_contribution, thresholds or TierThresholds.current())
@@ -301,3 +303,26 @@ class Headline(models.Model):
     def __str__(self):
         text = " ".join(self.text.split())
         return f"{self.date:%d %b %Y}: {text[:80]}{'…' if len(text) > 80 else ''}"
+
+
+class PartnerTotal(models.Model):
+    """How many open partnerships (all but closed) an organisation is a partner in, and their value
+    a year: derived, never typed in, kept in step with partner roles and partnerships by
+    ``partnerships.partner_totals`` (which says why it exists). Only for an organisation in at
+    least one open partnership."""
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="partner_total")
+    partnerships = models.PositiveIntegerField("open partnerships")
+    value = models.DecimalField("their value a year (£)", max_digits=18, decimal_places=2)
+
+    class Meta:
+        verbose_name = "partner organisation's total"
+        # The dashboard's network: the organisations by value, largest first.
+        indexes = [models.Index(fields=["-value", "organisation"], name="partnertotal_value_idx")]
+
+    def __str__(self):
+        return f"{self.partnerships} open partnerships, £{self.value:,.0f} a year"
+
+    @property
+    def key(self):
+        return self.organisation_id

@@ -10,9 +10,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
-from django.urls import reverse
 
 from core.dates import local_today
+from core.links import reverse_pk
 from core.validators import reject_nhs_number
 from organisations.models import Organisation
 from partnerships.models import Partnership, PartnershipChildQuerySet
@@ -78,7 +78,7 @@ class ReviewRound(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("peer_reviews:detail", args=[self.pk])
+        return reverse_pk("peer_reviews:detail", self.pk)
 
     def clean(self):
         if self.end_date and self.start_date and self.end_date < self.start_date:
@@ -196,7 +196,7 @@ class ReviewAction(models.Model):
         return f"{text[:80]}{'…' if len(text) > 80 else ''}"
 
     def get_absolute_url(self):
-        return f"{reverse('peer_reviews:detail', args=[self.area.round_id])}#action-{self.pk}"
+        return f"{reverse_pk('peer_reviews:detail', self.area.round_id)}#action-{self.pk}"
 
     def is_overdue(self, today=None):
         return self.status == ActionStatus.OPEN and self.due_date < (today or local_today())

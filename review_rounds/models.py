@@ -9,9 +9,9 @@ round's partnerships are its tasks.
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 
 from core.dates import local_today
+from core.links import reverse_pk
 from core.validators import reject_nhs_number
 from partnerships.models import Partnership
 
@@ -70,7 +70,7 @@ class ReviewRound(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("review_rounds:detail", args=[self.pk])
+        return reverse_pk("review_rounds:detail", self.pk)
 
     @property
     def is_closed(self):
@@ -131,7 +131,7 @@ class ReviewTask(models.Model):
         return f"{self.partnership.reference} in {self.round.title}"
 
     def get_absolute_url(self):
-        return reverse("review_rounds:task", args=[self.pk])
+        return reverse_pk("review_rounds:task", self.pk)
 
     @property
     def is_pending(self):

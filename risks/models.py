@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.dates import local_today
+from core.links import reverse_pk
 from core.models import BafRiskTheme
 from core.validators import reject_nhs_number
 from partnerships.models import Partnership, PartnershipChildQuerySet
@@ -167,7 +168,7 @@ class Risk(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("risks:detail", args=[self.pk])
+        return reverse_pk("risks:detail", self.pk)
 
     @property
     def is_open(self):
@@ -272,7 +273,7 @@ class NoSignificantRisk(models.Model):
         return f"No significant risk: {self.get_domain_display()}"
 
     def get_absolute_url(self):
-        return f"{reverse('risks:profile', args=[self.partnership_id])}#{self.domain}"
+        return f"{reverse_pk('risks:profile', self.partnership_id)}#{self.domain}"
 
 
 class RiskMatrix(models.Model):

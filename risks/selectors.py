@@ -340,7 +340,12 @@ def incomplete_profile_rows(user, today):
     has not assessed every domain yet: due now."""
     partnerships = scope(user, "change", Partnership.objects.exclude(status=Status.CLOSED))
     incomplete = filter_by_profile(partnerships, INCOMPLETE, today=today)
-    return incomplete.annotate(attention_due=Value(today, output_field=DateField()))
+    return incomplete.only(*ITEM_FIELDS).annotate(attention_due=Value(today, output_field=DateField()))
+
+
+# All that ``incomplete_profile_item`` reads of a partnership (its title, its page): the work queue's
+# download reads thousands of them, and a partnership read whole took a fifth of its time.
+ITEM_FIELDS = ("reference", "title")
 
 
 def incomplete_profile_item(partnership, today):

@@ -21,6 +21,7 @@ from django.urls import reverse
 
 from assurance.models import RECORDED_ITEMS
 from core.dates import local_today
+from core.links import reverse_pk
 from core.models import Document
 from core.validators import reject_nhs_number
 from organisations.models import Organisation
@@ -69,7 +70,7 @@ class TemplateVersion(models.Model):
         return f"{self.template.name}, version {self.number}"
 
     def get_absolute_url(self):
-        return reverse("self_assessments:version", args=[self.pk])
+        return reverse_pk("self_assessments:version", self.pk)
 
     @property
     def is_published(self):
@@ -227,7 +228,7 @@ class Assessment(models.Model):
         return f"{self.organisation.name}: {self.issue.version.template.name}"
 
     def get_absolute_url(self):
-        return reverse("self_assessments:detail", args=[self.pk])
+        return reverse_pk("self_assessments:detail", self.pk)
 
     @property
     def due_date(self):

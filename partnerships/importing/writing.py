@@ -12,6 +12,7 @@ from django.utils import timezone
 from core import audit
 from core.models import BafRiskTheme, ServiceArea, StrategicObjective
 from organisations.models import Organisation, OrganisationKind, normalise_name
+from partnerships import partner_totals
 from partnerships.importing.errors import ImportRefused, RegisterImportError
 from partnerships.importing.fields import FK_FIELDS, M2M_FIELDS
 from partnerships.importing.plan import NewOrganisation
@@ -35,7 +36,7 @@ def commit_plan(plan, user=None):
         plan.committed = True
         return plan.summary()
     try:
-        with audit.audit_context(user=user, source="import"), transaction.atomic():
+        with audit.audit_context(user=user, source="import"), transaction.atomic(), partner_totals.batched():
             _create_service_areas(plan.new_service_areas)
             _create_organisations(plan.new_organisations)
             _create_partnerships([r for r in plan.rows if r.action == "create"], user)

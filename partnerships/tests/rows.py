@@ -1,13 +1,14 @@
 """The register's rows of Accord's cross-cutting tests (``tests/rows.py`` says what each table is)."""
 
 import datetime
+from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
 from organisations.models import Organisation
-from partnerships.models import Headline, PartnerRole, Partnership, Status
+from partnerships.models import Headline, PartnerRole, Partnership, PartnerTotal, Status
 from tests.rows import (
     ADMIN,
     END_BEFORE_START,
@@ -229,6 +230,16 @@ AUDIT = {
         "Go-live moved to June",
         "Go-live moved to June",
         parent=lambda w: w.partnership,
+    ),
+    # Derived from partner roles and partnerships (partnerships.partner_totals): written, changed
+    # and removed by their writes, on the organisation's history.
+    "partnerships.PartnerTotal": Change(
+        lambda w: PartnerTotal.objects.create(organisation=w.spare_org, partnerships=3, value=Decimal("1200.00")),
+        "partnerships",
+        3,
+        5,
+        5,
+        parent=lambda w: w.spare_org,
     ),
 }
 

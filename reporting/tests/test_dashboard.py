@@ -117,3 +117,36 @@ def test_an_empty_register_still_reads_well(db):
     client.force_login(make_user("exec", role=Role.EXECUTIVE))
     text = readable_text(client.get(DASHBOARD).content.decode())
     assert "No partner organisations yet." in text and "No partnerships yet." in text
+
+
+def test_the_partner_organisations_are_what_the_partner_roles_add_up_to_after_every_write(fresh):
+    """Read from totals kept per organisation (``partnerships.partner_totals``): the same as adding
+    up the open partnerships' partner roles, the home trust left out, after writes of every kind."""
+    from django.db.models import Count, Sum
+
+    def grouped():
+        rows = (
+            PartnerRole.objects.exclude(partnership__status=Status.CLOSED)
+            .exclude(organisation__is_home_trust=True)
+            .values_list("organisation__name")
+            .annotate(n=Count("pk"), value=Sum("partnership__annual_value"))
+            .order_by()
+        )
+        return sorted((name, n, value or 0) for name, n, value in rows)
+
+    def shown():
+        return sorted((o.name, o.partnership_count, o.partnership_value) for o in dashboard.partner_organisations())
+
+    add_partnerships(3)
+    assert shown() == grouped()
+    with audit_context(source="test"):
+        first = Partnership.objects.get(reference="P-0100")
+        first.annual_value = Decimal("999")
+        first.save()
+        second = Partnership.objects.get(reference="P-0101")
+        second.status, second.end_date = Status.CLOSED, second.start_date
+        second.save()
+        PartnerRole.objects.filter(partnership__reference="P-0102").delete()
+        PartnerRole.objects.create(partnership=first, organisation=fresh.home_trust, role=PartnerRoleKind.MEMBER)
+    assert shown() == grouped()
+    assert ("Partner 100", 1, Decimal("999")) in shown() and "Partner 101" not in {name for name, *_ in shown()}
