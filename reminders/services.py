@@ -140,9 +140,9 @@ def _deliver(claims, message_for):
 def save_preferences(user, kinds_off, digest):
     """``user``'s choice of reminders (audited by the model's signals when anything changed)."""
     kinds_off = sorted(kinds_off)
-    pref = ReminderPreference.objects.filter(user=user).first()
-    if pref is None:
-        return ReminderPreference.objects.create(user=user, kinds_off=kinds_off, digest=digest)
+    pref = ReminderPreference.objects.filter(user_id=user.pk).first()
+    if pref is None:  # by id: the request's user is a lazy object, which the audit entry cannot name
+        return ReminderPreference.objects.create(user_id=user.pk, kinds_off=kinds_off, digest=digest)
     if pref.kinds_off != kinds_off or pref.digest != digest:
         pref.kinds_off, pref.digest = kinds_off, digest
         pref.save()

@@ -5,6 +5,6 @@ from reminders import views
 app_name = "reminders"
 
 urlpatterns = [
-    path("", views.PreferencesView.as_view(), name="preferences"),
+    path("", views.OwnPreferencesView.as_view(), name="preferences"),
     path("<int:pk>/", views.PreferencesView.as_view(), name="user_preferences"),
 ]
