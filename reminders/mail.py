@@ -71,7 +71,7 @@ def reminder(due, user, today):
         "",
         _footer(),
     ]
-    return _message(subject, "\n".join(lines), user, f"{due.kind}/{due.pk}/{due.occasion}")
+    return _message(subject, "\n".join(lines), user, f"{due.kind}/{due.pk}/{due.occasion}/user-{user.pk}")
 
 
 def digest(items, user, today):

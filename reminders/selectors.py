@@ -17,12 +17,13 @@ the day) has no date to fall due on; it is in the digest but never reminded.
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import F, Value
-from django.db.models.fields import CharField
+from django.db.models import F, Func, Value
+from django.db.models.fields import CharField, DateField, IntegerField
+from django.db.models.functions import Mod
 
 from core.attention import sources_for
 
-from .occasions import AHEAD, occasion, occasion_dates
+from .occasions import AHEAD, OVERDUE_WEEKS, WEEK, occasion
 
 LOOK_AHEAD = datetime.timedelta(days=AHEAD + 1)
 
@@ -41,6 +42,31 @@ class Due:
     reference: str
     due: datetime.date
     occasion: str | None = None
+
+
+class DayNumber(Func):
+    """A date as a whole number of days (the same origin for every date of one database): a
+    difference of two is the days between them."""
+
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="CAST(julianday(%(expressions)s) AS INTEGER)", **extra)
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="((%(expressions)s)::date - DATE '2000-01-01')", **extra)
+
+
+def on_an_occasion(rows, today):
+    """``rows`` due on a day for which ``today`` is an occasion: 7 days ahead, today, or a whole
+    number of weeks ago (up to ``OVERDUE_WEEKS``). Those days are all a multiple of 7 days from
+    today, so the condition is one range and one remainder, in SQL."""
+    weeks = Mod(DayNumber(Value(today, output_field=DateField())) - DayNumber(F("attention_due")), Value(7))
+    return rows.annotate(reminder_weeks=weeks).filter(
+        reminder_weeks=0,
+        attention_due__gte=today - WEEK * OVERDUE_WEEKS,
+        attention_due__lte=today + datetime.timedelta(days=AHEAD),
+    )
 
 
 def _on(path, name):
@@ -81,14 +107,13 @@ def kinds_for(user, turned_off=()):
 
 def reminders_for(user, today, turned_off=()):
     """[Due] of ``user``'s items for which ``today`` is an occasion (7 days before, the day,
-    weekly while overdue), read in one query per kind (the occasion's dates as an ``IN`` list)."""
-    dates = occasion_dates(today)
+    weekly while overdue), read in one query per kind."""
     found = []
     for source in kinds_for(user, turned_off):
         rows = _rows(source, user, today + LOOK_AHEAD)
         if rows is None:
             continue
-        for row in rows.filter(attention_due__in=dates).order_by("attention_due", "pk"):
+        for row in on_an_occasion(rows, today).order_by("attention_due", "pk"):
             key = occasion(row.attention_due, today)
             if key:
                 found.append(_due(source, row, today, key))

@@ -7,8 +7,9 @@ backend, a batch at a time, and stamps each batch ``sent_at``. A second run of t
 workers at once, or a worker killed at any point and started again, finds the claims there and
 sends nothing again. The price: a worker killed between claiming and sending loses those
 reminders (their claims keep no ``sent_at``, are counted as "unconfirmed" by the next run and
-are never resent), which the issue prefers to a duplicate. If the e-mail server refuses a batch,
-the claims not yet tried are released, so running the day again sends them.
+are never resent), which the issue prefers to a duplicate. Claims are made a batch at a time,
+just before the batch is sent, so a worker killed (or an e-mail server refusing a batch) loses
+at most that batch: the batches after it were never claimed, and the next run sends them.
 """
 
 import uuid
@@ -24,8 +25,7 @@ from . import mail, selectors
 from .models import DIGEST, ReminderPreference, SentReminder
 from .occasions import iso_week
 
-CLAIM_BATCH = 1000
-SEND_BATCH = 500
+SEND_BATCH = 500  # claimed, sent and confirmed together
 
 
 @dataclass
@@ -102,36 +102,35 @@ def _key(claim):
 
 
 def _deliver(claims, message_for):
-    """Claim ``claims`` under a new run id, then send the e-mail of each claim this run made."""
+    """Claim and send ``claims`` a batch at a time, under a new run id: each batch is claimed,
+    then the e-mails of the claims this run made (not those an earlier run made) are sent through
+    one connection, then confirmed. A worker killed mid-run loses at most the batch it was
+    sending; the batches after it were never claimed, and the next run sends them."""
     run = uuid.uuid4()
-    for claim in claims:
-        claim.run = run
-    for start in range(0, len(claims), CLAIM_BATCH):
-        with transaction.atomic():
-            SentReminder.objects.bulk_create(claims[start : start + CLAIM_BATCH], ignore_conflicts=True)
-    ours = list(
-        SentReminder.objects.filter(run=run, sent_at__isnull=True)
-        .order_by("pk")
-        .values_list("pk", "user_id", "kind", "item_pk", "occasion")
-    )
-    outcome = Outcome(already_sent=len(claims) - len(ours))
-    if not ours:
+    outcome = Outcome()
+    if not claims:
         return outcome
     connection = get_connection()
     connection.open()
     try:
-        for start in range(0, len(ours), SEND_BATCH):
-            batch = ours[start : start + SEND_BATCH]
-            try:
-                connection.send_messages([message_for((user, kind, pk, occ)) for _, user, kind, pk, occ in batch])
-            except Exception:
-                # The rest were never tried: release them, so that running the day again sends them.
-                later = [row[0] for row in ours[start + SEND_BATCH :]]
-                SentReminder.objects.filter(pk__in=later, sent_at__isnull=True).delete()
-                raise
-            SentReminder.objects.filter(pk__in=[row[0] for row in batch]).update(sent_at=timezone.now())
-            outcome.sent += len(batch)
-            outcome.by_kind.update(kind for _, _, kind, _, _ in batch)
+        for start in range(0, len(claims), SEND_BATCH):
+            batch = claims[start : start + SEND_BATCH]
+            for claim in batch:
+                claim.run = run
+            with transaction.atomic():
+                SentReminder.objects.bulk_create(batch, ignore_conflicts=True)
+            ours = list(
+                SentReminder.objects.filter(run=run, sent_at__isnull=True)
+                .order_by("pk")
+                .values_list("pk", "user_id", "kind", "item_pk", "occasion")
+            )
+            outcome.already_sent += len(batch) - len(ours)
+            if not ours:
+                continue
+            connection.send_messages([message_for((user, kind, pk, occ)) for _, user, kind, pk, occ in ours])
+            SentReminder.objects.filter(pk__in=[row[0] for row in ours]).update(sent_at=timezone.now())
+            outcome.sent += len(ours)
+            outcome.by_kind.update(kind for _, _, kind, _, _ in ours)
     finally:
         connection.close()
     return outcome

@@ -101,12 +101,18 @@ def _waiting(run):
         return False
 
 
-def schedule(day, now=False):
+def schedule(day, now=False, again=False):
     """Queue ``day``'s run for 07:00 that day (``now``: at once) unless it is queued or done.
+    ``again``: queue it even so (a worker was killed while running it, leaving its task
+    "running" for ever; whatever that run sent stays claimed and is not sent twice).
     Returns the task's result, or ``None`` when nothing was queued."""
     run = _run_row(day)
-    if run.finished_at is not None or _waiting(run):
+    if run.finished_at is not None and not again:
         return None
+    if _waiting(run) and not again:
+        return None
+    if again and run.finished_at is not None:
+        ReminderRun.objects.filter(pk=run.pk).update(finished_at=None)
     at = None if now else send_time(day)
     backend = send_daily.get_backend()
     deferred = send_daily.using(run_after=at) if at and backend.supports_defer and at > timezone.now() else send_daily

@@ -44,7 +44,7 @@ def test_a_review_is_reminded_7_days_before_on_the_day_and_weekly_while_overdue(
             sent_on[n] = reminders_in(mail.outbox, "reviews_overdue")
     assert sorted(sent_on) == [-7, 0, 7, 14, 21]
     assert all(len(keys) == 1 for keys in sent_on.values())
-    assert sent_on[14][0].endswith("/overdue-2:2026-03-18")
+    assert "/overdue-2:2026-03-18/" in sent_on[14][0]
 
 
 def test_the_email_names_the_item_and_links_to_it_and_nothing_more(lead, make_partnership, on_day):
@@ -169,7 +169,7 @@ def test_today_is_the_date_in_london_around_midnight(lead, make_partnership, on_
     with on_day(datetime.date(2026, 7, 1), datetime.time(0, 30)):
         summer = tasks.send_daily.enqueue().return_value
     assert summer["day"] == "2026-07-01" and summer["reminders"] == 1
-    assert reminders_in(mail.outbox)[-1].endswith("/due:2026-07-01")
+    assert "/due:2026-07-01/" in reminders_in(mail.outbox)[-1]
     with on_day(datetime.date(2026, 12, 31), datetime.time(23, 30)):
         winter = tasks.send_daily.enqueue().return_value
     assert winter["day"] == "2026-12-31" and winter["reminders"] == 1

@@ -15,6 +15,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--day", help="the day to send for, YYYY-MM-DD (default: today in Europe/London)")
         parser.add_argument(
+            "--again",
+            action="store_true",
+            help="queue the day even if it is queued or sent (after a worker was killed mid-run): "
+            "what was sent is not sent again",
+        )
+        parser.add_argument(
             "--at-seven", action="store_true", help="run at 07:00 that day (Europe/London) rather than at once"
         )
 
@@ -23,7 +29,7 @@ class Command(BaseCommand):
             day = datetime.date.fromisoformat(options["day"]) if options["day"] else local_today()
         except ValueError as error:
             raise CommandError(f"--day: {error}") from error
-        result = schedule(day, now=not options["at_seven"])
+        result = schedule(day, now=not options["at_seven"], again=options["again"])
         if result is None:
             self.stdout.write(f"The reminders of {day} are already queued or sent.")
         else:
