@@ -106,6 +106,7 @@ def schedule(day, now=False, again=False):
     ``again``: queue it even so (a worker was killed while running it, leaving its task
     "running" for ever; whatever that run sent stays claimed and is not sent twice).
     Returns the task's result, or ``None`` when nothing was queued."""
+    now = now and day <= local_today()  # a day to come runs on its morning, never before
     run = _run_row(day)
     if run.finished_at is not None and not again:
         return None
