@@ -812,7 +812,7 @@ class Bench:
         self.results.append(
             Result(
                 "Reminders, worker killed and restarted",
-                f"{before:,} then {len(keys) - before:,} sent, {unconfirmed:,} lost",
+                f"{before:,} then {len(keys) - before:,} sent, {unconfirmed:,} unconfirmed (at most once)",
                 restart_seconds * 1000,
                 "",
                 goal="met (no duplicates)"
