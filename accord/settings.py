@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "self_assessments",
     "review_rounds",
     "reporting",
+    "reminders",
     "board_reports",
 ]
 

@@ -19,3 +19,7 @@ DEBUG = False
 INSTALLED_APPS = [*INSTALLED_APPS, "django.contrib.admin"]
 ROOT_URLCONF = "benchmarks.urls"
 DATABASES = {"default": database(BENCH_DATABASE_URL)}
+
+# The reminders group's workers log each e-mail's key to a file (benchmarks/mail.py).
+if os.environ.get("BENCH_MAIL_LOG"):
+    EMAIL_BACKEND = "benchmarks.mail.KeyLogBackend"
