@@ -92,7 +92,8 @@ def test_the_word_document_has_real_headings_tables_and_charts(world):
 
 
 def test_a_draft_says_it_is_a_draft(world):
-    text = pdf_text(file_bytes(world.draft_version, "pdf"))
+    draft = generated(world.draft_report, world.user("coordinator"), issue=False)
+    text = pdf_text(file_bytes(draft, "pdf"))
     assert "Draft: Not issued to the board." in text
     assert "Since the report to the Board of Directors on 7 October 2026" in text
 
