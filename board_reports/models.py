@@ -119,9 +119,9 @@ class ReportVersion(AppendOnlyModel):
     number = models.PositiveIntegerField()
     issued = models.BooleanField(default=False)
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
-    step = models.CharField(max_length=200, blank=True)
+    step = models.CharField(max_length=200, blank=True, editable=False)  # written by the task, never typed
     progress = models.PositiveSmallIntegerField(default=0)  # per cent
-    failure = models.CharField(max_length=300, blank=True)
+    failure = models.CharField(max_length=300, blank=True, editable=False)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(auto_now_add=True)
     as_of = models.DateField(null=True, blank=True)
@@ -136,10 +136,10 @@ class ReportVersion(AppendOnlyModel):
     )
     snapshot = models.JSONField(default=dict, blank=True)
     docx = models.FileField(storage=document_storage, max_length=200, blank=True)
-    docx_sha256 = models.CharField(max_length=64, blank=True)
+    docx_sha256 = models.CharField(max_length=64, blank=True, editable=False)
     docx_size = models.PositiveIntegerField(default=0)
     pdf = models.FileField(storage=document_storage, max_length=200, blank=True)
-    pdf_sha256 = models.CharField(max_length=64, blank=True)
+    pdf_sha256 = models.CharField(max_length=64, blank=True, editable=False)
     pdf_size = models.PositiveIntegerField(default=0)
 
     objects = ReportVersionQuerySet.as_manager()

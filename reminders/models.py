@@ -20,10 +20,12 @@ class SentReminder(models.Model):
     confirming (its e-mail may or may not have gone); it is counted, never sent again.
     """
 
-    kind = models.CharField(max_length=60)  # the "needs attention" kind's name, or DIGEST
+    kind = models.CharField(max_length=60, editable=False)  # the "needs attention" kind's name, or DIGEST
     item_pk = models.BigIntegerField()  # the item's id within its kind (0 for a digest)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    occasion = models.CharField(max_length=40)  # "7-days:2026-12-14", "due:…", "overdue-2:…", "2026-W50"
+    occasion = models.CharField(
+        max_length=40, editable=False
+    )  # "7-days:2026-12-14", "due:…", "overdue-2:…", "2026-W50"
     due = models.DateField(null=True, blank=True)
     run = models.UUIDField(db_index=True)
     claimed_at = models.DateTimeField(default=timezone.now)
@@ -69,7 +71,7 @@ class ReminderRun(models.Model):
     run has finished: one audit entry per day, not one per e-mail."""
 
     day = models.DateField(unique=True)
-    task_id = models.CharField(max_length=64, blank=True)
+    task_id = models.CharField(max_length=64, blank=True, editable=False)
     scheduled_for = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     reminders_sent = models.PositiveIntegerField(default=0)

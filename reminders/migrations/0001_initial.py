@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('day', models.DateField(unique=True)),
-                ('task_id', models.CharField(blank=True, max_length=64)),
+                ('task_id', models.CharField(blank=True, editable=False, max_length=64)),
                 ('scheduled_for', models.DateTimeField(blank=True, null=True)),
                 ('finished_at', models.DateTimeField(blank=True, null=True)),
                 ('reminders_sent', models.PositiveIntegerField(default=0)),
@@ -47,9 +47,9 @@ class Migration(migrations.Migration):
             name='SentReminder',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=60)),
+                ('kind', models.CharField(editable=False, max_length=60)),
                 ('item_pk', models.BigIntegerField()),
-                ('occasion', models.CharField(max_length=40)),
+                ('occasion', models.CharField(editable=False, max_length=40)),
                 ('due', models.DateField(blank=True, null=True)),
                 ('run', models.UUIDField(db_index=True)),
                 ('claimed_at', models.DateTimeField(default=django.utils.timezone.now)),
