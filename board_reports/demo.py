@@ -7,7 +7,7 @@ Board in October 2019": its cover sheet (For: Information; the lead executive di
 authors; "prepared for Board only"; "The Board is asked to note and discuss the report") and its
 next steps. The meeting dates and agenda references are demo values. Between the two reports the
 coordinator closes the partnership whose lead proposed closing it in the 2019 spring clean
-(``review_rounds.demo``) and a headline is flagged for the board, so the draft has changes to show.
+(``review_rounds.demo``), so the draft has changes to show.
 
 :func:`seed` adds the reports only when there is none for the October meeting: a second run
 writes nothing.
@@ -16,6 +16,7 @@ writes nothing.
 import datetime
 
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 from board_reports import compose, services
@@ -24,11 +25,12 @@ from core.audit import audit_context
 from core.dates import local_today
 from core.demo import Seeded, counted
 from core.models import BafRiskTheme, StrategicObjective
-from partnerships.models import Headline, Status
+from partnerships.models import Partnership, Status
 from review_rounds.models import Outcome, ReviewTask
 
 OCTOBER = datetime.date(2019, 10, 2)
 MARCH = datetime.date(2020, 3, 11)
+CLOSED_ON = datetime.date(2019, 11, 30)
 COVER = {
     "title": "Trust partnerships update report",
     "meeting": "Board of Directors",
@@ -70,24 +72,20 @@ def _generate(report, coordinator, issue):
     services.generate(version.pk)  # here and now; the worker finds it already generated
 
 
-def _between_reports(coordinator):
-    """What happens between the two meetings: the closure the spring clean proposed, and a headline."""
+def _between_reports():
+    """What happens between the two meetings: the partnership the spring clean proposed closing is
+    closed (on 30 November 2019, as its status history says)."""
     proposed = ReviewTask.objects.filter(outcome=Outcome.CLOSURE_PROPOSED).select_related("partnership").first()
-    if proposed is not None and proposed.partnership.status != Status.CLOSED:
-        partnership = proposed.partnership
-        partnership.status, partnership.end_date = Status.CLOSED, datetime.date(2019, 11, 30)
-        partnership.full_clean()
-        partnership.save()
-    flagged = Headline.objects.filter(for_board_report=True).select_related("partnership").first()
-    if flagged is not None:
-        Headline.objects.create(
-            partnership=flagged.partnership,
-            date=datetime.date(2020, 2, 14),
-            text="The second round of peer-to-peer reviews was completed in the new format; the findings are "
-            "shared with every partner.",
-            for_board_report=True,
-            author=coordinator,
-        )
+    if proposed is None or proposed.partnership.status == Status.CLOSED:
+        return
+    partnership = proposed.partnership
+    partnership.status, partnership.end_date = Status.CLOSED, CLOSED_ON
+    partnership.full_clean()
+    partnership.save()
+    # The register dates a status from when it took effect, not from the day the demo was seeded.
+    Partnership.objects.filter(pk=partnership.pk).update(
+        status_changed_at=timezone.make_aware(datetime.datetime.combine(CLOSED_ON, datetime.time(12)))
+    )
 
 
 def seed():
@@ -105,7 +103,7 @@ def seed():
             None,
         )
         _generate(october, coordinator, issue=True)
-        _between_reports(coordinator)
+        _between_reports()
         march = _report(
             coordinator,
             MARCH,

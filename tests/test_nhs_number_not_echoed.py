@@ -66,7 +66,7 @@ class PostForms(HTMLParser):
         if kind == "file":
             self.current["files"].append(name)
         elif kind in ("checkbox", "radio"):
-            if kind == "radio" and name not in self.current["choices"]:
+            if name not in self.current["choices"]:
                 self.current["choices"].append(name)
             if "checked" in attrs or (kind == "radio" and name not in self.current["values"]):
                 self.current["values"][name] = attrs.get("value", "on")

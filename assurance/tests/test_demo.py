@@ -13,6 +13,7 @@ from accounts.models import User
 from assurance import ig_state
 from assurance.models import Assurance, IGDocument, IGItem, RecordedStatus
 from assurance.selectors import LEVEL_NOT_ASSESSED, gap_rows, partnership_ig
+from board_reports.models import ReportVersion
 from core.dates import local_today
 from core.models import AuditEntry
 from organisations.dspt import expected_year
@@ -122,8 +123,10 @@ def test_items_in_place_have_their_dates_and_a_pdf_that_can_be_downloaded(client
         assert [d.version for d in item.documents.all()] == [1]
     assert not IGItem.objects.filter(status=RecordedStatus.IN_PROGRESS, documents__isnull=False).exists()
     assert IGDocument.objects.filter(item__in=in_place).count() == 8
-    # Every stored file is an IG document's or a self-assessment's evidence (identical files shared): none left behind.
+    # Every stored file is an IG document's, a self-assessment's evidence or a board report's
+    # (identical files shared): none left behind.
     kept = {d.file.name for d in IGDocument.objects.all()} | {e.file.name for e in Evidence.objects.all()}
+    kept |= {f.name for v in ReportVersion.objects.all() for f in (v.docx, v.pdf) if f}
     assert [str(p.relative_to(storage_dir)) for p in stored_files(storage_dir)] == sorted(kept)
 
     client.force_login(User.objects.get(username="ben.cahill"))
