@@ -265,22 +265,3 @@ def test_the_dashboard_shows_the_movement_since_the_last_issued_report(client, w
     row = body.split("Open partnerships", 1)[1].split("</tr>", 1)[0]
     assert f"</span>{told}</td>" in row and f"</span>{told - 1}</td>" in row and "−1" in row
     assert world.issued_version.get_absolute_url() in body
-
-
-def test_the_database_worker_generates_what_the_page_queued(settings, world, django_capture_on_commit_callbacks):
-    """The real queue: the version's task waits in the database until ``db_worker`` runs it."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-    from django.core.management import call_command
-    from django_tasks_db.models import DBTaskResult
-
-    with django_capture_on_commit_callbacks(execute=True):
-        version = services.request_version(world.draft_report, world.user("coordinator"), issue=True)
-    assert ReportVersion.objects.get(pk=version.pk).state == State.QUEUED
-    assert DBTaskResult.objects.filter(status="READY").count() == 1
-
-    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
-
-    version.refresh_from_db()
-    assert version.state == State.DONE and version.issued
-    assert file_bytes(version, "pdf").startswith(b"%PDF")
-    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
