@@ -12,11 +12,11 @@ new version, never a change.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 
 from core.append_only import AppendOnlyModel, AppendOnlyQuerySet
 from core.dates import day
 from core.documents import document_storage
+from core.links import reverse_pk
 from core.models import BafRiskTheme, StrategicObjective
 from core.validators import reject_nhs_number
 
@@ -88,7 +88,7 @@ class BoardReport(models.Model):
         return f"{self.title}, {self.meeting} {day(self.meeting_date)}"
 
     def get_absolute_url(self):
-        return reverse("board_reports:detail", args=[self.pk])
+        return reverse_pk("board_reports:detail", self.pk)
 
 
 class State(models.TextChoices):
@@ -153,7 +153,7 @@ class ReportVersion(AppendOnlyModel):
         return f"{self.report}, version {self.number} ({kind})"
 
     def get_absolute_url(self):
-        return reverse("board_reports:version", args=[self.pk])
+        return reverse_pk("board_reports:version", self.pk)
 
     @property
     def finished(self):
