@@ -7,12 +7,18 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from core import audit, registry
-        from core.permissions import ADMIN_ONLY, REGISTER_KEEPERS, rows
+        from core.permissions import ADMIN_ONLY, EVERYONE, OWN, REGISTER_KEEPERS, rows
 
         from . import panels
-        from .models import User
+        from .models import ApiToken, User
 
         audit.register(User, sensitive=("password",), exclude=("last_login",))
+        # A token's key is never stored; its digest and prefix are codes, not anyone's words.
+        audit.register(ApiToken, parent="user", exclude=("last_used_at",), codes=("digest", "prefix"))
+        everyone_own = dict.fromkeys(EVERYONE, OWN)
+        registry.rights(rows(["accounts.apitoken"], ("view", "add", "delete"), everyone_own))
+        registry.menu_item("API tokens", "accounts_own:api_tokens", ApiToken, order=95)
+        registry.urls("accounts.own", "account/", "accounts.urls_own")
         registry.rights(rows(["accounts.user"], ("view", "add", "change", "set_password", "unlock"), ADMIN_ONLY))
         registry.rights({("accounts.user", "invite"): REGISTER_KEEPERS})  # partner contributors
         registry.administration_card(

@@ -10,6 +10,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
+from django.urls import reverse
 
 from core.links import reverse_pk
 from core.roles import Role
@@ -75,3 +76,58 @@ class User(AbstractUser):
     @property
     def display_name(self):
         return str(self)
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def owned_by(self, user):
+        return self.filter(user=user)
+
+    def usable(self):
+        """Tokens that still sign in: not revoked, not past their expiry."""
+        from django.utils import timezone
+
+        return self.filter(revoked_at__isnull=True).filter(
+            models.Q(expires_on__isnull=True) | models.Q(expires_on__gte=timezone.localdate())
+        )
+
+
+class ApiToken(models.Model):
+    """A key a person made for a program (Power BI, a script) to use the API as them.
+
+    Only a SHA-256 digest of the key is stored: the key itself is shown once, when it is made.
+    ``prefix`` (its first characters) lets the owner tell their keys apart. A revoked token is
+    kept, so the audit trail's "through the API with token …" still names it.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(
+        max_length=100, validators=[reject_nhs_number], help_text="What it is for, for example “Power BI register”."
+    )
+    prefix = models.CharField(max_length=12, editable=False)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_on = models.DateField(null=True, blank=True, help_text="Optional: the last day it works.")
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "API token"
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    def get_absolute_url(self):
+        return reverse("accounts_own:api_tokens")
+
+    @property
+    def state(self):
+        from django.utils import timezone
+
+        if self.revoked_at:
+            return "Revoked"
+        if self.expires_on and self.expires_on < timezone.localdate():
+            return "Expired"
+        return "Active"

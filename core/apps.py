@@ -29,4 +29,5 @@ class CoreConfig(AppConfig):
         registry.menu_item("Audit log", "core:audit_log", AuditEntry, order=80)
         registry.menu_item("Administration", "core:administration", StrategicObjective, order=90)
         registry.urls(self.label, "", "core.urls")
+        registry.urls("api", "api/", "core.api_urls")
         registry.test_rows(self.label, "core.tests.rows")

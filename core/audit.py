@@ -35,15 +35,17 @@ class AuditContext:
     user: object = None
     source: str = "system"
     request_id: uuid.UUID = field(default_factory=uuid.uuid4)
+    token: object = None  # the API token the change came through (``accounts.ApiToken``), if any
 
 
 _context = contextvars.ContextVar("accord_audit_context", default=None)
 
 
 @contextlib.contextmanager
-def audit_context(user=None, source="system"):
-    """Attribute every change made inside the block to ``user`` and one request id."""
-    token = _context.set(AuditContext(user=user, source=source))
+def audit_context(user=None, source="system", token=None):
+    """Attribute every change made inside the block to ``user`` and one request id (and to the
+    API ``token`` it came through)."""
+    token = _context.set(AuditContext(user=user, source=source, token=token))
     try:
         yield _context.get()
     finally:
@@ -215,6 +217,8 @@ def _entry(instance, action, before, after, changed, label=None):
         user_name=str(user) if user else "system",
         request_id=ctx.request_id,
         source=ctx.source,
+        token_id=getattr(ctx.token, "pk", None),
+        token_name=str(ctx.token)[:120] if ctx.token is not None else None,
         action=action,
         object_type=ContentType.objects.get_for_model(type(instance)),
         object_id=instance.pk,

@@ -50,6 +50,11 @@ class AuditEntry(AppendOnlyModel):
     user_name = models.CharField(max_length=150, blank=True)
     request_id = models.UUIDField(null=True, blank=True, db_index=True)
     source = models.CharField(max_length=20, default="system")
+    # The API token a change came through (``source`` "api"): its id and label, copied in so the
+    # entry still says which after the token is revoked. Nullable, so adding them kept the table
+    # (and its append-only triggers) as it was.
+    token_id = models.BigIntegerField(null=True, blank=True)
+    token_name = models.CharField(max_length=120, null=True, blank=True)
     action = models.CharField(max_length=10, choices=Action.choices)
     object_type = models.ForeignKey(ContentType, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
     object_id = models.BigIntegerField()
@@ -82,6 +87,12 @@ class AuditEntry(AppendOnlyModel):
 
     def __str__(self):
         return f"{self.get_action_display()} {self.object_label} by {self.user_name or 'system'}"
+
+    def through(self):
+        """How the change was made: "web", "import", … and, for the API, with which token."""
+        if self.token_name:
+            return f"{self.source}, token {self.token_name}"
+        return self.source
 
     def changes(self):
         """(field label, before, after) for display: each field by its label, in the model's own

@@ -209,6 +209,7 @@ class Registry:
     derived: dict = field(default_factory=dict)
     report_parts: dict = field(default_factory=dict)
     urls: dict = field(default_factory=dict)  # app label -> Urls
+    api: dict = field(default_factory=dict)  # URL name -> core.api.ApiResource
     test_rows: dict = field(default_factory=dict)  # app label -> module path
 
 
@@ -279,6 +280,23 @@ def urls(app_label, prefix, module):
     registry.urls[app_label] = Urls(prefix, module)
 
 
+def api(name, model, *, list_view=None, edit_view=None, delete_view=None, fields=(), actions=None, parent=None):
+    """Serve ``model`` at ``/api/<name>/`` through its pages' own view classes (``core.api``).
+
+    ``list_view`` (an ``ObjectListView``) gives the rows each user may see, the filters and the
+    sorting; ``edit_view`` (an ``ObjectEditView``) the form, the refusals and the save, for
+    ``POST`` (add) and ``PUT``/``PATCH`` (change); ``delete_view`` the delete; ``actions``
+    ``{name: edit view}`` the ``POST /api/<name>/<id>/<action>/`` that run another form (close,
+    confirm). ``fields`` are the fields answers show (``id`` first; the edit form's by default);
+    ``parent`` names the link a child record is added under (``partnership`` for a partner role).
+    """
+    from core.api import ApiResource
+
+    registry.api[name] = ApiResource(
+        name, model, list_view, edit_view, delete_view, tuple(fields), dict(actions or {}), parent
+    )
+
+
 def test_rows(app_label, module):
     """The app's rows of the cross-cutting tests (permission matrix, exports, audit coverage).
 
@@ -343,6 +361,10 @@ def report_parts():
 def url_patterns():
     """Every registered app's URLs, for ``accord.urls``."""
     return [path(u.prefix, include(u.module)) for u in registry.urls.values()]
+
+
+def api_resources():
+    return sorted(registry.api.values(), key=lambda resource: resource.name)
 
 
 def test_row_modules():

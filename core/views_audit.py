@@ -29,6 +29,7 @@ class AuditLogView(generic.ObjectListView):
         generic.Column("timestamp", "When", sort="timestamp", template="core/includes/audit_when_cell.html"),
         generic.Column("user_name", "Changed by", sort="user_name"),
         generic.Column("action", "Change", sort="action"),
+        generic.Column("source", "Through", value=lambda e: e.through(), shown=False),
         generic.Column("object_type", "Kind of record", value=lambda e: capfirst(e.object_type.name)),
         generic.Column("object_label", "Record", sort="object_label"),
         generic.Column("parent_label", "Part of"),

@@ -19,7 +19,7 @@ class PartnershipsConfig(AppConfig):
         )
         from core.views import Column
 
-        from . import demo, panels, partner_totals, report, selectors
+        from . import api, demo, panels, partner_totals, report, selectors
         from .models import Headline, PartnerRole, Partnership, PartnerTotal
 
         audit.register(Partnership)
@@ -48,6 +48,7 @@ class PartnershipsConfig(AppConfig):
             }
         )
         registry.menu_item("Register", "partnerships:list", Partnership, order=10, partners=True)
+        api.register()
         registry.menu_item("Import", "partnerships:import", Partnership, action="import", order=60)
         registry.panel(
             "organisations.organisation",

@@ -1,7 +1,8 @@
 """The user accounts' rows of Accord's cross-cutting tests (``tests/rows.py`` says what each table is)."""
 
 from accounts.invitations import InvalidLink, invited_user, make_token
-from accounts.models import User
+from accounts.models import ApiToken, User
+from accounts.tokens import create_token
 from core.roles import Role
 from partnerships.models import Partnership
 from tests.rows import (
@@ -9,6 +10,7 @@ from tests.rows import (
     FORBIDDEN,
     KEEPERS,
     NOT_ALLOWED,
+    NOT_FOUND,
     OK,
     REDIRECT,
     SAVED,
@@ -39,6 +41,7 @@ def build(w):
         organisation=w.partner_org,
     )
     w.invitation = make_token(w.invited)
+    w.owner_token, w.owner_key = create_token(w.user("owner"), "Power BI register")
 
 
 def _link_refused(w):
@@ -53,7 +56,25 @@ def _accepted(w):
     return User.objects.get(pk=w.invited.pk).check_password(NEW_PASSWORD)
 
 
+def _token_revoked(w):
+    return ApiToken.objects.get(pk=w.owner_token.pk).revoked_at is not None
+
+
 PAGES = {
+    # Everyone in the trust keeps their own tokens; a partner contributor has no API.
+    "accounts_own:api_tokens": Page(
+        get=everyone(OK),
+        post=everyone(SAVED),
+        data=lambda w: {"name": "Excel refresh"},
+        effect=lambda w: ApiToken.objects.filter(name="Excel refresh").exists(),
+    ),
+    # Only its owner may revoke a token: anyone else's is not found.
+    "accounts_own:api_token_revoke": Page(
+        args=lambda w: [w.owner_token.pk],
+        get=everyone(NOT_ALLOWED),
+        post=only(SAVED, ("owner",), otherwise=NOT_FOUND),
+        effect=_token_revoked,
+    ),
     "accounts:list": Page(get=only(OK, ADMIN), post=everyone(NOT_ALLOWED)),
     "accounts:add": Page(
         get=only(OK, ADMIN),
@@ -137,6 +158,14 @@ EXPORTS = {
 }
 
 AUDIT = {
+    "accounts.ApiToken": Change(
+        lambda w: create_token(w.user("executive"), "Dashboard")[0],
+        "name",
+        "Dashboard",
+        "ICS dashboard",
+        "ICS dashboard",
+        parent=lambda w: w.user("executive"),
+    ),
     "accounts.User": Change(
         lambda w: make_user("xsmith", role=Role.EXECUTIVE, first_name="Xavier", last_name="Smith", job_title="CFO"),
         "role",
@@ -147,6 +176,12 @@ AUDIT = {
 }
 
 FORMS = {
+    "api token: no name, expiry past": Form(
+        "accounts_own:api_tokens",
+        lambda w: [],
+        lambda w: {"name": "", "expires_on": "01/01/2020"},
+        {"name": "Enter a name for the token", "expires_on": "The expiry date must be today or later."},
+    ),
     "user: nothing filled in": Form(
         "accounts:add",
         lambda w: [],
@@ -269,5 +304,6 @@ STALE = {
 # A saved record of each model with free text, for the model-level NHS-number guard
 # (core/tests/test_rules.py).
 RECORDS = {
+    "accounts.ApiToken": lambda w: w.owner_token,
     "accounts.User": lambda w: w.user("executive"),
 }
