@@ -63,6 +63,7 @@ import tarfile
 import tempfile
 import tomllib
 import zlib
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -245,6 +246,17 @@ class Snapshot:
     vendor: str
     server_version: str
     tables: dict = field(default_factory=dict)
+    migrations: list = field(default_factory=list)
+
+
+def applied_migrations(db):
+    """``["app.name", …]`` applied in a database (a DB-API connection), sorted."""
+    cursor = db.cursor()
+    try:
+        cursor.execute("SELECT app, name FROM django_migrations")
+        return sorted(f"{app}.{name}" for app, name in cursor.fetchall())
+    finally:
+        cursor.close()
 
 
 def snapshot_database(folder, using="default"):
@@ -262,10 +274,10 @@ def snapshot_database(folder, using="default"):
             target.close()
         copy = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
-            tables = database_summary(copy, "sqlite")
+            tables, migrations = database_summary(copy, "sqlite"), applied_migrations(copy)
         finally:
             copy.close()
-        return Snapshot(path, "sqlite", sqlite3.sqlite_version, tables)
+        return Snapshot(path, "sqlite", sqlite3.sqlite_version, tables, migrations)
     if db.vendor == "postgresql":
         path = Path(folder) / "accord.pgdump"
         dump = _pg_tool("pg_dump", db.pg_version)
@@ -277,7 +289,8 @@ def snapshot_database(folder, using="default"):
             command = [dump, *args, "--format=custom", f"--snapshot={snapshot}", f"--file={path}"]
             _run([*command, "--dbname", db.settings_dict["NAME"]], env, "pg_dump")
             tables = database_summary(db.connection, "postgresql")
-        return Snapshot(path, "postgresql", server_version, tables)
+            migrations = applied_migrations(db.connection)
+        return Snapshot(path, "postgresql", server_version, tables, migrations)
     raise BackupError(f"Backup supports PostgreSQL and SQLite, not {db.vendor}.")
 
 
@@ -293,6 +306,7 @@ def make_manifest(snapshot, files, version=None):
             "server_version": snapshot.server_version,
             "member": DATABASE_MEMBERS[snapshot.vendor],
             "tables": snapshot.tables,
+            "migrations": snapshot.migrations,
         },
         "files": files,
     }
@@ -397,8 +411,22 @@ def read_manifest(path):
         raise BackupError(f"The manifest of {path} is not readable JSON ({error}). Nothing was restored.") from None
     except DAMAGED as error:
         raise _damaged(path, error) from None
-    if manifest.get("format") != FORMAT or not isinstance(manifest.get("files"), dict):
+    if (
+        not isinstance(manifest, dict)
+        or manifest.get("format") != FORMAT
+        or not isinstance(manifest.get("files"), dict)
+        or not isinstance(manifest.get("database"), dict)
+        or not isinstance(manifest["database"].get("tables"), dict)
+    ):
         raise BackupError(f"{path} is not an Accord backup (its manifest is not one).")
+    database = manifest["database"]
+    if (
+        database.get("member") != DATABASE_MEMBERS.get(database.get("vendor"))
+        or database["member"] not in manifest["files"]
+    ):
+        raise BackupError(
+            f"The manifest of {path} does not name a database this Accord can restore. Nothing was restored."
+        )
     if manifest.get("format_version") != FORMAT_VERSION:
         raise BackupError(
             f"{path} is an Accord backup of format {manifest.get('format_version')}; "
@@ -488,7 +516,7 @@ def _sqlite_target(db):
 
 
 def target_contents(using="default"):
-    """What the target database holds (an empty list when it is empty)."""
+    """What the target database holds, as ``(kind, name)``, tables first (empty when it is empty)."""
     db = connections[using]
     if db.vendor == "sqlite":
         path = _sqlite_target(db)
@@ -496,10 +524,16 @@ def target_contents(using="default"):
             raise BackupError("Restore needs a SQLite database file, not an in-memory database.")
         if not path.exists() or path.stat().st_size == 0:
             return []
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db_file:
-            return db_file.execute("SELECT type, name FROM sqlite_master").fetchall()
-    db.ensure_connection()
-    return _postgres_objects(db)
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db_file:
+            held = db_file.execute("SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite%'").fetchall()
+    else:
+        db.ensure_connection()
+        kinds = {"r": "table", "p": "table", "v": "view", "m": "view", "S": "sequence", "f": "table"}
+        held = [
+            (kinds[detail] if kind == "relation" else kind, name if schema == "public" else f"{schema}.{name}")
+            for kind, schema, name, detail in _postgres_objects(db)
+        ]
+    return sorted(held, key=lambda row: (row[0] != "table", row))
 
 
 def _describe_target(db):
@@ -541,6 +575,14 @@ class RestoreResult:
     tables: int
     rows: int
     files: int
+    unapplied: list  # migrations of this Accord that the archive's database has not had: run migrate
+
+
+def known_migrations():
+    """Every migration this Accord has on disk, as ``"app.name"``."""
+    from django.db.migrations.loader import MigrationLoader
+
+    return {f"{app}.{name}" for app, name in MigrationLoader(None, ignore_no_migrations=True).disk_migrations}
 
 
 def check_archive(path):
@@ -565,12 +607,23 @@ def restore(path, using="default"):
         )
     if db.in_atomic_block:
         raise BackupError("A restore cannot run inside a transaction: run it on its own.")
+    unknown = sorted(set(manifest["database"].get("migrations", [])) - known_migrations())
+    if unknown:
+        accord = manifest.get("accord") or {}
+        raise BackupError(
+            f"The archive was made by a newer Accord ({accord.get('version')}, commit {accord.get('commit')}): "
+            f"this one does not know its migrations {', '.join(unknown[:3])}"
+            f"{' and more' if len(unknown) > 3 else ''}. Install that version or a later one, then restore. "
+            "Nothing was restored."
+        )
     held = target_contents(using)
     if held:
-        names = ", ".join(str(row[2] if len(row) > 2 else row[1]) for row in held[:3])
+        tables = [name for kind, name in held if kind == "table"]
+        some = ", ".join(f"{kind} {name}" for kind, name in held[:3]) + ("…" if len(held) > 3 else "")
         raise BackupError(
-            f"The target {_describe_target(db)} is not empty ({len(held)} tables or other objects, such as "
-            f"{names}). Restore only into a new, empty database that has not been migrated. Nothing was restored."
+            f"The target {_describe_target(db)} is not empty: it has {len(tables)} tables and "
+            f"{len(held) - len(tables)} other objects ({some}). Restore only into a new, empty database "
+            "that has not been migrated (migrate writes rows the archive holds too). Nothing was restored."
         )
     storage = Path(settings.DOCUMENT_STORAGE_DIR)
     if storage.exists() and any(p.is_file() for p in storage.rglob("*")):
@@ -600,7 +653,8 @@ def restore(path, using="default"):
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     files = sum(1 for name in manifest["files"] if name.startswith(DOCUMENTS))
-    return RestoreResult(manifest, len(tables), sum(t["rows"] for t in tables.values()), files)
+    unapplied = sorted(known_migrations() - set(manifest["database"].get("migrations", [])))
+    return RestoreResult(manifest, len(tables), sum(t["rows"] for t in tables.values()), files, unapplied)
 
 
 def _remove_empty_tree(storage):
@@ -612,7 +666,7 @@ def _remove_empty_tree(storage):
 
 
 def _restore_sqlite(db, database_file, tables):
-    with sqlite3.connect(f"file:{database_file}?mode=ro", uri=True) as copy:
+    with closing(sqlite3.connect(f"file:{database_file}?mode=ro", uri=True)) as copy:
         problems = _compare(tables, database_summary(copy, "sqlite"))
     if problems:
         raise BackupError(f"The database in the archive does not match its manifest: {'; '.join(problems[:5])}.")

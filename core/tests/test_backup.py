@@ -152,6 +152,14 @@ def refused_and_untouched(result, target, before=None):
     return result.stderr
 
 
+def refused_and_untouched_full(result, target, summary, files):
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert target.summary() == summary
+    assert file_hashes(target.documents) == files
+    return result.stderr
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_restored_backup_holds_every_row_and_file_of_the_original(tmp_path, storage_dir, target):
     call_command("seed_demo", stdout=io.StringIO())
@@ -227,14 +235,6 @@ def test_a_restored_backup_holds_every_row_and_file_of_the_original(tmp_path, st
     assert "Restore only into a new, empty database" in stderr
 
 
-def refused_and_untouched_full(result, target, summary, files):
-    assert result.returncode != 0
-    assert "Traceback" not in result.stderr
-    assert target.summary() == summary
-    assert file_hashes(target.documents) == files
-    return result.stderr
-
-
 @pytest.fixture
 def archive(tmp_path, make_user):
     small_register(make_user, "archive")
@@ -295,6 +295,20 @@ def test_a_file_that_is_not_an_archive_is_refused(tmp_path, target):
     not_archive.write_bytes(gzip.compress(b"not a tar file at all" * 100))
     stderr = refused_and_untouched(target.restore(not_archive), target)
     assert "damaged or incomplete" in stderr or "not an Accord backup" in stderr
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_archive_of_a_newer_accord_is_refused(tmp_path, archive, target):
+    def from_the_future(name, data):
+        if name != backup.MANIFEST:
+            return data
+        manifest = json.loads(data)
+        manifest["database"]["migrations"].append("core.9999_from_the_future")
+        return json.dumps(manifest).encode()
+
+    stderr = refused_and_untouched(target.restore(rewrite(archive, tmp_path / "newer.tar.gz", from_the_future)), target)
+    assert "made by a newer Accord" in stderr
+    assert "core.9999_from_the_future" in stderr
 
 
 @pytest.mark.django_db(transaction=True)

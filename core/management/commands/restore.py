@@ -35,6 +35,11 @@ class Command(BaseCommand):
                 f"match the manifest's counts and checksums; {result.files} documents in place."
             )
         )
+        if result.unapplied:
+            self.stdout.write(
+                f"The archive comes from an earlier Accord: {len(result.unapplied)} migrations of this one are "
+                "not applied yet. Run `manage.py migrate` before starting Accord."
+            )
 
 
 def _describe(manifest):
