@@ -14,3 +14,5 @@ urlpatterns = [
 ]
 
 handler403 = "core.views.forbidden"
+# A plain page, never a traceback; 503 "briefly unavailable" when the database cannot be reached.
+handler500 = "core.errors.server_error"
