@@ -154,7 +154,9 @@ def read_serializer(resource):
     """A serializer of the record as the API shows it: links as ids, choices as their codes."""
     model_fields = {f.name for f in resource.model._meta.get_fields()}
     names = [n for n in resource.read_fields if n in model_fields]
-    meta = type("Meta", (), {"model": resource.model, "fields": names, "read_only_fields": names})
+    # Not declared read-only: DRF would then drop ``allow_blank`` / ``allow_null``, and the schema
+    # would promise values (a choice never blank) that records do not keep. It only writes answers.
+    meta = type("Meta", (), {"model": resource.model, "fields": names})
     name = f"{resource.model.__name__}Read"
     return type(name, (serializers.ModelSerializer,), {"Meta": meta})
 
