@@ -10,7 +10,7 @@ class RisksConfig(AppConfig):
         from core.permissions import ADMIN_ONLY, EVERYONE, KEEPERS_AND_OWN_LEADS, rows
         from core.views import Column
 
-        from . import demo, display, filters, highest, models, panels, report, selectors, synthetic
+        from . import demo, display, filters, highest, models, panels, profile_state, report, selectors, synthetic
 
         audit.register(models.Risk, parent="partnership")
         audit.register(models.RiskAction, parent="risk")
@@ -19,6 +19,9 @@ class RisksConfig(AppConfig):
         audit.register(models.HighestScore, parent="partnership")
         highest.connect()
         registry.derived_table("Highest current scores", highest.rebuild)
+        audit.register(models.ProfileState, parent="partnership")
+        profile_state.connect()
+        registry.derived_table("Risk profile states", profile_state.rebuild)
 
         # Everyone reads risk profiles; the register's keepers and a partnership's own leads change
         # its risks, their further actions and its "no significant risk" records. A risk is closed,

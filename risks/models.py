@@ -142,6 +142,12 @@ class Risk(models.Model):
                 fields=["partnership", "status", "current_likelihood", "current_consequence"],
                 name="risk_profile_scores",
             ),
+            # The work queue's "escalated, no BAF theme": the few open risks with no theme.
+            models.Index(
+                fields=["current_likelihood", "current_consequence", "partnership"],
+                condition=models.Q(status="open", baf_theme__isnull=True),
+                name="risk_open_unthemed",
+            ),
         ]
         constraints = [
             *[
@@ -337,6 +343,28 @@ class HighestScore(models.Model):
 
     def __str__(self):
         return f"Highest current score: {self.score}"
+
+    @property
+    def key(self):
+        return self.partnership_id
+
+
+class ProfileState(models.Model):
+    """What a partnership's risk profile's completeness is worked out from: how many of the six
+    domains are assessed and when its first open risk falls due for review. Derived, never typed
+    in, kept in step with its risks and "no significant risk" records by ``risks.profile_state``
+    (which says why it exists). No row: no domain assessed, no open risk."""
+
+    partnership = models.OneToOneField(Partnership, on_delete=models.CASCADE, related_name="risk_profile_state")
+    assessed = models.PositiveSmallIntegerField("domains assessed")
+    review_due = models.DateField("first open risk's review", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "risk profile state"
+        indexes = [models.Index(fields=["assessed", "review_due"], name="risk_profile_state")]
+
+    def __str__(self):
+        return f"Risk profile: {self.assessed} domains assessed"
 
     @property
     def key(self):

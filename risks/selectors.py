@@ -168,10 +168,12 @@ def profile_condition(status, today, thresholds):
     """Partnerships whose risk profile is ``status``, as a plain condition.
 
     The same rule as :func:`profile_status_sql`, written per status so that the database can
-    use it to choose rows (a CASE in a WHERE clause is worked out for every partnership)."""
+    use it to choose rows (a CASE in a WHERE clause is worked out for every partnership), and
+    read from the derived state of each profile (``risks.profile_state``): a join to one row per
+    partnership rather than counting domains over every risk of the register."""
     required = ~Q(Exact(tier_expression(thresholds), 3))
-    overdue = Q(review_overdue_sql(today))
-    assessed = Q(GreaterThanOrEqual(assessed_domains_sql(), Value(DOMAIN_COUNT)))
+    overdue = Q(risk_profile_state__review_due__lt=today)
+    assessed = Q(risk_profile_state__assessed__gte=DOMAIN_COUNT)
     return {
         NOT_REQUIRED: ~required,
         REVIEW_OVERDUE: required & overdue,

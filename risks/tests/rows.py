@@ -3,7 +3,7 @@
 import datetime
 
 from core.dates import local_today
-from risks.models import HighestScore, NoSignificantRisk, Risk, RiskAction, RiskDomain, RiskMatrix
+from risks.models import HighestScore, NoSignificantRisk, ProfileState, Risk, RiskAction, RiskDomain, RiskMatrix
 from tests.rows import (
     ADMIN,
     NHS_NUMBER_SHOWN,
@@ -226,6 +226,13 @@ EXPORTS = {
     ),
 }
 
+
+def _fresh_profile_state(partnership):
+    """The partnership's derived profile state, made anew (its risks may have made one already)."""
+    ProfileState.objects.filter(partnership=partnership).delete()
+    return ProfileState.objects.create(partnership=partnership, assessed=2)
+
+
 AUDIT = {
     # Derived from a partnership's open risks (risks.highest): written, changed and removed by their writes.
     "risks.HighestScore": Change(
@@ -235,6 +242,15 @@ AUDIT = {
         9,
         9,
         parent=lambda w: w.spare_partnership,
+    ),
+    # Derived from a partnership's risks and records (risks.profile_state), like the highest score.
+    "risks.ProfileState": Change(
+        lambda w: _fresh_profile_state(w.partnership),
+        "assessed",
+        2,
+        3,
+        3,
+        parent=lambda w: w.partnership,
     ),
     # A risk is closed, never deleted: it stays in the history, its scores with it.
     "risks.Risk": Change(

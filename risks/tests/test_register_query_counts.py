@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from core.audit import record_bulk
 from core.dates import local_today
 from partnerships.models import Partnership
 from risks.models import NoSignificantRisk, Risk, RiskDomain
@@ -49,8 +50,9 @@ def risks_of(partnerships, start=0):
             )
         if n % 3 == 0:
             records += [NoSignificantRisk(partnership=p, domain=d) for d in domains if d not in used]
-    Risk.objects.bulk_create(risks)
-    NoSignificantRisk.objects.bulk_create(records)
+    # Recorded as every bulk write is (core.audit.record_bulk): the derived profile states keep up.
+    record_bulk(Risk.objects.bulk_create(risks))
+    record_bulk(NoSignificantRisk.objects.bulk_create(records))
 
 
 class RiskRegister(Register):

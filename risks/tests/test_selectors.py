@@ -164,3 +164,35 @@ def test_the_heatmap_counts_equal_a_direct_sql_count_of_the_same_data():
     assert nonzero(heatmap_counts(Risk.objects.filter(domain="systems"))) == raw_counts("AND domain = %s", ["systems"])
     both = heatmap_counts(Risk.objects.filter(partnership=p, domain="finances"))
     assert nonzero(both) == raw_counts("AND partnership_id = %s AND domain = %s", [p.pk, "finances"])
+
+
+def test_the_derived_profile_state_follows_every_write_and_never_drifts():
+    """The completeness rule reads ``risks.profile_state``: each write to a risk or a record moves
+    the partnership between incomplete, complete and review overdue at once, and working the
+    table out again from the risks finds nothing to correct."""
+    from risks import profile_state
+
+    p = partnership("P-0901", tier=1)
+
+    def status():
+        return next(
+            s
+            for s in ("incomplete", "complete", "review_overdue")
+            if filter_by_profile(Partnership.objects.filter(pk=p.pk), s).exists()
+        )
+
+    records = [no_significant_risk(p, domain) for domain in DOMAINS[:5]]
+    assert status() == "incomplete"
+    last = risk(p, domain=DOMAINS[5])
+    assert status() == "complete"
+    last.review_date = PAST
+    last.save()
+    assert status() == "review_overdue"
+    last.status, last.closed_on = RiskStatus.CLOSED, TODAY
+    last.save()
+    assert status() == "incomplete"  # a closed risk assesses nothing, and its review no longer counts
+    no_significant_risk(p, DOMAINS[5])
+    assert status() == "complete"
+    records[0].delete()
+    assert status() == "incomplete"
+    assert profile_state.rebuild() == 0
