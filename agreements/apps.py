@@ -11,7 +11,7 @@ class AgreementsConfig(AppConfig):
         from core import audit, registry, report_parts
         from core.permissions import ALL, EVERYONE, KEEPERS_AND_OWN_LEADS, OWN, A, B, C, E, L, U, rows
 
-        from . import demo, filters, models, panels, report, selectors
+        from . import api, demo, filters, models, panels, report, selectors
 
         audit.register(models.Agreement, parent="partnership")
         children = (models.AgreementParty, models.Consultation, models.ScopeItem, models.Milestone, models.Indicator)
@@ -35,6 +35,7 @@ class AgreementsConfig(AppConfig):
             }
         )
         registry.menu_item("Agreements", "agreements:list", models.Agreement, order=20)
+        api.register()
         registry.panel(
             "partnerships.partnership",
             "agreements",

@@ -11,7 +11,7 @@ class AssuranceConfig(AppConfig):
         from core import audit, registry, report_parts
         from core.permissions import ADMIN_ONLY, ALL, EVERYONE, KEEPERS_AND_OWN_LEADS, OWN, A, B, C, E, L, U, rows
 
-        from . import demo, filters, ig_state, models, panels, report, selectors, synthetic
+        from . import api, demo, filters, ig_state, models, panels, report, selectors, synthetic
 
         ig_state.connect()
         registry.derived_table("IG state", ig_state.rebuild)
@@ -35,6 +35,7 @@ class AssuranceConfig(AppConfig):
             }
         )
         registry.menu_item("IG gaps", "assurance:gaps", models.IGItem, order=40)
+        api.register()
         registry.administration_card(
             "IG requirements",
             "assurance:requirements",

@@ -9,7 +9,7 @@ class MonitoringConfig(AppConfig):
         from core import audit, registry
         from core.permissions import EVERYONE, KEEPERS_AND_OWN_LEADS, PARTY, P, rows
 
-        from . import demo, models, panels, selectors, synthetic
+        from . import api, demo, models, panels, selectors, synthetic
 
         audit.register(models.Measure, parent="indicator")
         audit.register(models.IndicatorValue, parent="measure")
@@ -27,6 +27,7 @@ class MonitoringConfig(AppConfig):
                 ("monitoring.indicatorvalue", "add"): {**KEEPERS_AND_OWN_LEADS, P: PARTY},
             }
         )
+        api.register()
         registry.panel(
             "partnerships.partnership",
             "indicators",

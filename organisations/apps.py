@@ -8,6 +8,7 @@ class OrganisationsConfig(AppConfig):
         from core import audit, registry
         from core.permissions import ADMIN_ONLY, EVERYONE, REGISTER_KEEPERS
 
+        from . import api
         from .models import Organisation
 
         audit.register(Organisation, exclude=("name_key",))
@@ -20,5 +21,6 @@ class OrganisationsConfig(AppConfig):
             }
         )
         registry.menu_item("Organisations", "organisations:list", Organisation, order=50)
+        api.register()
         registry.urls(self.label, "organisations/", "organisations.urls")
         registry.test_rows(self.label, "organisations.tests.rows")

@@ -10,7 +10,7 @@ class RisksConfig(AppConfig):
         from core.permissions import ADMIN_ONLY, EVERYONE, KEEPERS_AND_OWN_LEADS, rows
         from core.views import Column
 
-        from . import demo, display, filters, highest, models, panels, profile_state, report, selectors, synthetic
+        from . import api, demo, display, filters, highest, models, panels, profile_state, report, selectors, synthetic
 
         audit.register(models.Risk, parent="partnership")
         audit.register(models.RiskAction, parent="risk")
@@ -36,6 +36,7 @@ class RisksConfig(AppConfig):
             }
         )
         registry.menu_item("Risks", "risks:heatmap", models.Risk, order=30)
+        api.register()
         registry.administration_card(
             "Risk matrix",
             "risks:matrix",
