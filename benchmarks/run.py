@@ -855,11 +855,16 @@ class Bench:
         from partnerships.spreadsheet import REGISTER_COLUMNS, REGISTER_HEADERS, register_rows
 
         wanted = self.args.import_rows
-        last_pk = Partnership.objects.order_by("pk").values_list("pk", flat=True)[wanted - 1]
-        position = [key for key, _ in REGISTER_COLUMNS].index("reference")
+        keys = [key for key, _ in REGISTER_COLUMNS]
+        position, title = keys.index("reference"), keys.index("title")
+        source = list(register_rows(Partnership.objects.order_by("pk")[:wanted]))
         rows = []
-        for n, row in enumerate(register_rows(Partnership.objects.filter(pk__lte=last_pk).order_by("pk")), start=1):
+        # A register smaller than the file is read round again, each time with titles of their own.
+        for n in range(1, wanted + 1):
+            row = list(source[(n - 1) % len(source)])
             row[position] = f"IMP-{n:05d}"
+            if n > len(source):
+                row[title] = f"{row[title]} ({(n - 1) // len(source) + 1})"
             rows.append(row)
         path = ROOT / "var" / f"bench-import-{wanted}.xlsx"
         path.parent.mkdir(parents=True, exist_ok=True)

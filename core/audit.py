@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import prefetch_related_objects
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -313,6 +314,7 @@ def record_bulk(instances, action="create", extra=None):
     from core.models import AuditEntry
 
     instances = list(instances)
+    prefetch_links(instances)
     entries = []
     for obj in instances:
         after = snapshot(obj)
@@ -322,6 +324,36 @@ def record_bulk(instances, action="create", extra=None):
     AuditEntry.objects.bulk_create(entries, batch_size=1000)
     if action == "create" and instances:
         bulk_created.send(sender=type(instances[0]), instances=instances)
+
+
+def prefetch_links(instances):
+    """Read the records that ``instances`` (all of one model) link to and have not read yet, one
+    query per link, so that their snapshots (which name each linked record) ask nothing per row."""
+    if not instances:
+        return
+    model = type(instances[0])
+    names = [f.name for f in recorded_fields(model) if f.is_relation and (f.many_to_one or f.one_to_one)]
+    reg = _registry.get(model)
+    if reg is not None and reg.parent and reg.parent not in names:
+        names.append(reg.parent)
+    if names:
+        prefetch_related_objects(instances, *names)
+
+
+def record_bulk_updates(changes):
+    """Audit objects written with ``bulk_update``: ``changes`` is ``[(obj, its snapshot before)]``,
+    each audited as its own save would have been (only the fields that changed), in one insert."""
+    from core.models import AuditEntry
+
+    changes = list(changes)
+    prefetch_links([obj for obj, _ in changes])
+    entries = []
+    for obj, before in changes:
+        after = snapshot(obj)
+        changed = [k for k in after if before.get(k) != after.get(k)]
+        if changed:
+            entries.append(_entry(obj, "update", before, after, changed))
+    AuditEntry.objects.bulk_create(entries, batch_size=1000)
 
 
 def record_change(instance, before, after):
