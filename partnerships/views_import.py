@@ -229,13 +229,14 @@ class ImportPreviewView(ImportMixin, View):
         return render(self.request, self.template_name, context, status=status)
 
 
-class ImportRunView(ImportMixin, View):
+class ImportRunView(View):
     """An import queued for the worker: its progress (the htmx fragment answers 286 once it has
     finished, so polling stops), then what it created and updated, or why nothing was imported."""
 
     template_name = "partnerships/import/run.html"
 
     def get(self, request, pk):
+        require(request.user, "import", Partnership)
         record = get_object_or_404(RegisterImport, pk=pk)
         template = "partnerships/import/includes/run_progress.html" if request.htmx else self.template_name
         context = {"object": record, "stale": background.is_stale(record), "summary": self.summary(record)}

@@ -27,6 +27,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from core import audit
 from partnerships.importing import staging
 from partnerships.importing.errors import ImportRefused, RegisterImportError
 from partnerships.importing.planner import build_plan
@@ -94,6 +95,11 @@ def run_again(record):
             updated_at=timezone.now(),
         )
         if again:
+            audit.record_change(
+                record,
+                {"state": ImportState(record.state).label, "attempt": record.attempt},
+                {"state": ImportState.QUEUED.label, "attempt": record.attempt},
+            )
             transaction.on_commit(partial(run_import.enqueue, record.pk))
     return bool(again)
 
