@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models, router
 from django.db.models import prefetch_related_objects
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.utils import timezone
@@ -208,25 +208,30 @@ def _parent_of(instance):
 def _entry(instance, action, before, after, changed, label=None):
     from core.models import AuditEntry
 
+    return AuditEntry(**_entry_values(instance, action, before, after, changed, label))
+
+
+def _entry_values(instance, action, before, after, changed, label=None):
+    """An audit entry's values by column (``attname``), without building the model (bulk paths)."""
     ctx = current_context()
     user = ctx.user if getattr(ctx.user, "pk", None) else None
     parent = _parent_of(instance)
-    return AuditEntry(
-        user=user,
-        user_name=str(user) if user else "system",
-        request_id=ctx.request_id,
-        source=ctx.source,
-        action=action,
-        object_type=ContentType.objects.get_for_model(type(instance)),
-        object_id=instance.pk,
-        object_label=(label or str(instance))[:300],
-        parent_type=ContentType.objects.get_for_model(type(parent)) if parent is not None else None,
-        parent_id=parent.pk if parent is not None else None,
-        parent_label=str(parent)[:300] if parent is not None else "",
-        changed_fields=changed,
-        before=before,
-        after=after,
-    )
+    return {
+        "user_id": user.pk if user else None,
+        "user_name": str(user) if user else "system",
+        "request_id": ctx.request_id,
+        "source": ctx.source,
+        "action": action,
+        "object_type_id": ContentType.objects.get_for_model(type(instance)).pk,
+        "object_id": instance.pk,
+        "object_label": (label or str(instance))[:300],
+        "parent_type_id": ContentType.objects.get_for_model(type(parent)).pk if parent is not None else None,
+        "parent_id": parent.pk if parent is not None else None,
+        "parent_label": str(parent)[:300] if parent is not None else "",
+        "changed_fields": changed,
+        "before": before,
+        "after": after,
+    }
 
 
 def _before_save(sender, instance, raw=False, update_fields=None, **kwargs):
@@ -311,7 +316,6 @@ def record_bulk(instances, action="create", extra=None):
     ``extra(obj)``, when given, returns values to add to that object's "after" snapshot: what
     ``bulk_create`` cannot write itself, such as the labels of a new record's many-to-many links.
     """
-    from core.models import AuditEntry
 
     instances = list(instances)
     prefetch_links(instances)
@@ -320,10 +324,39 @@ def record_bulk(instances, action="create", extra=None):
         after = snapshot(obj)
         if extra is not None:
             after.update(extra(obj))
-        entries.append(_entry(obj, action, None, after, sorted(k for k, v in after.items() if v not in (None, "", []))))
-    AuditEntry.objects.bulk_create(entries, batch_size=1000)
+        entries.append(
+            _entry_values(obj, action, None, after, sorted(k for k, v in after.items() if v not in (None, "", [])))
+        )
+    insert_entries(entries)
     if action == "create" and instances:
         bulk_created.send(sender=type(instances[0]), instances=instances)
+
+
+def insert_entries(entries, batch_size=2000):
+    """Insert audit entries (their values by column, :func:`_entry_values`) as ``bulk_create``
+    would, without building a model and its SQL per row: an import writes tens of thousands, and
+    the ORM's insert compiler cost more than the database."""
+    from core.models import AuditEntry
+
+    if not entries:
+        return
+    connection = connections[router.db_for_write(AuditEntry)]
+    fields = [f for f in AuditEntry._meta.concrete_fields if not f.primary_key]
+    defaults = {f.attname: f.get_default() for f in fields if f.attname not in entries[0]}
+    quote = connection.ops.quote_name
+    # The table and columns are the model's own, quoted; the values are parameters.
+    table = quote(AuditEntry._meta.db_table)
+    columns = ", ".join(quote(f.column) for f in fields)
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608
+    with connection.cursor() as cursor:
+        for start in range(0, len(entries), batch_size):
+            cursor.executemany(
+                sql,
+                [
+                    [f.get_db_prep_save(values.get(f.attname, defaults.get(f.attname)), connection) for f in fields]
+                    for values in entries[start : start + batch_size]
+                ],
+            )
 
 
 def prefetch_links(instances):
@@ -343,7 +376,6 @@ def prefetch_links(instances):
 def record_bulk_updates(changes):
     """Audit objects written with ``bulk_update``: ``changes`` is ``[(obj, its snapshot before)]``,
     each audited as its own save would have been (only the fields that changed), in one insert."""
-    from core.models import AuditEntry
 
     changes = list(changes)
     prefetch_links([obj for obj, _ in changes])
@@ -352,8 +384,8 @@ def record_bulk_updates(changes):
         after = snapshot(obj)
         changed = [k for k in after if before.get(k) != after.get(k)]
         if changed:
-            entries.append(_entry(obj, "update", before, after, changed))
-    AuditEntry.objects.bulk_create(entries, batch_size=1000)
+            entries.append(_entry_values(obj, "update", before, after, changed))
+    insert_entries(entries)
 
 
 def record_change(instance, before, after):
