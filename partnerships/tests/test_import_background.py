@@ -6,6 +6,7 @@ Tasks run inline here (``tasks_run_inline``); the real worker, killed part-way, 
 """
 
 import io
+import re
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -221,3 +222,28 @@ def test_the_command_can_queue_without_waiting(tmp_path, world, settings):
     run = RegisterImport.objects.get()
     assert f"Queued as import {run.pk} for the worker (manage.py db_worker)." in out.getvalue()
     assert run.state == ImportState.QUEUED and Partnership.objects.filter(title="Carers alliance").count() == 0
+
+
+def test_the_commit_asks_the_same_number_of_queries_for_more_rows(world, coordinator):
+    """No query per row: lookups read up front, links prefetched for the audit, writes in bulk."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(n, start):
+        rows = [ROWS[0]] + [
+            [f"Bulk partnership {start + i}", f"Bulk partner {start + i}; Oxfordshire Mind", "Informal", "Live"]
+            for i in range(n)
+        ]
+        run = background.queue(rows, 0, MAPPING, user=coordinator, name="register.csv")
+        with CaptureQueriesContext(connection) as captured:
+            background.run(run.pk)
+        assert RegisterImport.objects.get(pk=run.pk).state == ImportState.DONE
+        return [re.sub(r"^\d+ times: |_x\d+|\d+", "", q["sql"])[:70] for q in captured]
+
+    queries(5, 0)  # the first import's totals are new; the next two both update them
+    few, more = queries(5, 100), queries(80, 200)
+    # Inserts go in batches (on SQLite, as many rows as its limit on parameters allows); the rest
+    # is the same for 5 rows as for 80.
+    reads = [q for q in few if not q.startswith("INSERT")], [q for q in more if not q.startswith("INSERT")]
+    assert len(reads[0]) == len(reads[1]), [q for q in set(more) | set(few) if more.count(q) != few.count(q)]
+    assert len(more) - len(few) <= 4
