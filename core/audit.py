@@ -13,6 +13,7 @@ import datetime
 import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import partial
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -348,15 +349,25 @@ def insert_entries(entries, batch_size=2000):
     table = quote(AuditEntry._meta.db_table)
     columns = ", ".join(quote(f.column) for f in fields)
     sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608
+    # Text, whole numbers and ids go to the database as they are; the rest through their field.
+    plain = (models.CharField, models.BigIntegerField, models.ForeignKey)
+    prepare = [
+        (
+            f.attname,
+            None if isinstance(f, plain) and not f.choices else partial(f.get_db_prep_save, connection=connection),
+        )
+        for f in fields
+    ]
     with connection.cursor() as cursor:
         for start in range(0, len(entries), batch_size):
-            cursor.executemany(
-                sql,
-                [
-                    [f.get_db_prep_save(values.get(f.attname, defaults.get(f.attname)), connection) for f in fields]
-                    for values in entries[start : start + batch_size]
-                ],
-            )
+            rows = []
+            for values in entries[start : start + batch_size]:
+                row = []
+                for name, prep in prepare:
+                    value = values.get(name, defaults.get(name))
+                    row.append(value if prep is None else prep(value))
+                rows.append(row)
+            cursor.executemany(sql, rows)
 
 
 def prefetch_links(instances):
