@@ -164,22 +164,42 @@ def readable(model_field, value):
     return value
 
 
+_SNAPSHOT_PLANS = {}  # model -> (its registration, [(field, kind, choice labels)]), worked out once
+
+
+def _snapshot_plan(model):
+    reg = _registry[model]
+    cached = _SNAPSHOT_PLANS.get(model)
+    if cached is None or cached[0] is not reg:
+        plan = []
+        for f in recorded_fields(model):
+            if f.name in reg.sensitive:
+                plan.append((f, "sensitive", None))
+            elif f.is_relation:
+                plan.append((f, "link", None))
+            elif f.choices:
+                plan.append((f, "choice", dict(f.flatchoices)))
+            else:
+                plan.append((f, "value", None))
+        cached = _SNAPSHOT_PLANS[model] = (reg, plan)
+    return cached[1]
+
+
 def snapshot(instance):
     """A JSON-ready picture of ``instance``: labels for links, readable names for choices."""
-    reg = _registry[type(instance)]
     data = {}
-    for f in recorded_fields(type(instance)):
-        if f.name in reg.sensitive:
-            data[f.name] = REDACTED if f.value_from_object(instance) else ""
-            continue
-        if f.is_relation:
+    for f, kind, labels in _snapshot_plan(type(instance)):
+        if kind == "link":
             related = getattr(instance, f.name)
             data[f.name] = str(related) if related is not None else None
-        elif f.choices:
-            raw = f.value_from_object(instance)
-            data[f.name] = dict(f.flatchoices).get(raw, raw) if raw not in (None, "") else raw
+            continue
+        raw = f.value_from_object(instance)
+        if kind == "sensitive":
+            data[f.name] = REDACTED if raw else ""
+        elif kind == "choice":
+            data[f.name] = labels.get(raw, raw) if raw not in (None, "") else raw
         else:
-            data[f.name] = _display(f.value_from_object(instance))
+            data[f.name] = _display(raw)
     return data
 
 
@@ -212,21 +232,38 @@ def _entry(instance, action, before, after, changed, label=None):
     return AuditEntry(**_entry_values(instance, action, before, after, changed, label))
 
 
-def _entry_values(instance, action, before, after, changed, label=None):
-    """An audit entry's values by column (``attname``), without building the model (bulk paths)."""
-    ctx = current_context()
-    user = ctx.user if getattr(ctx.user, "pk", None) else None
+class _Common(dict):
+    """What a batch of entries shares (the context, the user, each model's content type): read once."""
+
+    def __init__(self):
+        ctx = current_context()
+        user = ctx.user if getattr(ctx.user, "pk", None) else None
+        super().__init__(
+            user_id=user.pk if user else None,
+            user_name=str(user) if user else "system",
+            request_id=ctx.request_id,
+            source=ctx.source,
+        )
+        self.types = {}
+
+    def type_id(self, model):
+        if model not in self.types:
+            self.types[model] = ContentType.objects.get_for_model(model).pk
+        return self.types[model]
+
+
+def _entry_values(instance, action, before, after, changed, label=None, common=None):
+    """An audit entry's values by column (``attname``), without building the model (bulk paths:
+    ``common`` is their :class:`_Common`)."""
+    common = common if common is not None else _Common()
     parent = _parent_of(instance)
     return {
-        "user_id": user.pk if user else None,
-        "user_name": str(user) if user else "system",
-        "request_id": ctx.request_id,
-        "source": ctx.source,
+        **common,
         "action": action,
-        "object_type_id": ContentType.objects.get_for_model(type(instance)).pk,
+        "object_type_id": common.type_id(type(instance)),
         "object_id": instance.pk,
         "object_label": (label or str(instance))[:300],
-        "parent_type_id": ContentType.objects.get_for_model(type(parent)).pk if parent is not None else None,
+        "parent_type_id": common.type_id(type(parent)) if parent is not None else None,
         "parent_id": parent.pk if parent is not None else None,
         "parent_label": str(parent)[:300] if parent is not None else "",
         "changed_fields": changed,
@@ -320,13 +357,16 @@ def record_bulk(instances, action="create", extra=None):
 
     instances = list(instances)
     prefetch_links(instances)
+    common = _Common()
     entries = []
     for obj in instances:
         after = snapshot(obj)
         if extra is not None:
             after.update(extra(obj))
         entries.append(
-            _entry_values(obj, action, None, after, sorted(k for k, v in after.items() if v not in (None, "", [])))
+            _entry_values(
+                obj, action, None, after, sorted(k for k, v in after.items() if v not in (None, "", [])), common=common
+            )
         )
     insert_entries(entries)
     if action == "create" and instances:
@@ -390,12 +430,13 @@ def record_bulk_updates(changes):
 
     changes = list(changes)
     prefetch_links([obj for obj, _ in changes])
+    common = _Common()
     entries = []
     for obj, before in changes:
         after = snapshot(obj)
         changed = [k for k in after if before.get(k) != after.get(k)]
         if changed:
-            entries.append(_entry_values(obj, "update", before, after, changed))
+            entries.append(_entry_values(obj, "update", before, after, changed, common=common))
     insert_entries(entries)
 
 
