@@ -109,6 +109,7 @@ def test_a_failed_import_shows_why_and_writes_nothing(client_for, world, monkeyp
     body = response.content.decode()
     assert "Nothing was imported" in body and "RuntimeError: the disk is full" in body
     assert "The register is as it was before the import." in body
+    assert "Run the import again" in body
 
     # Run again, once the cause is gone: it is written, once.
     monkeypatch.undo()
