@@ -13,10 +13,12 @@ import datetime
 import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import partial
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models, router
+from django.db.models import prefetch_related_objects
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -164,22 +166,42 @@ def readable(model_field, value):
     return value
 
 
+_SNAPSHOT_PLANS = {}  # model -> (its registration, [(field, kind, choice labels)]), worked out once
+
+
+def _snapshot_plan(model):
+    reg = _registry[model]
+    cached = _SNAPSHOT_PLANS.get(model)
+    if cached is None or cached[0] is not reg:
+        plan = []
+        for f in recorded_fields(model):
+            if f.name in reg.sensitive:
+                plan.append((f, "sensitive", None))
+            elif f.is_relation:
+                plan.append((f, "link", None))
+            elif f.choices:
+                plan.append((f, "choice", dict(f.flatchoices)))
+            else:
+                plan.append((f, "value", None))
+        cached = _SNAPSHOT_PLANS[model] = (reg, plan)
+    return cached[1]
+
+
 def snapshot(instance):
     """A JSON-ready picture of ``instance``: labels for links, readable names for choices."""
-    reg = _registry[type(instance)]
     data = {}
-    for f in recorded_fields(type(instance)):
-        if f.name in reg.sensitive:
-            data[f.name] = REDACTED if f.value_from_object(instance) else ""
-            continue
-        if f.is_relation:
+    for f, kind, labels in _snapshot_plan(type(instance)):
+        if kind == "link":
             related = getattr(instance, f.name)
             data[f.name] = str(related) if related is not None else None
-        elif f.choices:
-            raw = f.value_from_object(instance)
-            data[f.name] = dict(f.flatchoices).get(raw, raw) if raw not in (None, "") else raw
+            continue
+        raw = f.value_from_object(instance)
+        if kind == "sensitive":
+            data[f.name] = REDACTED if raw else ""
+        elif kind == "choice":
+            data[f.name] = labels.get(raw, raw) if raw not in (None, "") else raw
         else:
-            data[f.name] = _display(f.value_from_object(instance))
+            data[f.name] = _display(raw)
     return data
 
 
@@ -209,27 +231,49 @@ def _parent_of(instance):
 def _entry(instance, action, before, after, changed, label=None):
     from core.models import AuditEntry
 
-    ctx = current_context()
-    user = ctx.user if getattr(ctx.user, "pk", None) else None
+    return AuditEntry(**_entry_values(instance, action, before, after, changed, label))
+
+
+class _Common(dict):
+    """What a batch of entries shares (the context, the user, each model's content type): read once."""
+
+    def __init__(self):
+        ctx = current_context()
+        user = ctx.user if getattr(ctx.user, "pk", None) else None
+        super().__init__(
+            user_id=user.pk if user else None,
+            user_name=str(user) if user else "system",
+            request_id=ctx.request_id,
+            source=ctx.source,
+            token_id=getattr(ctx.token, "pk", None),
+            token_name=str(ctx.token)[:120] if ctx.token is not None else None,
+        )
+        self.types = {}
+
+    def type_id(self, model):
+        if model not in self.types:
+            self.types[model] = ContentType.objects.get_for_model(model).pk
+        return self.types[model]
+
+
+def _entry_values(instance, action, before, after, changed, label=None, common=None):
+    """An audit entry's values by column (``attname``), without building the model (bulk paths:
+    ``common`` is their :class:`_Common`)."""
+    common = common if common is not None else _Common()
     parent = _parent_of(instance)
-    return AuditEntry(
-        user=user,
-        user_name=str(user) if user else "system",
-        request_id=ctx.request_id,
-        source=ctx.source,
-        token_id=getattr(ctx.token, "pk", None),
-        token_name=str(ctx.token)[:120] if ctx.token is not None else None,
-        action=action,
-        object_type=ContentType.objects.get_for_model(type(instance)),
-        object_id=instance.pk,
-        object_label=(label or str(instance))[:300],
-        parent_type=ContentType.objects.get_for_model(type(parent)) if parent is not None else None,
-        parent_id=parent.pk if parent is not None else None,
-        parent_label=str(parent)[:300] if parent is not None else "",
-        changed_fields=changed,
-        before=before,
-        after=after,
-    )
+    return {
+        **common,
+        "action": action,
+        "object_type_id": common.type_id(type(instance)),
+        "object_id": instance.pk,
+        "object_label": (label or str(instance))[:300],
+        "parent_type_id": common.type_id(type(parent)) if parent is not None else None,
+        "parent_id": parent.pk if parent is not None else None,
+        "parent_label": str(parent)[:300] if parent is not None else "",
+        "changed_fields": changed,
+        "before": before,
+        "after": after,
+    }
 
 
 def _before_save(sender, instance, raw=False, update_fields=None, **kwargs):
@@ -314,18 +358,90 @@ def record_bulk(instances, action="create", extra=None):
     ``extra(obj)``, when given, returns values to add to that object's "after" snapshot: what
     ``bulk_create`` cannot write itself, such as the labels of a new record's many-to-many links.
     """
-    from core.models import AuditEntry
 
     instances = list(instances)
+    prefetch_links(instances)
+    common = _Common()
     entries = []
     for obj in instances:
         after = snapshot(obj)
         if extra is not None:
             after.update(extra(obj))
-        entries.append(_entry(obj, action, None, after, sorted(k for k, v in after.items() if v not in (None, "", []))))
-    AuditEntry.objects.bulk_create(entries, batch_size=1000)
+        entries.append(
+            _entry_values(
+                obj, action, None, after, sorted(k for k, v in after.items() if v not in (None, "", [])), common=common
+            )
+        )
+    insert_entries(entries)
     if action == "create" and instances:
         bulk_created.send(sender=type(instances[0]), instances=instances)
+
+
+def insert_entries(entries, batch_size=2000):
+    """Insert audit entries (their values by column, :func:`_entry_values`) as ``bulk_create``
+    would, without building a model and its SQL per row: an import writes tens of thousands, and
+    the ORM's insert compiler cost more than the database."""
+    from core.models import AuditEntry
+
+    if not entries:
+        return
+    connection = connections[router.db_for_write(AuditEntry)]
+    fields = [f for f in AuditEntry._meta.concrete_fields if not f.primary_key]
+    defaults = {f.attname: f.get_default() for f in fields if f.attname not in entries[0]}
+    quote = connection.ops.quote_name
+    # The table and columns are the model's own, quoted; the values are parameters.
+    table = quote(AuditEntry._meta.db_table)
+    columns = ", ".join(quote(f.column) for f in fields)
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608
+    # Text, whole numbers and ids go to the database as they are; the rest through their field.
+    plain = (models.CharField, models.BigIntegerField, models.ForeignKey)
+    prepare = [
+        (
+            f.attname,
+            None if isinstance(f, plain) and not f.choices else partial(f.get_db_prep_save, connection=connection),
+        )
+        for f in fields
+    ]
+    with connection.cursor() as cursor:
+        for start in range(0, len(entries), batch_size):
+            rows = []
+            for values in entries[start : start + batch_size]:
+                row = []
+                for name, prep in prepare:
+                    value = values.get(name, defaults.get(name))
+                    row.append(value if prep is None else prep(value))
+                rows.append(row)
+            cursor.executemany(sql, rows)
+
+
+def prefetch_links(instances):
+    """Read the records that ``instances`` (all of one model) link to and have not read yet, one
+    query per link, so that their snapshots (which name each linked record) ask nothing per row."""
+    if not instances:
+        return
+    model = type(instances[0])
+    names = [f.name for f in recorded_fields(model) if f.is_relation and (f.many_to_one or f.one_to_one)]
+    reg = _registry.get(model)
+    if reg is not None and reg.parent and reg.parent not in names:
+        names.append(reg.parent)
+    if names:
+        prefetch_related_objects(instances, *names)
+
+
+def record_bulk_updates(changes):
+    """Audit objects written with ``bulk_update``: ``changes`` is ``[(obj, its snapshot before)]``,
+    each audited as its own save would have been (only the fields that changed), in one insert."""
+
+    changes = list(changes)
+    prefetch_links([obj for obj, _ in changes])
+    common = _Common()
+    entries = []
+    for obj, before in changes:
+        after = snapshot(obj)
+        changed = [k for k in after if before.get(k) != after.get(k)]
+        if changed:
+            entries.append(_entry_values(obj, "update", before, after, changed, common=common))
+    insert_entries(entries)
 
 
 def record_change(instance, before, after):

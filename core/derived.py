@@ -9,7 +9,7 @@ refresh_derived`` can rebuild every table and report the rows that had drifted (
 around Accord: a restore, SQL typed by hand).
 """
 
-from core.audit import record_bulk
+from core.audit import prefetch_links, record_bulk, record_bulk_updates, snapshot
 
 
 def locked_chunks(model, ids, size=2000):
@@ -28,19 +28,28 @@ def locked_chunks(model, ids, size=2000):
 def write_differences(held, wanted, make, fields):
     """Make the rows of the queryset ``held`` be those of ``wanted``.
 
-    ``wanted`` maps each row's key to a tuple of ``fields``' values; ``make(key, values)`` builds a
-    new row; a held row's key is ``row.key``. Rows not wanted are deleted, rows whose values differ
-    are saved, new ones are created in bulk: each of them audited, nothing written otherwise."""
+        ``wanted`` maps each row's key to a tuple of ``fields``' values; ``make(key, values)`` builds a
+        new row; a held row's key is ``row.key``. Rows not wanted are deleted, rows whose values differ
+        are updated and new ones created, each in bulk and each audited as its own save would be,
+    nothing written otherwise."""
     rows = {row.key: row for row in held}
     gone = [row.pk for key, row in rows.items() if key not in wanted]
     if gone:
         held.model.objects.filter(pk__in=gone).delete()
-    for key, values in wanted.items():
-        row = rows.get(key)
-        if row is not None and tuple(getattr(row, name) for name in fields) != values:
-            for name, value in zip(fields, values, strict=True):
+    changed = [
+        row
+        for key, values in wanted.items()
+        if (row := rows.get(key)) is not None and tuple(getattr(row, name) for name in fields) != values
+    ]
+    if changed:
+        # Saved together, and audited as each save would have been (an import changes hundreds).
+        prefetch_links(changed)
+        before = [snapshot(row) for row in changed]
+        for row in changed:
+            for name, value in zip(fields, wanted[row.key], strict=True):
                 setattr(row, name, value)
-            row.save(update_fields=list(fields))
+        held.model.objects.bulk_update(changed, list(fields), batch_size=500)
+        record_bulk_updates(zip(changed, before, strict=True))
     new = [make(key, values) for key, values in wanted.items() if key not in rows]
     if new:
         held.model.objects.bulk_create(new, batch_size=1000)

@@ -33,6 +33,7 @@ NHS_NUMBER_LENGTH = 10
 MOST_GAP = 3  # characters of separators between two groups of one number (whitespace runs count one)
 
 _DIGITS = re.compile(r"\d+")
+_DIGIT = re.compile(r"\d")
 _WHITESPACE = re.compile(r"\s+")
 _DASHES = re.compile(r"[\u2010-\u2015\u2212\ufe58\ufe63\uff0d-]")
 _BRACKETS = re.compile(r"[()\[\]{}<>]")
@@ -66,7 +67,10 @@ def contains_nhs_number(text) -> bool:
     """True when ``text`` contains a valid NHS number, however it is grouped or separated."""
     if not text:
         return False
-    text = _visible(str(text))
+    text = str(text)
+    if len(_DIGIT.findall(text)) < 10:  # an NHS number is ten digits (``\d`` is every decimal digit)
+        return False
+    text = _visible(text)
     if not any(ch.isdigit() for ch in text):
         return False
     return any(

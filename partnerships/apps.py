@@ -20,12 +20,14 @@ class PartnershipsConfig(AppConfig):
         from core.views import Column
 
         from . import api, demo, panels, partner_totals, report, selectors
-        from .models import Headline, PartnerRole, Partnership, PartnerTotal
+        from .models import Headline, PartnerRole, Partnership, PartnerTotal, RegisterImport
 
         audit.register(Partnership)
         audit.register(PartnerRole, parent="partnership")
         audit.register(Headline, parent="partnership")
         audit.register(PartnerTotal, parent="organisation")
+        # Who started an import, of which file, and how it ended; never the rows it carries.
+        audit.register(RegisterImport, exclude=("rows", "mapping", "step", "progress", "updated_at"))
         partner_totals.connect()
         registry.derived_table("Partner organisations' totals", partner_totals.rebuild)
         registry.rights(

@@ -326,3 +326,56 @@ class PartnerTotal(models.Model):
     @property
     def key(self):
         return self.organisation_id
+
+
+class ImportState(models.TextChoices):
+    QUEUED = "queued", "Waiting to start"
+    RUNNING = "running", "Importing"
+    DONE = "done", "Imported"
+    FAILED = "failed", "Not imported"
+
+
+class RegisterImport(models.Model):
+    """One commit of a register spreadsheet, run by the background worker (``partnerships.tasks``).
+
+    Queued from the import page or ``manage.py import_register`` with the rows already read and
+    checked (the file itself is never kept: its rows are, as JSON, until the import is done), the
+    header row and the column mapping. The worker claims it, plans the rows again and writes all of
+    them or none in one transaction, whose first statement marks the import done: a worker killed
+    before that transaction commits leaves the register, and this record's state, as they were
+    ("running": ``services.run_again`` queues it once more). ``attempt`` counts the claims, so an
+    older attempt still writing finds its claim gone and writes nothing.
+    """
+
+    name = models.CharField("file", max_length=120, editable=False)
+    sheet = models.CharField(max_length=200, blank=True, editable=False)
+    header_row = models.PositiveIntegerField(editable=False)
+    mapping = models.JSONField(default=list, editable=False)  # one register field key (or None) per column
+    rows = models.TextField(blank=True, editable=False)  # the rows read (staging's JSON); emptied once done
+    expected = models.CharField(max_length=100, blank=True, editable=False)  # what the preview said it would do
+    state = models.CharField(max_length=10, choices=ImportState.choices, default=ImportState.QUEUED)
+    step = models.CharField(max_length=200, blank=True, editable=False)  # written by the task, never typed
+    progress = models.PositiveSmallIntegerField(default=0)  # per cent
+    attempt = models.PositiveIntegerField(default=0)
+    failure = models.TextField(blank=True, editable=False)
+    summary = models.JSONField(default=dict, editable=False)  # created, updated, … once done
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )  # nobody: the command line
+    requested_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "register import"
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self):
+        return f"Import of {self.name}"
+
+    def get_absolute_url(self):
+        return reverse_pk("partnerships:import_run", self.pk)
+
+    @property
+    def finished(self):
+        return self.state in (ImportState.DONE, ImportState.FAILED)

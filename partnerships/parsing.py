@@ -494,15 +494,16 @@ DATA_SHARING_WORDS = _lookup(DataSharing.choices, DATA_SHARING_SYNONYMS)
 QUALIFIER_WORDS = _lookup(ValueQualifier.choices, QUALIFIER_SYNONYMS)
 
 
-def _choice(value, table, choices, what, required):
+def _choice(value, table, kind, what, required):
+    """The choice of ``kind`` (a ``TextChoices``) that ``value`` names through ``table``."""
     text = text_of(value)
     if not text or is_unknown_word(text):
         if required:
-            raise CellError(f"Enter the {what}. It can be one of: {_labels(choices)}.")
+            raise CellError(f"Enter the {what}. It can be one of: {_labels(kind.choices)}.")
         return ""
     found = table.get(key_of(text))
     if found is None:
-        raise CellError(f"{quote(text)} is not a {what} Accord knows. Use one of: {_labels(choices)}.")
+        raise CellError(f"{quote(text)} is not a {what} Accord knows. Use one of: {_labels(kind.choices)}.")
     return found
 
 
@@ -511,26 +512,26 @@ def _labels(choices):
 
 
 def parse_status(value):
-    return _choice(value, STATUS_WORDS, Status.choices, "status", required=True)
+    return _choice(value, STATUS_WORDS, Status, "status", required=True)
 
 
 def parse_arrangement_type(value):
-    return _choice(value, ARRANGEMENT_WORDS, ArrangementType.choices, "type of arrangement", required=True)
+    return _choice(value, ARRANGEMENT_WORDS, ArrangementType, "type of arrangement", required=True)
 
 
 def parse_trust_role(value):
     """The trust's role, or "" when not recorded."""
-    return _choice(value, TRUST_ROLE_WORDS, TrustRole.choices, "role for the trust", required=False)
+    return _choice(value, TRUST_ROLE_WORDS, TrustRole, "role for the trust", required=False)
 
 
 def parse_data_sharing(value):
     """The level of data sharing, or "" when not yet assessed."""
-    return _choice(value, DATA_SHARING_WORDS, DataSharing.choices, "level of data sharing", required=False)
+    return _choice(value, DATA_SHARING_WORDS, DataSharing, "level of data sharing", required=False)
 
 
 def parse_value_qualifier(value):
     """The value qualifier, or "" when the cell is blank (the money cell then decides)."""
-    return _choice(value, QUALIFIER_WORDS, ValueQualifier.choices, "value qualifier", required=False)
+    return _choice(value, QUALIFIER_WORDS, ValueQualifier, "value qualifier", required=False)
 
 
 _YES = {"yes", "y", "true", "t", "1", "x", "✓", "✔", "ticked"}

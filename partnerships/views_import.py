@@ -1,5 +1,9 @@
 """The import page: upload a register spreadsheet, check the preview, then import all rows or none.
 
+Pressing "Import" checks the rows again here and queues the commit for the background worker
+(``importing.background``); the import's own page (:class:`ImportRunView`) polls its progress and
+then says what was imported, or why nothing was.
+
 The uploaded file is read once, on upload; its rows wait in ``settings.IMPORT_STAGING_DIR``
 under a random token that only the uploader's session knows (anyone else's token is a 404), and
 the file's own name is never part of the staged file's. The preview is a dry run; pressing
@@ -11,19 +15,17 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.html import format_html
 from django.views import View
 
 from core.permissions import require
 from partnerships.forms import ImportMappingForm, ImportUploadForm
 from partnerships.importing import (
     ImportFileError,
-    RegisterImportError,
     SheetError,
+    background,
     build_plan,
-    commit_plan,
     detect_header,
     has_nhs_number_problem,
     header_text,
@@ -32,7 +34,7 @@ from partnerships.importing import (
     staging,
     suggest_mapping,
 )
-from partnerships.models import Partnership
+from partnerships.models import ImportState, Partnership, RegisterImport
 
 SESSION_KEY = "register_imports"
 PREVIEW_ROWS = 200
@@ -180,55 +182,26 @@ class ImportPreviewView(ImportMixin, View):
         return self.commit(token, entry, rows, header_index, new_mapping, form)
 
     def commit(self, token, entry, rows, header_index, mapping, form):
-        """Check every row again, here and now, then write all of them or none."""
+        """Check every row again, here and now, then queue the writing of all of them (or none) for the worker."""
         request = self.request
         plan = build_plan(rows, header_index, mapping, user=request.user)
         if plan.problems:
             return self.render(token, entry, form, plan, status=400)
         if request.POST.get("expected") != self.signature(plan):
             return self.render(token, entry, form, plan, register_changed=True, status=409)
-        try:
-            commit_plan(plan, user=request.user)
-        except RegisterImportError as error:
-            return self.render(token, entry, form, plan, commit_error=error.message, status=409)
+        record = background.queue(
+            rows,
+            header_index,
+            mapping,
+            user=request.user,
+            name=entry["name"],
+            sheet=entry.get("sheet") or "",
+            expected=self.signature(plan),
+        )
         self.forget(token)
-        messages.success(request, self.success_message(plan, entry["name"]))
-        return redirect("partnerships:list")
+        return redirect(record.get_absolute_url())
 
-    @staticmethod
-    def signature(plan):
-        """What the import will do, in numbers: a commit that would do otherwise shows the preview again."""
-        return ":".join(
-            str(n)
-            for n in (
-                plan.created,
-                plan.updated,
-                plan.unchanged,
-                len(plan.new_organisations),
-                len(plan.new_service_areas),
-                len(plan.leads_to_confirm),
-            )
-        )
-
-    @staticmethod
-    def success_message(plan, name):
-        def count(n, word):
-            return f"{n} {word}{'s' if n != 1 else ''}"
-
-        parts = [f"{count(plan.created, 'partnership')} added", f"{plan.updated} updated"]
-        if plan.new_organisations:
-            parts.append(count(len(plan.new_organisations), "new organisation"))
-        if plan.new_service_areas:
-            parts.append(count(len(plan.new_service_areas), "new service area"))
-        message = f"Imported {name}: " + ", ".join(parts) + "."
-        if not plan.leads_to_confirm:
-            return message
-        return format_html(
-            '{} <a class="nhsuk-link" href="{}">{}</a> to confirm.',
-            message,
-            reverse("partnerships:leads_to_confirm"),
-            count(len(plan.leads_to_confirm), "lead"),
-        )
+    signature = staticmethod(background.signature)
 
     def save(self, token, entry):
         uploads = self.uploads()
@@ -254,3 +227,51 @@ class ImportPreviewView(ImportMixin, View):
             **extra,
         }
         return render(self.request, self.template_name, context, status=status)
+
+
+class ImportRunView(View):
+    """An import queued for the worker: its progress (the htmx fragment answers 286 once it has
+    finished, so polling stops), then what it created and updated, or why nothing was imported."""
+
+    template_name = "partnerships/import/run.html"
+
+    def get(self, request, pk):
+        require(request.user, "import", Partnership)
+        record = get_object_or_404(RegisterImport, pk=pk)
+        template = "partnerships/import/includes/run_progress.html" if request.htmx else self.template_name
+        context = {"object": record, "stale": background.is_stale(record), "summary": self.summary(record)}
+        status = 286 if request.htmx and record.finished else 200  # 286: htmx stops polling
+        return render(request, template, context, status=status)
+
+    @staticmethod
+    def summary(record):
+        """What a finished import did, in words (None until it has)."""
+        if record.state != ImportState.DONE:
+            return None
+        done = record.summary
+
+        def count(n, word):
+            return f"{n:,} {word}{'s' if n != 1 else ''}"
+
+        parts = [f"{count(done.get('created', 0), 'partnership')} added", f"{done.get('updated', 0):,} updated"]
+        if done.get("unchanged"):
+            parts.append(f"{done['unchanged']:,} unchanged")
+        if done.get("new_organisations"):
+            parts.append(count(done["new_organisations"], "new organisation"))
+        if done.get("new_service_areas"):
+            parts.append(count(done["new_service_areas"], "new service area"))
+        return {"text": ", ".join(parts) + ".", "leads_to_confirm": done.get("leads_to_confirm", 0)}
+
+
+class ImportAgainView(View):
+    """Queue once more an import that failed, or whose worker stopped (killed) part-way: nothing of
+    an unfinished attempt was written, and an attempt still writing would write nothing."""
+
+    def post(self, request, pk):
+        require(request.user, "import", Partnership)
+        record = get_object_or_404(RegisterImport, pk=pk)
+        if not (record.state == ImportState.FAILED or background.is_stale(record)):
+            messages.error(request, "This import is not stopped: it cannot be run again.")
+        elif not background.run_again(record):
+            messages.error(request, "This import finished meanwhile.")
+        return redirect(record.get_absolute_url())

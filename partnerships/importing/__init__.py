@@ -36,7 +36,7 @@ from partnerships.importing.errors import (
     SheetNotFound,
 )
 from partnerships.importing.nhs_numbers import has_nhs_number_problem, nhs_number_problems
-from partnerships.importing.pipeline import import_register
+from partnerships.importing.pipeline import import_register, prepare
 from partnerships.importing.plan import ImportPlan
 from partnerships.importing.planner import build_plan
 from partnerships.importing.reading import load_rows
@@ -58,5 +58,6 @@ __all__ = [
     "import_register",
     "load_rows",
     "nhs_number_problems",
+    "prepare",
     "suggest_mapping",
 ]

@@ -99,6 +99,7 @@ class Planner:
         self.mapping = (mapping + [None] * width)[:width]
         self.plan = ImportPlan(headers=self.headers, header_index=header_index, mapping=self.mapping, user=user)
         self.columns = {}  # field key -> column index
+        self.tainted_by_row = {}  # row number -> the indexes of its cells holding an NHS number
 
     # -- the whole file ---------------------------------------------------------------------
 
@@ -139,13 +140,18 @@ class Planner:
                 kept.append((number, row))
         return kept
 
-    @staticmethod
-    def column_texts(rows, index):
+    def tainted(self, number, row):
+        """The row's cells holding an NHS number, worked out once per row."""
+        if number not in self.tainted_by_row:
+            self.tainted_by_row[number] = tainted_columns(row)
+        return self.tainted_by_row[number]
+
+    def column_texts(self, rows, index):
         """The text cells of one column (those holding an NHS number left out: never proposed as a name)."""
         return [
             parsing.text_of(row[index])
-            for _, row in rows
-            if index < len(row) and not parsing.is_blank(row[index]) and index not in tainted_columns(row)
+            for number, row in rows
+            if index < len(row) and not parsing.is_blank(row[index]) and index not in self.tainted(number, row)
         ]
 
     def new_organisations(self):
@@ -236,7 +242,7 @@ class Planner:
     def read_row(self, number, row):
         """Parse one data row: each mapped cell read, each problem noted against its column."""
         planned = PlannedRow(row=number)
-        data = RowData(planned, {}, tainted_columns(row), set())
+        data = RowData(planned, {}, self.tainted(number, row), set())
         for index in sorted(data.tainted):
             self.problem(planned, index, NHS_NUMBER_PROBLEM)
         planned.hidden = bool(data.tainted)

@@ -59,6 +59,19 @@ def stage(rows):
     return token
 
 
+def dumps(rows):
+    """``rows`` as the JSON text they are staged as (a queued import keeps them so, in the database)."""
+    return json.dumps(rows, default=_encode, ensure_ascii=False, separators=(",", ":"))
+
+
+def loads(text):
+    """The rows :func:`dumps` wrote."""
+    rows = json.loads(text, object_hook=_decode)
+    if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
+        raise ImportFileError(GONE)
+    return rows
+
+
 def staged_rows(token):
     """The rows kept under ``token``; :class:`ImportFileError` when they are gone or damaged."""
     try:

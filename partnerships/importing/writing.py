@@ -6,6 +6,10 @@ New service areas, organisations, partnerships and partner links are created wit
 a file, or importing Accord's own export, writes nothing at all.
 """
 
+import os
+import time
+from pathlib import Path
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -19,12 +23,26 @@ from partnerships.importing.plan import NewOrganisation
 from partnerships.importing.register import MATCHED_RELATED, chunks
 from partnerships.models import PartnerRole, PartnerRoleKind, Partnership
 
+# Test-only: with this set to a path, the writing transaction, once every row is written and
+# before it commits, creates that file and waits (up to 10 minutes) for the test that set it to
+# kill the worker (``partnerships/tests/test_import_worker.py``). Never set in production.
+PAUSE_ENV = "ACCORD_TEST_IMPORT_PAUSE_FILE"
 
-def commit_plan(plan, user=None):
+
+def _test_pause():
+    path = os.environ.get(PAUSE_ENV)
+    if path:
+        Path(path).touch()
+        time.sleep(600)
+
+
+def commit_plan(plan, user=None, begin=None):
     """Write the plan: every row or none, in one transaction, audited as an "import".
 
     Refuses (:class:`ImportRefused`) when the plan has any problem. Rows whose action is
     "unchanged" are not touched, so a plan with nothing to change writes nothing at all.
+    ``begin()``, when given, is the transaction's first statement (the background import marks
+    itself done there, so the mark and the rows commit together or not at all).
     """
     if plan.problems:
         raise ImportRefused(plan.problems)
@@ -36,12 +54,16 @@ def commit_plan(plan, user=None):
         plan.committed = True
         return plan.summary()
     try:
-        with audit.audit_context(user=user, source="import"), transaction.atomic(), partner_totals.batched():
-            _create_service_areas(plan.new_service_areas)
-            _create_organisations(plan.new_organisations)
-            _create_partnerships([r for r in plan.rows if r.action == "create"], user)
-            _update_partnerships([r for r in plan.rows if r.action == "update"])
-            _add_partner_links([r for r in plan.rows if r.action in ("create", "update")])
+        with audit.audit_context(user=user, source="import"), transaction.atomic():
+            if begin is not None:
+                begin()
+            with partner_totals.batched():
+                _create_service_areas(plan.new_service_areas)
+                _create_organisations(plan.new_organisations)
+                _create_partnerships([r for r in plan.rows if r.action == "create"], user)
+                _update_partnerships([r for r in plan.rows if r.action == "update"])
+                _add_partner_links([r for r in plan.rows if r.action in ("create", "update")])
+            _test_pause()
     except IntegrityError:
         raise ImportRefused(
             [],

@@ -177,9 +177,10 @@ def varied_register(world):
 
 def own_entries(entries):
     """Audit entries of the rows written, without those of the derived partner totals kept in step
-    with them (``partnerships.partner_totals``, audited too)."""
+    with them (``partnerships.partner_totals``, audited too) and of the import's own record (who
+    queued it, ``partnerships.RegisterImport``)."""
     from django.contrib.contenttypes.models import ContentType
 
-    from partnerships.models import PartnerTotal
+    from partnerships.models import PartnerTotal, RegisterImport
 
-    return entries.exclude(object_type=ContentType.objects.get_for_model(PartnerTotal))
+    return entries.exclude(object_type__in=ContentType.objects.get_for_models(PartnerTotal, RegisterImport).values())

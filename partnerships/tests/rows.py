@@ -8,7 +8,8 @@ from django.test import Client
 from django.urls import reverse
 
 from organisations.models import Organisation
-from partnerships.models import Headline, PartnerRole, Partnership, PartnerTotal, Status
+from partnerships.importing import background
+from partnerships.models import Headline, ImportState, PartnerRole, Partnership, PartnerTotal, RegisterImport, Status
 from tests.rows import (
     ADMIN,
     END_BEFORE_START,
@@ -46,6 +47,19 @@ def _partnership(w):
 
 def register_upload():
     return {"file": SimpleUploadedFile("register.csv", IMPORT_CSV.encode(), content_type="text/csv")}
+
+
+def failed_import(w):
+    """An import the worker refused (the register changed after its preview): run again, it is queued."""
+    record = background.queue(
+        [["Reference", "Partnership name"], ["P-0501", "Didcot Carers Hub"]],
+        0,
+        ["reference", "title"],
+        user=w.user("coordinator"),
+        name="register.csv",
+    )
+    RegisterImport.objects.filter(pk=record.pk).update(state=ImportState.FAILED, failure="The register changed.")
+    return record
 
 
 def stage_import(client, w, role):
@@ -87,7 +101,17 @@ PAGES = {
         get=only(OK, ["coordinator"], otherwise=FORBIDDEN) | {"administrator": NOT_FOUND},
         post=only(SAVED, ["coordinator"], otherwise=FORBIDDEN) | {"administrator": NOT_FOUND},
         data=lambda w: {**w.import_form, "action": "commit"},
-        effect=lambda w: Partnership.objects.filter(reference="P-0500", title="Banbury Carers Hub").exists(),
+        # The commit is queued for the worker once the request's transaction commits.
+        effect=lambda w: RegisterImport.objects.filter(name="register.csv", summary={}).exists(),
+    ),
+    "partnerships:import_run": Page(
+        args=lambda w: [failed_import(w).pk], get=only(OK, KEEPERS), post=everyone(NOT_ALLOWED)
+    ),
+    "partnerships:import_again": Page(
+        args=lambda w: [failed_import(w).pk],
+        get=everyone(NOT_ALLOWED),
+        post=only(SAVED, KEEPERS),
+        effect=lambda w: RegisterImport.objects.filter(state=ImportState.QUEUED, name="register.csv").exists(),
     ),
     "partnerships:leads_to_confirm": Page(get=only(OK, KEEPERS), post=everyone(NOT_ALLOWED)),
     "partnerships:confirm_lead": Page(
@@ -206,6 +230,15 @@ def private(w):
 
 
 AUDIT = {
+    # Who queued an import, of which file, and how it ended (never the rows it carries); kept.
+    "partnerships.RegisterImport": Change(
+        lambda w: RegisterImport.objects.create(name="register.csv", header_row=1, requested_by=w.user("coordinator")),
+        "state",
+        "Waiting to start",
+        ImportState.FAILED,
+        "Not imported",
+        actions=("create", "update"),
+    ),
     "partnerships.Partnership": Change(
         lambda w: Partnership.objects.create(
             reference="P-0003", title="Oxfordshire Carer Alliance", arrangement_type="alliance", lead=w.user("owner")

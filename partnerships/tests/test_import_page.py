@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from core.models import AuditEntry, ServiceArea
 from core.roles import Role
-from partnerships.models import Partnership
+from partnerships.models import Partnership, RegisterImport
 from partnerships.tests.importing import (
     NHS_NUMBER,
     NHS_NUMBER_FORMS,
@@ -75,7 +75,9 @@ def preview_post(client, token, response_or_form, **changes):
     return client.post(reverse("partnerships:import_preview", args=[token]), data)
 
 
-def test_upload_preview_change_mapping_and_import(client_for, world, tmp_path, staging):
+def test_upload_preview_change_mapping_and_import(
+    client_for, world, tmp_path, staging, django_capture_on_commit_callbacks
+):
     client = client_for(Role.COORDINATOR)
     response = upload(client, register_file(tmp_path, *GOOD_ROWS))
     assert response.status_code == 302
@@ -110,8 +112,10 @@ def test_upload_preview_change_mapping_and_import(client_for, world, tmp_path, s
     assert preview.context["form"]["column_8"].value() == "purpose"
     assert Partnership.objects.count() == 0
 
-    response = preview_post(client, token, preview, action="commit")
-    assert response.status_code == 302 and response["Location"] == reverse("partnerships:list")
+    with django_capture_on_commit_callbacks(execute=True):  # the commit queues the worker's task (inline here)
+        response = preview_post(client, token, preview, action="commit")
+    run = RegisterImport.objects.get()
+    assert response.status_code == 302 and response["Location"] == run.get_absolute_url()
     carers = Partnership.objects.get(title="Carers alliance")
     assert carers.purpose == "Small grant" and carers.notes == ""
     assert carers.lead == world["people"]["priya"]
@@ -329,7 +333,9 @@ def test_the_menu_offers_import_to_coordinators(client_for, world):
     assert '<label class="nhsuk-label" for="id_file">' in text(upload_page)
 
 
-def test_a_messy_register_through_the_page_into_an_empty_accord(client, make_user, tmp_path, staging):
+def test_a_messy_register_through_the_page_into_an_empty_accord(
+    client, make_user, tmp_path, staging, django_capture_on_commit_callbacks
+):
     coordinator = make_user(Role.COORDINATOR, username="coordinator", first_name="Ben", last_name="Cahill")
     make_user(Role.LEAD, username="aclarke", first_name="Anne", last_name="Clarke")
     client.force_login(coordinator)
@@ -356,7 +362,8 @@ def test_a_messy_register_through_the_page_into_an_empty_accord(client, make_use
         assert shown in page, shown
     assert preview.context["signature"] == "4:0:0:6:3:2"
 
-    response = preview_post(client, token, preview, action="commit")
+    with django_capture_on_commit_callbacks(execute=True):  # the commit queues the worker's task (inline here)
+        response = preview_post(client, token, preview, action="commit")
     assert response.status_code == 302
     register = html.unescape(text(client.get(response["Location"])))
     assert (

@@ -65,6 +65,11 @@ def test_coordinator_previews_and_commits_an_import(users, login, live_server, r
     assert axe_violations() == []
 
     page.get_by_role("button", name="Import 3 partnerships").click()
+    # The worker writes it (inline here); the import's page then says what it did.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Import of the register")
+    expect(page.locator("#import-run")).to_contain_text("Imported register.xlsx: 3 partnerships added, 0 updated")
+    assert axe_violations() == []
+    page.get_by_role("link", name="Go to the register").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Partnership register")
     expect(page.locator("#results")).to_contain_text("of 3 partnerships")
 
@@ -124,7 +129,7 @@ def test_a_messy_register_imports_into_an_empty_accord_and_its_leads_are_confirm
     assert axe_violations() == []
 
     page.get_by_role("button", name="Import 4 partnerships").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Partnership register")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Import of the register")
     page.get_by_role("link", name="2 leads").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Leads to confirm")

@@ -1,17 +1,26 @@
-"""``manage.py import_register PATH [--sheet NAME] [--dry-run] [--strict]``: import a register spreadsheet.
+"""``manage.py import_register PATH [--sheet NAME] [--dry-run] [--strict] [--no-wait]``: import a register spreadsheet.
 
 Every row is checked first; if any has a problem, each is printed to stderr as
 "Row N, Column: message", nothing is written and the command exits with status 1. Otherwise
-all rows are written in one transaction (audited with the source "import") and the command names
+the commit is queued for the background worker (``manage.py db_worker``), which writes all rows
+in one transaction (audited with the source "import"), and the command waits for it, then names
 what it created (partnerships, organisations, service areas), the leads it could not link to a
-user, and the columns it did not import. ``--dry-run`` checks and reports without writing;
-``--strict`` refuses a file with any column it would not import.
+user, and the columns it did not import; if the worker refuses it (the register changed
+meanwhile), it prints why to stderr and exits 1, nothing written. ``--dry-run`` checks and
+reports without writing; ``--strict`` refuses a file with any column it would not import;
+``--no-wait`` queues the commit and exits, naming the import's page.
 """
+
+import time
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from core.audit import audit_context
-from partnerships.importing import ImportFileError, ImportRefused, import_register
+from partnerships.importing import ImportFileError, ImportRefused, background, prepare
+from partnerships.models import ImportState
+
+POLL_SECONDS = 0.5
 
 
 def _count(number, word):
@@ -28,11 +37,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--strict", action="store_true", help="Refuse the file (write nothing) if any column is not imported."
         )
+        parser.add_argument(
+            "--no-wait", action="store_true", help="Queue the commit for the worker and exit without waiting for it."
+        )
 
-    def handle(self, *args, path, sheet=None, dry_run=False, strict=False, **options):
+    def handle(self, *args, path, sheet=None, dry_run=False, strict=False, no_wait=False, **options):
         try:
             with audit_context(user=None, source="import"):
-                plan = import_register(path, sheet=sheet, dry_run=dry_run, strict=strict)
+                rows, header_index, plan = prepare(path, sheet=sheet, strict=strict)
         except ImportRefused as refused:
             for problem in refused.problems:
                 self.stderr.write(str(problem))
@@ -42,6 +54,21 @@ class Command(BaseCommand):
         self.stdout.write(f"Header row: row {plan.header_row}.")
         for notice in plan.notices:
             self.stdout.write(notice)
+        if not dry_run and plan.to_write:
+            with audit_context(user=None, source="import"):
+                record = background.queue(
+                    rows,
+                    header_index,
+                    plan.mapping,
+                    name=Path(path).name,
+                    sheet=sheet or "",
+                    expected=background.signature(plan),
+                    at_once=True,  # the command runs outside any transaction: the import is committed
+                )
+            if no_wait:
+                self.stdout.write(f"Queued as import {record.pk} for the worker (manage.py db_worker).")
+                return
+            self.wait_for(record)
         if options["verbosity"] > 0:
             self.list_what_was_done(plan, dry_run)
         summary = (
@@ -56,6 +83,24 @@ class Command(BaseCommand):
             self.stdout.write(f"Dry run: {summary}. Nothing was written.")
         else:
             self.stdout.write(self.style.SUCCESS(f"Imported: {summary}."))
+
+    def wait_for(self, record):
+        """Wait until the worker has run the import, saying each step; exit 1 with its reason if it failed."""
+        said = None
+        while True:
+            record.refresh_from_db()
+            if record.finished:
+                break
+            step = f"{record.get_state_display()}: {record.step} ({record.progress}%)"
+            if step != said:
+                if said is None and record.state == ImportState.QUEUED:
+                    step += ". The worker (manage.py db_worker) must be running."
+                self.stderr.write(step)
+                said = step
+            time.sleep(POLL_SECONDS)
+        if record.state == ImportState.FAILED:
+            self.stderr.write(record.failure)
+            raise CommandError("Nothing was imported.", returncode=1)
 
     def list_what_was_done(self, plan, dry_run):
         """Each partnership created or updated, each new organisation and service area, each lead not linked."""
