@@ -164,16 +164,19 @@ def read_serializer(resource):
 _written = {}
 
 
-def write_serializer(resource, form_class):
+def write_serializer(resource, form_class, create=False):
     """A serializer describing what a form takes, for the schema only (the form validates)."""
-    key = (resource.name, form_class)
+    create = create and bool(resource.parent)  # only a child's add differs: it names its parent
+    key = (resource.name, form_class, create)
     if key not in _written:
-        _written[key] = _write_serializer(resource, form_class)
+        _written[key] = _write_serializer(resource, form_class, create)
     return _written[key]
 
 
-def _write_serializer(resource, form_class):
+def _write_serializer(resource, form_class, create):
     attrs = {}
+    if create and resource.parent:
+        attrs[resource.parent] = serializers.IntegerField(help_text=f"The id of the {resource.parent} it belongs to.")
     try:
         form = form_class(user=None)
     except Exception:  # a form that needs a record or a user to build: described by its fields only
@@ -182,7 +185,7 @@ def _write_serializer(resource, form_class):
     for name, form_field in fields.items():
         attrs[name] = _schema_field(form_field)
     action = form_class.__name__.removesuffix("Form").replace(resource.model.__name__, "")
-    name = f"{resource.model.__name__}{action}Write"
+    name = f"{resource.model.__name__}{action}{'Create' if create else ''}Write"
     return type(name, (serializers.Serializer,), attrs)
 
 
@@ -216,7 +219,15 @@ def _schema_field(form_field):
 
 
 def _choices(form_field):
-    return [str(value) for value, _ in form_field.choices if value not in ("", None)]
+    """(value, label) of each choice but the blank one, groups flattened: the labels as the
+    model's own, so that a choice set read and written is one enum of the schema."""
+    flat = []
+    for value, label in form_field.choices:
+        if isinstance(label, (list, tuple)):
+            flat += [(str(v), str(lbl)) for v, lbl in label]
+        elif value not in ("", None):
+            flat.append((str(value), str(label)))
+    return flat
 
 
 def _form_value(value):
@@ -357,7 +368,7 @@ class ListEndpoint(ApiView):
         filterset, results = view.results(request._request)
         if refused_filters(filterset):
             raise Invalid({k: list(v) for k, v in filterset.errors.items()}, "A filter's value was refused.")
-        if resource.parent:
+        if resource.parent and not filtered_by_page(view, resource.parent):
             parent = _bounded_int(request.query_params.get(resource.parent), None, 1, None, resource.parent)
             if parent is not None:
                 results = results.filter(**{f"{resource.parent}_id": parent})
@@ -413,6 +424,12 @@ class ListEndpoint(ApiView):
 
     def visible_after_write(self, obj):
         return type(obj)._default_manager.get(pk=obj.pk)
+
+
+def filtered_by_page(view, name):
+    """Whether the list page has a filter of its own called ``name`` (the risks' "partnership", by
+    reference or title): then that filter is the one the parameter means."""
+    return view.filterset_class is not None and name in view.filterset_class.base_filters
 
 
 def _errors(form):

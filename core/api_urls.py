@@ -14,7 +14,14 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework import serializers
 
 from core import registry
-from core.api import ActionEndpoint, DetailEndpoint, ListEndpoint, read_serializer, write_serializer
+from core.api import (
+    ActionEndpoint,
+    DetailEndpoint,
+    ListEndpoint,
+    filtered_by_page,
+    read_serializer,
+    write_serializer,
+)
 
 app_name = "api"
 
@@ -81,7 +88,7 @@ def _list_parameters(resource):
                 description="Sort by a column; a leading - reverses it.",
             )
         )
-    if resource.parent:
+    if resource.parent and not filtered_by_page(view, resource.parent):
         parameters.append(
             OpenApiParameter(
                 resource.parent, OpenApiTypes.INT, description=f"Only those of this {resource.parent} (its id)."
@@ -111,7 +118,7 @@ def list_endpoint(resource, read):
         schemas["post"] = extend_schema(
             operation_id=f"{resource.name}_create",
             tags=[tag],
-            request=write_serializer(resource, resource.form_class),
+            request=write_serializer(resource, resource.form_class, create=True),
             responses={201: read, **_errors(400, 401, 403, 404, 409)},
         )
     methods = [m for m in ("get", "post") if m in schemas] + ["options"]
