@@ -184,6 +184,12 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
     "COMPONENT_SPLIT_PATCH": True,
+    # One name for a choice set that several fields share (a peer review area's five key questions).
+    # (As read, with their labels; as written, the codes.)
+    "ENUM_NAME_OVERRIDES": {
+        "RatingEnum": "peer_reviews.models.Rating",
+        "RatingCodeEnum": ["outstanding", "good", "requires_improvement", "inadequate"],
+    },
     "SWAGGER_UI_DIST": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
