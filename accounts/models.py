@@ -106,7 +106,11 @@ class ApiToken(models.Model):
     prefix = models.CharField(max_length=12, editable=False)
     digest = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
-    expires_on = models.DateField(null=True, blank=True, help_text="Optional: the last day it works.")
+    expires_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Leave blank for a token that works until you revoke it. For example, 31/03/2027",
+    )
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
     revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
 

@@ -22,7 +22,7 @@ class ApiTokenForm(AccordModelForm):
     class Meta:
         model = ApiToken
         fields = ["name", "expires_on"]
-        labels = {"name": "Name", "expires_on": "Expires after (optional)"}
+        labels = {"name": "Name", "expires_on": "Last day it works"}
         error_messages = {"name": {"required": "Enter a name for the token, saying what will use it."}}
 
     def clean_expires_on(self):

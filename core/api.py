@@ -187,7 +187,9 @@ def read_serializer(resource):
     """A serializer of the record as the API shows it: links as ids, choices as their codes."""
     model_fields = {f.name for f in resource.model._meta.get_fields()}
     names = [n for n in resource.read_fields if n in model_fields]
-    meta = type("Meta", (), {"model": resource.model, "fields": names, "read_only_fields": names})
+    # Not declared read-only: DRF would then drop ``allow_blank`` / ``allow_null``, and the schema
+    # would promise values (a choice never blank) that records do not keep. It only writes answers.
+    meta = type("Meta", (), {"model": resource.model, "fields": names})
     name = f"{component_name(resource.model)}Read"
     attrs = {"Meta": meta}
     if resource.withhold:
@@ -214,9 +216,11 @@ def _nullable(model, name):
     if model_field.is_relation:
         return serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     if model_field.choices:
-        return serializers.ChoiceField(choices=model_field.choices, read_only=True, allow_null=True)
+        return serializers.ChoiceField(choices=model_field.choices, read_only=True, allow_null=True, allow_blank=True)
     mapping = serializers.ModelSerializer.serializer_field_mapping
     field_class = next((mapping[k] for k in type(model_field).__mro__ if k in mapping), serializers.CharField)
+    if issubclass(field_class, serializers.CharField):
+        return field_class(read_only=True, allow_null=True, allow_blank=True)
     return field_class(read_only=True, allow_null=True)
 
 

@@ -4,8 +4,10 @@ schema, and its Swagger UI and Redoc pages (their files served from here, no oth
 from csp.constants import SELF, UNSAFE_INLINE
 from csp.decorators import csp_update
 from django.contrib.auth.decorators import login_not_required
+from django.http import JsonResponse
 from django.shortcuts import render
-from django.urls import path
+from django.urls import path, re_path
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from drf_spectacular.views import SpectacularAPIView
@@ -217,9 +219,18 @@ def docs(request, redoc=False):
     return render(request, "api/docs.html", {"redoc": redoc})
 
 
+@csrf_exempt  # it writes nothing; a PUT to an unknown address gets the JSON 404, not a CSRF page
+@login_not_required
+def not_found(request, rest=""):
+    """Any other address under ``/api/`` (an id that is not a number, say): a JSON 404 like the
+    endpoints', not the pages' HTML one."""
+    return JsonResponse({"detail": "Not found, or not yours to see."}, status=404)
+
+
 urlpatterns = [
     *_patterns(),
     path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
     path("docs/", docs, name="docs"),
     path("redoc/", docs, {"redoc": True}, name="redoc"),
+    re_path(r"^(?P<rest>.*)$", not_found, name="not_found"),
 ]

@@ -178,6 +178,44 @@ class DateInput(FastInputMixin, forms.DateInput):
         super().__init__(attrs={"inputmode": "numeric", "autocomplete": "off", **(attrs or {})}, format="%d/%m/%Y")
 
 
+# The largest id a database column holds (a 64-bit integer): a choice of record beyond it is refused as
+# not one of the choices, rather than reaching the database, which would fail on it (SQLite: "too
+# large", PostgreSQL: "out of range").
+LARGEST_ID = 2**63 - 1
+
+
+def _beyond_ids(value):
+    try:
+        return abs(int(str(value).strip())) > LARGEST_ID
+    except (TypeError, ValueError):
+        return False  # not a number: the field's own check says so
+
+
+class BoundedChoiceMixin:
+    """A choice of records by id that refuses an id no database could hold (see ``LARGEST_ID``)."""
+
+    def clean(self, value):
+        values = value if isinstance(value, (list, tuple)) else [value]
+        if any(_beyond_ids(v) for v in values if v not in self.empty_values):
+            raise ValidationError("Select a valid choice: that is not one of the choices.", code="invalid_choice")
+        return super().clean(value)
+
+
+_bounded = {}
+
+
+def bounded(field):
+    """``field`` (a choice of records by id), made to refuse ids beyond any database's range."""
+    if not isinstance(field, forms.ModelChoiceField) or isinstance(field, BoundedChoiceMixin):
+        return
+    if field.to_field_name not in (None, "pk", "id"):
+        return
+    cls = type(field)
+    if cls not in _bounded:
+        _bounded[cls] = type(cls.__name__, (BoundedChoiceMixin, cls), {"__module__": cls.__module__})
+    field.__class__ = _bounded[cls]
+
+
 class AccordFormMixin:
     """Every Accord form: NHS.UK widgets, dates typed day first, the signed-in user at hand."""
 
@@ -188,6 +226,7 @@ class AccordFormMixin:
         self.user = user
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
+            bounded(field)
             if isinstance(field, forms.DateField):
                 field.widget = DateInput()
                 field.input_formats = ["%d/%m/%Y", "%d.%m.%Y", "%Y-%m-%d", "%d/%m/%y"]
