@@ -202,26 +202,35 @@ def read_serializer(resource):
             return data
 
         attrs["to_representation"] = to_representation
-        for n in withheld:  # a withheld entry answers null: the schema says so
-            if n in names:
-                attrs[n] = _nullable(resource.model, n)
+    withheld = resource.withhold[1] if resource.withhold else ()
+    for n in names:
+        model_field = resource.model._meta.get_field(n)
+        if n in withheld:  # a withheld entry answers null: the schema says so
+            attrs[n] = _answer_field(model_field, null=True)
+        elif not model_field.editable and not model_field.primary_key and model_field.concrete:
+            # Written by the services, never typed: DRF would make it read-only and drop its
+            # ``allow_blank`` / ``allow_null`` (an outcome blank until the vote closes).
+            attrs[n] = _answer_field(model_field, null=model_field.null)
     return type(name, (serializers.ModelSerializer,), attrs)
 
 
-def _nullable(model, name):
-    """The field ``name`` of ``model`` as a read-only serializer field that may be null."""
-    model_field = model._meta.get_field(name)
+def _answer_field(model_field, null):
+    """``model_field`` as an answer holds it: blank where the model allows it, null if ``null``."""
+    common = {"read_only": True, "allow_null": null}
     if model_field.many_to_many:
-        return serializers.PrimaryKeyRelatedField(read_only=True, many=True, allow_null=True)
+        return serializers.PrimaryKeyRelatedField(many=True, **common)
     if model_field.is_relation:
-        return serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+        return serializers.PrimaryKeyRelatedField(**common)
+    blank = {"allow_blank": True} if model_field.blank or null else {}
     if model_field.choices:
-        return serializers.ChoiceField(choices=model_field.choices, read_only=True, allow_null=True, allow_blank=True)
+        return serializers.ChoiceField(choices=model_field.choices, **blank, **common)
     mapping = serializers.ModelSerializer.serializer_field_mapping
     field_class = next((mapping[k] for k in type(model_field).__mro__ if k in mapping), serializers.CharField)
     if issubclass(field_class, serializers.CharField):
-        return field_class(read_only=True, allow_null=True, allow_blank=True)
-    return field_class(read_only=True, allow_null=True)
+        return field_class(**blank, **common)
+    if issubclass(field_class, serializers.DecimalField):
+        return field_class(max_digits=model_field.max_digits, decimal_places=model_field.decimal_places, **common)
+    return field_class(**common)
 
 
 _written = {}
