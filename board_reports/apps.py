@@ -39,5 +39,8 @@ class BoardReportsConfig(AppConfig):
         registry.menu_item("Board reports", "board_reports:list", models.BoardReport, order=3)
         registry.panel("reporting.dashboard", "movement", "board_reports/includes/movement.html", panels.movement)
         registry.demo_step("board_reports", demo.demo_step)
+        from . import api as api_registration
+
+        api_registration.register()
         registry.urls(self.label, "board-reports/", "board_reports.urls")
         registry.test_rows(self.label, "board_reports.tests.rows")

@@ -12,7 +12,11 @@ the API and the pages cannot disagree about a right, a rule or a message.
 - ``POST /api/<name>/`` adds one through the edit page's form; ``PUT`` / ``PATCH`` change one
   and ``DELETE`` removes one, each only with ``If-Match: <the ETag read>`` (``428`` without it,
   ``412`` when somebody else changed the record meanwhile: ``core.versions``).
-- ``POST /api/<name>/<id>/<action>/`` runs an action view's form, with ``If-Match`` too.
+- ``POST /api/<name>/<id>/<action>/`` runs an action view's form, with ``If-Match`` too: an edit
+  view's form and save, or a step's (a view with ``get_form(data)`` and ``perform(form)``, such
+  as casting a vote: its service function's refusal is a ``400`` against the step's field).
+- ``GET /api/<name>/<id>/<format>/`` (or ``…/<id>/download/``) sends a file through the page's
+  download view, which checks the user's right and the file's SHA-256 as the page does.
 
 Writes are audited like the pages' with ``source="api"`` and the token used.
 """
@@ -22,6 +26,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import ProtectedError
@@ -56,6 +61,15 @@ class ApiResource:
     actions: dict = field(default_factory=dict)
     parent: str | None = None
     description: str = ""
+    add_view: type | None = None
+    download_view: type | None = None
+    download_formats: tuple = ()
+    withhold: tuple = ()  # (flag, fields): a record whose ``flag`` is true answers those as null
+
+    @property
+    def create_view(self):
+        """The view ``POST /api/<name>/`` runs: the add page's, else the edit page's."""
+        return self.add_view or self.edit_view
 
     @cached_property
     def list_class(self):
@@ -68,7 +82,15 @@ class ApiResource:
 
     @property
     def form_class(self):
-        return self.edit_view.form_class if self.edit_view else None
+        view = self.edit_view or self.add_view
+        return view.form_class if view else None
+
+    @property
+    def downloads(self):
+        """``{route segment: the download view's keyword arguments}``."""
+        if self.download_view is None:
+            return {}
+        return {fmt: {"fmt": fmt} for fmt in self.download_formats} or {"download": {}}
 
     @cached_property
     def read_fields(self):
@@ -150,6 +172,17 @@ def _form_field_names(form_class):
     return [*names, *(n for n in form_class.base_fields if n not in names)]
 
 
+def component_name(model):
+    """The model's name in the schema: its class name, after its app's where two apps' models
+    share one (peer reviews' and the register's review rounds)."""
+    from core import registry
+
+    name = model.__name__
+    if any(r.model.__name__ == name and r.model is not model for r in registry.api_resources()):
+        return "".join(part.title() for part in model._meta.app_label.split("_")) + name
+    return name
+
+
 def read_serializer(resource):
     """A serializer of the record as the API shows it: links as ids, choices as their codes."""
     model_fields = {f.name for f in resource.model._meta.get_fields()}
@@ -157,8 +190,47 @@ def read_serializer(resource):
     # Not declared read-only: DRF would then drop ``allow_blank`` / ``allow_null``, and the schema
     # would promise values (a choice never blank) that records do not keep. It only writes answers.
     meta = type("Meta", (), {"model": resource.model, "fields": names})
-    name = f"{resource.model.__name__}Read"
-    return type(name, (serializers.ModelSerializer,), {"Meta": meta})
+    name = f"{component_name(resource.model)}Read"
+    attrs = {"Meta": meta}
+    if resource.withhold:
+        flag, withheld = resource.withhold
+
+        def to_representation(self, instance):
+            data = serializers.ModelSerializer.to_representation(self, instance)
+            if getattr(instance, flag):
+                data.update({n: None for n in withheld if n in data})
+            return data
+
+        attrs["to_representation"] = to_representation
+    withheld = resource.withhold[1] if resource.withhold else ()
+    for n in names:
+        model_field = resource.model._meta.get_field(n)
+        if n in withheld:  # a withheld entry answers null: the schema says so
+            attrs[n] = _answer_field(model_field, null=True)
+        elif not model_field.editable and not model_field.primary_key and model_field.concrete:
+            # Written by the services, never typed: DRF would make it read-only and drop its
+            # ``allow_blank`` / ``allow_null`` (an outcome blank until the vote closes).
+            attrs[n] = _answer_field(model_field, null=model_field.null)
+    return type(name, (serializers.ModelSerializer,), attrs)
+
+
+def _answer_field(model_field, null):
+    """``model_field`` as an answer holds it: blank where the model allows it, null if ``null``."""
+    common = {"read_only": True, "allow_null": null}
+    if model_field.many_to_many:
+        return serializers.PrimaryKeyRelatedField(many=True, **common)
+    if model_field.is_relation:
+        return serializers.PrimaryKeyRelatedField(**common)
+    blank = {"allow_blank": True} if model_field.blank or null else {}
+    if model_field.choices:
+        return serializers.ChoiceField(choices=model_field.choices, **blank, **common)
+    mapping = serializers.ModelSerializer.serializer_field_mapping
+    field_class = next((mapping[k] for k in type(model_field).__mro__ if k in mapping), serializers.CharField)
+    if issubclass(field_class, serializers.CharField):
+        return field_class(**blank, **common)
+    if issubclass(field_class, serializers.DecimalField):
+        return field_class(max_digits=model_field.max_digits, decimal_places=model_field.decimal_places, **common)
+    return field_class(**common)
 
 
 _written = {}
@@ -185,7 +257,7 @@ def _write_serializer(resource, form_class, create):
     for name, form_field in fields.items():
         attrs[name] = _schema_field(form_field)
     action = form_class.__name__.removesuffix("Form").replace(resource.model.__name__, "")
-    name = f"{resource.model.__name__}{action}{'Create' if create else ''}Write"
+    name = f"{component_name(resource.model)}{action}{'Create' if create else ''}Write"
     return type(name, (serializers.Serializer,), attrs)
 
 
@@ -196,8 +268,10 @@ def _schema_field(form_field):
     if isinstance(form_field, forms.ModelChoiceField):
         return serializers.IntegerField(allow_null=not form_field.required, **common)
     if isinstance(form_field, forms.MultipleChoiceField):
-        return serializers.ListField(child=serializers.ChoiceField(choices=_choices(form_field)), **common)
-    if isinstance(form_field, forms.ChoiceField):
+        choices = _choices(form_field)
+        child = serializers.ChoiceField(choices=choices) if choices else serializers.CharField()
+        return serializers.ListField(child=child, **common)
+    if isinstance(form_field, forms.ChoiceField) and _choices(form_field):
         return serializers.ChoiceField(choices=_choices(form_field), allow_blank=not form_field.required, **common)
     if isinstance(form_field, forms.BooleanField):
         return serializers.BooleanField(**common)
@@ -402,7 +476,7 @@ class ListEndpoint(ApiView):
 
     def post(self, request):
         resource = self.resource
-        if resource.edit_view is None:
+        if resource.create_view is None:
             raise PermissionDenied
         kwargs = {}
         if resource.parent:
@@ -412,7 +486,7 @@ class ListEndpoint(ApiView):
             if not str(parent_pk).isdigit():
                 raise Invalid({resource.parent: ["Give the id of a record you may see."]})
             kwargs["parent_pk"] = int(parent_pk)
-        view = self.page_view(resource.edit_view, **kwargs)
+        view = self.page_view(resource.create_view, **kwargs)
         view.check()
         refusal = view.refusal()
         if refusal:
@@ -468,6 +542,19 @@ class DetailEndpoint(ApiView):
 
     def write(self, pk, view_class, partial=True, status_code=200):
         """Run ``view_class``'s form on the record under its row lock, if still at the version read."""
+
+        def save(view):
+            refusal = view.refusal()
+            if refusal:
+                raise Refused(refusal)
+            base = _initial_data(view.get_form()) if partial else {}
+            return self.save_form(view, base)
+
+        return self.locked_write(pk, view_class, save, status_code)
+
+    def locked_write(self, pk, view_class, run, status_code=200):
+        """``run(view)`` on the record read again under its row lock, only if it is still at the
+        version the caller read (``If-Match``); the answer is the record as saved, with its ETag."""
         self.visible(pk)
         view = self.page_view(view_class, pk=pk)
         view.check()
@@ -477,11 +564,7 @@ class DetailEndpoint(ApiView):
             self.current = view.object
             if versions.record_version(view.object) != version:
                 raise PreconditionFailed()
-            refusal = view.refusal()
-            if refusal:
-                raise Refused(refusal)
-            base = _initial_data(view.get_form()) if partial else {}
-            obj = self.save_form(view, base)
+            obj = run(view)
         obj = type(obj)._default_manager.get(pk=obj.pk)
         return Response(self.serialize(obj), status=status_code, headers={"ETag": etag(obj)})
 
@@ -513,7 +596,49 @@ class ActionEndpoint(DetailEndpoint):
     http_method_names = ["post", "options"]
 
     def post(self, request, pk):
-        return self.write(pk, self.resource.actions[self.action], partial=True)
+        view_class = self.resource.actions[self.action]
+        if is_step(view_class):
+            return self.step(pk, view_class)
+        return self.write(pk, view_class, partial=True)
+
+    def step(self, pk, view_class):
+        """A step's form and ``perform``; the service function's refusal is the step's field's
+        error, as on its page (nothing written)."""
+
+        def perform(view):
+            form = view.get_form(self.form_payload(view.get_form()))
+            if not form.is_valid():
+                raise Invalid(_errors(form))
+            try:
+                view.perform(form)
+            except ValidationError as error:
+                raise Invalid({getattr(view, "error_field", None) or "non_field_errors": error.messages}) from error
+            return view.object
+
+        return self.locked_write(pk, view_class, perform)
+
+
+def is_step(view_class):
+    """A step (``perform(form)``), not an edit view (``save(form)``)."""
+    return callable(getattr(view_class, "perform", None)) and not callable(getattr(view_class, "save", None))
+
+
+class DownloadEndpoint(ApiView):
+    """A stored file, sent by the page's own download view (its right, its checksum); a file
+    the view refuses to send (missing, or changed since it was stored) is a 409 saying why."""
+
+    http_method_names = ["get", "options"]
+    download = None  # the view's keyword arguments ({"fmt": "pdf"})
+
+    def get(self, request, pk):
+        self.visible(pk)
+        kwargs = {"pk": pk, **self.download}
+        view = self.page_view(self.resource.download_view, **kwargs)
+        response = view.get(request._request, **kwargs)
+        if response.status_code in (301, 302, 303):
+            said = [str(m) for m in messages.get_messages(request._request)]
+            raise Refused(" ".join(said) or "The file cannot be sent.")
+        return response
 
 
 def _initial_data(form):

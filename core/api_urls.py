@@ -17,6 +17,7 @@ from core import registry
 from core.api import (
     ActionEndpoint,
     DetailEndpoint,
+    DownloadEndpoint,
     ListEndpoint,
     filtered_by_page,
     read_serializer,
@@ -114,11 +115,11 @@ def list_endpoint(resource, read):
             responses={200: _page_serializer(read), **_errors(400, 401, 403)},
         )
     }
-    if resource.edit_view is not None:
+    if resource.create_view is not None:
         schemas["post"] = extend_schema(
             operation_id=f"{resource.name}_create",
             tags=[tag],
-            request=write_serializer(resource, resource.form_class, create=True),
+            request=write_serializer(resource, resource.create_view.form_class, create=True),
             responses={201: read, **_errors(400, 401, 403, 404, 409)},
         )
     methods = [m for m in ("get", "post") if m in schemas] + ["options"]
@@ -136,7 +137,7 @@ def detail_endpoint(resource, read):
     }
     methods = ["get", "options"]
     if resource.edit_view is not None:
-        written = write_serializer(resource, resource.form_class)
+        written = write_serializer(resource, resource.edit_view.form_class)
         answers = {200: read, **_errors(400, 401, 403, 404, 409, 412, 428)}
         for method in ("put", "patch"):
             schemas[method] = extend_schema(
@@ -173,6 +174,22 @@ def action_endpoint(resource, read, action, view_class):
     return extend_schema_view(post=schema)(view)
 
 
+def download_endpoint(resource, read, segment, kwargs):
+    schema = extend_schema(
+        operation_id=f"{resource.name}_{segment}",
+        tags=[_tagged(resource)],
+        description="The stored file, sent only once its SHA-256 matches the one recorded when it was made.",
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY, description="The file."),
+            **_errors(401, 403, 404, 409),
+        },
+    )
+    name = f"{read.__name__}{segment.title()}"
+    attrs = {"resource": resource, "serializer_class": read, "download": kwargs}
+    view = type(name, (DownloadEndpoint,), attrs)
+    return extend_schema_view(get=schema)(view)
+
+
 def _patterns():
     patterns = []
     for resource in registry.api_resources():
@@ -184,6 +201,10 @@ def _patterns():
             *(
                 (f"{base}/<int:pk>/{action}/", action_endpoint(resource, read, action, view), f"{base}-{action}")
                 for action, view in resource.actions.items()
+            ),
+            *(
+                (f"{base}/<int:pk>/{segment}/", download_endpoint(resource, read, segment, kwargs), f"{base}-{segment}")
+                for segment, kwargs in resource.downloads.items()
             ),
         ]
         # A token, not a session, signs API clients in: the pages' redirect to the sign-in page

@@ -30,4 +30,31 @@ class CoreConfig(AppConfig):
         registry.menu_item("Administration", "core:administration", StrategicObjective, order=90)
         registry.urls(self.label, "", "core.urls")
         registry.urls("api", "api/", "core.api_urls")
+        # The audit log, read only, to those who may read it (the log page's own view).
+        from core.views_audit import AuditLogView
+
+        registry.api(
+            "audit-log",
+            AuditEntry,
+            list_view=AuditLogView,
+            fields=(
+                "timestamp",
+                "user",
+                "user_name",
+                "source",
+                "token_id",
+                "token_name",
+                "request_id",
+                "action",
+                "object_type",
+                "object_id",
+                "object_label",
+                "parent_type",
+                "parent_id",
+                "parent_label",
+                "changed_fields",
+                "before",
+                "after",
+            ),
+        )
         registry.test_rows(self.label, "core.tests.rows")

@@ -280,20 +280,55 @@ def urls(app_label, prefix, module):
     registry.urls[app_label] = Urls(prefix, module)
 
 
-def api(name, model, *, list_view=None, edit_view=None, delete_view=None, fields=(), actions=None, parent=None):
+def api(
+    name,
+    model,
+    *,
+    list_view=None,
+    edit_view=None,
+    add_view=None,
+    delete_view=None,
+    fields=(),
+    actions=None,
+    parent=None,
+    download_view=None,
+    download_formats=(),
+    withhold=(),
+):
     """Serve ``model`` at ``/api/<name>/`` through its pages' own view classes (``core.api``).
 
     ``list_view`` (an ``ObjectListView``) gives the rows each user may see, the filters and the
-    sorting; ``edit_view`` (an ``ObjectEditView``) the form, the refusals and the save, for
-    ``POST`` (add) and ``PUT``/``PATCH`` (change); ``delete_view`` the delete; ``actions``
-    ``{name: edit view}`` the ``POST /api/<name>/<id>/<action>/`` that run another form (close,
-    confirm). ``fields`` are the fields answers show (``id`` first; the edit form's by default);
+    sorting (none: every record the user may view, in a plain list); ``edit_view`` (an
+    ``ObjectEditView``) the form, the refusals and the save, for ``POST`` (add) and
+    ``PUT``/``PATCH`` (change); ``add_view`` an add page of its own, for ``POST`` only (with no
+    ``edit_view`` the record cannot be changed through the API, as on the pages: a declaration
+    of interests); none of them: the record is read-only. ``delete_view`` the delete;
+    ``actions`` ``{name: view}`` the ``POST /api/<name>/<id>/<action>/`` that run another form:
+    an edit view (close, confirm) or a step, a view with ``get_form(data)`` and
+    ``perform(form)`` whose service function refuses with a ``ValidationError`` shown against
+    its ``error_field`` (open a vote, cast one). ``download_view`` the page's view that sends a
+    stored file (``get(request, pk, **kwargs)``), served at ``GET /api/<name>/<id>/<format>/``
+    for each of ``download_formats`` (passed to it as ``fmt``), or ``…/<id>/download/``.
+    ``fields`` are the fields answers show (``id`` first; the edit form's by default), never a
+    secret; ``withhold`` ``(flag, fields)`` answers those fields as null for a record whose
+    ``flag`` is true (an interest withheld from publication: the register shows only that);
     ``parent`` names the link a child record is added under (``partnership`` for a partner role).
     """
     from core.api import ApiResource
 
     registry.api[name] = ApiResource(
-        name, model, list_view, edit_view, delete_view, tuple(fields), dict(actions or {}), parent
+        name,
+        model,
+        list_view,
+        edit_view,
+        delete_view,
+        tuple(fields),
+        dict(actions or {}),
+        parent,
+        add_view=add_view,
+        download_view=download_view,
+        download_formats=tuple(download_formats),
+        withhold=(withhold[0], tuple(withhold[1])) if withhold else (),
     )
 
 

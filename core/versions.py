@@ -22,9 +22,10 @@ from dataclasses import dataclass
 
 from django.core import signing
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
-from core.audit import recorded_fields, registration
+from core.audit import recorded_fields, registered_models, registration
 
 VERSION_FIELD = "record_version"
 _SALT = "accord.record-version"
@@ -35,6 +36,8 @@ class StaleVersion(Exception):
 
 
 def _json_ready(value):
+    if isinstance(value, FieldFile):  # a stored file (an issued report's PDF): its name
+        value = value.name
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
 
 
@@ -42,6 +45,8 @@ def record_values(record):
     """{field name: stored value} of ``record``, ready for JSON: a link as the linked record's id,
     a many-to-many field as the sorted ids it links to, a secret (a password hash) as a digest of it."""
     model = type(record)
+    if model not in registered_models():  # a record never edited, only read (an audit entry)
+        return {f.name: _json_ready(f.value_from_object(record)) for f in model._meta.concrete_fields}
     reg = registration(model)
     values = {}
     for f in recorded_fields(model):

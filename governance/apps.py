@@ -162,5 +162,8 @@ class GovernanceConfig(AppConfig):
         )
         registry.demo_step("governance", demo.demo_step)
         registry.bench_step("governance", synthetic.bench_step, arguments=synthetic.BENCH_ARGUMENTS)
+        from . import api as api_registration
+
+        api_registration.register()
         registry.urls(self.label, "governance/", "governance.urls")
         registry.test_rows(self.label, "governance.tests.rows")

@@ -51,5 +51,8 @@ class IncidentsConfig(AppConfig):
         report_parts.register(report, "incidents", "governance", order=60)
         registry.demo_step("incidents", demo.demo_step)
         registry.bench_step("incidents", synthetic.bench_step, arguments=synthetic.BENCH_ARGUMENTS)
+        from . import api as api_registration
+
+        api_registration.register()
         registry.urls(self.label, "incidents/", "incidents.urls")
         registry.test_rows(self.label, "incidents.tests.rows")

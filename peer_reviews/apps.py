@@ -47,5 +47,8 @@ class PeerReviewsConfig(AppConfig):
         )
         report_parts.register(report, "peer_reviews", "governance", order=50)
         registry.demo_step("peer_reviews", demo.demo_step)
+        from . import api as api_registration
+
+        api_registration.register()
         registry.urls(self.label, "peer-reviews/", "peer_reviews.urls")
         registry.test_rows(self.label, "peer_reviews.tests.rows")

@@ -49,5 +49,8 @@ class ReviewRoundsConfig(AppConfig):
         )
         report_parts.register(report, "review_rounds", "coordination", order=20)
         registry.demo_step("review_rounds", demo.demo_step)
+        from . import api as api_registration
+
+        api_registration.register()
         registry.urls(self.label, "review-rounds/", "review_rounds.urls")
         registry.test_rows(self.label, "review_rounds.tests.rows")

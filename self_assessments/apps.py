@@ -92,5 +92,8 @@ class SelfAssessmentsConfig(AppConfig):
         report_parts.register(report, "self_assessments", "governance", order=40)
         registry.demo_step("self_assessments", demo.demo_step)
         registry.bench_step("self_assessments", synthetic.bench_step, arguments=synthetic.BENCH_ARGUMENTS)
+        from . import api as api_registration
+
+        api_registration.register()
         registry.urls(self.label, "self-assessments/", "self_assessments.urls")
         registry.test_rows(self.label, "self_assessments.tests.rows")

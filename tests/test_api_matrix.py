@@ -2,9 +2,9 @@
 from the permission matrix of the page whose view it runs (``core.api``), so the API and the
 pages cannot drift apart.
 
-For every registered API resource, each page it is built from (its list, its record's page, its
-add, edit, delete and action pages) gives a row of the page matrix (each app's ``PAGES``); the
-endpoint must answer every role as that page does: 200 where the page shows, 201/200/204 and the
+For every registered API resource, each page it is built from (its list, its record's pages, its
+add, edit, delete and action pages, its file's download) gives a row of the page matrix (each
+app's ``PAGES``); the endpoint must answer every role as that page does: 200 where the page shows, 201/200/204 and the
 same change made where the page saves, 403 where it refuses, 404 where it hides. Anonymous
 callers get 401, partner contributors 403 (the API is the trust's). A write that is refused must
 leave every table as it was; a write that is allowed is in the audit trail as made through the
@@ -20,12 +20,13 @@ from accounts.models import ApiToken
 from accounts.tokens import create_token
 from core import registry, versions
 from core.models import AuditEntry
-from core.views import ObjectDetailView
+from core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectHistoryView, ObjectMixin
 from tests.rows import FORBIDDEN, NOT_FOUND, OK, REFUSED, ROLES, SAVED, collect
 from tests.urls import url_patterns, view_class
 from tests.world import database_state
 
 PAGES = collect("PAGES")
+READS = ("list", "read", "download")
 
 
 def _operations(resource):
@@ -40,14 +41,31 @@ def _operations(resource):
             found.append(("list", name))
         elif cls is resource.edit_view:
             found.append(("update" if "<int:pk>" in route else "create", name))
+        elif cls is resource.add_view:
+            found.append(("create", name))
+        elif cls is resource.download_view:
+            found.append(("download", name))
         elif cls is resource.delete_view:
             found.append(("delete", name))
         elif cls in resource.actions.values():
             action = next(a for a, v in resource.actions.items() if v is cls)
             found.append((f"action:{action}", name))
-        elif issubclass(cls, ObjectDetailView) and cls.model is resource.model and "<int:pk>" in route:
+        elif _shows(cls, resource.model) and "<int:pk>" in route:
             found.append(("read", name))
     return found
+
+
+def _shows(cls, model):
+    """A page that only shows a record of ``model`` (its page, a version's page, its paper)."""
+    if issubclass(cls, ObjectDetailView):
+        return cls.model is model
+    return (
+        issubclass(cls, ObjectMixin)
+        and cls.model is model
+        and not issubclass(cls, (ObjectEditView, ObjectDeleteView, ObjectHistoryView))
+        and hasattr(cls, "get")
+        and not hasattr(cls, "post")
+    )
 
 
 CASES = [
@@ -68,7 +86,7 @@ def _expected(page, operation, role):
         return {401}
     if role == "contributor":
         return {403}
-    outcome = page.get[role] if operation in ("list", "read") else page.post[role]
+    outcome = page.get[role] if operation in READS else page.post[role]
     success = {"list": 200, "read": 200, "create": 201, "delete": 204}.get(operation, 200)
     return {
         OK: {200},
@@ -94,6 +112,9 @@ def _call(client, resource, operation, page, world, headers):
         return client.get(base, headers=headers)
     if operation == "read":
         return client.get(f"{base}{args[0]}/", headers=headers)
+    if operation == "download":  # the page's route names the format after the record, if any
+        segment = args[1] if len(args) > 1 else "download"
+        return client.get(f"{base}{args[0]}/{segment}/", headers=headers)
     if operation == "create":
         if resource.parent:
             data[resource.parent] = args[0]
@@ -138,8 +159,12 @@ def test_api_matrix(client, world, resource_name, operation, name, role):
     response = _call(client, resource, operation, page, world, headers)
 
     assert response.status_code in expected, (response.status_code, response.content[:300])
-    assert response.status_code == 204 or response["Content-Type"].startswith("application/json")
-    if operation in ("list", "read"):
+    assert (
+        response.status_code == 204
+        or operation == "download"
+        or response["Content-Type"].startswith("application/json")
+    )
+    if operation in READS:
         assert _state() == before
     elif response.status_code in (200, 201, 204):
         assert page.effect(world), f"{role} was allowed to {operation} through the API but nothing changed"

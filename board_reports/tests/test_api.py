@@ -1,0 +1,70 @@
+"""Board reports through the API: a report changed at the version read, the versions a role may
+read (leads, board members and auditors: issued ones only), and the issued files sent only while
+their SHA-256 is the one recorded. Who may call what is walked by ``tests/test_api_matrix.py``."""
+
+import hashlib
+import json
+
+from board_reports.models import BoardReport
+from tests.api import api, state
+
+
+def test_a_board_member_reads_only_issued_versions(world):
+    client, _ = api(world, "board_member")
+    listed = client.get("/api/board-report-versions/")
+    assert listed.status_code == 200
+    assert [row["id"] for row in listed.json()["results"]] == [world.issued_version.pk]
+    assert client.get(f"/api/board-report-versions/{world.draft_version.pk}/").status_code == 404
+    assert client.get(f"/api/board-reports/{world.draft_report.pk}/").status_code == 404
+
+    keeper, _ = api(world)
+    versions = keeper.get(f"/api/board-report-versions/?report={world.draft_report.pk}").json()["results"]
+    assert [row["id"] for row in versions] == [world.draft_version.pk]
+
+
+def test_the_issued_files_are_sent_with_their_recorded_sha256(world):
+    client, _ = api(world, "board_member")
+    url = f"/api/board-report-versions/{world.issued_version.pk}/"
+    metadata = client.get(url).json()
+    assert metadata["issued"] is True and len(metadata["pdf_sha256"]) == 64
+    assert "snapshot" not in metadata and "pdf" not in metadata  # the stored path is not the API's
+
+    for fmt in ("pdf", "docx"):
+        sent = client.get(f"{url}{fmt}/")
+        assert sent.status_code == 200
+        body = b"".join(sent.streaming_content)
+        assert hashlib.sha256(body).hexdigest() == metadata[f"{fmt}_sha256"]
+        assert len(body) == metadata[f"{fmt}_size"]
+        assert sent["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_file_changed_since_it_was_stored_is_not_sent(world):
+    version = world.issued_version
+    with version.pdf.storage.open(version.pdf.name, "wb") as handle:
+        handle.write(b"%PDF-1.7 not the issued report")
+    client, _ = api(world, "auditor")
+
+    refused = client.get(f"/api/board-report-versions/{version.pk}/pdf/")
+
+    assert refused.status_code == 409
+    assert refused.json()["detail"].startswith("The PDF file of this version cannot be sent: it is changed")
+    assert client.get(f"/api/board-report-versions/{world.draft_version.pk}/pdf/").status_code == 404
+
+
+def test_a_report_is_changed_at_the_version_read_with_the_pages_messages(world):
+    client, _ = api(world)
+    url = f"/api/board-reports/{world.draft_report.pk}/"
+    etag = client.get(url)["ETag"]
+    before = state()
+    refused = client.patch(url, json.dumps({"title": ""}), "application/json", headers={"If-Match": etag})
+    assert refused.status_code == 400
+    assert refused.json()["errors"]["title"] == ["Enter the report's title."]
+    assert state() == before
+
+    saved = client.patch(
+        url, json.dumps({"next_steps": "To the January board."}), "application/json", headers={"If-Match": etag}
+    )
+    assert saved.status_code == 200, saved.content
+    assert BoardReport.objects.get(pk=world.draft_report.pk).next_steps == "To the January board."
+    again = client.patch(url, json.dumps({"next_steps": "Lost?"}), "application/json", headers={"If-Match": etag})
+    assert again.status_code == 412

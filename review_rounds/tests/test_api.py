@@ -1,0 +1,45 @@
+"""Review rounds through the API: launched by the register's keepers with the launch page's
+messages, each lead answering their task at the version read. Who may call what is walked by
+``tests/test_api_matrix.py``."""
+
+import datetime
+
+from core.dates import local_today
+from review_rounds.models import ReviewRound, ReviewTask
+from tests.api import api, send, state
+
+
+def test_a_round_is_launched_by_a_keeper_with_the_pages_messages(world):
+    client, _ = api(world)
+    before = state()
+    refused = send(client, "post", "/api/review-rounds/", {"title": "", "deadline": "2020-01-01", "kind": "tier"})
+    assert refused.status_code == 400
+    errors = refused.json()["errors"]
+    assert errors["title"][0].startswith("Enter the title of the round")
+    assert errors["deadline"][0].startswith("The deadline must be today")
+    assert state() == before
+
+    deadline = (local_today() + datetime.timedelta(days=30)).isoformat()
+    launch = {"title": "Tier 1 review 2027", "deadline": deadline, "kind": "tier", "tier": "1"}
+    made = send(client, "post", "/api/review-rounds/", launch)
+    assert made.status_code == 201, made.content
+    assert ReviewTask.objects.filter(round_id=made.json()["id"], partnership=world.partnership).exists()
+    owner, _ = api(world, "owner")
+    assert send(owner, "post", "/api/review-rounds/", {**launch, "title": "Mine"}).status_code == 403
+    assert not ReviewRound.objects.filter(title="Mine").exists()
+
+
+def test_a_lead_answers_their_task_at_the_version_read(world):
+    client, _ = api(world, "owner")
+    url = f"/api/review-tasks/{world.spring_task.pk}/"
+    etag = client.get(url)["ETag"]
+    refused = send(client, "post", f"{url}respond/", {"outcome": "closure_proposed", "closure_reason": ""}, etag)
+    assert refused.status_code == 400
+    assert refused.json()["errors"]["closure_reason"] == ["Say why the partnership should close."]
+
+    answered = send(client, "post", f"{url}respond/", {"outcome": "confirmed", "note": "As the register says."}, etag)
+
+    assert answered.status_code == 200, answered.content
+    assert answered.json()["outcome"] == "confirmed" and answered.json()["responded_by"] == world.user("owner").pk
+    tasks = client.get(f"/api/review-tasks/?round={world.spring_round.pk}").json()["results"]
+    assert world.spring_task.pk in [t["id"] for t in tasks]
