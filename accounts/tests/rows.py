@@ -176,12 +176,6 @@ AUDIT = {
 }
 
 FORMS = {
-    "api token: no name, expiry past": Form(
-        "accounts_own:api_tokens",
-        lambda w: [],
-        lambda w: {"name": "", "expires_on": "01/01/2020"},
-        {"name": "Enter a name for the token", "expires_on": "The expiry date must be today or later."},
-    ),
     "user: nothing filled in": Form(
         "accounts:add",
         lambda w: [],

@@ -330,3 +330,16 @@ def test_a_record_as_read_can_be_sent_back_whole_with_one_change(world):
     )
     assert refused.status_code == 400
     assert refused.json()["errors"] == {"created_at": ["This field cannot be written here."]}
+
+
+def test_a_token_needs_a_name_and_an_expiry_not_in_the_past(world, client):
+    client.force_login(world.user("owner"))
+    page = reverse("accounts_own:api_tokens")
+    before = ApiToken.objects.count()
+    refused = client.post(page, {"name": "", "expires_on": "01/01/2020"})
+    assert refused.status_code == 400
+    body = refused.content.decode()
+    assert "Enter a name for the token" in body and "The expiry date must be today or later." in body
+    refused = client.post(page, {"name": f"Token for {NHS_NUMBER}", "expires_on": ""})
+    assert refused.status_code == 400 and NHS_NUMBER not in refused.content.decode()
+    assert ApiToken.objects.count() == before
