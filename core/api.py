@@ -22,7 +22,6 @@ Writes are audited like the pages' with ``source="api"`` and the token used.
 """
 
 import datetime
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django import forms
@@ -31,7 +30,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import ProtectedError
 from django.http import Http404, QueryDict
-from django.utils.functional import cached_property
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException, NotFound, ParseError
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
@@ -42,67 +40,36 @@ from core import versions
 from core.audit import audit_context
 from core.permissions import grant, scope
 from core.roles import sees_as_partner
-from core.views import refused_filters
+from core.views import ObjectListView, refused_filters
 
 MAX_PAGE_SIZE = 500
 PAGE_SIZE = 50
 
 
-@dataclass(frozen=True)
-class ApiResource:
-    """A kind of record served at ``/api/<name>/`` (``core.registry.api`` says what each part is)."""
+def list_class(resource):
+    """The list page's view of ``resource``, or (a child record with no list page) a plain one."""
+    if resource.list_view is not None:
+        return resource.list_view
+    if resource.name not in _plain_lists:
+        attrs = {"model": resource.model}
+        _plain_lists[resource.name] = type(f"{resource.model.__name__}ApiList", (ObjectListView,), attrs)
+    return _plain_lists[resource.name]
 
-    name: str
-    model: type
-    list_view: type | None = None
-    edit_view: type | None = None
-    delete_view: type | None = None
-    fields: tuple = ()
-    actions: dict = field(default_factory=dict)
-    parent: str | None = None
-    description: str = ""
-    add_view: type | None = None
-    download_view: type | None = None
-    download_formats: tuple = ()
-    withhold: tuple = ()  # (flag, fields): a record whose ``flag`` is true answers those as null
 
-    @property
-    def create_view(self):
-        """The view ``POST /api/<name>/`` runs: the add page's, else the edit page's."""
-        return self.add_view or self.edit_view
+_plain_lists = {}
 
-    @cached_property
-    def list_class(self):
-        """The list page's view, or (for a child record with no list page) a plain one."""
-        if self.list_view is not None:
-            return self.list_view
-        from core.views import ObjectListView
 
-        return type(f"{self.model.__name__}ApiList", (ObjectListView,), {"model": self.model})
+def read_fields(resource):
+    """The record's fields in answers: ``id``, then those named, else the edit form's."""
+    names = list(resource.fields) or list(_form_field_names(resource.form_class))
+    if resource.parent and resource.parent not in names:
+        names.insert(0, resource.parent)
+    return ("id", *(n for n in names if n != "id"))
 
-    @property
-    def form_class(self):
-        view = self.edit_view or self.add_view
-        return view.form_class if view else None
 
-    @property
-    def downloads(self):
-        """``{route segment: the download view's keyword arguments}``."""
-        if self.download_view is None:
-            return {}
-        return {fmt: {"fmt": fmt} for fmt in self.download_formats} or {"download": {}}
-
-    @cached_property
-    def read_fields(self):
-        """The record's fields in answers: ``id``, then those named, else the edit form's."""
-        names = list(self.fields) or list(_form_field_names(self.form_class))
-        if self.parent and self.parent not in names:
-            names.insert(0, self.parent)
-        return ("id", *(n for n in names if n != "id"))
-
-    @cached_property
-    def m2m(self):
-        return tuple(f.name for f in self.model._meta.many_to_many if f.name in self.read_fields)
+def many_to_many(resource):
+    shown = read_fields(resource)
+    return tuple(f.name for f in resource.model._meta.many_to_many if f.name in shown)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -186,7 +153,7 @@ def component_name(model):
 def read_serializer(resource):
     """A serializer of the record as the API shows it: links as ids, choices as their codes."""
     model_fields = {f.name for f in resource.model._meta.get_fields()}
-    names = [n for n in resource.read_fields if n in model_fields]
+    names = [n for n in read_fields(resource) if n in model_fields]
     # Not declared read-only: DRF would then drop ``allow_blank`` / ``allow_null``, and the schema
     # would promise values (a choice never blank) that records do not keep. It only writes answers.
     meta = type("Meta", (), {"model": resource.model, "fields": names})
@@ -380,7 +347,7 @@ class ApiView(APIView):
     def visible(self, pk):
         if grant(self.request.user, "view", self.resource.model) is None:
             raise PermissionDenied
-        queryset = self.page_view(self.resource.list_class).get_queryset()
+        queryset = self.page_view(list_class(self.resource)).get_queryset()
         obj = scope(self.request.user, "view", queryset).filter(pk=pk).first()
         if obj is None:
             raise Http404
@@ -436,7 +403,7 @@ def if_match(request):
 class ListEndpoint(ApiView):
     def get(self, request):
         resource = self.resource
-        view = self.page_view(resource.list_class)
+        view = self.page_view(list_class(resource))
         if grant(request.user, "view", resource.model) is None:
             raise PermissionDenied
         filterset, results = view.results(request._request)
@@ -447,8 +414,8 @@ class ListEndpoint(ApiView):
             if parent is not None:
                 results = results.filter(**{f"{resource.parent}_id": parent})
         _, results = view.sort(results, request.query_params.get("sort"))
-        if resource.m2m:
-            results = results.prefetch_related(*resource.m2m)
+        if many_to_many(resource):
+            results = results.prefetch_related(*many_to_many(resource))
         return self.paginated(results)
 
     def paginated(self, results):

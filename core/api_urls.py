@@ -20,6 +20,7 @@ from core.api import (
     DownloadEndpoint,
     ListEndpoint,
     filtered_by_page,
+    list_class,
     read_serializer,
     write_serializer,
 )
@@ -78,7 +79,7 @@ def _list_parameters(resource):
         OpenApiParameter("page", OpenApiTypes.INT, description="Page number, from 1."),
         OpenApiParameter("page_size", OpenApiTypes.INT, description="Rows per page, 1 to 500 (50)."),
     ]
-    view = resource.list_class
+    view = list_class(resource)
     sortable = [c.sort and c.name for c in view.columns if c.sort]
     if sortable:
         parameters.append(

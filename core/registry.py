@@ -190,6 +190,42 @@ class ReportPart:
 
 
 @dataclass(frozen=True)
+class ApiResource:
+    """A kind of record served at ``/api/<name>/`` by ``core.api`` (:func:`api` says what each part is)."""
+
+    name: str
+    model: type
+    list_view: type | None = None
+    edit_view: type | None = None
+    delete_view: type | None = None
+    fields: tuple = ()
+    actions: dict = field(default_factory=dict)
+    parent: str | None = None
+    description: str = ""
+    add_view: type | None = None
+    download_view: type | None = None
+    download_formats: tuple = ()
+    withhold: tuple = ()  # (flag, fields): a record whose ``flag`` is true answers those as null
+
+    @property
+    def create_view(self):
+        """The view ``POST /api/<name>/`` runs: the add page's, else the edit page's."""
+        return self.add_view or self.edit_view
+
+    @property
+    def form_class(self):
+        view = self.edit_view or self.add_view
+        return view.form_class if view else None
+
+    @property
+    def downloads(self):
+        """``{route segment: the download view's keyword arguments}``."""
+        if self.download_view is None:
+            return {}
+        return {fmt: {"fmt": fmt} for fmt in self.download_formats} or {"download": {}}
+
+
+@dataclass(frozen=True)
 class Urls:
     prefix: str
     module: str
@@ -209,7 +245,7 @@ class Registry:
     derived: dict = field(default_factory=dict)
     report_parts: dict = field(default_factory=dict)
     urls: dict = field(default_factory=dict)  # app label -> Urls
-    api: dict = field(default_factory=dict)  # URL name -> core.api.ApiResource
+    api: dict = field(default_factory=dict)  # URL name -> ApiResource
     test_rows: dict = field(default_factory=dict)  # app label -> module path
 
 
@@ -314,8 +350,6 @@ def api(
     ``flag`` is true (an interest withheld from publication: the register shows only that);
     ``parent`` names the link a child record is added under (``partnership`` for a partner role).
     """
-    from core.api import ApiResource
-
     registry.api[name] = ApiResource(
         name,
         model,
