@@ -201,7 +201,6 @@ class ApiResource:
     fields: tuple = ()
     actions: dict = field(default_factory=dict)
     parent: str | None = None
-    description: str = ""
     add_view: type | None = None
     download_view: type | None = None
     download_formats: tuple = ()
