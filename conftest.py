@@ -6,6 +6,7 @@ import os
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 from pytest_django.live_server_helper import LiveServer
+from whitenoise.base import WhiteNoise
 
 from core.roles import Role
 from tests.live_server import ANSWERING, OneRequestAtATime
@@ -67,6 +68,27 @@ def requests_finished(request):
             page.wait_for_load_state("networkidle", timeout=10_000)
     with ANSWERING:
         pass
+
+
+@pytest.fixture(scope="session", autouse=True)
+def static_files_listed_once():
+    """WhiteNoise lists the collected static files each time a test client builds its middleware:
+    thousands of clients, 30 ms each. The files do not change during a run, so each folder is
+    listed once and the list handed to every later middleware."""
+    listed = {}
+    list_folder = WhiteNoise.update_files_dictionary
+
+    def once(self, root, prefix):
+        key = (str(root), prefix)
+        if key not in listed:
+            before = set(self.files)
+            list_folder(self, root, prefix)
+            listed[key] = {url: found for url, found in self.files.items() if url not in before}
+        self.files.update(listed[key])
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(WhiteNoise, "update_files_dictionary", once)
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -14,6 +14,7 @@ items with stored documents... Their attributes are documented there. The caller
 """
 
 import datetime
+import functools
 import importlib
 import sysconfig
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 
 from accounts.models import User
 from core.audit import audit_context
@@ -250,14 +252,30 @@ def accord_models(include_auto_created=True):
 
 
 def database_state():
-    """Every row of every Accord table, so a test can show that a request changed nothing at all."""
-    state = {}
-    for model in accord_models():
-        rows = model._base_manager.order_by("pk").values()
-        state[model._meta.label] = [
-            {k: v for k, v in row.items() if k != "last_login"} if model is User else row for row in rows
-        ]
+    """Every row of every Accord table, so a test can show that a request changed nothing at all.
+
+    Read with one plain ``SELECT`` per table: thousands of tests take this picture twice, and
+    through the ORM compiling a hundred querysets each time was most of their run."""
+    with connection.cursor() as cursor:
+        state = {}
+        for label, columns, sql in _state_queries(connection.vendor):
+            cursor.execute(sql)
+            state[label] = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
     return state
+
+
+@functools.cache
+def _state_queries(vendor):
+    """(label, columns, SQL) reading each Accord table whole, in primary-key order (a user's last
+    login left out: signing in is not a change a request makes to the register)."""
+    quote = connection.ops.quote_name
+    queries = []
+    for model in accord_models():
+        columns = [f.column for f in model._meta.concrete_fields if not (model is User and f.name == "last_login")]
+        listed = ", ".join(quote(column) for column in columns)
+        sql = f"SELECT {listed} FROM {quote(model._meta.db_table)} ORDER BY {quote(model._meta.pk.column)}"  # noqa: S608 - names from the models
+        queries.append((model._meta.label, columns, sql))
+    return queries
 
 
 def opened_at_now(record):
