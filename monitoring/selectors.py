@@ -4,7 +4,7 @@ indicators, and the values that are overdue."""
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Case, DateField, Max, Q, Value, When
+from django.db.models import Case, DateField, Exists, OuterRef, Q, Value, When
 
 from agreements.models import AgreementStatus, Indicator
 from core.dates import day
@@ -139,17 +139,18 @@ class ValueOverdue:
 def overdue_value_rows(user, today):
     """The measures of agreements in force, among those the user enters values for, whose latest
     period that ended more than a month ago has no value. Each frequency's latest period due is
-    worked out once (``periods``), so the filter and the due date are plain SQL."""
+    worked out once (``periods``), so the filter and the due date are plain SQL; "no value since"
+    is one look in the values' (measure, period) index per measure, not a maximum over them all."""
     measures = (
         scope(user, "change", Measure.objects.all())
         .filter(indicator__agreement__status=AgreementStatus.IN_FORCE)
         .select_related("indicator__agreement__partnership")
-        .annotate(latest=Max("values__period_start"))
     )
     missing, due = Q(pk__in=[]), []
     for frequency in Frequency.values:
         start = periods.last_due(today, frequency)
-        missing |= Q(frequency=frequency) & (Q(latest__isnull=True) | Q(latest__lt=start))
+        since = IndicatorValue.objects.filter(measure=OuterRef("pk"), period_start__gte=start)
+        missing |= Q(frequency=frequency) & ~Exists(since)
         due.append(When(frequency=frequency, then=Value(_due_by(start, frequency))))
     return measures.filter(missing).annotate(attention_due=Case(*due, output_field=DateField()))
 

@@ -142,11 +142,13 @@ class Risk(models.Model):
                 fields=["partnership", "status", "current_likelihood", "current_consequence"],
                 name="risk_profile_scores",
             ),
-            # The work queue's "escalated, no BAF theme": the few open risks with no theme.
+            # The work queue's "escalated, no BAF theme": open risks with no theme, by current
+            # score, so "at or above the threshold" (which the trust may change) is a range of it.
             models.Index(
-                fields=["current_likelihood", "current_consequence", "partnership"],
+                models.F("current_likelihood") * models.F("current_consequence"),
+                "partnership",
                 condition=models.Q(status="open", baf_theme__isnull=True),
-                name="risk_open_unthemed",
+                name="risk_open_unthemed_score",
             ),
         ]
         constraints = [

@@ -36,7 +36,7 @@ from django.db.models.lookups import Exact, GreaterThanOrEqual
 from core.attention import Item
 from core.dates import local_today
 from core.models import TierThresholds
-from core.permissions import ALL, OWN, grant, scope
+from core.permissions import ALL, OWN, grant, scope, scope_through
 from partnerships.models import Partnership, Status
 from partnerships.tiering import tier_expression
 from risks.models import DOMAIN_COUNT, NoSignificantRisk, Risk, RiskDomain, RiskStatus
@@ -296,7 +296,7 @@ def heatmap_counts(risks):
         risks.filter(status=RiskStatus.OPEN)
         .order_by()
         .values_list("current_likelihood", "current_consequence")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))  # not of a column: the index of positions alone answers it
     )
     for likelihood, consequence, n in rows:
         counts[(likelihood, consequence)] = n
@@ -364,7 +364,7 @@ def unthemed_escalation_rows(user, today):
     """Open risks at or above the escalation threshold with no BAF risk theme (the matrix's
     threshold was lowered after they were scored): due now."""
     risks = escalated_risks(Scoring.current()).filter(baf_theme__isnull=True)
-    risks = risks.filter(partnership__in=scope(user, "change", Partnership.objects.all()).values("pk"))
+    risks = scope_through(user, "change", risks, "partnership", Partnership.objects.all())
     return risks.annotate(attention_due=Value(today, output_field=DateField()))
 
 
