@@ -18,6 +18,7 @@ class AssuranceConfig(AppConfig):
         audit.register(models.IGRequirement)
         audit.register(models.IGItem, parent="partnership")
         audit.register(models.IGState, parent="partnership")
+        audit.register(models.IGGap, parent="partnership")
         # A checksum is hex digits, not text: ten of them in a row can pass for an NHS number.
         audit.register(models.IGDocument, parent="item", codes=("sha256",))
 

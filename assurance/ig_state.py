@@ -32,7 +32,18 @@ from django.db.models import Q
 from django.db.models.signals import post_delete, post_save, pre_save
 
 from agreements.models import Agreement, AgreementStatus
-from assurance.models import AGREEMENT_KINDS, RECORDED_ITEMS, IGItem, IGItemType, IGState, RecordedStatus
+from assurance.defaults import default_matrix
+from assurance.models import (
+    AGREEMENT_KINDS,
+    ITEMS,
+    RECORDED_ITEMS,
+    IGGap,
+    IGItem,
+    IGItemType,
+    IGRequirement,
+    IGState,
+    RecordedStatus,
+)
 from core.derived import drifted, locked_chunks, write_differences
 from core.signals import bulk_created
 from organisations.dspt import MET_OR_BETTER, NOT_ASSURED
@@ -40,11 +51,13 @@ from organisations.models import Organisation
 from partnerships.models import PartnerRole, Partnership
 
 FOREVER = datetime.date(9999, 12, 31)
+ALWAYS = datetime.date.min  # an IG gap from the start: a required item not in place at all
 NOT_CURRENT = datetime.date(1, 1, 1)
 IN_PREPARATION = (AgreementStatus.DRAFT, AgreementStatus.OUT_FOR_COMMENT, AgreementStatus.APPROVED)
 ITEM_OF_KIND = {kind: item for item, kind in AGREEMENT_KINDS.items()}
 DSPT_FIELDS = ("dspt_status", "dspt_year", "is_home_trust")
 FIELDS = ("in_place_until", "in_progress")
+GAP_FIELDS = ("arrangement_type", "data_sharing")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -75,6 +88,35 @@ def summarise_dspt(partners):
     if not partners or any(not status or status in NOT_ASSURED for status, _ in partners):
         return None
     return min(current_until(year) for _, year in partners), any(status not in MET_OR_BETTER for status, _ in partners)
+
+
+def requirement_matrix():
+    """{(arrangement type, level of data sharing): set of required items} for every cell, in one
+    query: the saved rows, and the defaults (``assurance.defaults``) for any cell without one."""
+    saved = {(r.arrangement_type, r.data_sharing): set(r.required_items) for r in IGRequirement.objects.all()}
+    return {**default_matrix(), **saved}
+
+
+def gap_from(data_sharing, required, rows):
+    """The first day a partnership has an IG gap, its records being as they are (``ALWAYS`` when it
+    has one whatever the day), or ``None`` when it never will.
+
+    ``required`` is the set of items its cell of the matrix requires, ``rows`` its summaries
+    ``{item: (in_place_until, in_progress)}``. Its level of data sharing not assessed is a gap;
+    an item with no summary is missing, the partners' DSPT with a partner approaching standards is
+    not met, and any other item is in place until its ``in_place_until``."""
+    if not data_sharing:
+        return ALWAYS
+    starts = []
+    for item in ITEMS:
+        if item not in required:
+            continue
+        until, in_progress = rows.get(item, (None, False))
+        if until is None or (item == IGItemType.PARTNER_DSPT and in_progress):
+            return ALWAYS
+        if until != FOREVER:
+            starts.append(until + datetime.timedelta(days=1))
+    return min(starts, default=None)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -149,13 +191,36 @@ def _refresh_chunk(ids, items):
     )
 
 
+def _refresh_gaps(ids, matrix):
+    """The IG gap rows of the partnerships ``ids`` from their IG state and cell of ``matrix``."""
+    rows = {}
+    for pk, item, until, in_progress in IGState.objects.filter(partnership__in=ids).values_list(
+        "partnership_id", "item", *FIELDS
+    ):
+        rows.setdefault(pk, {})[item] = (until, in_progress)
+    wanted = {}
+    for pk, kind, level in Partnership.objects.filter(pk__in=ids).values_list("pk", *GAP_FIELDS):
+        start = gap_from(level, matrix.get((kind, level), set()), rows.get(pk, {}))
+        if start is not None:
+            wanted[pk] = (start,)
+    write_differences(
+        IGGap.objects.filter(partnership__in=ids),
+        wanted,
+        lambda pk, values: IGGap(partnership_id=pk, gap_from=values[0]),
+        ("gap_from",),
+    )
+
+
 def refresh(partnership_ids, items=None):
-    """Work out again the rows of these partnerships (of ``items``, default all), in a transaction,
-    each partnership locked first (``core.derived.locked_chunks``)."""
-    items = [IGItemType(item).value for item in (items or IGItemType)]
+    """Work out again the rows of these partnerships (of ``items``, default all; ``[]`` for their
+    IG gap alone), in a transaction, each partnership locked first (``core.derived.locked_chunks``)."""
+    items = [IGItemType(item).value for item in (ITEMS if items is None else items)]
     with transaction.atomic():
+        matrix = requirement_matrix()
         for chunk in locked_chunks(Partnership, partnership_ids):
-            _refresh_chunk(chunk, items)
+            if items:
+                _refresh_chunk(chunk, items)
+            _refresh_gaps(chunk, matrix)
 
 
 def rebuild():
@@ -167,7 +232,10 @@ def rebuild():
 
 def _all_rows():
     rows = IGState.objects.values_list("partnership_id", "item", *FIELDS)
-    return {(pk, item): tuple(rest) for pk, item, *rest in rows.iterator(chunk_size=5000)}
+    found = {(pk, item): tuple(rest) for pk, item, *rest in rows.iterator(chunk_size=5000)}
+    gaps = IGGap.objects.values_list("partnership_id", "gap_from")
+    found.update({(pk, "gap"): (start,) for pk, start in gaps.iterator(chunk_size=5000)})
+    return found
 
 
 # ---------------------------------------------------------------------------------------------
@@ -185,9 +253,34 @@ def _partner_written(sender, instance, **kwargs):
 
 
 def _partnership_deleted(sender, instance, **kwargs):
-    """A partnership's rows go with it (the table keeps no foreign key, so that the refresh a
-    deleted partner link sends while the partnership is being deleted cannot block the delete)."""
-    IGState.objects.filter(partnership_id=instance.pk).delete()
+    """A partnership's rows go with it (the tables keep no foreign key, so that the refresh a
+    deleted partner link sends while the partnership is being deleted cannot block the delete).
+    Each row is handed the partnership as it was, for its audit entry to name: it is no longer
+    in the database to be read."""
+    for model in (IGState, IGGap):
+        for row in model.objects.filter(partnership_id=instance.pk):
+            row.partnership = instance
+            row.delete()
+
+
+def _partnership_before_save(sender, instance, raw=False, **kwargs):
+    if instance.pk and not raw:
+        instance._ig_cell_before = Partnership.objects.filter(pk=instance.pk).values_list(*GAP_FIELDS).first()
+
+
+def _partnership_saved(sender, instance, created, raw=False, **kwargs):
+    """A new partnership, or one whose arrangement type or level of data sharing changed: what its
+    cell of the matrix requires may differ, so its IG gap is worked out again."""
+    now = tuple(getattr(instance, name) for name in GAP_FIELDS)
+    if raw or (not created and getattr(instance, "_ig_cell_before", None) == now):
+        return
+    refresh([instance.pk], items=[])
+
+
+def _requirement_written(sender, instance, **kwargs):
+    """A cell of the matrix changed: the IG gaps of the partnerships in that cell."""
+    cell = Partnership.objects.filter(arrangement_type=instance.arrangement_type, data_sharing=instance.data_sharing)
+    refresh(cell.values_list("pk", flat=True), items=[])
 
 
 def _organisation_before_save(sender, instance, raw=False, **kwargs):
@@ -210,6 +303,8 @@ def _bulk_created(sender, instances, **kwargs):
         refresh({role.partnership_id for role in instances}, [IGItemType.PARTNER_DSPT])
     elif sender in (IGItem, Agreement):
         refresh({record.partnership_id for record in instances}, RECORDED_ITEMS)
+    elif sender is Partnership:
+        refresh({partnership.pk for partnership in instances}, items=[])
 
 
 def connect():
@@ -218,6 +313,10 @@ def connect():
         post_save.connect(receiver, sender=model, dispatch_uid=f"ig-state-{model._meta.label}")
         post_delete.connect(receiver, sender=model, dispatch_uid=f"ig-state-del-{model._meta.label}")
     post_delete.connect(_partnership_deleted, sender=Partnership, dispatch_uid="ig-state-partnership")
+    pre_save.connect(_partnership_before_save, sender=Partnership, dispatch_uid="ig-gap-partnership-before")
+    post_save.connect(_partnership_saved, sender=Partnership, dispatch_uid="ig-gap-partnership")
+    post_save.connect(_requirement_written, sender=IGRequirement, dispatch_uid="ig-gap-requirement")
+    post_delete.connect(_requirement_written, sender=IGRequirement, dispatch_uid="ig-gap-requirement-del")
     pre_save.connect(_organisation_before_save, sender=Organisation, dispatch_uid="ig-state-org-before")
     post_save.connect(_organisation_saved, sender=Organisation, dispatch_uid="ig-state-org")
     bulk_created.connect(_bulk_created, dispatch_uid="ig-state-bulk")

@@ -13,6 +13,8 @@ information sharing or data processing agreement recorded as an agreement counts
 "partner DSPT" from every partner organisation's recorded DSPT status (``organisations.dspt``).
 """
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -170,6 +172,31 @@ class IGState(models.Model):
     @property
     def key(self):
         return (self.partnership_id, self.item)
+
+
+class IGGap(models.Model):
+    """The first day a partnership has an IG gap, its records being as they are: derived, never
+    typed in, kept in step with its IG state, its arrangement type and level of data sharing and
+    the requirements matrix by ``assurance.ig_state``. No row: no gap however long (every item
+    required is in place with no end, or none is required)."""
+
+    # As IGState's: no database foreign key, the row removed after its partnership.
+    partnership = models.ForeignKey(Partnership, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    gap_from = models.DateField("IG gap from")
+
+    class Meta:
+        verbose_name = "IG gap"
+        constraints = [models.UniqueConstraint(fields=["partnership"], name="one_ig_gap_per_partnership")]
+        indexes = [models.Index(fields=["gap_from", "partnership"], name="iggap_from")]
+
+    def __str__(self):
+        if self.gap_from == datetime.date.min:  # ``ig_state.ALWAYS``
+            return "IG gap: a required item is not in place"
+        return f"IG gap from {self.gap_from:%d/%m/%Y}"
+
+    @property
+    def key(self):
+        return self.partnership_id
 
 
 class IGDocument(Document):

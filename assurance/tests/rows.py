@@ -3,7 +3,7 @@
 import datetime
 
 from assurance.forms import cell_name
-from assurance.models import IGDocument, IGItem, IGItemType, IGRequirement, IGState, RecordedStatus
+from assurance.models import IGDocument, IGGap, IGItem, IGItemType, IGRequirement, IGState, RecordedStatus
 from assurance.selectors import gap_rows, requirement_matrix
 from core.dates import local_today
 from core.documents import add_version, check_upload
@@ -115,6 +115,12 @@ def _checked(upload):
     return upload, check_upload(upload)
 
 
+def _fresh_gap(partnership):
+    """The partnership's derived IG gap, made anew (its cell of the matrix may have made one already)."""
+    IGGap.objects.filter(partnership=partnership).delete()
+    return IGGap.objects.create(partnership=partnership, gap_from=datetime.date(2027, 3, 31))
+
+
 AUDIT = {
     # The matrix's cells: written by the administrator's grid (a cell with no row uses the defaults).
     "assurance.IGRequirement": Change(
@@ -145,6 +151,15 @@ AUDIT = {
         "2027-03-31",
         parent=lambda w: w.partnership,
         prepare=lambda w: IGState.objects.filter(partnership=w.partnership, item="caldicott").delete(),
+    ),
+    # Derived like the IG state, from it, the partnership's cell and the matrix (assurance.ig_state).
+    "assurance.IGGap": Change(
+        lambda w: _fresh_gap(w.partnership),
+        "gap_from",
+        "2027-03-31",
+        datetime.date(2027, 4, 30),
+        "2027-04-30",
+        parent=lambda w: w.partnership,
     ),
     # Uploaded, never changed or deleted: a new file is the next version.
     "assurance.IGDocument": Change(

@@ -15,9 +15,11 @@ from django.urls import reverse
 
 from agreements.models import AgreementKind, AgreementStatus
 from assurance import ig_state
-from assurance.models import IGItemType, IGState, RecordedStatus
-from assurance.selectors import partnership_ig, status_expression
+from assurance.models import IGGap, IGItemType, IGState, RecordedStatus
+from assurance.selectors import has_gaps, partnership_ig, requirement_matrix, status_expression
+from assurance.services import save_requirements
 from assurance.tests.builders import DAY, agreement, current_year, organisation, partnership, record, today
+from core.models import AuditEntry
 from core.roles import Role
 from organisations.dspt import year_starting
 from partnerships.importing import import_register
@@ -165,3 +167,80 @@ def test_summaries_take_the_best_source_and_the_worst_partner():
         True,
     )
     assert ig_state.summarise_dspt([("standards_exceeded", "")]) == (ig_state.NOT_CURRENT, False)
+
+
+def gapped(p, on=None):
+    """Whether the register's "IG gaps" filter (the derived IG gap) finds ``p`` on that day."""
+    return Partnership.objects.filter(has_gaps(on or today()), pk=p.pk).exists()
+
+
+def page_gapped(p, on=None):
+    """Whether the partnership page's own rules, from its records, show a gap that day."""
+    fetched = Partnership.objects.prefetch_related("ig_items__documents", "agreements", "partner_roles__organisation")
+    ig = partnership_ig(fetched.get(pk=p.pk), on or today())
+    return not ig.level_assessed or any(str(state.status) != "in_place" for state in ig.items)
+
+
+def test_the_ig_gap_starts_the_day_after_the_first_required_item_stops_being_in_place():
+    p = partnership(data_sharing="aggregate")  # an MOU sharing aggregate data needs an ISA only
+    assert gapped(p) and page_gapped(p)  # nothing recorded: a gap from the start
+    record(p, I.ISA, review_on=today() + 5 * DAY)
+    assert IGGap.objects.get(partnership=p).gap_from == today() + 6 * DAY
+    for on in (today(), today() + 5 * DAY, today() + 6 * DAY):
+        assert gapped(p, on) == page_gapped(p, on) == (on > today() + 5 * DAY)
+    assert_no_drift()
+
+
+def test_a_partnership_with_every_item_in_place_for_good_has_no_gap_row():
+    p = partnership(data_sharing="aggregate")
+    agreement(p, AgreementKind.INFORMATION_SHARING, AgreementStatus.IN_FORCE, None)  # in force, no end
+    assert not IGGap.objects.filter(partnership=p).exists()
+    assert not gapped(p, today() + 3650 * DAY) and not page_gapped(p, today() + 3650 * DAY)
+
+
+def test_changing_the_level_of_data_sharing_or_the_type_moves_the_gap():
+    p = partnership(data_sharing="aggregate")
+    record(p, I.ISA)
+    assert not gapped(p)
+    p.data_sharing = "personal"  # now a DPIA, the partners' DSPT, a privacy notice and a ROPA too
+    p.save()
+    assert gapped(p) and page_gapped(p)
+    p.data_sharing = "none"
+    p.save()
+    assert not gapped(p) and not page_gapped(p)
+    p.data_sharing = ""  # not assessed: a gap whatever the records
+    p.save()
+    assert gapped(p) and page_gapped(p)
+    assert_no_drift()
+
+
+def test_changing_the_matrix_moves_the_gaps_of_the_partnerships_in_that_cell_only(client, users):
+    in_cell = partnership(ArrangementType.MOU, data_sharing="aggregate")
+    other = partnership(ArrangementType.INFORMAL, data_sharing="aggregate")
+    assert gapped(in_cell) and gapped(other)  # no ISA recorded for either
+    cells = {key: set(items) for key, items in requirement_matrix().items()}
+    cells[(ArrangementType.MOU.value, "aggregate")] = set()
+    save_requirements(cells)
+    assert not gapped(in_cell) and not page_gapped(in_cell)
+    assert gapped(other) and page_gapped(other)
+    assert_no_drift()
+
+
+def test_a_deleted_partnership_leaves_no_ig_gap_and_the_deletion_is_audited():
+    p = partnership(data_sharing="")
+    pk = p.pk
+    assert IGGap.objects.filter(partnership_id=pk).exists()
+    p.delete()
+    assert not IGGap.objects.filter(partnership_id=pk).exists()
+    removed = AuditEntry.objects.filter(object_label__startswith="IG gap", action="delete", parent_id=pk)
+    assert removed.count() == 1
+
+
+def test_refresh_derived_finds_and_repairs_a_tampered_ig_gap():
+    p = partnership(data_sharing="aggregate")
+    IGGap.objects.filter(partnership=p).update(gap_from=today() + 100 * DAY)  # written around Accord
+    assert not gapped(p)
+    out = StringIO()
+    call_command("refresh_derived", stdout=out)
+    assert "IG state: 1 row had drifted." in out.getvalue()
+    assert gapped(p) and page_gapped(p)

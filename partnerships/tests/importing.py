@@ -176,11 +176,14 @@ def varied_register(world):
 
 
 def own_entries(entries):
-    """Audit entries of the rows written, without those of the derived partner totals kept in step
-    with them (``partnerships.partner_totals``, audited too) and of the import's own record (who
+    """Audit entries of the rows written, without those of the derived partner totals and IG state
+    kept in step with them (``partnerships.partner_totals``, ``assurance.ig_state``, audited too)
+    and of the import's own record (who
     queued it, ``partnerships.RegisterImport``)."""
     from django.contrib.contenttypes.models import ContentType
 
     from partnerships.models import PartnerTotal, RegisterImport
 
-    return entries.exclude(object_type__in=ContentType.objects.get_for_models(PartnerTotal, RegisterImport).values())
+    derived = ContentType.objects.filter(app_label="assurance", model__in=["igstate", "iggap"])  # assurance.ig_state
+    kept_aside = [*ContentType.objects.get_for_models(PartnerTotal, RegisterImport).values(), *derived]
+    return entries.exclude(object_type__in=kept_aside)

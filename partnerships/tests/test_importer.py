@@ -460,7 +460,10 @@ def test_commit_writes_rows_partners_and_audit_entries(tmp_path, world):
     assert {e.source for e in entries} == {"import"}
     assert {e.user_name for e in entries} == {"Ben Cahill"}
     assert len({e.request_id for e in entries}) == 1
-    assert AuditEntry.objects.for_object(carers).count() == 3  # itself and its two partner links
+    # Itself, its two partner links, and its IG gap (its level of data sharing not yet assessed).
+    history = own_entries(AuditEntry.objects.for_object(carers))
+    assert history.count() == 3
+    assert AuditEntry.objects.for_object(carers).filter(object_label__startswith="IG gap").count() == 1
 
 
 def test_an_imported_partnership_is_audited_with_its_objectives_and_baf_themes(tmp_path, world):
