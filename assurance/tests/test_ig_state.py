@@ -19,6 +19,7 @@ from assurance.models import IGGap, IGItemType, IGState, RecordedStatus
 from assurance.selectors import has_gaps, partnership_ig, requirement_matrix, status_expression
 from assurance.services import save_requirements
 from assurance.tests.builders import DAY, agreement, current_year, organisation, partnership, record, today
+from core.audit import audit_context, record_bulk
 from core.models import AuditEntry
 from core.roles import Role
 from organisations.dspt import year_starting
@@ -244,3 +245,17 @@ def test_refresh_derived_finds_and_repairs_a_tampered_ig_gap():
     call_command("refresh_derived", stdout=out)
     assert "IG state: 1 row had drifted." in out.getvalue()
     assert gapped(p) and page_gapped(p)
+
+
+def test_more_than_a_thousand_partnerships_written_in_bulk_get_their_ig_gaps_each_audited():
+    """As the import and the benchmark write them: one derived row per partnership, in chunks of
+    2,000, each audited naming its partnership (SQLite refuses a query naming 1,000 of them at once)."""
+    made = Partnership.objects.bulk_create(
+        Partnership(reference=f"BULK-{n:04d}", title=f"Bulk partnership {n}", data_sharing="") for n in range(1100)
+    )
+    with audit_context(source="test"):
+        record_bulk(made)
+    assert IGGap.objects.filter(partnership__in=made, gap_from=ig_state.ALWAYS).count() == 1100
+    entries = AuditEntry.objects.filter(object_label__startswith="IG gap", parent_id__in=[p.pk for p in made])
+    assert entries.count() == 1100
+    assert set(entries.values_list("parent_label", flat=True)) == {str(p) for p in made}
