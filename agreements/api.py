@@ -2,10 +2,13 @@
 (parties, rounds of comment, scope, milestones, indicators of success), served through those
 pages' own views, so their rules, refusals and messages are the API's.
 
-The lifecycle steps (send for comment, approve, record a signature, bring into force, vary,
-supersede, expire, terminate) are confirmation pages of their own (``views.TransitionView``), not
-edit forms, and the documents are uploaded and downloaded through ``core.views_documents``: neither
-is served here. A party's signed copy is a document, so its link is not shown either.
+The lifecycle steps (send for comment, return to draft, approve, bring into force, start a
+variation, supersede, expire, terminate) are actions on an agreement and recording a signature
+an action on a party (``POST /api/agreements/<id>/approve/``, ``/api/agreement-parties/<id>/sign/``),
+run through the steps' own pages (``views.TransitionView``): the lifecycle's refusals, checked again
+under the agreement's row lock, are the API's. Starting a variation answers the new draft. The
+agreement's documents are uploaded and downloaded through ``core.views_documents`` and are not
+served here; a party's signed copy is a document, so its link is not shown either.
 """
 
 from core import registry
@@ -41,6 +44,18 @@ CHILDREN = {
 }
 
 
+STEPS = {
+    "send-for-comment": views.SendForCommentView,
+    "return-to-draft": views.ReturnToDraftView,
+    "approve": views.ApproveView,
+    "bring-into-force": views.BringIntoForceView,
+    "start-variation": views.StartVariationView,
+    "supersede": views.SupersedeView,
+    "expire": views.ExpireView,
+    "terminate": views.TerminateView,
+}
+
+
 def register():
     registry.api(
         "agreements",
@@ -49,6 +64,16 @@ def register():
         edit_view=views.AgreementEditView,
         fields=AGREEMENT_FIELDS,
         parent="partnership",
+        actions=STEPS,
     )
     for name, (model, edit_view, delete_view, fields) in CHILDREN.items():
-        registry.api(name, model, edit_view=edit_view, delete_view=delete_view, fields=fields, parent="agreement")
+        actions = {"sign": views.SignatureView} if model is AgreementParty else None
+        registry.api(
+            name,
+            model,
+            edit_view=edit_view,
+            delete_view=delete_view,
+            fields=fields,
+            parent="agreement",
+            actions=actions,
+        )

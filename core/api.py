@@ -569,18 +569,23 @@ class ActionEndpoint(DetailEndpoint):
         return self.write(pk, view_class, partial=True)
 
     def step(self, pk, view_class):
-        """A step's form and ``perform``; the service function's refusal is the step's field's
-        error, as on its page (nothing written)."""
+        """A step's form and ``perform``: the step's own refusal (asked under the row lock, as its
+        page asks it) is a 409, the service function's the step's field's error, as on its page
+        (nothing written either way). The answer is the record the step made, when it made one of
+        the same kind (a variation: the new draft), else the record it was taken on."""
 
         def perform(view):
+            refusal = view.refusal() if callable(getattr(view, "refusal", None)) else None
+            if refusal:
+                raise Refused(refusal)
             form = view.get_form(self.form_payload(view.get_form()))
             if not form.is_valid():
                 raise Invalid(_errors(form))
             try:
-                view.perform(form)
+                made = view.perform(form)
             except ValidationError as error:
                 raise Invalid({getattr(view, "error_field", None) or "non_field_errors": error.messages}) from error
-            return view.object
+            return made if isinstance(made, type(view.object)) and made.pk else view.object
 
         return self.locked_write(pk, view_class, perform)
 

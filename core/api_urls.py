@@ -170,7 +170,7 @@ def action_endpoint(resource, read, action, view_class):
         parameters=[IF_MATCH],
         responses={200: read, **_errors(400, 401, 403, 404, 409, 412, 428)},
     )
-    name = f"{read.__name__}{action.title().replace('_', '')}"
+    name = f"{read.__name__}{action.title().replace('_', '').replace('-', '')}"
     view = type(name, (ActionEndpoint,), {"resource": resource, "serializer_class": read, "action": action})
     return extend_schema_view(post=schema)(view)
 

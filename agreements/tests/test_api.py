@@ -142,3 +142,72 @@ def test_a_page_of_agreements_costs_the_same_queries_whatever_its_length(world):
             agreement.milestones.create(title="Start", due_date=local_today())
 
     assert_list_cost_fixed(token_client(world)[0], f"{URL}?page_size=200", grow)
+
+
+def test_the_coordinator_signs_and_brings_an_agreement_into_force_through_the_api(world):
+    client, token = token_client(world, "coordinator")
+    agreement_url = f"{URL}{world.approved_agreement.pk}/"
+    party_url = f"/api/agreement-parties/{world.unsigned_party.pk}/"
+    since = last_entry()
+
+    early = send(client, "post", f"{agreement_url}bring-into-force/", {}, etag_of(client, agreement_url))
+    assert early.status_code == 409  # the lifecycle's refusal, as the page gives it
+    assert "sign" in early.json()["detail"].lower()
+    assert Agreement.objects.get(pk=world.approved_agreement.pk).status == AgreementStatus.APPROVED
+
+    signed_on = (local_today() - datetime.timedelta(days=2)).isoformat()
+    data = {"signatory_name": "Dr Nick Broughton", "signatory_position": "Chief Executive", "signed_on": signed_on}
+    assert send(client, "post", f"{party_url}sign/", data).status_code == 428  # no If-Match
+    signed = send(client, "post", f"{party_url}sign/", data, etag_of(client, party_url))
+    assert signed.status_code == 200, signed.content
+    assert (signed.json()["signatory_name"], signed.json()["signed_on"]) == ("Dr Nick Broughton", signed_on)
+
+    again = send(client, "post", f"{party_url}sign/", data, etag_of(client, party_url))
+    assert again.status_code == 409 and "already signed" in again.json()["detail"]
+
+    in_force = send(client, "post", f"{agreement_url}bring-into-force/", {}, etag_of(client, agreement_url))
+    assert in_force.status_code == 200, in_force.content
+    assert in_force.json()["status"] == "in_force"
+    assert Agreement.objects.get(pk=world.approved_agreement.pk).status == AgreementStatus.IN_FORCE
+    assert {e.object_label for e in api_entries(since, token)} >= {str(world.approved_agreement)}
+
+
+def test_a_step_taken_on_a_stale_copy_or_out_of_turn_writes_nothing(world):
+    client, _ = token_client(world, "coordinator")
+    url = f"{URL}{world.draft_agreement.pk}/"
+    stale = etag_of(client, url)
+    assert send(client, "post", f"{url}send-for-comment/", {}, stale).status_code == 200
+    before = state()
+    assert send(client, "post", f"{url}return-to-draft/", {}, stale).status_code == 412  # not the version read
+    refused = send(client, "post", f"{url}approve/", {"unknown": "x"}, etag_of(client, url))
+    assert refused.status_code == 400 and "unknown" in refused.json()["errors"]
+    out_of_turn = send(client, "post", f"{url}expire/", {}, etag_of(client, url))
+    assert out_of_turn.status_code == 409
+    assert state() == before
+
+
+def test_starting_a_variation_answers_the_new_draft(world):
+    client, token = token_client(world, "coordinator")
+    url = f"{URL}{world.agreement_in_force.pk}/"
+    since = last_entry()
+    started = send(client, "post", f"{url}start-variation/", {}, etag_of(client, url))
+    assert started.status_code == 200, started.content
+    body = started.json()
+    assert (body["status"], body["version"], body["varies"]) == ("draft", 2, world.agreement_in_force.pk)
+    assert started["ETag"] == etag_of(client, f"{URL}{body['id']}/")
+    assert Agreement.objects.get(pk=world.agreement_in_force.pk).status == AgreementStatus.IN_FORCE
+    assert api_entries(since, token)
+
+
+def test_terminating_needs_a_date_and_another_leads_agreement_is_not_theirs(world):
+    client, _ = token_client(world, "coordinator")
+    lead, _ = token_client(world, "other_lead")
+    url = f"{URL}{world.agreement_in_force.pk}/"
+    before = state()
+    missing = send(client, "post", f"{url}terminate/", {}, etag_of(client, url))
+    assert missing.status_code == 400 and "ended_on" in missing.json()["errors"]
+    assert state() == before
+
+    theirs = send(lead, "post", f"{url}terminate/", {"ended_on": local_today().isoformat()}, "x")
+    assert theirs.status_code in (403, 404)
+    assert state() == before
