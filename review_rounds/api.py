@@ -1,5 +1,6 @@
-"""Review rounds in the API (``core.api``): launching a round of the register's review and each
-lead's task in it, answered through the review round pages' own views."""
+"""Review rounds in the API (``core.api``): launching a round of the register's review, closing it
+(``POST /api/review-rounds/<id>/close/``), and each lead's task in it, answered through the review
+round pages' own views."""
 
 from core import registry
 
@@ -25,6 +26,7 @@ def register():
             "closed_on",
             "closed_by",
         ),
+        actions={"close": views.CloseRoundView},
     )
     registry.api(
         "review-tasks",

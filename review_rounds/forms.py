@@ -1,9 +1,9 @@
-"""The review round forms: launching a round, and a lead's response to a task."""
+"""The review round forms: launching a round, closing it, and a lead's response to a task."""
 
 from django import forms
 
 from core.dates import day, local_today
-from core.forms import AccordModelForm
+from core.forms import AccordForm, AccordModelForm
 from core.models import ServiceArea
 from partnerships.tiering import TIER_CHOICES
 from review_rounds import selection
@@ -110,3 +110,7 @@ class RespondForm(AccordModelForm):
         if data.get("outcome") == Outcome.CLOSURE_PROPOSED and no_reason:
             self.add_error("closure_reason", "Say why the partnership should close.")
         return data
+
+
+class CloseRoundForm(AccordForm):
+    """Closing a round asks nothing more: the button is the confirmation."""

@@ -18,7 +18,7 @@ from core.pagination import paginate
 from core.permissions import permitted
 from review_rounds import selection, selectors, services
 from review_rounds.filters import RoundFilter, TaskFilter
-from review_rounds.forms import LaunchForm, RespondForm
+from review_rounds.forms import CloseRoundForm, LaunchForm, RespondForm
 from review_rounds.models import Outcome, ReviewRound, ReviewTask
 
 NOT_RESPONDED_PAGE = 50
@@ -130,25 +130,32 @@ class RoundDetailView(generic.ObjectDetailView):
 
 class CloseRoundView(generic.ObjectMixin, View):
     """Close a round (the register's keepers, once): what is still pending stays so, and later
-    responses are kept and marked late."""
+    responses are kept and marked late. A step (``refusal``, ``get_form``, ``perform``), so the
+    API closes a round through it too."""
 
     model = ReviewRound
     action = "change"
     template_name = "review_rounds/close_round.html"
+    form_class = CloseRoundForm
+
+    def refusal(self):
+        return services.close_refusal(self.object)
+
+    def get_form(self, data=None):
+        return self.form_class(data, user=self.request.user)
+
+    def perform(self, form):
+        return services.close_round(self.object, self.request.user)
 
     def get(self, request, pk):
         self.check()
-        context = {
-            "object": self.object,
-            "refusal": services.close_refusal(self.object),
-            "progress": selectors.progress(self.object),
-        }
+        context = {"object": self.object, "refusal": self.refusal(), "progress": selectors.progress(self.object)}
         return render(request, self.template_name, context)
 
     def post(self, request, pk):
         self.check()
         try:
-            review_round = services.close_round(self.object, request.user)
+            review_round = self.perform(self.get_form(request.POST))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect(self.object.get_absolute_url())

@@ -43,3 +43,27 @@ def test_a_lead_answers_their_task_at_the_version_read(world):
     assert answered.json()["outcome"] == "confirmed" and answered.json()["responded_by"] == world.user("owner").pk
     tasks = client.get(f"/api/review-tasks/?round={world.spring_round.pk}").json()["results"]
     assert world.spring_task.pk in [t["id"] for t in tasks]
+
+
+def test_the_coordinator_closes_a_round_once_at_the_version_read(world):
+    client, _ = api(world)
+    lead, _ = api(world, "owner")
+    url = f"/api/review-rounds/{world.spring_round.pk}/"
+    before = state()
+    assert send(lead, "post", f"{url}close/", {}, client.get(url)["ETag"]).status_code == 403
+    assert send(client, "post", f"{url}close/", {}).status_code == 428
+    assert state() == before
+
+    closed = send(client, "post", f"{url}close/", {}, client.get(url)["ETag"])
+
+    assert closed.status_code == 200, closed.content
+    body = closed.json()
+    assert (body["status"], body["closed_by"], body["closed_on"]) == (
+        "closed",
+        world.user("coordinator").pk,
+        local_today().isoformat(),
+    )
+    after = state()
+    again = send(client, "post", f"{url}close/", {}, closed["ETag"])
+    assert again.status_code == 409 and "cannot be closed again" in again.json()["detail"]
+    assert state() == after
