@@ -3,7 +3,7 @@
 from django import forms
 
 from board_reports.models import BoardReport
-from core.forms import AccordModelForm
+from core.forms import AccordForm, AccordModelForm
 
 
 class BoardReportForm(AccordModelForm):
@@ -62,3 +62,13 @@ class BoardReportForm(AccordModelForm):
             chosen = self.instance.pk and getattr(self.instance, name).values("pk")
             active = field.queryset.filter(is_active=True)
             field.queryset = (active | field.queryset.filter(pk__in=chosen)) if chosen else active
+
+
+class GenerateForm(AccordForm):
+    """A new version of the report: a draft to read, or issued to the board (kept for ever)."""
+
+    issue = forms.BooleanField(
+        label="Issue it to the board",
+        required=False,
+        help_text="An issued version is the board's record: it is kept for ever and never changed.",
+    )

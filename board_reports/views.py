@@ -11,7 +11,7 @@ from django.views import View
 
 from board_reports import compose, services
 from board_reports.filters import ReportFilter
-from board_reports.forms import BoardReportForm
+from board_reports.forms import BoardReportForm, GenerateForm
 from board_reports.models import BoardReport, ReportVersion, State
 from core import markup
 from core import views as generic
@@ -88,16 +88,29 @@ class ReportEditView(generic.ObjectEditView):
 
 
 class GenerateView(generic.ObjectMixin, View):
-    """POST: queue a draft (``issue`` absent) or the issued report as a new version."""
+    """POST: queue a draft (``issue`` absent) or the issued report as a new version. A step
+    (``get_form``, ``perform``), so the API generates a version through it too."""
 
     model = BoardReport
+    form_class = GenerateForm
+
+    def check(self):
+        require(self.request.user, "add", ReportVersion)
+
+    def get_form(self, data=None):
+        return self.form_class(data, user=self.request.user)
+
+    def perform(self, form):
+        return services.request_version(self.object, self.request.user, form.cleaned_data["issue"])
 
     def post(self, request, pk):
-        require(request.user, "add", ReportVersion)
-        report = self.object
-        issue = request.POST.get("issue") == "1"
-        version = services.request_version(report, request.user, issue)
-        messages.success(request, f"Version {version.number} {'is being issued' if issue else 'is being generated'}.")
+        self.check()
+        form = self.get_form(request.POST)
+        form.is_valid()  # one optional tick box: always valid
+        version = self.perform(form)
+        messages.success(
+            request, f"Version {version.number} {'is being issued' if version.issued else 'is being generated'}."
+        )
         return redirect(version.get_absolute_url())
 
 

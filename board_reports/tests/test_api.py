@@ -68,3 +68,31 @@ def test_a_report_is_changed_at_the_version_read_with_the_pages_messages(world):
     assert BoardReport.objects.get(pk=world.draft_report.pk).next_steps == "To the January board."
     again = client.patch(url, json.dumps({"next_steps": "Lost?"}), "application/json", headers={"If-Match": etag})
     assert again.status_code == 412
+
+
+def test_the_coordinator_generates_and_issues_a_version_that_the_worker_makes(
+    world, django_capture_on_commit_callbacks
+):
+    client, _ = api(world)
+    url = f"/api/board-reports/{world.draft_report.pk}/"
+    lead, _ = api(world, "owner")
+    before = state()
+    # A lead does not see a draft report at all: its address answers as if there were none.
+    assert lead.post(f"{url}generate/", "{}", "application/json", headers={"If-Match": "x"}).status_code == 404
+    assert state() == before
+
+    etag = client.get(url)["ETag"]
+    with django_capture_on_commit_callbacks(execute=True):  # the task is queued once the write commits
+        made = client.post(
+            f"{url}generate/", json.dumps({"issue": True}), "application/json", headers={"If-Match": etag}
+        )
+
+    assert made.status_code == 200, made.content
+    versions = client.get(f"/api/board-report-versions/?report={world.draft_report.pk}").json()["results"]
+    newest = max(versions, key=lambda row: row["number"])
+    assert (newest["issued"], newest["state"], newest["requested_by"]) == (True, "done", world.user("coordinator").pk)
+    assert len(newest["pdf_sha256"]) == 64  # the task ran inline (the tests' backend): the files are made
+    board, _ = api(world, "board_member")
+    sent = board.get(f"/api/board-report-versions/{newest['id']}/pdf/")
+    assert sent.status_code == 200
+    assert hashlib.sha256(b"".join(sent.streaming_content)).hexdigest() == newest["pdf_sha256"]
