@@ -6,24 +6,24 @@ import hashlib
 import json
 
 from board_reports.models import BoardReport
-from tests.api import api, state
+from tests.api_calls import state, token_client
 
 
 def test_a_board_member_reads_only_issued_versions(world):
-    client, _ = api(world, "board_member")
+    client, _ = token_client(world, "board_member")
     listed = client.get("/api/board-report-versions/")
     assert listed.status_code == 200
     assert [row["id"] for row in listed.json()["results"]] == [world.issued_version.pk]
     assert client.get(f"/api/board-report-versions/{world.draft_version.pk}/").status_code == 404
     assert client.get(f"/api/board-reports/{world.draft_report.pk}/").status_code == 404
 
-    keeper, _ = api(world)
+    keeper, _ = token_client(world)
     versions = keeper.get(f"/api/board-report-versions/?report={world.draft_report.pk}").json()["results"]
     assert [row["id"] for row in versions] == [world.draft_version.pk]
 
 
 def test_the_issued_files_are_sent_with_their_recorded_sha256(world):
-    client, _ = api(world, "board_member")
+    client, _ = token_client(world, "board_member")
     url = f"/api/board-report-versions/{world.issued_version.pk}/"
     metadata = client.get(url).json()
     assert metadata["issued"] is True and len(metadata["pdf_sha256"]) == 64
@@ -42,7 +42,7 @@ def test_a_file_changed_since_it_was_stored_is_not_sent(world):
     version = world.issued_version
     with version.pdf.storage.open(version.pdf.name, "wb") as handle:
         handle.write(b"%PDF-1.7 not the issued report")
-    client, _ = api(world, "auditor")
+    client, _ = token_client(world, "auditor")
 
     refused = client.get(f"/api/board-report-versions/{version.pk}/pdf/")
 
@@ -52,7 +52,7 @@ def test_a_file_changed_since_it_was_stored_is_not_sent(world):
 
 
 def test_a_report_is_changed_at_the_version_read_with_the_pages_messages(world):
-    client, _ = api(world)
+    client, _ = token_client(world)
     url = f"/api/board-reports/{world.draft_report.pk}/"
     etag = client.get(url)["ETag"]
     before = state()
@@ -73,9 +73,9 @@ def test_a_report_is_changed_at_the_version_read_with_the_pages_messages(world):
 def test_the_coordinator_generates_and_issues_a_version_that_the_worker_makes(
     world, django_capture_on_commit_callbacks
 ):
-    client, _ = api(world)
+    client, _ = token_client(world)
     url = f"/api/board-reports/{world.draft_report.pk}/"
-    lead, _ = api(world, "owner")
+    lead, _ = token_client(world, "owner")
     before = state()
     # A lead does not see a draft report at all: its address answers as if there were none.
     assert lead.post(f"{url}generate/", "{}", "application/json", headers={"If-Match": "x"}).status_code == 404
@@ -92,7 +92,7 @@ def test_the_coordinator_generates_and_issues_a_version_that_the_worker_makes(
     newest = max(versions, key=lambda row: row["number"])
     assert (newest["issued"], newest["state"], newest["requested_by"]) == (True, "done", world.user("coordinator").pk)
     assert len(newest["pdf_sha256"]) == 64  # the task ran inline (the tests' backend): the files are made
-    board, _ = api(world, "board_member")
+    board, _ = token_client(world, "board_member")
     sent = board.get(f"/api/board-report-versions/{newest['id']}/pdf/")
     assert sent.status_code == 200
     assert hashlib.sha256(b"".join(sent.streaming_content)).hexdigest() == newest["pdf_sha256"]

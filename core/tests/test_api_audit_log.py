@@ -6,12 +6,12 @@ import json
 import pytest
 
 from core.models import AuditEntry
-from tests.api import api
+from tests.api_calls import token_client
 
 
 @pytest.mark.parametrize("role", ["auditor", "administrator"])
 def test_the_log_is_read_by_those_who_may_read_it(world, role):
-    client, _ = api(world, role)
+    client, _ = token_client(world, role)
     listed = client.get("/api/audit-log/?sort=-timestamp&page_size=5")
     assert listed.status_code == 200
     page = listed.json()
@@ -24,14 +24,14 @@ def test_the_log_is_read_by_those_who_may_read_it(world, role):
 
 @pytest.mark.parametrize("role", ["coordinator", "owner", "executive", "board_member"])
 def test_the_log_is_refused_to_every_other_role(world, role):
-    client, _ = api(world, role)
+    client, _ = token_client(world, role)
     entry = AuditEntry.objects.first()
     assert client.get("/api/audit-log/").status_code == 403
     assert client.get(f"/api/audit-log/{entry.pk}/").status_code == 403
 
 
 def test_the_log_cannot_be_written(world):
-    client, _ = api(world, "administrator")
+    client, _ = token_client(world, "administrator")
     entry = AuditEntry.objects.first()
     url = f"/api/audit-log/{entry.pk}/"
     etag = client.get(url)["ETag"]

@@ -7,11 +7,11 @@ import json
 from core.models import AuditEntry
 from governance import services
 from governance.models import Ballot, Body, Decision, ItemDeclaration
-from tests.api import api, send, state
+from tests.api_calls import send, state, token_client
 
 
 def test_a_vote_is_cast_through_the_ballots_rules_and_audited(world):
-    client, token = api(world)
+    client, token = token_client(world)
     url = f"/api/decisions/{world.open_decision.pk}/"
     read = client.get(url)
     assert read.status_code == 200 and read.json()["status"] == "open"
@@ -31,7 +31,7 @@ def test_a_vote_the_decision_rule_bars_is_refused_with_the_pages_reason(world):
     services.declare_on_item(
         ItemDeclaration(item=world.item2, membership=world.member, details="Shares.", management="discuss_not_vote")
     )
-    client, _ = api(world)
+    client, _ = token_client(world)
     url = f"/api/decisions/{world.open_decision.pk}/"
     etag = client.get(url)["ETag"]
     before = state()
@@ -46,7 +46,7 @@ def test_a_vote_the_decision_rule_bars_is_refused_with_the_pages_reason(world):
 
 
 def test_a_closed_decision_takes_no_vote_and_a_board_member_casts_none(world):
-    client, _ = api(world)
+    client, _ = token_client(world)
     url = f"/api/decisions/{world.decision.pk}/"
     refused = send(
         client, "post", f"{url}vote/", {"membership": world.chair.pk, "vote": "against"}, client.get(url)["ETag"]
@@ -54,7 +54,7 @@ def test_a_closed_decision_takes_no_vote_and_a_board_member_casts_none(world):
     assert refused.status_code == 400
     assert refused.json()["errors"]["membership"] == ["Voting on this decision has closed, so no vote can be cast."]
 
-    board, _ = api(world, "board_member")
+    board, _ = token_client(world, "board_member")
     url = f"/api/decisions/{world.open_decision.pk}/"
     etag = board.get(url)["ETag"]
     assert send(board, "post", f"{url}vote/", {"membership": world.chair.pk, "vote": "for"}, etag).status_code == 403
@@ -62,7 +62,7 @@ def test_a_closed_decision_takes_no_vote_and_a_board_member_casts_none(world):
 
 
 def test_opening_and_closing_a_vote_compute_the_result(world):
-    client, _ = api(world)
+    client, _ = token_client(world)
     url = f"/api/decisions/{world.draft_decision.pk}/"
     opened = send(client, "post", f"{url}open/", {}, client.get(url)["ETag"])
     assert opened.status_code == 200, opened.content
@@ -76,7 +76,7 @@ def test_opening_and_closing_a_vote_compute_the_result(world):
 
 
 def test_a_body_is_added_and_changed_at_the_version_read(world):
-    client, _ = api(world)
+    client, _ = token_client(world)
     made = send(client, "post", "/api/governance-bodies/", {"name": "Dementia Design Group", "kind": "design_group"})
     assert made.status_code == 201, made.content
     url = f"/api/governance-bodies/{made.json()['id']}/"
@@ -91,7 +91,7 @@ def test_a_body_is_added_and_changed_at_the_version_read(world):
 
 
 def test_a_body_without_a_name_gets_the_pages_message(world):
-    client, _ = api(world)
+    client, _ = token_client(world)
     before = state()
     refused = send(client, "post", "/api/governance-bodies/", {"name": "", "kind": "design_group"})
     assert refused.status_code == 400
@@ -100,7 +100,7 @@ def test_a_body_without_a_name_gets_the_pages_message(world):
 
 
 def test_the_register_of_interests_withholds_what_the_page_withholds(world):
-    client, _ = api(world, "auditor")
+    client, _ = token_client(world, "auditor")
     listed = client.get("/api/interests/?page_size=500")
     assert listed.status_code == 200
     rows = {row["id"]: row for row in listed.json()["results"]}

@@ -4,7 +4,7 @@ step at a time with the learning the page requires. Who may call what is walked 
 
 from core.dates import local_today
 from incidents.models import Incident, IncidentStatus
-from tests.api import api, send, state
+from tests.api_calls import send, state, token_client
 
 
 def new_incident(world, **changes):
@@ -22,7 +22,7 @@ def new_incident(world, **changes):
 
 
 def test_an_incident_is_recorded_and_changed_at_the_version_read(world):
-    client, _ = api(world, "owner")
+    client, _ = token_client(world, "owner")
     made = send(client, "post", "/api/incidents/", new_incident(world))
     assert made.status_code == 201, made.content
     assert made.json()["partnership"] == world.partnership.pk and made.json()["status"] == IncidentStatus.OPEN
@@ -36,7 +36,7 @@ def test_an_incident_is_recorded_and_changed_at_the_version_read(world):
 
 
 def test_an_incident_without_a_summary_gets_the_pages_message(world):
-    client, _ = api(world)
+    client, _ = token_client(world)
     before = state()
     refused = send(client, "post", "/api/incidents/", new_incident(world, summary=""))
     assert refused.status_code == 400
@@ -45,7 +45,7 @@ def test_an_incident_without_a_summary_gets_the_pages_message(world):
 
 
 def test_the_status_moves_one_step_at_a_time_and_needs_the_learning_before_it_is_agreed(world):
-    client, _ = api(world)
+    client, _ = token_client(world)
     url = f"/api/incidents/{world.incident.pk}/"
     reviewed = send(client, "post", f"{url}move/", {"new_status": "under_review"}, client.get(url)["ETag"])
     assert reviewed.status_code == 200, reviewed.content
@@ -69,7 +69,7 @@ def test_the_status_moves_one_step_at_a_time_and_needs_the_learning_before_it_is
 
 
 def test_another_lead_may_not_change_the_incident(world):
-    client, _ = api(world, "other_lead")
+    client, _ = token_client(world, "other_lead")
     url = f"/api/incidents/{world.incident.pk}/"
     before = state()
     refused = send(client, "patch", url, {"severity": "severe"}, client.get(url)["ETag"])

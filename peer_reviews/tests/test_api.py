@@ -2,11 +2,11 @@
 area rated at the version read. Who may call what is walked by ``tests/test_api_matrix.py``."""
 
 from peer_reviews.models import ReviewArea
-from tests.api import api, send, state
+from tests.api_calls import send, state, token_client
 
 
 def test_a_round_is_refused_with_the_pages_messages_then_added(world):
-    client, _ = api(world)
+    client, _ = token_client(world)
     round_ = {
         "partnership": world.partnership.pk,
         "title": "",
@@ -29,7 +29,7 @@ def test_a_round_is_refused_with_the_pages_messages_then_added(world):
 
 
 def test_an_area_is_rated_at_the_version_read(world):
-    client, _ = api(world)
+    client, _ = token_client(world)
     url = f"/api/peer-review-areas/{world.area.pk}/"
     etag = client.get(url)["ETag"]
     assert send(client, "post", f"{url}ratings/", {"caring": "outstanding"}).status_code == 428
@@ -43,7 +43,7 @@ def test_an_area_is_rated_at_the_version_read(world):
 
 
 def test_another_leads_area_is_not_theirs_to_rate(world):
-    client, _ = api(world, "other_lead")
+    client, _ = token_client(world, "other_lead")
     url = f"/api/peer-review-areas/{world.area.pk}/"
     before = state()
     refused = send(client, "post", f"{url}ratings/", {"safe": "inadequate"}, '"0"')

@@ -6,11 +6,11 @@ import datetime
 
 from core.dates import local_today
 from review_rounds.models import ReviewRound, ReviewTask
-from tests.api import api, send, state
+from tests.api_calls import send, state, token_client
 
 
 def test_a_round_is_launched_by_a_keeper_with_the_pages_messages(world):
-    client, _ = api(world)
+    client, _ = token_client(world)
     before = state()
     refused = send(client, "post", "/api/review-rounds/", {"title": "", "deadline": "2020-01-01", "kind": "tier"})
     assert refused.status_code == 400
@@ -24,13 +24,13 @@ def test_a_round_is_launched_by_a_keeper_with_the_pages_messages(world):
     made = send(client, "post", "/api/review-rounds/", launch)
     assert made.status_code == 201, made.content
     assert ReviewTask.objects.filter(round_id=made.json()["id"], partnership=world.partnership).exists()
-    owner, _ = api(world, "owner")
+    owner, _ = token_client(world, "owner")
     assert send(owner, "post", "/api/review-rounds/", {**launch, "title": "Mine"}).status_code == 403
     assert not ReviewRound.objects.filter(title="Mine").exists()
 
 
 def test_a_lead_answers_their_task_at_the_version_read(world):
-    client, _ = api(world, "owner")
+    client, _ = token_client(world, "owner")
     url = f"/api/review-tasks/{world.spring_task.pk}/"
     etag = client.get(url)["ETag"]
     refused = send(client, "post", f"{url}respond/", {"outcome": "closure_proposed", "closure_reason": ""}, etag)
@@ -46,8 +46,8 @@ def test_a_lead_answers_their_task_at_the_version_read(world):
 
 
 def test_the_coordinator_closes_a_round_once_at_the_version_read(world):
-    client, _ = api(world)
-    lead, _ = api(world, "owner")
+    client, _ = token_client(world)
+    lead, _ = token_client(world, "owner")
     url = f"/api/review-rounds/{world.spring_round.pk}/"
     before = state()
     assert send(lead, "post", f"{url}close/", {}, client.get(url)["ETag"]).status_code == 403
