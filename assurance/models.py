@@ -127,6 +127,14 @@ class IGItem(models.Model):
         verbose_name_plural = "IG items"
         ordering = ["partnership", "item"]
         constraints = [models.UniqueConstraint(fields=["partnership", "item"], name="one_ig_item_per_partnership")]
+        # The work queue's "IG items to review": items in place by review date, soonest first.
+        indexes = [
+            models.Index(
+                fields=["review_on", "partnership"],
+                condition=models.Q(status="in_place"),
+                name="igitem_in_place_review",
+            )
+        ]
 
     def __str__(self):
         return f"{IGItemType(self.item).label}: {self.get_status_display().lower()}"

@@ -190,7 +190,14 @@ class Partnership(models.Model):
             ),
             models.Index(fields=["arrangement_type"]),
             models.Index(fields=["annual_value"]),
-            models.Index(fields=["next_review_date"]),
+            # The dashboard's breakdowns (type, tier, status, directorate, value): one pass over this
+            # index rather than over the partnerships' whole rows.
+            models.Index(
+                fields=["status", "arrangement_type", "service_area", "material_contribution", "annual_value"],
+                name="partnership_breakdown_idx",
+            ),
+            # Reviews overdue (the work queue): the date and whether closed, read from the index alone.
+            models.Index(fields=["next_review_date", "status"], name="partnership_review_due_idx"),
             models.Index(fields=["title"]),
         ]
 

@@ -142,13 +142,15 @@ class Risk(models.Model):
                 fields=["partnership", "status", "current_likelihood", "current_consequence"],
                 name="risk_profile_scores",
             ),
-            # The work queue's "escalated, no BAF theme": open risks with no theme, by current
-            # score, so "at or above the threshold" (which the trust may change) is a range of it.
+            # The work queue's "escalated, no BAF theme": risks by status, theme and current score,
+            # so "open, no theme, at or above the threshold" (which the trust may change) is one
+            # range of it. Whole, not partial: SQLite then prefers it to the heatmap's index, and
+            # PostgreSQL keeps statistics of the score.
             models.Index(
+                models.F("status"),
+                models.F("baf_theme"),
                 models.F("current_likelihood") * models.F("current_consequence"),
-                "partnership",
-                condition=models.Q(status="open", baf_theme__isnull=True),
-                name="risk_open_unthemed_score",
+                name="risk_status_theme_score",
             ),
         ]
         constraints = [

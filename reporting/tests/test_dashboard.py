@@ -93,8 +93,11 @@ def test_the_network_is_drawn_the_same_every_time_and_links_partners_of_one_part
     assert [(n.organisation.name, n.x, n.y, n.r) for n in first["nodes"]] == [
         (n.organisation.name, n.x, n.y, n.r) for n in second["nodes"]
     ]
-    links = {(a.organisation.name, b.organisation.name, n) for a, b, n in first["links"]}
+    links = {(link.a.organisation.name, link.b.organisation.name, link.n) for link in first["links"]}
     assert links == {("Partner 100", "Partner 101", 1)}
+    (link,) = first["links"]  # drawn from one partner's circle to the other's
+    page = signed_in(fresh, "executive").get(DASHBOARD).content.decode()
+    assert f'<line x1="{link.a.x}" y1="{link.a.y}" x2="{link.b.x}" y2="{link.b.y}"' in page
     largest = max(first["nodes"], key=lambda n: n.value)
     assert largest.organisation == fresh.partner_org and largest.r == 20
 
