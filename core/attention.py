@@ -25,7 +25,7 @@ from django.db import connection
 from django.db.models import F, Value
 from django.db.models.fields import CharField, IntegerField
 
-from core import registry
+from core import links, registry
 from core.dates import local_today
 from core.roles import sees_as_partner
 
@@ -155,8 +155,12 @@ class Queue:
         """Every item, soonest first, reading each kind a chunk at a time (for an export)."""
         streams = [self._read(s, rows.order_by("attention_due", "pk").iterator(chunk)) for s, rows in self.kinds]
         merged = heapq.merge(*streams, key=_key)
-        while batch := list(itertools.islice(merged, chunk)):
-            yield from self._with_owners(batch)
+        while True:
+            with links.frozen():  # a chunk's links written with the request's URLs read once
+                batch = self._with_owners(list(itertools.islice(merged, chunk)))
+            if not batch:
+                return
+            yield from batch
 
     def _read(self, source, rows):
         for row in rows:

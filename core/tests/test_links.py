@@ -3,7 +3,7 @@
 import pytest
 from django.urls import NoReverseMatch, reverse, set_script_prefix
 
-from core.links import reverse_pk
+from core.links import frozen, reverse_pk
 
 PAGES = ["partnerships:detail", "agreements:detail", "risks:detail", "governance:meeting", "accounts:detail"]
 
@@ -30,3 +30,19 @@ def test_anything_but_an_id_is_left_to_reverse():
         reverse_pk("partnerships:detail", None)
     with pytest.raises(NoReverseMatch):
         reverse_pk("partnerships:detail", -1)
+
+
+def test_frozen_links_are_those_of_the_prefix_read_on_entry_and_only_while_frozen():
+    set_script_prefix("/accord/")
+    try:
+        with frozen():
+            assert reverse_pk("risks:detail", 9) == "/accord/risks/9/" == reverse("risks:detail", args=[9])
+    finally:
+        set_script_prefix("/")
+    with frozen():
+        assert reverse_pk("risks:detail", 9) == "/risks/9/"
+    set_script_prefix("/elsewhere/")
+    try:
+        assert reverse_pk("risks:detail", 9) == "/elsewhere/risks/9/"  # not the prefix frozen before
+    finally:
+        set_script_prefix("/")
