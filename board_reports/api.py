@@ -1,5 +1,5 @@
 """Board reports in the API (``core.api``): the reports, generating a new version
-(``POST /api/board-reports/<id>/generate/``, ``{"issue": true}`` to issue it; the worker makes it,
+(``POST /api/board-reports/<id>/generate/`` for a draft, ``…/issue/`` to issue it; the worker makes it,
 listed at ``/api/board-report-versions/?report=<id>``), their versions' metadata, and the issued
 Word and PDF files, sent by the page's own download view (its right: leads, board members and
 auditors see issued versions only; and its SHA-256 check before a byte is sent)."""
@@ -18,7 +18,7 @@ def register():
         list_view=views.ReportListView,
         edit_view=views.ReportEditView,
         fields=(*BoardReportForm.Meta.fields, "created_by", "created_at", "updated_at"),
-        actions={"generate": views.GenerateView},
+        actions={"generate": views.GenerateView, "issue": views.IssueView},
     )
     registry.api(
         "board-report-versions",

@@ -65,10 +65,4 @@ class BoardReportForm(AccordModelForm):
 
 
 class GenerateForm(AccordForm):
-    """A new version of the report: a draft to read, or issued to the board (kept for ever)."""
-
-    issue = forms.BooleanField(
-        label="Issue it to the board",
-        required=False,
-        help_text="An issued version is the board's record: it is kept for ever and never changed.",
-    )
+    """A new version of the report asks nothing more: the button (draft, or issue) is the choice."""

@@ -88,11 +88,12 @@ class ReportEditView(generic.ObjectEditView):
 
 
 class GenerateView(generic.ObjectMixin, View):
-    """POST: queue a draft (``issue`` absent) or the issued report as a new version. A step
-    (``get_form``, ``perform``), so the API generates a version through it too."""
+    """POST: queue a new draft version of the report. A step (``get_form``, ``perform``), so the
+    API generates a version through it too."""
 
     model = BoardReport
     form_class = GenerateForm
+    issue = False
 
     def check(self):
         require(self.request.user, "add", ReportVersion)
@@ -101,17 +102,20 @@ class GenerateView(generic.ObjectMixin, View):
         return self.form_class(data, user=self.request.user)
 
     def perform(self, form):
-        return services.request_version(self.object, self.request.user, form.cleaned_data["issue"])
+        return services.request_version(self.object, self.request.user, self.issue)
 
     def post(self, request, pk):
         self.check()
-        form = self.get_form(request.POST)
-        form.is_valid()  # one optional tick box: always valid
-        version = self.perform(form)
-        messages.success(
-            request, f"Version {version.number} {'is being issued' if version.issued else 'is being generated'}."
-        )
+        version = self.perform(self.get_form(request.POST))
+        doing = "is being issued" if version.issued else "is being generated"
+        messages.success(request, f"Version {version.number} {doing}.")
         return redirect(version.get_absolute_url())
+
+
+class IssueView(GenerateView):
+    """POST: queue a new version issued to the board (kept for ever, never changed)."""
+
+    issue = True
 
 
 class VersionMixin(generic.ObjectMixin):

@@ -121,6 +121,12 @@ PAGES = {
         post=only(SAVED, KEEPERS),
         effect=lambda w: w.issued_report.versions.count() > 1,
     ),
+    "board_reports:issue": Page(
+        args=pk_of("issued_report"),
+        get=everyone(NOT_ALLOWED),
+        post=only(SAVED, KEEPERS),
+        effect=lambda w: w.issued_report.versions.filter(issued=True).count() > 1,
+    ),
     "board_reports:version": reads(pk_of("issued_version")),
     "board_reports:figure": reads(lambda w: [w.issued_version.pk, 0]),
     "board_reports:download": reads(lambda w: [w.issued_version.pk, "pdf"]),

@@ -80,12 +80,15 @@ def test_the_coordinator_generates_and_issues_a_version_that_the_worker_makes(
     # A lead does not see a draft report at all: its address answers as if there were none.
     assert lead.post(f"{url}generate/", "{}", "application/json", headers={"If-Match": "x"}).status_code == 404
     assert state() == before
+    etag = client.get(url)["ETag"]
+    headers = {"If-Match": etag}
+    unknown = client.post(f"{url}generate/", json.dumps({"issue": True}), "application/json", headers=headers)
+    assert unknown.status_code == 400 and "issue" in unknown.json()["errors"]  # issuing is its own action
+    assert state() == before
 
     etag = client.get(url)["ETag"]
     with django_capture_on_commit_callbacks(execute=True):  # the task is queued once the write commits
-        made = client.post(
-            f"{url}generate/", json.dumps({"issue": True}), "application/json", headers={"If-Match": etag}
-        )
+        made = client.post(f"{url}issue/", "{}", "application/json", headers={"If-Match": etag})
 
     assert made.status_code == 200, made.content
     versions = client.get(f"/api/board-report-versions/?report={world.draft_report.pk}").json()["results"]
