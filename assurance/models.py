@@ -21,6 +21,7 @@ from django.urls import reverse
 
 from agreements.models import AgreementKind
 from core.dates import local_today
+from core.loading import QuickPartialLoad
 from core.models import Document
 from core.validators import reject_nhs_number
 from partnerships.models import ArrangementType, DataSharing, Partnership, PartnershipChildQuerySet
@@ -108,7 +109,7 @@ class RecordedStatus(models.TextChoices):
     IN_PLACE = "in_place", "In place"
 
 
-class IGItem(models.Model):
+class IGItem(QuickPartialLoad, models.Model):
     """What a partnership has for one IG item: its status, dates, notes and documents."""
 
     partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="ig_items")
@@ -137,7 +138,9 @@ class IGItem(models.Model):
         ]
 
     def __str__(self):
-        return f"{IGItemType(self.item).label}: {self.get_status_display().lower()}"
+        # The enums' labels, not get_status_display(), which flattens the field's choices every time it is
+        # asked (the work queue's download names tens of thousands of items).
+        return f"{IGItemType(self.item).label}: {RecordedStatus(self.status).label.lower()}"
 
     def get_absolute_url(self):
         return f"{self.partnership.get_absolute_url()}#information-governance"

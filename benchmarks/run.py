@@ -734,29 +734,32 @@ class Bench:
         in production) runs the day's task; items per second is reminders sent over its wall
         time. Then the same day again from scratch with a worker killed (SIGKILL) half-way and a
         new one started: no reminder twice (the e-mails' keys, logged by ``benchmarks/mail.py``)."""
+        from core.dates import local_today
+        from partnerships.models import Partnership, Status
+        from reminders.occasions import occasion_dates
+
+        today = local_today()
+        dates = occasion_dates(today)[:10]
+        reminded = Partnership.objects.exclude(status=Status.CLOSED).exclude(lead=None)
+        ids = list(reminded.order_by("pk").values_list("pk", flat=True))
+        before_dates = _review_dates(reminded)
+        for i, due in enumerate(dates):
+            _set_review_date(ids[i :: len(dates)], due)
+        try:
+            self._send_reminders(today)
+        finally:  # the register as it was, so that a --keep run's work queue is the same next time
+            for due, pks in before_dates.items():
+                _set_review_date(pks, due)
+
+    def _send_reminders(self, today):
         from django.contrib.auth import get_user_model
         from django.core.management import call_command
         from django.db.models import Value
         from django.db.models.functions import Concat
         from django_tasks_db.models import DBTaskResult
 
-        from core.dates import local_today
-        from partnerships.models import Partnership, Status
         from reminders.models import ReminderRun, SentReminder
-        from reminders.occasions import occasion_dates
 
-        today = local_today()
-        dates = occasion_dates(today)[:10]
-        ids = list(
-            Partnership.objects.exclude(status=Status.CLOSED)
-            .exclude(lead=None)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
-        for i, due in enumerate(dates):
-            part = ids[i :: len(dates)]
-            for start in range(0, len(part), 5000):
-                Partnership.objects.filter(pk__in=part[start : start + 5000]).update(next_review_date=due)
         get_user_model().objects.filter(email="").update(email=Concat("username", Value("@bench.invalid")))
         log = ROOT / "var" / "bench-mail.log"
 
@@ -998,3 +1001,18 @@ class Bench:
 
 if __name__ == "__main__":
     main()
+
+
+def _review_dates(partnerships):
+    """{next review date: [partnership ids]} of ``partnerships``."""
+    dates = {}
+    for pk, due in partnerships.values_list("pk", "next_review_date"):
+        dates.setdefault(due, []).append(pk)
+    return dates
+
+
+def _set_review_date(ids, due):
+    from partnerships.models import Partnership
+
+    for start in range(0, len(ids), 5000):
+        Partnership.objects.filter(pk__in=ids[start : start + 5000]).update(next_review_date=due)

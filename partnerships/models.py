@@ -11,6 +11,7 @@ from django.utils import timezone
 from core.audit import current_context
 from core.dates import local_today
 from core.links import reverse_pk
+from core.loading import QuickPartialLoad
 from core.models import BafRiskTheme, ServiceArea, StrategicObjective, TierThresholds
 from core.validators import reject_nhs_number
 from organisations.models import Organisation
@@ -94,7 +95,7 @@ class PartnershipQuerySet(models.QuerySet):
         return self.filter(next_review_date__lt=today).exclude(status=Status.CLOSED)
 
 
-class Partnership(models.Model):
+class Partnership(QuickPartialLoad, models.Model):
     reference = models.CharField(max_length=20, unique=True, help_text="Stable register reference, for example P-0042.")
     title = models.CharField(max_length=200, validators=[reject_nhs_number])
     purpose = models.TextField(blank=True, validators=[reject_nhs_number])
@@ -218,7 +219,10 @@ class Partnership(models.Model):
         keeps that date; forms cannot set it.
         """
         dated_at_creation = self._state.adding and self.status_changed_at is not None
-        if self.status != getattr(self, "_loaded_status", None) and not dated_at_creation:
+        loaded = getattr(self, "_loaded_status", None)
+        if loaded is None and not self._state.adding:  # read without its status (``.only()``): as stored
+            loaded = Partnership.objects.filter(pk=self.pk).values_list("status", flat=True).first()
+        if self.status != loaded and not dated_at_creation:
             user = current_context().user
             self.status_changed_at = timezone.now()
             self.status_changed_by = user if getattr(user, "pk", None) else None

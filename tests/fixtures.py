@@ -1,12 +1,20 @@
-"""The shared world as pytest fixtures (a plugin of the root ``conftest.py``): ``shared_world``, ``world``.
+"""The shared world as pytest fixtures (a plugin of the root ``conftest.py``): ``shared_world``,
+``world``, and the demo data: ``shared_demo``, ``demo``.
 
 ``shared_world`` is built once per module (everything: every app's records), inside a transaction
 of its own that is rolled back after the module; each test runs in a savepoint within it
 (pytest-django's ``db``), rolled back when the test ends, so every test starts from the same world.
-Its documents are kept in a folder of the module's own.
+Its documents are kept in a folder of the module's own. ``shared_demo`` is ``manage.py seed_demo``
+run once per module in the same way (a test that needs an empty register belongs in a module
+without it: the module's transaction holds the demo until its last test).
 """
 
+from dataclasses import dataclass
+from io import StringIO
+from pathlib import Path
+
 import pytest
+from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
 
@@ -29,6 +37,38 @@ def shared_world(django_db_setup, django_db_blocker, tmp_path_factory):
 def world(db, shared_world, settings):
     settings.DOCUMENT_STORAGE_DIR = shared_world.documents_dir
     return shared_world
+
+
+def seed_demo():
+    """Run ``manage.py seed_demo``; what it printed."""
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+@dataclass(frozen=True)
+class Demo:
+    output: str  # what seed_demo printed
+    documents: Path  # where its documents are stored
+
+
+@pytest.fixture(scope="module")
+def shared_demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    documents = tmp_path_factory.mktemp("demo-documents")
+    fast = ["tests.hashers.FastArgon2PasswordHasher"]
+    with (
+        django_db_blocker.unblock(),
+        override_settings(DOCUMENT_STORAGE_DIR=documents, PASSWORD_HASHERS=fast),
+        transaction.atomic(),
+    ):
+        yield Demo(seed_demo(), documents)
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def demo(db, shared_demo, settings):
+    settings.DOCUMENT_STORAGE_DIR = shared_demo.documents
+    return shared_demo
 
 
 def sign_in(client, world, role):

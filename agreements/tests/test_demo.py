@@ -1,26 +1,19 @@
 """``manage.py seed_demo``: the two MoUs of the seed papers, their story, and idempotence."""
 
 import datetime
-from io import StringIO
 
 import pytest
 from django.apps import apps
-from django.core.management import call_command
 
 from agreements.lifecycle import commencement_date
 from agreements.models import Agreement, AgreementStatus
 from core.models import AuditEntry
 from partnerships.models import Partnership
+from tests.fixtures import seed_demo
 
 pytestmark = pytest.mark.django_db
 
 S = AgreementStatus
-
-
-def seed():
-    out = StringIO()
-    call_command("seed_demo", stdout=out)
-    return out.getvalue()
 
 
 def status_history(agreement):
@@ -39,8 +32,7 @@ def parties(agreement):
 # --- Oxford Health – OUH provider collaborative MoU ---------------------------------------------
 
 
-def test_the_provider_collaborative_mou_is_in_force_on_its_partnership():
-    seed()
+def test_the_provider_collaborative_mou_is_in_force_on_its_partnership(demo):
     partnership = Partnership.objects.get(
         reference="P-0011", title="Oxford Health and OUH provider collaborative (memorandum of understanding)"
     )
@@ -52,8 +44,7 @@ def test_the_provider_collaborative_mou_is_in_force_on_its_partnership():
     assert list(mou.scope_items.values_list("title", flat=True)) == ["Urgent care", "End of life care"]
 
 
-def test_the_provider_collaborative_mou_was_signed_by_both_chief_executives_in_april_2022():
-    seed()
+def test_the_provider_collaborative_mou_was_signed_by_both_chief_executives_in_april_2022(demo):
     mou = Agreement.objects.get(partnership__reference="P-0011")
     [oxford_health, ouh] = parties(mou)
     assert oxford_health[:2] == ("Oxford Health NHS Foundation Trust", "RNU")
@@ -66,8 +57,7 @@ def test_the_provider_collaborative_mou_was_signed_by_both_chief_executives_in_a
     assert commencement_date(mou) == datetime.date(2022, 4, 1)
 
 
-def test_both_boards_commented_on_the_draft_in_march_2022_and_the_story_is_in_the_audit_trail():
-    seed()
+def test_both_boards_commented_on_the_draft_in_march_2022_and_the_story_is_in_the_audit_trail(demo):
     mou = Agreement.objects.get(partnership__reference="P-0011")
     rounds = list(mou.consultations.values_list("body", "date"))
     assert rounds[0] == ("Oxford Health NHS FT Board of Directors", datetime.date(2022, 3, 30))
@@ -85,8 +75,7 @@ def doncaster():
     return Partnership.objects.get(reference="EX-0001")
 
 
-def test_doncaster_is_a_worked_example_partnership_between_the_ccg_and_the_council():
-    seed()
+def test_doncaster_is_a_worked_example_partnership_between_the_ccg_and_the_council(demo):
     p = doncaster()
     assert p.title == "Doncaster integrated commissioning (example agreement)"
     assert p.arrangement_type == "mou"
@@ -97,8 +86,7 @@ def test_doncaster_is_a_worked_example_partnership_between_the_ccg_and_the_counc
     }
 
 
-def test_the_doncaster_mou_holds_the_paper_s_terms():
-    seed()
+def test_the_doncaster_mou_holds_the_paper_s_terms(demo):
     mou = doncaster().agreements.get(title="Integrated Commissioning Memorandum of Understanding")
     assert mou.kind == "mou"
     assert mou.purpose.startswith("To set out how the CCG and the Council will work together to develop and jointly")
@@ -110,8 +98,7 @@ def test_the_doncaster_mou_holds_the_paper_s_terms():
     assert "at least once a month" in mou.governance
 
 
-def test_the_doncaster_mou_parties_their_addresses_and_signatories():
-    seed()
+def test_the_doncaster_mou_parties_their_addresses_and_signatories(demo):
     mou = doncaster().agreements.get(kind="mou")
     [ccg, council] = sorted(parties(mou), key=lambda p: p[0] != "NHS Doncaster Clinical Commissioning Group")
     assert ccg[:5] == (
@@ -131,8 +118,7 @@ def test_the_doncaster_mou_parties_their_addresses_and_signatories():
     assert commencement_date(mou) == max(ccg[5], council[5]) == datetime.date(2017, 11, 10)
 
 
-def test_the_doncaster_mou_scope_indicators_and_milestones():
-    seed()
+def test_the_doncaster_mou_scope_indicators_and_milestones(demo):
     mou = doncaster().agreements.get(kind="mou")
     scope = list(mou.scope_items.values_list("title", "description"))
     assert [title for title, _ in scope] == [
@@ -164,8 +150,7 @@ def test_the_doncaster_mou_scope_indicators_and_milestones():
     assert "Joint Commissioner Agreement" in milestones[2][0]
 
 
-def test_the_mou_was_superseded_by_the_section_75_agreement_from_1_april_2018():
-    seed()
+def test_the_mou_was_superseded_by_the_section_75_agreement_from_1_april_2018(demo):
     agreements = doncaster().agreements
     mou = agreements.get(kind="mou")
     s75 = agreements.get(kind="section_75")
@@ -190,8 +175,7 @@ def test_the_mou_was_superseded_by_the_section_75_agreement_from_1_april_2018():
 # --- attribution and idempotence ---------------------------------------------------------------
 
 
-def test_the_agreements_are_written_as_the_seed():
-    seed()
+def test_the_agreements_are_written_as_the_seed(demo):
     entries = AuditEntry.objects.filter(object_type__app_label="agreements")
     # The seeds' three, and TalkingSpace Plus's contract that the monitoring demo measures.
     assert entries.filter(object_type__model="agreement", action="create").count() == 4
@@ -199,8 +183,8 @@ def test_the_agreements_are_written_as_the_seed():
     assert set(entries.values_list("source", flat=True)) == {"seed"}
 
 
-def test_a_second_run_writes_nothing_and_keeps_edits_made_in_the_app():
-    first = seed()
+def test_a_second_run_writes_nothing_and_keeps_edits_made_in_the_app(demo):
+    first = demo.output
     assert "Demo register ready: 15 partnerships, 4 agreements," in first
     s75 = Agreement.objects.get(kind="section_75")
     Agreement.objects.filter(pk=s75.pk).update(notice_period="Reviewed annually (edited in the app)")
@@ -210,7 +194,7 @@ def test_a_second_run_writes_nothing_and_keeps_edits_made_in_the_app():
 
     before = counts()
     last_audit = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first()
-    output = seed()
+    output = seed_demo()
     assert counts() == before
     assert AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() == last_audit
     assert Agreement.objects.get(pk=s75.pk).notice_period == "Reviewed annually (edited in the app)"

@@ -2,11 +2,9 @@
 documents, their audit trail, and idempotence."""
 
 from collections import defaultdict
-from io import StringIO
 
 import pytest
 from django.apps import apps
-from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.models import User
@@ -20,18 +18,13 @@ from organisations.dspt import expected_year
 from organisations.models import Organisation
 from partnerships.models import Partnership
 from self_assessments.models import Evidence
+from tests.fixtures import seed_demo
 
 pytestmark = pytest.mark.django_db
 
 
 def stored_files(root):
     return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
-
-
-def seed():
-    out = StringIO()
-    call_command("seed_demo", stdout=out)
-    return out.getvalue()
 
 
 def gaps():
@@ -50,8 +43,7 @@ def page_states(reference):
     return {state.item.value: state.status for state in partnership_ig(p).items}
 
 
-def test_partners_carry_dspt_statuses_of_every_kind():
-    seed()
+def test_partners_carry_dspt_statuses_of_every_kind(demo):
     current_year = expected_year(local_today())
 
     def dspt(name):
@@ -67,8 +59,7 @@ def test_partners_carry_dspt_statuses_of_every_kind():
     assert dspt("Restore") == ("", "")
 
 
-def test_the_gaps_show_a_realistic_mix():
-    seed()
+def test_the_gaps_show_a_realistic_mix(demo):
     found = gaps()
     statuses = {status for items in found.values() for status in items.values()}
     assert statuses == {Assurance.MISSING, Assurance.IN_PROGRESS, Assurance.EXPIRED}
@@ -97,8 +88,7 @@ def test_the_gaps_show_a_realistic_mix():
     }
 
 
-def test_the_partnership_pages_agree_with_the_gaps_page():
-    seed()
+def test_the_partnership_pages_agree_with_the_gaps_page(demo):
     found = gaps()
     for p in Partnership.objects.exclude(status="closed").exclude(data_sharing=""):
         page_gaps = {item: status for item, status in page_states(p.reference).items() if status != Assurance.IN_PLACE}
@@ -107,8 +97,7 @@ def test_the_partnership_pages_agree_with_the_gaps_page():
     assert ig_state.rebuild() == 0  # the demo's writes kept the derived IG state in step
 
 
-def test_items_in_place_have_their_dates_and_a_pdf_that_can_be_downloaded(client, storage_dir):
-    seed()
+def test_items_in_place_have_their_dates_and_a_pdf_that_can_be_downloaded(demo, client):
     today = local_today()
     # Besides the IG step's eight, the items Oxfordshire Mind's accepted self-assessment filled.
     from_assessment = IGItem.objects.filter(notes__startswith="From Oxfordshire Mind's self-assessment")
@@ -127,7 +116,7 @@ def test_items_in_place_have_their_dates_and_a_pdf_that_can_be_downloaded(client
     # (identical files shared): none left behind.
     kept = {d.file.name for d in IGDocument.objects.all()} | {e.file.name for e in Evidence.objects.all()}
     kept |= {f.name for v in ReportVersion.objects.all() for f in (v.docx, v.pdf) if f}
-    assert [str(p.relative_to(storage_dir)) for p in stored_files(storage_dir)] == sorted(kept)
+    assert [str(p.relative_to(demo.documents)) for p in stored_files(demo.documents)] == sorted(kept)
 
     client.force_login(User.objects.get(username="ben.cahill"))
     document = IGDocument.objects.get(item__partnership__reference="P-0011", item__item="dpia")
@@ -139,8 +128,7 @@ def test_items_in_place_have_their_dates_and_a_pdf_that_can_be_downloaded(client
     assert b"Accord demo document" in body
 
 
-def test_the_gaps_page_and_a_partnership_page_render_the_demo(client):
-    seed()
+def test_the_gaps_page_and_a_partnership_page_render_the_demo(demo, client):
     client.force_login(User.objects.get(username="ben.cahill"))
     response = client.get(reverse("assurance:gaps"))
     assert response.status_code == 200
@@ -152,8 +140,7 @@ def test_the_gaps_page_and_a_partnership_page_render_the_demo(client):
     assert "Caldicott Guardian approval" in detail
 
 
-def test_every_demo_ig_write_is_audited_as_the_seed():
-    seed()
+def test_every_demo_ig_write_is_audited_as_the_seed(demo):
     for model in (IGItem, IGDocument):
         entries = AuditEntry.objects.filter(
             object_type__app_label="assurance", object_type__model=model._meta.model_name
@@ -169,27 +156,26 @@ def test_every_demo_ig_write_is_audited_as_the_seed():
     )
 
 
-def test_a_second_run_writes_nothing_and_stores_no_file(storage_dir):
-    first = seed()
+def test_a_second_run_writes_nothing_and_stores_no_file(demo):
+    first = demo.output
     assert "12 IG items, 19 DSPT statuses," in first
-    files = stored_files(storage_dir)
+    files = stored_files(demo.documents)
 
     def counts():
         return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
 
     before = counts()
     last_audit = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first()
-    output = seed()
+    output = seed_demo()
     assert counts() == before
     assert AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() == last_audit
-    assert stored_files(storage_dir) == files
+    assert stored_files(demo.documents) == files
     assert "nothing to add" in output
 
 
-def test_a_dspt_status_changed_in_the_app_is_kept():
-    seed()
+def test_a_dspt_status_changed_in_the_app_is_kept(demo):
     Organisation.objects.filter(name="Isle of Wight NHS Trust").update(dspt_status="standards_met")
     IGItem.objects.filter(partnership__reference="P-0010").update(notes="Edited in the app")
-    assert "nothing to add" in seed()
+    assert "nothing to add" in seed_demo()
     assert Organisation.objects.get(name="Isle of Wight NHS Trust").dspt_status == "standards_met"
     assert IGItem.objects.get(partnership__reference="P-0010").notes == "Edited in the app"

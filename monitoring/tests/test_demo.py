@@ -1,28 +1,21 @@
 """``manage.py seed_demo``: TalkingSpace Plus's indicators, through the services, idempotent."""
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 
 from agreements.models import AgreementStatus
 from core.dates import local_today
-from monitoring import demo, periods, selectors
+from monitoring import demo as monitoring_demo
+from monitoring import periods, selectors
 from monitoring.models import IndicatorValue, Measure
+from tests.fixtures import seed_demo
 
 pytestmark = pytest.mark.django_db
 
 
-def seed():
-    out = StringIO()
-    call_command("seed_demo", stdout=out)
-    return out.getvalue()
-
-
-def test_talkingspace_plus_has_two_years_of_monthly_figures_and_a_second_run_adds_nothing():
-    output = seed()
+def test_talkingspace_plus_has_two_years_of_monthly_figures_and_a_second_run_adds_nothing(demo):
+    output = demo.output
     assert "3 indicator measures" in output and "72 indicator values" in output
-    measures = Measure.objects.filter(indicator__agreement__partnership__reference=demo.TALKINGSPACE)
+    measures = Measure.objects.filter(indicator__agreement__partnership__reference=monitoring_demo.TALKINGSPACE)
     assert measures.count() == 3
     assert measures.first().indicator.agreement.status == AgreementStatus.IN_FORCE
     recovery = measures.get(unit="percentage")
@@ -33,5 +26,5 @@ def test_talkingspace_plus_has_two_years_of_monthly_figures_and_a_second_run_add
     assert ratings == {"green", "amber", "red"}
 
     count = IndicatorValue.objects.count()
-    assert "indicator value" not in seed()
+    assert "indicator value" not in seed_demo()
     assert IndicatorValue.objects.count() == count

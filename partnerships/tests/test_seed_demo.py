@@ -2,11 +2,9 @@
 
 import datetime
 from decimal import Decimal
-from io import StringIO
 
 import pytest
 from django.apps import apps
-from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.models import User
@@ -15,24 +13,18 @@ from core.roles import Role
 from organisations.models import Organisation
 from partnerships.demo import DEMO_PASSWORD
 from partnerships.models import Headline, Partnership
+from tests.fixtures import seed_demo
 
 pytestmark = pytest.mark.django_db
 
 MILLION = Decimal("1000000")
 
 
-def seed():
-    out = StringIO()
-    call_command("seed_demo", stdout=out)
-    return out.getvalue()
-
-
 def by_title(title):
     return Partnership.objects.with_tier().get(title=title)
 
 
-def test_the_partnerships_over_one_million_carry_the_papers_values_and_are_tier_1():
-    seed()
+def test_the_partnerships_over_one_million_carry_the_papers_values_and_are_tier_1(demo):
     expected = {
         "Thames Valley and Wessex Forensic Network": (65 * MILLION, "exact"),
         "Oxfordshire Mental Health Partnership": (34 * MILLION, "approximate"),
@@ -47,8 +39,7 @@ def test_the_partnerships_over_one_million_carry_the_papers_values_and_are_tier_
     assert Partnership.objects.filter(arrangement_type="research_collaboration", value_qualifier="up_to").count() == 2
 
 
-def test_values_the_papers_do_not_give_are_unknown_not_guessed():
-    seed()
+def test_values_the_papers_do_not_give_are_unknown_not_guessed(demo):
     for title in (
         "Oxfordshire Carer Alliance",
         "Community diabetes service",
@@ -62,8 +53,7 @@ def test_values_the_papers_do_not_give_are_unknown_not_guessed():
     assert by_title("Community diabetes service").tier == 3
 
 
-def test_partnerships_have_their_partners_lead_objectives_and_the_mou_its_april_2022_start():
-    seed()
+def test_partnerships_have_their_partners_lead_objectives_and_the_mou_its_april_2022_start(demo):
     forensic = by_title("Thames Valley and Wessex Forensic Network")
     trusts = set(
         forensic.partner_roles.filter(organisation__kind__in=["nhs_trust", "foundation_trust"]).values_list(
@@ -88,8 +78,7 @@ def test_partnerships_have_their_partners_lead_objectives_and_the_mou_its_april_
     assert mou.baf_themes.exists()
 
 
-def test_reference_lists_hold_the_four_objectives_and_their_baf_themes():
-    seed()
+def test_reference_lists_hold_the_four_objectives_and_their_baf_themes(demo):
     assert [str(o) for o in StrategicObjective.objects.order_by("number")] == [
         "1) Quality",
         "2) People",
@@ -101,8 +90,7 @@ def test_reference_lists_hold_the_four_objectives_and_their_baf_themes():
     assert BafRiskTheme.objects.filter(strategic_objective__number=3).count() == 10
 
 
-def test_the_home_trust_is_oxford_health_rnu_and_partners_have_their_ods_codes():
-    seed()
+def test_the_home_trust_is_oxford_health_rnu_and_partners_have_their_ods_codes(demo):
     home = Organisation.objects.get(is_home_trust=True)
     assert (home.name, home.ods_code) == ("Oxford Health NHS Foundation Trust", "RNU")
     assert Organisation.objects.get(ods_code="QU9").kind == "icb"
@@ -110,8 +98,8 @@ def test_the_home_trust_is_oxford_health_rnu_and_partners_have_their_ods_codes()
     assert Organisation.objects.get(name="Oxfordshire County Council").kind == "local_authority"
 
 
-def test_every_role_has_a_demo_user_who_can_log_in_with_the_printed_password(client):
-    output = seed()
+def test_every_role_has_a_demo_user_who_can_log_in_with_the_printed_password(demo, client):
+    output = demo.output
     for role in Role:
         user = User.objects.filter(role=role).first()
         assert user is not None, role
@@ -123,8 +111,7 @@ def test_every_role_has_a_demo_user_who_can_log_in_with_the_printed_password(cli
     assert DEMO_PASSWORD in output
 
 
-def test_headlines_from_the_paper_are_dated_april_2019_and_some_go_to_the_board():
-    seed()
+def test_headlines_from_the_paper_are_dated_april_2019_and_some_go_to_the_board(demo):
     headlines = Headline.objects.all()
     assert headlines.count() == 16
     assert {h.date for h in headlines} == {datetime.date(2019, 4, 30)}
@@ -132,8 +119,7 @@ def test_headlines_from_the_paper_are_dated_april_2019_and_some_go_to_the_board(
     assert Headline.objects.filter(partnership__title="TalkingSpace Plus", text__contains="15,000 referrals").exists()
 
 
-def test_each_status_dates_from_the_papers_not_from_the_day_the_demo_was_seeded(client):
-    seed()
+def test_each_status_dates_from_the_papers_not_from_the_day_the_demo_was_seeded(demo, client):
     since = {
         p.reference: timezone.localtime(p.status_changed_at).date()
         for p in Partnership.objects.exclude(status_changed_at=None)
@@ -151,24 +137,21 @@ def test_each_status_dates_from_the_papers_not_from_the_day_the_demo_was_seeded(
     assert "Since 1 April 2022" in page
 
 
-def test_the_review_overdue_filter_shows_some_partnerships_but_not_all(client):
-    seed()
+def test_the_review_overdue_filter_shows_some_partnerships_but_not_all(demo, client):
     client.force_login(User.objects.get(username="ben.cahill"))
     page = client.get("/partnerships/", {"review_overdue": "on"}).content.decode()
     assert "Oxfordshire Mental Health Partnership" in page  # review due 31 October 2026
     assert "Thames Valley and Wessex Forensic Network" not in page  # review due 30 April 2027
 
 
-def test_seed_writes_are_attributed_to_the_seed_in_the_audit_trail():
-    seed()
+def test_seed_writes_are_attributed_to_the_seed_in_the_audit_trail(demo):
     forensic = Partnership.objects.get(title="Thames Valley and Wessex Forensic Network")
     entries = AuditEntry.objects.for_object(forensic)
     assert entries.filter(action="create").count() >= 7  # the partnership and its six partners
     assert set(AuditEntry.objects.values_list("source", flat=True)) == {"seed"}
 
 
-def test_running_it_twice_changes_nothing_and_keeps_edits():
-    seed()
+def test_running_it_twice_changes_nothing_and_keeps_edits(demo):
     partnership = Partnership.objects.get(reference="P-0001")
     Partnership.objects.filter(pk=partnership.pk).update(title="Forensic network (renamed in the app)")
 
@@ -177,7 +160,7 @@ def test_running_it_twice_changes_nothing_and_keeps_edits():
 
     before = counts()
     last_audit = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first()
-    output = seed()
+    output = seed_demo()
     assert counts() == before
     assert AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() == last_audit
     assert Partnership.objects.get(reference="P-0001").title == "Forensic network (renamed in the app)"
@@ -185,8 +168,8 @@ def test_running_it_twice_changes_nothing_and_keeps_edits():
     assert output.count(DEMO_PASSWORD) == User.objects.count()
 
 
-def test_the_demo_has_a_partner_contributor_for_oxfordshire_mind():
-    output = seed()
+def test_the_demo_has_a_partner_contributor_for_oxfordshire_mind(demo):
+    output = demo.output
     [line] = [line for line in output.splitlines() if "rachel.green" in line]
     assert "Partner contributor" in line and DEMO_PASSWORD in line
     contributor = User.objects.get(username="rachel.green")

@@ -2,20 +2,16 @@
 one partnership in each profile status), their audit trail, and idempotence."""
 
 import datetime
-from io import StringIO
 
 import pytest
 from django.apps import apps
-from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.models import User
-from agreements import demo as agreements_demo
 from core.dates import local_today
 from core.models import AuditEntry
-from partnerships import demo as register_demo
 from partnerships.models import Partnership
-from risks import demo
+from risks import demo as risks_demo
 from risks.charts import score_history
 from risks.models import NoSignificantRisk, Risk, RiskAction, RiskStatus
 from risks.scoring import Scoring
@@ -29,14 +25,9 @@ from risks.selectors import (
     load_profile,
     with_risk_profile,
 )
+from tests.fixtures import seed_demo
 
 pytestmark = pytest.mark.django_db
-
-
-def seed():
-    out = StringIO()
-    call_command("seed_demo", stdout=out)
-    return out.getvalue()
 
 
 def profiles():
@@ -48,19 +39,18 @@ def profiles():
 # --- the BOB Mental Health Provider Collaborative's three risks ---------------------------------
 
 
-def test_the_bob_collaborative_holds_the_paper_s_three_risks_in_its_words():
-    seed()
+def test_the_bob_collaborative_holds_the_paper_s_three_risks_in_its_words(demo):
     bob = Partnership.objects.get(reference="P-0010", title="BOB Mental Health Provider Collaborative")
     risks = {r.title: r for r in bob.risks.all()}
-    assert set(risks) == {demo.BOB_RESOURCES, demo.BOB_GOVERNANCE, demo.BOB_COMPLEXITY}
-    assert risks[demo.BOB_RESOURCES].description.startswith(
+    assert set(risks) == {risks_demo.BOB_RESOURCES, risks_demo.BOB_GOVERNANCE, risks_demo.BOB_COMPLEXITY}
+    assert risks[risks_demo.BOB_RESOURCES].description.startswith(
         "There are currently limited resources to support this work with no new resources currently identified "
         "beyond dedicated roles in each trust."
     )
     assert "more work will be required for it to become fully embedded and effective" in (
-        risks[demo.BOB_GOVERNANCE].description
+        risks[risks_demo.BOB_GOVERNANCE].description
     )
-    assert risks[demo.BOB_COMPLEXITY].description.startswith(
+    assert risks[risks_demo.BOB_COMPLEXITY].description.startswith(
         "The large range of partners involved in this work adds to the complexity of formalising provider "
         "collaborative arrangements."
     )
@@ -72,8 +62,7 @@ def test_the_bob_collaborative_holds_the_paper_s_three_risks_in_its_words():
         assert risk.target_likelihood * risk.target_consequence < risk.current_likelihood * risk.current_consequence
 
 
-def test_each_bob_risk_carries_the_paper_s_mitigation_as_a_further_action():
-    seed()
+def test_each_bob_risk_carries_the_paper_s_mitigation_as_a_further_action(demo):
 
     def actions(title):
         risk = Risk.objects.get(partnership__reference="P-0010", title=title)
@@ -84,16 +73,16 @@ def test_each_bob_risk_carries_the_paper_s_mitigation_as_a_further_action():
             "Work is underway with BOB ICB as part of the Provider Collaborative Design group to identify "
             "opportunities to resource this work"
         )
-        for a in actions(demo.BOB_RESOURCES)
+        for a in actions(risks_demo.BOB_RESOURCES)
     )
     assert any(
         "clear executive and senior leadership is identified" in a and "clinical governance" in a
-        for a in actions(demo.BOB_GOVERNANCE)
+        for a in actions(risks_demo.BOB_GOVERNANCE)
     )
-    complexity = Risk.objects.get(partnership__reference="P-0010", title=demo.BOB_COMPLEXITY)
+    complexity = Risk.objects.get(partnership__reference="P-0010", title=risks_demo.BOB_COMPLEXITY)
     assert "national expertise and peer-support to develop future arrangements" in complexity.existing_controls
     assert "Innovator" in complexity.existing_controls
-    assert any("Design and formalise arrangements" in a for a in actions(demo.BOB_COMPLEXITY))
+    assert any("Design and formalise arrangements" in a for a in actions(risks_demo.BOB_COMPLEXITY))
     # The actions fall due after the day of seeding, so none starts overdue.
     today = local_today()
     assert all(a.due_date > today for a in RiskAction.objects.filter(risk__partnership__reference="P-0010"))
@@ -102,8 +91,7 @@ def test_each_bob_risk_carries_the_paper_s_mitigation_as_a_further_action():
 # --- every profile status, from the selectors ----------------------------------------------------
 
 
-def test_the_demo_shows_every_risk_profile_status():
-    seed()
+def test_the_demo_shows_every_risk_profile_status(demo):
     status = profiles()
     assert status["P-0002"] == COMPLETE  # OMHP: six domains assessed, nothing past review
     assert status["P-0007"] == REVIEW_OVERDUE  # the Carer Alliance
@@ -118,8 +106,7 @@ def test_the_demo_shows_every_risk_profile_status():
     assert list(overdue.values_list("reference", flat=True)) == ["P-0007"]
 
 
-def test_the_complete_profile_assesses_all_six_domains_with_risks_and_no_significant_risk():
-    seed()
+def test_the_complete_profile_assesses_all_six_domains_with_risks_and_no_significant_risk(demo):
     omhp = Partnership.objects.get(reference="P-0002")
     profile = load_profile(omhp, User.objects.get(username="ben.cahill"), Scoring.current())
     assert profile.status == COMPLETE
@@ -131,21 +118,19 @@ def test_the_complete_profile_assesses_all_six_domains_with_risks_and_no_signifi
     assert all(r.assessed_by == omhp.lead for r in NoSignificantRisk.objects.filter(partnership=omhp))
 
 
-def test_review_dates_are_relative_to_the_day_of_seeding():
-    seed()
+def test_review_dates_are_relative_to_the_day_of_seeding(demo):
     today = local_today()
     overdue = Risk.objects.get(partnership__reference="P-0007")
-    assert overdue.review_date == today - datetime.timedelta(days=demo.OVERDUE_BY_DAYS)
+    assert overdue.review_date == today - datetime.timedelta(days=risks_demo.OVERDUE_BY_DAYS)
     assert overdue.is_review_overdue(today)
     others = Risk.objects.open().exclude(pk=overdue.pk)
     assert others.exists()
     assert all(r.review_date > today for r in others)
 
 
-def test_the_escalated_risk_is_listed_with_its_baf_theme_and_its_score_over_time():
-    seed()
+def test_the_escalated_risk_is_listed_with_its_baf_theme_and_its_score_over_time(demo):
     escalated = list(escalated_risks(Scoring.current()))
-    assert [(r.partnership.reference, r.title) for r in escalated] == [("P-0001", demo.FORENSIC_ESCALATED)]
+    assert [(r.partnership.reference, r.title) for r in escalated] == [("P-0001", risks_demo.FORENSIC_ESCALATED)]
     risk = escalated[0]
     assert risk.current_score == 16
     assert risk.baf_theme.name == "Demand and Capacity (Mental Health inpatient and Learning Disabilities)"
@@ -155,10 +140,9 @@ def test_the_escalated_risk_is_listed_with_its_baf_theme_and_its_score_over_time
     assert [p.action for p in points] == ["create", "update"]
 
 
-def test_a_closed_risk_stays_in_the_history_and_counts_for_nothing():
-    seed()
+def test_a_closed_risk_stays_in_the_history_and_counts_for_nothing(demo):
     closed = Risk.objects.get(status=RiskStatus.CLOSED)
-    assert (closed.partnership.reference, closed.title) == ("P-0002", demo.OMHP_CLOSED)
+    assert (closed.partnership.reference, closed.title) == ("P-0002", risks_demo.OMHP_CLOSED)
     assert closed.closed_on == local_today()
     assert "withdrew its proposals to cut £1m" in closed.closing_note
     assert closed not in escalated_risks(Scoring.current())
@@ -167,14 +151,13 @@ def test_a_closed_risk_stays_in_the_history_and_counts_for_nothing():
 # --- the pages render the demo -------------------------------------------------------------------
 
 
-def test_the_risk_pages_render_the_demo(client):
-    seed()
+def test_the_risk_pages_render_the_demo(demo, client):
     client.force_login(User.objects.get(username="ben.cahill"))
     heatmap = client.get(reverse("risks:heatmap"))
     assert heatmap.status_code == 200
     escalated = client.get(reverse("risks:escalated")).content.decode()
-    assert demo.FORENSIC_ESCALATED.replace("'", "&#x27;") in escalated
-    risk = Risk.objects.get(title=demo.FORENSIC_ESCALATED)
+    assert risks_demo.FORENSIC_ESCALATED.replace("'", "&#x27;") in escalated
+    risk = Risk.objects.get(title=risks_demo.FORENSIC_ESCALATED)
     detail = client.get(reverse("risks:detail", args=[risk.pk]))
     assert detail.status_code == 200
     bob = Partnership.objects.get(reference="P-0010")
@@ -185,8 +168,7 @@ def test_the_risk_pages_render_the_demo(client):
 # --- audit and idempotence -----------------------------------------------------------------------
 
 
-def test_every_demo_risk_write_is_audited_as_the_seed():
-    seed()
+def test_every_demo_risk_write_is_audited_as_the_seed(demo):
     for model in (Risk, RiskAction, NoSignificantRisk):
         entries = AuditEntry.objects.filter(object_type__app_label="risks", object_type__model=model._meta.model_name)
         created = set(entries.filter(action="create").values_list("object_id", flat=True))
@@ -197,8 +179,8 @@ def test_every_demo_risk_write_is_audited_as_the_seed():
     assert any("status" in entry.changed_fields for entry in updates)
 
 
-def test_a_second_run_writes_nothing():
-    first = seed()
+def test_a_second_run_writes_nothing(demo):
+    first = demo.output
     assert "12 risks, 3 “no significant risk” records" in first.splitlines()[0]
 
     def counts():
@@ -206,24 +188,7 @@ def test_a_second_run_writes_nothing():
 
     before = counts()
     last_audit = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first()
-    output = seed()
+    output = seed_demo()
     assert counts() == before
     assert AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() == last_audit
     assert "nothing to add" in output
-
-
-def test_a_register_seeded_before_the_risks_gets_only_what_is_missing():
-    """A demo database made before the risk profiles existed: the command adds them, nothing else."""
-    register_demo.seed()
-    agreements_demo.seed()
-    assert not Risk.objects.exists()
-    output = seed()
-    summary = output.splitlines()[0]
-    assert "12 risks, 3 “no significant risk” records" in summary
-    assert "partnership" not in summary
-    assert Risk.objects.count() == 12
-    # A risk edited in the app is left as it is.
-    edited = Risk.objects.get(title=demo.BOB_RESOURCES)
-    Risk.objects.filter(pk=edited.pk).update(owner="Someone else (edited in the app)")
-    assert "nothing to add" in seed()
-    assert Risk.objects.get(pk=edited.pk).owner == "Someone else (edited in the app)"
