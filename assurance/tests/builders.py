@@ -9,12 +9,14 @@ the agreements' own tests check how the lifecycle reaches each state), and recor
 import datetime
 
 from agreements.models import Agreement, AgreementKind, AgreementStatus
-from assurance.models import IGItem, RecordedStatus
+from assurance.models import IGItem, IGItemType, RecordedStatus
 from core.audit import record_bulk
 from core.dates import local_today
+from core.roles import Role
 from organisations.dspt import expected_year, year_starting
 from organisations.models import Organisation, OrganisationKind
-from partnerships.models import ArrangementType, PartnerRole, Partnership, Status
+from partnerships.models import ArrangementType, DataSharing, PartnerRole, Partnership, Status
+from tests.world import make_user
 
 DAY = datetime.timedelta(days=1)
 
@@ -96,3 +98,69 @@ def agreement(p, kind=AgreementKind.INFORMATION_SHARING, status=AgreementStatus.
     )
     record_bulk([made])
     return made
+
+
+I = IGItemType  # noqa: E741
+LEVELS = ["", *DataSharing.values]
+DSPT = [
+    ("standards_met", None),
+    ("standards_exceeded", None),
+    ("", ""),
+    ("approaching_standards", None),
+    ("standards_met", "stale"),
+    ("not_published", None),
+    ("standards_not_met", None),
+]
+
+
+class Register:
+    """A register that can grow, each partnership's situation chosen by its index."""
+
+    def __init__(self):
+        self.leads = [
+            make_user(f"lead{i}", role=Role.LEAD, first_name=f"Lead{i}", last_name="Person") for i in range(4)
+        ]
+        self.partners = [
+            organisation(f"Partner {n}", status, last_year() if year == "stale" else year)
+            for n, (status, year) in enumerate(DSPT)
+        ]
+        self.size = 0
+
+    def grow_to(self, total):
+        for n in range(self.size, total):
+            self.add(n)
+        self.size = total
+
+    def add(self, n):
+        arrangement_type = list(ArrangementType)[n % len(ArrangementType)]
+        level = LEVELS[(n // 3) % len(LEVELS)]
+        status = Status.CLOSED if n % 13 == 12 else Status.ACTIVE
+        partners = [self.partners[n % len(self.partners)]] if n % 11 else []
+        if n % 4 == 0:
+            partners.append(self.partners[(n // 4) % len(self.partners)])
+        p = partnership(
+            arrangement_type,
+            level,
+            partners=list({o.pk: o for o in partners}.values()),
+            lead=self.leads[n % len(self.leads)] if n % 7 else None,
+            status=status,
+            reference=f"P-{n:04d}",
+            title=f"Partnership {n:04d}",
+        )
+        variant = n % 6
+        if variant == 1:
+            record(p, I.ISA)
+            record(p, I.DPIA, RecordedStatus.IN_PROGRESS)
+        elif variant == 2:
+            record(p, I.DPIA, review_on=today())  # expiry today: still in place
+            record(p, I.ROPA, review_on=today() - DAY)  # expired yesterday
+            agreement(p, AgreementKind.INFORMATION_SHARING, AgreementStatus.DRAFT)
+        elif variant == 3:
+            agreement(p, AgreementKind.INFORMATION_SHARING, AgreementStatus.IN_FORCE, today() + 30 * DAY)
+            agreement(p, AgreementKind.DATA_PROCESSING, AgreementStatus.SUPERSEDED)
+            record(p, I.PRIVACY_NOTICE)
+        elif variant == 4:
+            agreement(p, AgreementKind.INFORMATION_SHARING, AgreementStatus.IN_FORCE, today() - DAY)
+            for item in (I.DPIA, I.JOINT_CONTROLLER, I.CALDICOTT, I.PRIVACY_NOTICE, I.ROPA, I.DPA):
+                record(p, item)
+        return p

@@ -4,100 +4,40 @@ A varied register (every arrangement type and level of data sharing, partners at
 status, IG records and agreements in every state, closed partnerships) is built; the expected
 gaps are computed partnership by partnership with the partnership page's own rules
 (``partnership_ig``), and the page, each filter, the sort, the pages and the exports must show
-exactly those. The page and the filter must cost the same number of queries for 10 partnerships
-as for 200.
+exactly those. The register (``builders.Register``) is built once for the module; what the page
+costs in queries is ``test_gaps_queries.py``.
 """
 
 import html
 import re
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
+from django.db import transaction
 from django.urls import reverse
 
-from agreements.models import AgreementKind, AgreementStatus
-from assurance.models import Assurance, IGItemType, RecordedStatus
+from assurance.models import Assurance, IGItemType
 from assurance.selectors import LEVEL_NOT_ASSESSED_LABEL, partnership_ig
-from assurance.tests.builders import DAY, agreement, last_year, organisation, partnership, record, today
+from assurance.tests.builders import I, Register, today
 from core.roles import Role
-from partnerships.models import ArrangementType, DataSharing, Partnership, Status
+from partnerships.models import Partnership, Status
 from partnerships.views import PartnershipDetailView
 from tests.spreadsheets import read_records
 from tests.text import without_cell_headings
-from tests.world import make_user
-
-I = IGItemType  # noqa: E741
-LEVELS = ["", *DataSharing.values]
-DSPT = [
-    ("standards_met", None),
-    ("standards_exceeded", None),
-    ("", ""),
-    ("approaching_standards", None),
-    ("standards_met", "stale"),
-    ("not_published", None),
-    ("standards_not_met", None),
-]
 
 
-class Register:
-    """A register that can grow, each partnership's situation chosen by its index."""
-
-    def __init__(self):
-        self.leads = [
-            make_user(f"lead{i}", role=Role.LEAD, first_name=f"Lead{i}", last_name="Person") for i in range(4)
-        ]
-        self.partners = [
-            organisation(f"Partner {n}", status, last_year() if year == "stale" else year)
-            for n, (status, year) in enumerate(DSPT)
-        ]
-        self.size = 0
-
-    def grow_to(self, total):
-        for n in range(self.size, total):
-            self.add(n)
-        self.size = total
-
-    def add(self, n):
-        arrangement_type = list(ArrangementType)[n % len(ArrangementType)]
-        level = LEVELS[(n // 3) % len(LEVELS)]
-        status = Status.CLOSED if n % 13 == 12 else Status.ACTIVE
-        partners = [self.partners[n % len(self.partners)]] if n % 11 else []
-        if n % 4 == 0:
-            partners.append(self.partners[(n // 4) % len(self.partners)])
-        p = partnership(
-            arrangement_type,
-            level,
-            partners=list({o.pk: o for o in partners}.values()),
-            lead=self.leads[n % len(self.leads)] if n % 7 else None,
-            status=status,
-            reference=f"P-{n:04d}",
-            title=f"Partnership {n:04d}",
-        )
-        variant = n % 6
-        if variant == 1:
-            record(p, I.ISA)
-            record(p, I.DPIA, RecordedStatus.IN_PROGRESS)
-        elif variant == 2:
-            record(p, I.DPIA, review_on=today())  # expiry today: still in place
-            record(p, I.ROPA, review_on=today() - DAY)  # expired yesterday
-            agreement(p, AgreementKind.INFORMATION_SHARING, AgreementStatus.DRAFT)
-        elif variant == 3:
-            agreement(p, AgreementKind.INFORMATION_SHARING, AgreementStatus.IN_FORCE, today() + 30 * DAY)
-            agreement(p, AgreementKind.DATA_PROCESSING, AgreementStatus.SUPERSEDED)
-            record(p, I.PRIVACY_NOTICE)
-        elif variant == 4:
-            agreement(p, AgreementKind.INFORMATION_SHARING, AgreementStatus.IN_FORCE, today() - DAY)
-            for item in (I.DPIA, I.JOINT_CONTROLLER, I.CALDICOTT, I.PRIVACY_NOTICE, I.ROPA, I.DPA):
-                record(p, item)
-        return p
+@pytest.fixture(scope="module")
+def shared_register(django_db_setup, django_db_blocker):
+    """Built once for the module, in a transaction rolled back after it; each test runs in a savepoint."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        register = Register()
+        register.grow_to(60)
+        yield register
+        transaction.set_rollback(True)
 
 
 @pytest.fixture
-def register(db, users):
-    r = Register()
-    r.grow_to(60)
-    return r
+def register(db, users, shared_register):
+    return shared_register
 
 
 def expected_gaps(partnerships=None):
@@ -237,60 +177,3 @@ def test_the_register_filter_agrees_with_the_gaps(client_for, register):
     assert listed("any") == with_gaps
     assert listed("none") == everything - with_gaps
     assert with_gaps and everything - with_gaps
-
-
-def count_queries(client, url, query):
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url, query)
-    assert response.status_code == 200
-    return len(captured), response
-
-
-@pytest.mark.parametrize(
-    ("url_name", "query"),
-    [
-        ("assurance:gaps", {}),
-        ("assurance:gaps", {"status": "missing", "data_sharing": "personal", "sort": "-lead"}),
-        ("assurance:gaps", {"export": "csv"}),
-        ("partnerships:list", {"ig_gaps": "any"}),
-        ("partnerships:list", {"ig_gaps": "none"}),
-    ],
-)
-def test_queries_do_not_grow_with_the_register(client_for, db, users, url_name, query):
-    register = Register()
-    client = client_for(Role.COORDINATOR)
-    url = reverse(url_name)
-    register.grow_to(10)
-    small, response = count_queries(client, url, query)
-    assert rows_of(response)  # an empty page cannot pass for a cheap one
-    register.grow_to(200)
-    large, response = count_queries(client, url, query)
-    assert len(rows_of(response)) > 10 or "export" not in query
-    assert small == large, f"{small} queries for 10 partnerships, {large} for 200"
-
-
-def rows_of(response):
-    if response.get("Content-Disposition", "").startswith("attachment"):
-        return read_records(response)
-    body = response.content.decode()
-    if "<tbody" not in body:
-        return []
-    return re.findall(r'<tr class="nhsuk-table__row"', body[body.index("<tbody") : body.index("</tbody>")])
-
-
-def test_a_partnership_page_costs_the_same_with_one_ig_item_or_every_one(client_for, db, users):
-    from assurance.tests.builders import organisation as org
-
-    p = partnership(ArrangementType.SECTION_75, "special_category", partners=[org("Oxfordshire County Council")])
-    record(p, I.ISA)
-    client = client_for(Role.LEAD)
-    url = p.get_absolute_url()
-    small, _ = count_queries(client, url, {})
-    for n, item in enumerate((I.DPIA, I.DPA, I.JOINT_CONTROLLER, I.CALDICOTT, I.PRIVACY_NOTICE, I.ROPA)):
-        record(p, item)
-        org(f"Partner {n}", "standards_met").partner_roles.create(partnership=p)
-    for _ in range(3):
-        agreement(p, AgreementKind.INFORMATION_SHARING, AgreementStatus.IN_FORCE)
-    large, response = count_queries(client, url, {})
-    assert small == large, f"{small} queries with one IG item, {large} with all"
-    assert response.content.decode().count('data-ig-item="') == 7  # the DPA is recorded but not required
