@@ -999,10 +999,6 @@ class Bench:
         }
 
 
-if __name__ == "__main__":
-    main()
-
-
 def _review_dates(partnerships):
     """{next review date: [partnership ids]} of ``partnerships``."""
     dates = {}
@@ -1016,3 +1012,7 @@ def _set_review_date(ids, due):
 
     for start in range(0, len(ids), 5000):
         Partnership.objects.filter(pk__in=ids[start : start + 5000]).update(next_review_date=due)
+
+
+if __name__ == "__main__":
+    main()

@@ -8,6 +8,8 @@ is all ``__init__`` does with them (a field not read stays deferred: reading it 
 A model that anything listens to while it is built (``pre_init``/``post_init``) is built the usual way.
 """
 
+import functools
+
 from django.db.models.base import ModelState
 from django.db.models.signals import post_init, pre_init
 
@@ -25,7 +27,6 @@ class QuickPartialLoad:
         return record
 
 
-def _built_quietly(model, known={}):  # noqa: B006 - one answer per model, asked once apps are ready
-    if model not in known:
-        known[model] = not (pre_init.has_listeners(model) or post_init.has_listeners(model))
-    return known[model]
+@functools.cache  # one answer per model: receivers connect while the apps load, before any read
+def _built_quietly(model):
+    return not (pre_init.has_listeners(model) or post_init.has_listeners(model))

@@ -219,16 +219,21 @@ class Partnership(QuickPartialLoad, models.Model):
         keeps that date; forms cannot set it.
         """
         dated_at_creation = self._state.adding and self.status_changed_at is not None
-        loaded = getattr(self, "_loaded_status", None)
-        if loaded is None and not self._state.adding:  # read without its status (``.only()``): as stored
-            loaded = Partnership.objects.filter(pk=self.pk).values_list("status", flat=True).first()
-        if self.status != loaded and not dated_at_creation:
+        if self._status_changed() and not dated_at_creation:
             user = current_context().user
             self.status_changed_at = timezone.now()
             self.status_changed_by = user if getattr(user, "pk", None) else None
         super().save(*args, **kwargs)
         self._loaded_status = self.status
         self._loaded_totals = (self.status, self.annual_value)  # what partners' totals were worked out from
+
+    def _status_changed(self):
+        if "status" not in self.__dict__:  # read without it (``.only()``) and not given one since
+            return False
+        loaded = getattr(self, "_loaded_status", None)
+        if loaded is None and not self._state.adding:  # read without it, then given one: the stored one
+            loaded = Partnership.objects.filter(pk=self.pk).values_list("status", flat=True).first()
+        return self.status != loaded
 
     def get_absolute_url(self):
         return reverse_pk("partnerships:detail", self.pk)

@@ -9,6 +9,7 @@ run once per module in the same way (a test that needs an empty register belongs
 without it: the module's transaction holds the demo until its last test).
 """
 
+import contextlib
 from dataclasses import dataclass
 from io import StringIO
 from pathlib import Path
@@ -23,14 +24,22 @@ from tests.counting import Register
 from tests.world import build_world, make_user
 
 
+@contextlib.contextmanager
+def held_for_module(django_db_blocker, **settings):
+    """A transaction held open for a module's tests (each runs in a savepoint of it, pytest-django's
+    ``db``) and rolled back after the last; ``settings`` overridden while the records are made."""
+    with django_db_blocker.unblock(), override_settings(**settings), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture(scope="module")
 def shared_world(django_db_setup, django_db_blocker, tmp_path_factory):
     documents = tmp_path_factory.mktemp("documents")
-    with django_db_blocker.unblock(), override_settings(DOCUMENT_STORAGE_DIR=documents), transaction.atomic():
+    with held_for_module(django_db_blocker, DOCUMENT_STORAGE_DIR=documents):
         w = build_world(everything=True)
         w.documents_dir = documents
         yield w
-        transaction.set_rollback(True)
 
 
 @pytest.fixture
@@ -56,13 +65,8 @@ class Demo:
 def shared_demo(django_db_setup, django_db_blocker, tmp_path_factory):
     documents = tmp_path_factory.mktemp("demo-documents")
     fast = ["tests.hashers.FastArgon2PasswordHasher"]
-    with (
-        django_db_blocker.unblock(),
-        override_settings(DOCUMENT_STORAGE_DIR=documents, PASSWORD_HASHERS=fast),
-        transaction.atomic(),
-    ):
+    with held_for_module(django_db_blocker, DOCUMENT_STORAGE_DIR=documents, PASSWORD_HASHERS=fast):
         yield Demo(seed_demo(), documents)
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

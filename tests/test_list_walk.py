@@ -20,14 +20,13 @@ import re
 from types import SimpleNamespace
 
 import pytest
-from django.db import transaction
-from django.test import override_settings
 from django.urls import reverse
 
 from core.audit import audit_context
 from core.views import ObjectHistoryView, ObjectListView
 from partnerships.models import Partnership
 from risks.models import Risk
+from tests.fixtures import held_for_module
 from tests.spreadsheets import is_download
 from tests.test_permission_matrix import OK, PAGES, url_patterns, view_class
 from tests.world import build_world
@@ -65,11 +64,7 @@ def roles_seeing(name):
 def walk_world(django_db_setup, django_db_blocker, tmp_path_factory):
     """The permission matrix's world, plus a second escalated risk and two recorded leads that name
     no user, so those lists have two pages too."""
-    with (
-        django_db_blocker.unblock(),
-        override_settings(DOCUMENT_STORAGE_DIR=tmp_path_factory.mktemp("documents")),
-        transaction.atomic(),
-    ):
+    with held_for_module(django_db_blocker, DOCUMENT_STORAGE_DIR=tmp_path_factory.mktemp("documents")):
         w = build_world(everything=True)
         with audit_context(user=w.user("administrator"), source="test"):
             risk = Risk.objects.get(pk=w.other_risk.pk)
@@ -78,7 +73,6 @@ def walk_world(django_db_setup, django_db_blocker, tmp_path_factory):
             Partnership.objects.filter(pk=w.partnership.pk).update(recorded_lead="Head of Forensic Services")
             Partnership.objects.filter(pk=w.other_partnership.pk).update(recorded_lead="Talking therapies manager")
         yield w
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ import html
 import re
 
 import pytest
-from django.db import transaction
 from django.urls import reverse
 
 from assurance.models import Assurance, IGItemType
@@ -21,6 +20,7 @@ from assurance.tests.builders import I, Register, today
 from core.roles import Role
 from partnerships.models import Partnership, Status
 from partnerships.views import PartnershipDetailView
+from tests.fixtures import held_for_module
 from tests.spreadsheets import read_records
 from tests.text import without_cell_headings
 
@@ -28,11 +28,10 @@ from tests.text import without_cell_headings
 @pytest.fixture(scope="module")
 def shared_register(django_db_setup, django_db_blocker):
     """Built once for the module, in a transaction rolled back after it; each test runs in a savepoint."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    with held_for_module(django_db_blocker):
         register = Register()
         register.grow_to(60)
         yield register
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -71,6 +71,17 @@ def test_saving_a_partly_read_partnership_writes_the_change_and_audits_it(partne
 
 
 @pytest.mark.django_db
+def test_a_partly_read_partnership_given_a_new_status_stamps_the_change(partnership):
+    quick = Partnership.objects.only("reference").get(pk=partnership.pk)
+    quick.status = Status.CLOSED
+    with audit_context(source="test"):
+        quick.save()
+    fresh = Partnership.objects.get(pk=partnership.pk)
+    assert fresh.status == Status.CLOSED
+    assert fresh.status_changed_at is not None and fresh.status_changed_at > partnership.status_changed_at
+
+
+@pytest.mark.django_db
 def test_a_wholly_read_record_is_built_the_usual_way(partnership):
     whole = Partnership.objects.get(pk=partnership.pk)
     assert whole.get_deferred_fields() == set()
