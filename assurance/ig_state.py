@@ -44,7 +44,7 @@ from assurance.models import (
     IGState,
     RecordedStatus,
 )
-from core.derived import drifted, locked_chunks, write_differences
+from core.derived import batchable, drifted, locked_chunks, write_differences
 from core.signals import bulk_created
 from organisations.dspt import MET_OR_BETTER, NOT_ASSURED
 from organisations.models import Organisation
@@ -211,6 +211,7 @@ def _refresh_gaps(ids, matrix):
     )
 
 
+@batchable
 def refresh(partnership_ids, items=None):
     """Work out again the rows of these partnerships (of ``items``, default all; ``[]`` for their
     IG gap alone), in a transaction, each partnership locked first (``core.derived.locked_chunks``)."""
@@ -245,11 +246,11 @@ def _all_rows():
 def _record_written(sender, instance, **kwargs):
     """An IG record or an agreement: every recorded item of its partnership (a record's item or an
     agreement's kind may have changed, and one partnership's rows are three small queries)."""
-    refresh([instance.partnership_id], RECORDED_ITEMS)
+    refresh([instance.partnership_id], items=RECORDED_ITEMS)
 
 
 def _partner_written(sender, instance, **kwargs):
-    refresh([instance.partnership_id], [IGItemType.PARTNER_DSPT])
+    refresh([instance.partnership_id], items=[IGItemType.PARTNER_DSPT])
 
 
 def _partnership_deleted(sender, instance, **kwargs):
@@ -294,15 +295,15 @@ def _organisation_saved(sender, instance, created, raw=False, **kwargs):
     if created or raw or getattr(instance, "_dspt_before", None) == now:
         return
     ids = PartnerRole.objects.filter(organisation=instance).values_list("partnership_id", flat=True)
-    refresh(ids, [IGItemType.PARTNER_DSPT])
+    refresh(ids, items=[IGItemType.PARTNER_DSPT])
 
 
 def _bulk_created(sender, instances, **kwargs):
     """Rows written with ``bulk_create`` (the import, the benchmark): their partnerships."""
     if sender is PartnerRole:
-        refresh({role.partnership_id for role in instances}, [IGItemType.PARTNER_DSPT])
+        refresh({role.partnership_id for role in instances}, items=[IGItemType.PARTNER_DSPT])
     elif sender in (IGItem, Agreement):
-        refresh({record.partnership_id for record in instances}, RECORDED_ITEMS)
+        refresh({record.partnership_id for record in instances}, items=RECORDED_ITEMS)
     elif sender is Partnership:
         refresh({partnership.pk for partnership in instances}, items=[])
 

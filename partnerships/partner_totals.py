@@ -13,11 +13,9 @@ totals, so it is not part of them.
 
 Each refresh locks the organisations it works out first, so that two writes adding a partner to
 the same organisation at once count each other. An import, which may save many partnerships one
-by one, collects their organisations and refreshes them once (:func:`batched`).
+by one, refreshes them once (``core.derived.batched``).
 """
 
-import contextlib
-import contextvars
 from decimal import Decimal
 
 from django.db import transaction
@@ -25,14 +23,13 @@ from django.db.models import Count, DecimalField, Sum, Value
 from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete, post_save, pre_save
 
-from core.derived import drifted, locked_chunks, write_differences
+from core.derived import batchable, drifted, locked_chunks, write_differences
 from core.signals import bulk_created
 from organisations.models import Organisation
 from partnerships.models import PartnerRole, Partnership, PartnerTotal, Status
 
 NO_VALUE = Value(Decimal(0), output_field=DecimalField(max_digits=18, decimal_places=2))
 SOURCE_FIELDS = {"status", "annual_value"}
-_pending = contextvars.ContextVar("partner_totals_pending", default=None)
 
 
 def _totals(ids):
@@ -47,13 +44,10 @@ def _totals(ids):
     return {pk: (n, value) for pk, n, value in rows}
 
 
+@batchable
 def refresh(organisation_ids):
     """Work out again the rows of these organisations, in a transaction, each organisation locked
-    first (``core.derived.locked_chunks``); within :func:`batched`, only note them."""
-    pending = _pending.get()
-    if pending is not None:
-        pending.update(organisation_ids)
-        return
+    first (``core.derived.locked_chunks``)."""
     with transaction.atomic():
         for chunk in locked_chunks(Organisation, organisation_ids):
             write_differences(
@@ -62,22 +56,6 @@ def refresh(organisation_ids):
                 lambda pk, values: PartnerTotal(organisation_id=pk, partnerships=values[0], value=values[1]),
                 ("partnerships", "value"),
             )
-
-
-@contextlib.contextmanager
-def batched():
-    """Refresh once, on leaving, the organisations that the writes inside would refresh one by one
-    (an import saving thousands of partnerships). Use it inside the writes' transaction."""
-    if _pending.get() is not None:  # already batching: the outer block refreshes
-        yield
-        return
-    pending = set()
-    token = _pending.set(pending)
-    try:
-        yield
-    finally:
-        _pending.reset(token)
-    refresh(pending)
 
 
 def rebuild():

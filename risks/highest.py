@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.db.models.signals import post_delete, post_save
 
-from core.derived import drifted, locked_chunks, write_differences
+from core.derived import batchable, drifted, locked_chunks, write_differences
 from core.signals import bulk_created
 from partnerships.models import Partnership
 from risks.models import HighestScore, Risk, RiskStatus
@@ -31,6 +31,7 @@ def _highest(ids):
     return {pk: (top,) for pk, top in rows}
 
 
+@batchable
 def refresh(partnership_ids):
     """Work out again the rows of these partnerships, in a transaction, each partnership locked
     first (``core.derived.locked_chunks``)."""

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import Min
 from django.db.models.signals import post_delete, post_save
 
-from core.derived import drifted, locked_chunks, write_differences
+from core.derived import batchable, drifted, locked_chunks, write_differences
 from core.signals import bulk_created
 from partnerships.models import Partnership
 from risks.models import NoSignificantRisk, ProfileState, Risk, RiskStatus
@@ -36,6 +36,7 @@ def _states(ids):
     return {pk: (len(domains.get(pk, ())), due.get(pk)) for pk in domains.keys() | due.keys()}
 
 
+@batchable
 def refresh(partnership_ids):
     """Work out again the rows of these partnerships, in a transaction, each partnership locked first."""
     with transaction.atomic():

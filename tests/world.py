@@ -85,6 +85,7 @@ def make_user(username, role=Role.LEAD, first_name="", last_name="", **extra):
 @dataclass
 class World:
     users: dict = field(default_factory=dict)
+    sessions: dict = field(default_factory=dict)  # {user key: a session cookie}, where made (tests.fixtures)
     objective: StrategicObjective = None
     objective2: StrategicObjective = None
     baf_theme: BafRiskTheme = None
@@ -252,47 +253,93 @@ def accord_models(include_auto_created=True):
 
 
 def database_state():
-    """Every row of every Accord table, so a test can show that a request changed nothing at all.
+    """A picture of every Accord table, so a test can show that a request changed nothing at all:
+    two pictures are equal unless a row was added, changed or deleted in between.
 
-    Thousands of tests take this picture twice. Through the ORM, compiling a hundred querysets
-    each time was most of their run; it is read with plain SQL instead: on SQLite one ``SELECT``
-    per table (in-process, each costs next to nothing), on PostgreSQL one statement for them all,
-    each table's rows as a JSON array (a hundred round trips to the server were a third of a
-    permission test's time)."""
-    queries = _state_queries(connection.vendor)
+    Thousands of tests take this picture twice, so it is cheap. On SQLite (in-process) it is every
+    row of every table, one ``SELECT`` a table. On PostgreSQL, inside the test's transaction, it is
+    each table's count of rows inserted, updated and deleted so far in this transaction
+    (``pg_stat_xact_user_tables``): any write moves it, even one that stores the values already
+    there, or one rolled back to a savepoint. Users are pictured by their rows, a last login left
+    out (signing in is not a change a request makes to the register). Outside a transaction (a
+    browser test's live server) PostgreSQL is read row by row too, in one statement."""
+    if connection.vendor == "postgresql" and connection.in_atomic_block and _counts_writes():
+        return {**_written_counts(), **_rows(_tables(users_only=True))}
+    return database_rows()
+
+
+def database_rows():
+    """Every row of every Accord table (a user's last login left out): for a test whose request
+    writes and then rolls its own savepoint back, which the PostgreSQL write counts would see."""
+    return _rows(_tables())
+
+
+def _rows(tables):
+    """{table label: its rows as dicts, in primary-key order} for the ``_tables()`` given."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(_one_statement(connection.vendor))
+            cursor.execute(_one_statement(tables))
             read = dict(cursor.fetchall())
-            tables = ((label, columns, read[n]) for n, (label, columns, _) in enumerate(queries))
+            found = ((t.label, t.columns, read[n]) for n, t in enumerate(tables))
         else:
-            tables = ((label, columns, cursor.execute(sql).fetchall()) for label, columns, sql in queries)
-        return {label: [dict(zip(columns, row, strict=True)) for row in rows] for label, columns, rows in tables}
+            found = ((t.label, t.columns, cursor.execute(t.select()).fetchall()) for t in tables)
+        return {label: [dict(zip(columns, row, strict=True)) for row in rows] for label, columns, rows in found}
+
+
+def _written_counts():
+    """{table label: (rows inserted, updated, deleted in this transaction)} for every Accord table but users."""
+    labels = {model._meta.db_table: model._meta.label for model in accord_models() if model is not User}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, n_tup_ins, n_tup_upd, n_tup_del FROM pg_stat_xact_user_tables"
+            " WHERE schemaname = current_schema()"
+        )
+        return {labels[name]: counts for name, *counts in cursor.fetchall() if name in labels}
 
 
 @functools.cache
-def _state_queries(vendor):
-    """(label, columns, SQL) reading each Accord table whole, in primary-key order (a user's last
-    login left out: signing in is not a change a request makes to the register)."""
+def _counts_writes():
+    """Whether the PostgreSQL server keeps the per-transaction write counts (``track_counts``, on by default)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW track_counts")
+        return cursor.fetchone()[0] == "on"
+
+
+@dataclass(frozen=True)
+class _Table:
+    label: str
+    columns: tuple
+    name: str  # quoted, as are the two below
+    listed: str
+    pk: str
+
+    def select(self):
+        return f"SELECT {self.listed} FROM {self.name} ORDER BY {self.pk}"  # noqa: S608 - names from the models
+
+
+@functools.cache
+def _tables(users_only=False):
+    """Each Accord table (or the users' only), with the columns pictured: all but a user's last login."""
     quote = connection.ops.quote_name
-    queries = []
+    tables = []
     for model in accord_models():
-        columns = [f.column for f in model._meta.concrete_fields if not (model is User and f.name == "last_login")]
+        if users_only and model is not User:
+            continue
+        columns = tuple(f.column for f in model._meta.concrete_fields if not (model is User and f.name == "last_login"))
         listed = ", ".join(quote(column) for column in columns)
-        sql = f"SELECT {listed} FROM {quote(model._meta.db_table)} ORDER BY {quote(model._meta.pk.column)}"  # noqa: S608 - names from the models
-        queries.append((model._meta.label, columns, sql))
-    return queries
+        name, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+        tables.append(_Table(model._meta.label, columns, name, listed, pk))
+    return tuple(tables)
 
 
 @functools.cache
-def _one_statement(vendor):
-    """PostgreSQL: (n, the n-th table's rows as a JSON array of arrays) for every table, in one statement."""
-    quote = connection.ops.quote_name
+def _one_statement(tables):
+    """PostgreSQL: (n, the n-th table's rows as a JSON array of arrays) for every table given, in one
+    statement (a hundred round trips to the server were a third of a permission test's time)."""
     parts = []
-    for n, (model, (_, columns, _)) in enumerate(zip(accord_models(), _state_queries(vendor), strict=True)):
-        row = ", ".join(quote(column) for column in columns)
-        rows = f"json_agg(json_build_array({row}) ORDER BY {quote(model._meta.pk.column)})"
-        parts.append(f"SELECT {n}, (SELECT coalesce({rows}, '[]') FROM {quote(model._meta.db_table)})")  # noqa: S608 - names from the models
+    for n, t in enumerate(tables):
+        rows = f"json_agg(json_build_array({t.listed}) ORDER BY {t.pk})"
+        parts.append(f"SELECT {n}, (SELECT coalesce({rows}, '[]') FROM {t.name})")  # noqa: S608 - names from the models
     return " UNION ALL ".join(parts)
 
 

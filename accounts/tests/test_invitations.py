@@ -209,7 +209,7 @@ def test_an_accepted_invitation_is_not_sent_again_and_others_may_not_touch_them(
     # A trust account is no invitation: not found.
     assert client.post(reverse("accounts:invitation_cancel", args=[world.user("owner").pk])).status_code == 404
     for role in ("owner", "executive", "contributor"):
-        sign_in(client, world, role)
+        client.force_login(world.user(role))  # a session of its own: the contributor's new password ends the old
         assert client.get(reverse("accounts:invitations")).status_code == 403
         assert client.post(reverse("accounts:invitation_resend", args=[world.invited.pk])).status_code == 403
         assert client.post(reverse("accounts:invitation_cancel", args=[world.invited.pk])).status_code == 403

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from agreements.models import AgreementKind, AgreementStatus
 from assurance import ig_state
-from assurance.models import IGGap, IGItemType, IGState, RecordedStatus
+from assurance.models import IGGap, IGItemType, IGRequirement, IGState, RecordedStatus
 from assurance.selectors import has_gaps, partnership_ig, requirement_matrix, status_expression
 from assurance.services import save_requirements
 from assurance.tests.builders import DAY, agreement, current_year, organisation, partnership, record, today
@@ -135,6 +135,33 @@ def test_an_import_that_adds_partners_in_bulk_keeps_the_state_in_step(tmp_path, 
     import_register(write_xlsx(tmp_path / "register.xlsx", rows), user=world["people"]["coordinator"])
     carers = Partnership.objects.get(reference="P-0100")
     assert sql_status(carers, I.PARTNER_DSPT) == "in_place"  # the partner, Oxfordshire Mind, is at Standards Met
+    assert_no_drift()
+
+
+def test_an_import_works_out_each_new_partnerships_rows_once_when_every_row_is_written(tmp_path, users, make_user):
+    """Created, then given its partners, a new partnership's IG gap is worked out once (with its
+    partners): each row created once, in one audit entry, never created then updated."""
+    world = build_world(users, make_user)
+    mind = world["orgs"]["mind"]
+    mind.dspt_status, mind.dspt_year = "standards_met", current_year()
+    mind.save()
+    IGRequirement.objects.update_or_create(
+        arrangement_type=ArrangementType.MOU,
+        data_sharing="aggregate",
+        defaults={item.value: item == I.PARTNER_DSPT for item in IGItemType},
+    )
+    rows = [
+        ["Reference", "Title", "Partners", "Status", "Arrangement type", "Data sharing level"],
+        ["P-0100", "Carers alliance", "Oxfordshire Mind", "Active", "Memorandum of understanding", "Aggregate"],
+    ]
+    import_register(write_xlsx(tmp_path / "register.xlsx", rows), user=world["people"]["coordinator"])
+    carers = Partnership.objects.get(reference="P-0100")
+    assert IGGap.objects.get(partnership=carers).gap_from == ig_state.current_until(current_year()) + DAY
+    written = AuditEntry.objects.filter(parent_id=carers.pk, object_label__regex="^IG (gap|state)")
+    assert sorted(written.values_list("object_label", "action")) == [
+        (str(IGGap.objects.get(partnership=carers)), "create"),
+        (str(IGState.objects.get(partnership=carers)), "create"),
+    ]
     assert_no_drift()
 
 

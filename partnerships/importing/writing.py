@@ -13,10 +13,9 @@ from pathlib import Path
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from core import audit
+from core import audit, derived
 from core.models import BafRiskTheme, ServiceArea, StrategicObjective
 from organisations.models import Organisation, OrganisationKind, normalise_name
-from partnerships import partner_totals
 from partnerships.importing.errors import ImportRefused, RegisterImportError
 from partnerships.importing.fields import FK_FIELDS, M2M_FIELDS
 from partnerships.importing.plan import NewOrganisation
@@ -57,7 +56,7 @@ def commit_plan(plan, user=None, begin=None):
         with audit.audit_context(user=user, source="import"), transaction.atomic():
             if begin is not None:
                 begin()
-            with partner_totals.batched():
+            with derived.batched():
                 _create_service_areas(plan.new_service_areas)
                 _create_organisations(plan.new_organisations)
                 _create_partnerships([r for r in plan.rows if r.action == "create"], user)
