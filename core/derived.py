@@ -31,14 +31,13 @@ def batchable(refresh):
     out, for a table that has parts): inside :func:`batched` a call only notes its ids and items."""
 
     @functools.wraps(refresh)
-    def refresh_or_note(ids, **items):
+    def refresh_or_note(ids, items=ALL):
         pending = _pending.get()
         if pending is None:
-            return refresh(ids, **items)
+            return refresh(ids) if items is ALL else refresh(ids, items=items)
         noted = pending.setdefault(refresh, [set(), ()])
         noted[0].update(ids)
-        wanted = items.get("items", ALL)
-        noted[1] = ALL if ALL in (noted[1], wanted) else (*noted[1], *wanted)
+        noted[1] = ALL if ALL in (noted[1], items) else (*noted[1], *items)
         return None
 
     return refresh_or_note
@@ -58,7 +57,10 @@ def batched():
     finally:
         _pending.reset(token)
     for refresh, (ids, items) in pending.items():
-        refresh(ids, **({} if items is ALL else {"items": list(dict.fromkeys(items))}))
+        if items is ALL:
+            refresh(ids)
+        else:
+            refresh(ids, items=list(dict.fromkeys(items)))
 
 
 def locked_chunks(model, ids, size=2000):
